@@ -1,0 +1,51 @@
+import type { Database } from './database';
+import * as init from './migrations/001-init';
+import * as timescale from './migrations/002-timescale';
+
+interface Migration {
+  version: number;
+  name: string;
+  up: string;
+  /** Skip (and record as skipped) when this query returns no row. */
+  onlyIf?: string;
+}
+
+/** Versioned, append-only: never edit a released migration, add the next one. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'init', up: init.up },
+  { version: 2, name: 'timescale', up: timescale.up, onlyIf: timescale.availableSql },
+];
+
+const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once
+
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied boolean NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+  if (db.kind === 'postgres') await db.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+  try {
+    const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const ran: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      const applies = m.onlyIf ? (await db.query(m.onlyIf)).length > 0 : true;
+      await db.transaction(async (tx) => {
+        if (applies) {
+          for (const statement of splitStatements(m.up)) await tx.query(statement);
+        }
+        await tx.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [m.version, m.name, applies]);
+      });
+      if (applies) ran.push(m.version);
+    }
+    return ran;
+  } finally {
+    if (db.kind === 'postgres') await db.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+  }
+}
+
+/** Our migrations hold no string literal with a semicolon, so splitting on `;` at line end is safe. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && !/^(--[^\n]*\n?)+$/.test(s));
+}

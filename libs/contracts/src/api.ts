@@ -1,0 +1,91 @@
+// CONTRACT §6 — HTTP bodies (validated) and response objects (typed), shared by server and dashboard.
+import { z } from 'zod';
+import type { AlertStatus, AlertType } from './alerts';
+import type { DeviceKind } from './topics';
+import type { Severity } from './site-config';
+
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{2,32}$/;
+
+export const LoginBodySchema = z.object({
+  username: z.string().min(1, 'username is required').max(64),
+  password: z.string().min(1, 'password is required').max(256),
+});
+export type LoginBody = z.infer<typeof LoginBodySchema>;
+
+export const CreateUserBodySchema = z.object({
+  username: z.string().regex(USERNAME_PATTERN, 'username: 2–32 of letters, digits, _ . -'),
+  password: z.string().min(8, 'password must be at least 8 characters').max(256),
+  role: z.enum(ROLES),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
+
+export const AckBodySchema = z.object({ note: z.string().max(1000).optional() });
+export type AckBody = z.infer<typeof AckBodySchema>;
+
+export const ClearBodySchema = z.object({ note: z.string().max(1000).optional() });
+export type ClearBody = z.infer<typeof ClearBodySchema>;
+
+export const AlertQuerySchema = z.object({
+  status: z.enum(['active', 'acknowledged', 'cleared', 'open']).optional(),
+  type: z.string().max(64).optional(),
+  siteId: z.string().max(32).optional(),
+  subject: z.string().max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type AlertQuery = z.infer<typeof AlertQuerySchema>;
+
+export interface UserDto {
+  username: string;
+  role: Role;
+}
+
+export interface LoginResponse {
+  token: string;
+  user: UserDto;
+}
+
+export interface HealthDto {
+  status: 'ok' | 'degraded';
+  mqtt: 'up' | 'down';
+  db: 'up' | 'down';
+}
+
+export interface AlertDto {
+  id: string;
+  type: AlertType;
+  severity: Severity;
+  status: AlertStatus;
+  siteId: string;
+  subject: string;
+  message: string;
+  count: number;
+  raisedAt: string;
+  lastSeenAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  ackNote?: string;
+  clearedAt?: string;
+  clearedBy?: string;
+  workOrderId?: string;
+}
+
+export interface DeviceDto {
+  siteId: string;
+  id: string;
+  kind: DeviceKind;
+  name: string;
+  online: boolean;
+  lastSeenAt?: string;
+  /** Last accepted payload per stream (status, telemetry, event). */
+  lastValues: Record<string, unknown>;
+  fw?: string;
+  battery?: number;
+  rssi?: number;
+  clockSkewMs?: number;
+  rejectedCount: number;
+  lastRejectReason?: string;
+  lastRejectedAt?: string;
+}

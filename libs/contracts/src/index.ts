@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './payloads';
+export * from './site-config';
+export * from './alerts';
+export * from './api';
+export * from './live';

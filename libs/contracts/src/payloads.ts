@@ -1,0 +1,175 @@
+// CONTRACT §1 — envelope and payloads by kind. Every device payload is hostile until parsed here.
+import { z } from 'zod';
+import type { DeviceKind, UpstreamStream } from './topics';
+
+export const MAX_PAYLOAD_BYTES = 4096;
+/** Devices buffer while offline: `ts` up to 24 h in the past is still valid. */
+export const MAX_PAST_MS = 24 * 60 * 60 * 1000;
+export const MAX_FUTURE_MS = 2 * 60 * 1000;
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export const MessageIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 of [A-Za-z0-9_.:-]');
+export const TimestampSchema = z
+  .string()
+  .regex(RFC3339, 'RFC 3339 time with offset or Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+
+const envelope = { id: MessageIdSchema, ts: TimestampSchema };
+const shortCode = z.string().min(1).max(16);
+
+export const CheckpointTapSchema = z.object({
+  ...envelope,
+  type: z.literal('tap'),
+  card: z.string().regex(/^[0-9A-F]{8,20}$/, '8–20 upper-case hex chars'),
+});
+export type CheckpointTap = z.infer<typeof CheckpointTapSchema>;
+
+const direction = z.enum(['in', 'out']);
+const plate = z.string().min(1).max(16);
+export const GatePassSchema = z.object({
+  ...envelope,
+  type: z.literal('pass'),
+  direction,
+  plate: plate.optional(),
+  credential: z.enum(['plate', 'card', 'ticket', 'remote']),
+});
+export const GateDeniedSchema = z.object({
+  ...envelope,
+  type: z.literal('denied'),
+  direction,
+  plate: plate.optional(),
+  reason: z.string().max(200).optional(),
+});
+export const GateEventSchema = z.discriminatedUnion('type', [GatePassSchema, GateDeniedSchema]);
+export type GateEvent = z.infer<typeof GateEventSchema>;
+
+export const GateTelemetrySchema = z.object({
+  ...envelope,
+  barrier: z.enum(['open', 'closed', 'fault']),
+  fault: shortCode.optional(),
+});
+export type GateTelemetry = z.infer<typeof GateTelemetrySchema>;
+
+const percent = z.number().min(0).max(100);
+export const DispenserTelemetrySchema = z.object({ ...envelope, level: percent, battery: percent.optional() });
+export type DispenserTelemetry = z.infer<typeof DispenserTelemetrySchema>;
+
+export const DispenserEventSchema = z.object({ ...envelope, type: z.literal('refill') });
+export type DispenserEvent = z.infer<typeof DispenserEventSchema>;
+
+export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+export const MAX_METRICS = 32;
+export const SensorTelemetrySchema = z.object({
+  ...envelope,
+  readings: z
+    .record(z.string().regex(METRIC_NAME_PATTERN, 'metric name must match [a-z][a-z0-9_]{0,31}'), z.union([z.number(), z.boolean()]))
+    .refine((r) => Object.keys(r).length <= MAX_METRICS, `at most ${MAX_METRICS} metrics`),
+});
+export type SensorTelemetry = z.infer<typeof SensorTelemetrySchema>;
+
+export const SensorEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...envelope, type: z.literal('fault'), code: shortCode, text: z.string().max(200).optional() }),
+  z.object({ ...envelope, type: z.literal('fault_cleared'), code: shortCode }),
+]);
+export type SensorEvent = z.infer<typeof SensorEventSchema>;
+
+export const DeviceStatusSchema = z.object({
+  ...envelope,
+  online: z.boolean(),
+  fw: z.string().max(64).optional(),
+  battery: percent.optional(),
+  rssi: z.number().min(-200).max(0).optional(),
+});
+/** The retained last will: `{"online":false}` with no id or ts. */
+export const LastWillSchema = z.object({ online: z.literal(false) }).strict();
+export type DeviceStatus = z.infer<typeof DeviceStatusSchema>;
+
+export const GateAckSchema = z.object({ ...envelope, ok: z.boolean(), error: z.string().max(200).optional() });
+export type GateAck = z.infer<typeof GateAckSchema>;
+
+export const GateCommandSchema = z.object({
+  ...envelope,
+  action: z.enum(['open', 'close']),
+  by: z.string().min(1).max(64),
+  reason: z.string().max(200).optional(),
+});
+export type GateCommand = z.infer<typeof GateCommandSchema>;
+
+type AnySchema = z.ZodType<{ id: string; ts: string }>;
+
+/** Which schema a (kind, stream) pair takes; undefined means the pair carries nothing. */
+const SCHEMAS: Record<DeviceKind, Partial<Record<UpstreamStream, AnySchema>>> = {
+  checkpoint: { event: CheckpointTapSchema, status: DeviceStatusSchema },
+  gate: { event: GateEventSchema, telemetry: GateTelemetrySchema, status: DeviceStatusSchema, ack: GateAckSchema },
+  dispenser: { event: DispenserEventSchema, telemetry: DispenserTelemetrySchema, status: DeviceStatusSchema },
+  sensor: { event: SensorEventSchema, telemetry: SensorTelemetrySchema, status: DeviceStatusSchema },
+};
+
+export type DevicePayload =
+  | CheckpointTap
+  | GateEvent
+  | GateTelemetry
+  | DispenserTelemetry
+  | DispenserEvent
+  | SensorTelemetry
+  | SensorEvent
+  | DeviceStatus
+  | GateAck;
+
+export type PayloadParseResult =
+  | { ok: true; payload: DevicePayload; lastWill: false; observedAt: Date }
+  | { ok: true; payload: { online: false }; lastWill: true; observedAt: undefined }
+  | { ok: false; reason: string };
+
+/**
+ * Parses one device payload. Returns an error value instead of throwing, so a hostile
+ * message can never unwind the broker's network loop (STYLE: aedes).
+ * `receivedAt` bounds `ts`: 24 h past, 2 min future (CONTRACT §1, envelope).
+ */
+export function parseDevicePayload(
+  kind: DeviceKind,
+  stream: UpstreamStream,
+  bytes: Uint8Array | string,
+  receivedAt: Date,
+): PayloadParseResult {
+  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
+  if (size > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit` };
+  const schema = SCHEMAS[kind][stream];
+  if (!schema) return { ok: false, reason: `a ${kind} does not publish on "${stream}"` };
+  let json: unknown;
+  try {
+    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'payload is not UTF-8 JSON' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'payload must be a JSON object' };
+  if (stream === 'status' && LastWillSchema.safeParse(json).success) {
+    return { ok: true, payload: { online: false }, lastWill: true, observedAt: undefined };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error.issues) };
+  const observedAt = new Date(parsed.data.ts);
+  const ageMs = receivedAt.getTime() - observedAt.getTime();
+  if (ageMs > MAX_PAST_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 24 h in the past` };
+  if (-ageMs > MAX_FUTURE_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 2 min in the future` };
+  return { ok: true, payload: parsed.data as DevicePayload, lastWill: false, observedAt };
+}
+
+/** `routes[0].checkpoints[1].checkpoint` style path, shared with the site-file errors. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,194 @@
+// CONTRACT §2 — one site a YAML file. Errors name the file, the path inside it and the problem.
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { formatPath } from './payloads';
+import { DEVICE_ID_PATTERN, SITE_ID_PATTERN } from './topics';
+
+export const DEPARTMENT_IDS = ['security', 'cleaning', 'engineering', 'parking', 'service'] as const;
+export type DepartmentId = (typeof DEPARTMENT_IDS)[number];
+export const CONSUMABLES = ['paper_towel', 'toilet_paper', 'soap', 'sanitizer', 'shoe_cover'] as const;
+export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const id = z.string().regex(DEVICE_ID_PATTERN, 'must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}');
+const name = z.string().min(1).max(100);
+const secret = z.string().min(6, 'device secret must be at least 6 characters').max(128);
+const minutes = z.number().int().nonnegative();
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (00:00–23:59)');
+const pct = z.number().min(0).max(100);
+
+const SiteSchema = z.object({
+  id: z.string().regex(SITE_ID_PATTERN, 'must match [a-z0-9][a-z0-9-]{0,31}'),
+  name,
+  timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Shanghai)'),
+  heartbeatSec: z.number().int().min(5).max(3600).default(60),
+});
+
+const DepartmentSchema = z.object({
+  id: z.enum(DEPARTMENT_IDS),
+  name,
+  sla: z.object({ acceptMin: minutes.min(1), resolveMin: minutes.min(1) }),
+});
+
+const GuardSchema = z.object({
+  id,
+  name,
+  card: z.string().regex(/^[0-9A-F]{8,20}$/, 'NFC UID: 8–20 upper-case hex chars'),
+});
+
+const CheckpointSchema = z.object({ id, name, x: z.number(), y: z.number(), secret });
+
+const RouteSchema = z.object({
+  id,
+  name,
+  department: z.enum(DEPARTMENT_IDS).default('security'),
+  toleranceMin: minutes.max(720).default(15),
+  schedule: z.array(hhmm).min(1),
+  checkpoints: z.array(z.object({ checkpoint: z.string(), offsetMin: minutes.max(1440) })).min(1),
+});
+
+const LotSchema = z.object({ id, name, capacity: z.number().int().positive() });
+const GateSchema = z.object({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret });
+
+const DispenserSchema = z
+  .object({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret })
+  .refine((d) => d.emptyPct < d.lowPct, { message: 'emptyPct must be below lowPct', path: ['emptyPct'] });
+
+const LimitSchema = z
+  .object({
+    min: z.number().optional(),
+    max: z.number().optional(),
+    equals: z.union([z.boolean(), z.number()]).optional(),
+    forSec: z.number().nonnegative().default(0),
+    hysteresis: z.number().nonnegative().default(0),
+    severity: z.enum(SEVERITIES).default('major'),
+  })
+  .refine((l) => l.min !== undefined || l.max !== undefined || l.equals !== undefined, 'a limit needs min, max or equals')
+  .refine((l) => l.min === undefined || l.max === undefined || l.min < l.max, 'min must be below max');
+
+const SensorSchema = z.object({
+  id,
+  name,
+  department: z.enum(DEPARTMENT_IDS).default('engineering'),
+  secret,
+  limits: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'metric name must match [a-z][a-z0-9_]{0,31}'), LimitSchema).default({}),
+});
+
+export const SiteConfigSchema = z
+  .object({
+    site: SiteSchema,
+    departments: z.array(DepartmentSchema).min(1),
+    guards: z.array(GuardSchema).default([]),
+    checkpoints: z.array(CheckpointSchema).default([]),
+    routes: z.array(RouteSchema).default([]),
+    lots: z.array(LotSchema).default([]),
+    gates: z.array(GateSchema).default([]),
+    dispensers: z.array(DispenserSchema).default([]),
+    sensors: z.array(SensorSchema).default([]),
+  })
+  .superRefine(checkReferences);
+
+export type SiteConfig = z.infer<typeof SiteConfigSchema>;
+export type SiteRoute = SiteConfig['routes'][number];
+export type SensorLimit = SiteConfig['sensors'][number]['limits'][string];
+
+function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, ctx: z.RefinementCtx): void {
+  const c = cfg as unknown as SiteConfig;
+  const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const checkpointIds = new Set(c.checkpoints.map((cp) => cp.id));
+  const departmentIds = new Set(c.departments.map((d) => d.id));
+  const lotIds = new Set(c.lots.map((l) => l.id));
+
+  // Device ids share one namespace per site: they are MQTT usernames (CONTRACT §1).
+  const seen = new Map<string, string>();
+  for (const key of ['checkpoints', 'gates', 'dispensers', 'sensors'] as const) {
+    c[key].forEach((device, i) => {
+      const first = seen.get(device.id);
+      if (first) fail([key, i, 'id'], `device id "${device.id}" is already used by ${first}`);
+      else seen.set(device.id, `${key}[${i}]`);
+    });
+  }
+  uniqueIds(c.departments, 'departments', fail);
+  uniqueIds(c.routes, 'routes', fail);
+  uniqueIds(c.lots, 'lots', fail);
+  uniqueIds(c.guards, 'guards', fail);
+  const cards = new Map<string, number>();
+  c.guards.forEach((g, i) => {
+    if (cards.has(g.card)) fail(['guards', i, 'card'], `card ${g.card} is already guards[${cards.get(g.card)}]'s`);
+    else cards.set(g.card, i);
+  });
+
+  c.routes.forEach((route, r) => {
+    if (!departmentIds.has(route.department)) fail(['routes', r, 'department'], `no department "${route.department}"`);
+    route.checkpoints.forEach((stop, s) => {
+      if (!checkpointIds.has(stop.checkpoint)) fail(['routes', r, 'checkpoints', s, 'checkpoint'], `no checkpoint "${stop.checkpoint}"`);
+      const prev = route.checkpoints[s - 1];
+      if (prev && stop.offsetMin < prev.offsetMin) fail(['routes', r, 'checkpoints', s, 'offsetMin'], 'offsets must not decrease along the route');
+    });
+    const visits = new Set<string>();
+    route.checkpoints.forEach((stop, s) => {
+      if (visits.has(stop.checkpoint)) fail(['routes', r, 'checkpoints', s, 'checkpoint'], `checkpoint "${stop.checkpoint}" appears twice in this route`);
+      visits.add(stop.checkpoint);
+    });
+    if (new Set(route.schedule).size !== route.schedule.length) fail(['routes', r, 'schedule'], 'a start time is listed twice');
+  });
+  c.gates.forEach((gate, i) => {
+    if (!lotIds.has(gate.lot)) fail(['gates', i, 'lot'], `no lot "${gate.lot}"`);
+  });
+  c.sensors.forEach((sensor, i) => {
+    if (!departmentIds.has(sensor.department)) fail(['sensors', i, 'department'], `no department "${sensor.department}"`);
+  });
+}
+
+function uniqueIds(items: { id: string }[], key: string, fail: (path: (string | number)[], message: string) => void): void {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (first.has(item.id)) fail([key, i, 'id'], `"${item.id}" is already ${key}[${first.get(item.id)}]`);
+    else first.set(item.id, i);
+  });
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class SiteConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems\n  ${problems.join('\n  ')}`}`);
+    this.name = 'SiteConfigError';
+  }
+}
+
+/** Parses one site file's text. Throws SiteConfigError naming file, path and problem. */
+export function parseSiteConfig(text: string, file: string): SiteConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SiteConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  }
+  const parsed = SiteConfigSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new SiteConfigError(
+      file,
+      parsed.error.issues.map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message)),
+    );
+  }
+  return parsed.data;
+}
+
+/** Every device of a site with its kind, for credentials and the device list. */
+export function siteDevices(cfg: SiteConfig): { id: string; name: string; kind: 'checkpoint' | 'gate' | 'dispenser' | 'sensor'; secret: string }[] {
+  return [
+    ...cfg.checkpoints.map((d) => ({ id: d.id, name: d.name, kind: 'checkpoint' as const, secret: d.secret })),
+    ...cfg.gates.map((d) => ({ id: d.id, name: d.name, kind: 'gate' as const, secret: d.secret })),
+    ...cfg.dispensers.map((d) => ({ id: d.id, name: d.name, kind: 'dispenser' as const, secret: d.secret })),
+    ...cfg.sensors.map((d) => ({ id: d.id, name: d.name, kind: 'sensor' as const, secret: d.secret })),
+  ];
+}
