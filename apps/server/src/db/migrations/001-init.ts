@@ -68,6 +68,12 @@ CREATE TABLE device_rejections (
   PRIMARY KEY (site_id, device_id)
 );
 
+-- Server-wide values that must survive a restart (e.g. the generated token-signing secret).
+CREATE TABLE settings (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+
 CREATE TABLE users (
   username      text PRIMARY KEY,
   password_hash text NOT NULL,
