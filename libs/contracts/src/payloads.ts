@@ -60,11 +60,23 @@ export type DispenserEvent = z.infer<typeof DispenserEventSchema>;
 
 export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 export const MAX_METRICS = 32;
+
+/** A record keyed by metric names; zod's own key error ("Invalid key in record") does not say what to fix. */
+export function metricRecord<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!METRIC_NAME_PATTERN.test(key)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `metric name "${key}" must match [a-z][a-z0-9_]{0,31}` });
+      }
+    }
+  });
+}
 export const SensorTelemetrySchema = z.object({
   ...envelope,
-  readings: z
-    .record(z.string().regex(METRIC_NAME_PATTERN, 'metric name must match [a-z][a-z0-9_]{0,31}'), z.union([z.number(), z.boolean()]))
-    .refine((r) => Object.keys(r).length <= MAX_METRICS, `at most ${MAX_METRICS} metrics`),
+  readings: metricRecord(z.union([z.number(), z.boolean()])).refine(
+    (r) => Object.keys(r).length <= MAX_METRICS,
+    `at most ${MAX_METRICS} metrics`,
+  ),
 });
 export type SensorTelemetry = z.infer<typeof SensorTelemetrySchema>;
 

@@ -1,7 +1,7 @@
 // CONTRACT §2 — one site a YAML file. Errors name the file, the path inside it and the problem.
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath } from './payloads';
+import { formatPath, metricRecord } from './payloads';
 import { DEVICE_ID_PATTERN, SITE_ID_PATTERN } from './topics';
 
 export const DEPARTMENT_IDS = ['security', 'cleaning', 'engineering', 'parking', 'service'] as const;
@@ -71,7 +71,7 @@ const SensorSchema = z.object({
   name,
   department: z.enum(DEPARTMENT_IDS).default('engineering'),
   secret,
-  limits: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'metric name must match [a-z][a-z0-9_]{0,31}'), LimitSchema).default({}),
+  limits: metricRecord(LimitSchema).default({}),
 });
 
 export const SiteConfigSchema = z

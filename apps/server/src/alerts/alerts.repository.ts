@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AlertDto, AlertQuery, AlertStatus, AlertType, Severity } from '@estate-watch/contracts';
+import { DATABASE, type Database } from '../db/database';
+
+interface AlertRow {
+  id: string;
+  site_id: string;
+  type: AlertType;
+  subject: string;
+  severity: Severity;
+  status: AlertStatus;
+  message: string;
+  count: number;
+  raised_at: Date;
+  last_seen_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  ack_note: string | null;
+  cleared_at: Date | null;
+  cleared_by: string | null;
+  clear_note: string | null;
+  work_order_id: string | null;
+  details: Record<string, unknown>;
+  inserted?: boolean;
+}
+
+export interface RaiseRow {
+  siteId: string;
+  type: AlertType;
+  subject: string;
+  severity: Severity;
+  message: string;
+  at: Date;
+  details?: Record<string, unknown>;
+}
+
+/** The only place with alert SQL. */
+@Injectable()
+export class AlertsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /**
+   * One statement, so two server instances raising the same alert at once still leave one open
+   * row (CONTRACT §4: one open alert per (type, subject)); `inserted` tells a new alert from a repeat.
+   */
+  async raise(r: RaiseRow): Promise<{ alert: AlertDto; inserted: boolean }> {
+    const [row] = await this.db.query<AlertRow>(
+      `INSERT INTO alerts (site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
+       VALUES ($1, $2, $3, $4, 'active', $5, 1, $6, $6, $7)
+       ON CONFLICT (site_id, type, subject) WHERE cleared_at IS NULL DO UPDATE
+         SET count = alerts.count + 1,
+             last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
+             message = EXCLUDED.message,
+             severity = EXCLUDED.severity,
+             details = alerts.details || EXCLUDED.details
+       RETURNING *, (xmax = 0) AS inserted`,
+      [r.siteId, r.type, r.subject, r.severity, r.message, r.at, JSON.stringify(r.details ?? {})],
+    );
+    return { alert: toDto(row!), inserted: row!.inserted === true };
+  }
+
+  /** Clears the open alert of (type, subject) if there is one. */
+  async clearBySubject(siteId: string, type: AlertType, subject: string, at: Date, by: string | null, note?: string): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      `UPDATE alerts SET status = 'cleared', cleared_at = $4, cleared_by = $5, clear_note = $6
+       WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL RETURNING *`,
+      [siteId, type, subject, at, by, note ?? null],
+    );
+    return row && toDto(row);
+  }
+
+  async clearById(id: string, at: Date, by: string, note?: string): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      `UPDATE alerts SET status = 'cleared', cleared_at = $2, cleared_by = $3, clear_note = $4
+       WHERE id = $1 AND cleared_at IS NULL RETURNING *`,
+      [id, at, by, note ?? null],
+    );
+    return row && toDto(row);
+  }
+
+  /** Acknowledges an alert not yet acknowledged; a cleared one keeps status `cleared`. */
+  async acknowledge(id: string, at: Date, by: string, note?: string): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      `UPDATE alerts SET acknowledged_at = $2, acknowledged_by = $3, ack_note = $4,
+         status = CASE WHEN status = 'active' THEN 'acknowledged' ELSE status END
+       WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
+      [id, at, by, note ?? null],
+    );
+    return row && toDto(row);
+  }
+
+  async findById(id: string): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1', [id]);
+    return row && toDto(row);
+  }
+
+  async findOpen(siteId: string, type: AlertType, subject: string): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      'SELECT * FROM alerts WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL',
+      [siteId, type, subject],
+    );
+    return row && toDto(row);
+  }
+
+  async list(q: AlertQuery): Promise<AlertDto[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (q.status === 'open') where.push('(cleared_at IS NULL OR acknowledged_at IS NULL)');
+    else if (q.status) where.push(`status = ${param(q.status)}`);
+    if (q.type) where.push(`type = ${param(q.type)}`);
+    if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
+    if (q.subject) where.push(`subject = ${param(q.subject)}`);
+    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY raised_at DESC, id LIMIT ${param(q.limit)}`;
+    return (await this.db.query<AlertRow>(sql, params)).map(toDto);
+  }
+}
+
+function iso(d: Date | null): string | undefined {
+  return d ? new Date(d).toISOString() : undefined;
+}
+
+function toDto(r: AlertRow): AlertDto {
+  return {
+    id: r.id,
+    type: r.type,
+    severity: r.severity,
+    status: r.status,
+    siteId: r.site_id,
+    subject: r.subject,
+    message: r.message,
+    count: r.count,
+    raisedAt: iso(r.raised_at)!,
+    lastSeenAt: iso(r.last_seen_at)!,
+    acknowledgedAt: iso(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by ?? undefined,
+    ackNote: r.ack_note ?? undefined,
+    clearedAt: iso(r.cleared_at),
+    clearedBy: r.cleared_by ?? undefined,
+    workOrderId: r.work_order_id ?? undefined,
+  };
+}

@@ -1,0 +1,90 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import { ALERT_RULES, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
+import { CLOCK, type Clock } from '../common/clock';
+import { AlertsRepository } from './alerts.repository';
+
+export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared';
+
+/** Past-tense event for the live gateway and (later) work orders. */
+export interface AlertChanged {
+  change: AlertChange;
+  alert: AlertDto;
+}
+
+export interface RaiseAlert {
+  siteId: string;
+  type: AlertType;
+  subject: string;
+  message: string;
+  /** When the condition was observed; defaults to now. */
+  at?: Date;
+  /** Required for types whose severity comes from config (sensor.threshold). */
+  severity?: Severity;
+  details?: Record<string, unknown>;
+}
+
+/** CONTRACT §4: lifecycle active → acknowledged → cleared; one open alert per (type, subject). */
+@Injectable()
+export class AlertsService {
+  readonly changes$ = new Subject<AlertChanged>();
+
+  constructor(
+    private readonly repo: AlertsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async raise(input: RaiseAlert): Promise<AlertDto> {
+    const rule = ALERT_RULES[input.type];
+    const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
+    const { alert, inserted } = await this.repo.raise({
+      siteId: input.siteId,
+      type: input.type,
+      subject: input.subject,
+      severity,
+      message: input.message,
+      at: input.at ?? this.clock.now(),
+      details: input.details,
+    });
+    this.changes$.next({ change: inserted ? 'raised' : 'repeated', alert });
+    return alert;
+  }
+
+  /** The condition is gone. No-op when nothing is open. */
+  async clear(siteId: string, type: AlertType, subject: string, at?: Date): Promise<AlertDto | undefined> {
+    const alert = await this.repo.clearBySubject(siteId, type, subject, at ?? this.clock.now(), null);
+    if (alert) this.changes$.next({ change: 'cleared', alert });
+    return alert;
+  }
+
+  async clearByUser(id: string, username: string, note?: string): Promise<AlertDto> {
+    const alert = await this.repo.clearById(id, this.clock.now(), username, note);
+    if (!alert) throw await this.whyNot(id, 'clear');
+    this.changes$.next({ change: 'cleared', alert });
+    return alert;
+  }
+
+  async acknowledge(id: string, username: string, note?: string): Promise<AlertDto> {
+    const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
+    if (!alert) throw await this.whyNot(id, 'acknowledge');
+    this.changes$.next({ change: 'acknowledged', alert });
+    return alert;
+  }
+
+  list(query: AlertQuery): Promise<AlertDto[]> {
+    return this.repo.list(query);
+  }
+
+  findOpen(siteId: string, type: AlertType, subject: string): Promise<AlertDto | undefined> {
+    return this.repo.findOpen(siteId, type, subject);
+  }
+
+  private async whyNot(id: string, action: 'acknowledge' | 'clear'): Promise<Error> {
+    const current = await this.repo.findById(id);
+    if (!current) return new NotFoundException(`no alert with id ${id}`);
+    if (action === 'acknowledge') {
+      return new ConflictException(`alert ${id} was already acknowledged by ${current.acknowledgedBy} at ${current.acknowledgedAt}`);
+    }
+    return new ConflictException(`alert ${id} is already cleared (${current.clearedAt})`);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { AuthModule } from '../auth/auth.module';
+import { DevicesModule } from '../devices/devices.module';
+import { LiveGateway } from './live.gateway';
+
+@Module({
+  imports: [AuthModule, AlertsModule, DevicesModule],
+  providers: [LiveGateway],
+})
+export class LiveModule {}

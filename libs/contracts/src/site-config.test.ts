@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { parseSiteConfig, SiteConfigError } from './site-config';
+
+// CONTRACT §2, the example site file verbatim.
+const example = `
+site: { id: lakeside, name: 湖畔花园, timezone: Asia/Shanghai, heartbeatSec: 60 }
+departments:
+  - { id: security,    name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
+  - { id: cleaning,    name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
+  - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
+  - { id: parking,     name: 车场,   sla: { acceptMin: 5,  resolveMin: 30 } }
+  - { id: service,     name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
+guards:
+  - { id: G01, name: 张伟, card: 04A1B2C3D4E5F6 }
+checkpoints:
+  - { id: cp-north-gate, name: 北门岗亭, x: 120, y: 40, secret: s3cret-1 }
+  - { id: cp-garage-b1,  name: 地下车库B1, x: 300, y: 220, secret: s3cret-2 }
+routes:
+  - id: day-round
+    name: 日间巡查
+    department: security
+    toleranceMin: 15
+    schedule: ["09:30", "15:00"]
+    checkpoints:
+      - { checkpoint: cp-north-gate, offsetMin: 0 }
+      - { checkpoint: cp-garage-b1,  offsetMin: 20 }
+lots:
+  - { id: lot-north, name: 北区地面车场, capacity: 120 }
+gates:
+  - { id: gate-north-in, name: 北门入口, lot: lot-north, stuckOpenSec: 120, secret: s3cret-3 }
+dispensers:
+  - { id: club-wc-soap, name: 会所洗手间 洗手液, consumable: soap, lowPct: 20, emptyPct: 5, secret: s3cret-4 }
+sensors:
+  - id: boiler-1
+    name: 1号锅炉
+    department: engineering
+    secret: s3cret-5
+    limits:
+      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2, severity: major }
+      leak: { equals: true, severity: critical }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseSiteConfig(text, 'sites/lakeside.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(SiteConfigError);
+    expect((error as Error).message).toContain('sites/lakeside.yaml');
+    return (error as SiteConfigError).problems;
+  }
+  throw new Error('expected the site file to be refused');
+}
+
+describe(parseSiteConfig.name, () => {
+  it('reads the example of CONTRACT §2 with its defaults', () => {
+    const cfg = parseSiteConfig(example, 'example.yaml');
+    expect(cfg.site).toEqual({ id: 'lakeside', name: '湖畔花园', timezone: 'Asia/Shanghai', heartbeatSec: 60 });
+    expect(cfg.routes[0]!.checkpoints.map((c) => c.checkpoint)).toEqual(['cp-north-gate', 'cp-garage-b1']);
+    expect(cfg.sensors[0]!.limits['leak']).toEqual({ equals: true, severity: 'critical', forSec: 0, hysteresis: 0 });
+    expect(cfg.gates[0]!.stuckOpenSec).toBe(120);
+  });
+
+  it('defaults toleranceMin to 15 and heartbeatSec to 60', () => {
+    const cfg = parseSiteConfig(example.replace('    toleranceMin: 15\n', '').replace(', heartbeatSec: 60', ''), 'x.yaml');
+    expect(cfg.routes[0]!.toleranceMin).toBe(15);
+    expect(cfg.site.heartbeatSec).toBe(60);
+  });
+
+  // Each problem names the path inside the file and what is wrong.
+  it.each([
+    { name: 'unknown checkpoint in a route', edit: (t: string) => t.replace('{ checkpoint: cp-garage-b1,', '{ checkpoint: cp-x,'), problem: 'routes[0].checkpoints[1].checkpoint: no checkpoint "cp-x"' },
+    { name: 'gate on an unknown lot', edit: (t: string) => t.replace('lot: lot-north,', 'lot: lot-south,'), problem: 'gates[0].lot: no lot "lot-south"' },
+    { name: 'bad time zone', edit: (t: string) => t.replace('Asia/Shanghai', 'Asia/Beijing'), problem: 'site.timezone: not an IANA time zone' },
+    { name: 'bad site id', edit: (t: string) => t.replace('id: lakeside', 'id: Lakeside'), problem: 'site.id: must match' },
+    { name: 'schedule not HH:MM', edit: (t: string) => t.replace('"15:00"', '"25:00"'), problem: 'routes[0].schedule[1]: must be "HH:MM"' },
+    { name: 'unknown department', edit: (t: string) => t.replace('id: service,', 'id: marketing,'), problem: 'departments[4].id' },
+    { name: 'unknown consumable', edit: (t: string) => t.replace('consumable: soap', 'consumable: towel'), problem: 'dispensers[0].consumable' },
+    { name: 'emptyPct above lowPct', edit: (t: string) => t.replace('emptyPct: 5', 'emptyPct: 30'), problem: 'dispensers[0].emptyPct: emptyPct must be below lowPct' },
+    { name: 'duplicate device id across kinds', edit: (t: string) => t.replace('id: club-wc-soap', 'id: cp-north-gate'), problem: 'dispensers[0].id: device id "cp-north-gate" is already used by checkpoints[0]' },
+    { name: 'guard card lower-case', edit: (t: string) => t.replace('04A1B2C3D4E5F6', '04a1b2c3d4e5f6'), problem: 'guards[0].card: NFC UID' },
+    { name: 'limit with nothing to check', edit: (t: string) => t.replace('leak: { equals: true, severity: critical }', 'leak: { severity: critical }'), problem: 'sensors[0].limits.leak: a limit needs min, max or equals' },
+    { name: 'min above max', edit: (t: string) => t.replace('min: 40, max: 85', 'min: 90, max: 85'), problem: 'sensors[0].limits.temperature_c: min must be below max' },
+    { name: 'bad metric name', edit: (t: string) => t.replace('temperature_c:', 'Temperature:'), problem: 'sensors[0].limits.Temperature: metric name "Temperature" must match' },
+    { name: 'short secret', edit: (t: string) => t.replace('secret: s3cret-1', 'secret: s1'), problem: 'checkpoints[0].secret: device secret must be at least 6 characters' },
+    { name: 'offsets going backwards', edit: (t: string) => t.replace('offsetMin: 20', 'offsetMin: -5'), problem: 'routes[0].checkpoints[1].offsetMin' },
+    { name: 'missing departments', edit: (t: string) => t.replace(/departments:[\s\S]*?guards:/, 'guards:'), problem: 'departments:' },
+    { name: 'YAML syntax', edit: (t: string) => t.replace('site: {', 'site: {{'), problem: 'YAML:' },
+    { name: 'duplicate key', edit: (t: string) => t.replace('guards:', 'lots: []\nguards:'), problem: 'YAML:' },
+  ])('$name → $problem', ({ edit, problem }) => {
+    const problems = problemsOf(edit(example));
+    expect(problems.some((p) => p.startsWith(problem) || p.includes(problem))).toBe(true);
+  });
+});
