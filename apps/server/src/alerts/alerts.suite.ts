@@ -1,0 +1,116 @@
+// Storage behaviour of alerts (CONTRACT §4), run on PGlite (unit suite) and PostgreSQL (service suite).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService, type AlertChanged } from './alerts.service';
+
+export function alertsSuite(backend: Backend): void {
+  describe(`alerts on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let alerts: AlertsService;
+    let changes: AlertChanged[];
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+    });
+    afterAll(async () => t.drop());
+    beforeEach(async () => {
+      await t.db.query('DELETE FROM alerts');
+      clock = new ManualClock('2026-11-27T01:30:00Z');
+      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      changes = [];
+      alerts.changes$.subscribe((c) => changes.push(c));
+    });
+
+    const offline = { siteId: 'lakeside', type: 'device.offline' as const, subject: 'gate-1', message: 'gone' };
+
+    it('a repeat raises count and lastSeenAt of the one open alert', async () => {
+      const first = await alerts.raise(offline);
+      clock.advance(60_000);
+      const again = await alerts.raise({ ...offline, message: 'still gone' });
+      expect(again.id).toBe(first.id);
+      expect(again).toMatchObject({ count: 2, severity: 'major', status: 'active', message: 'still gone' });
+      expect(again.raisedAt).toBe('2026-11-27T01:30:00.000Z');
+      expect(again.lastSeenAt).toBe('2026-11-27T01:31:00.000Z');
+      expect(changes.map((c) => c.change)).toEqual(['raised', 'repeated']);
+    });
+
+    it('another subject or type is another alert', async () => {
+      const a = await alerts.raise(offline);
+      const b = await alerts.raise({ ...offline, subject: 'gate-2' });
+      const c = await alerts.raise({ ...offline, type: 'device.clock_skew' });
+      expect(new Set([a.id, b.id, c.id]).size).toBe(3);
+      expect(c.severity).toBe('info');
+    });
+
+    it('concurrent raises of one (type, subject) leave one open alert counting all of them', async () => {
+      await Promise.all(Array.from({ length: 20 }, () => alerts.raise(offline)));
+      const open = await alerts.list({ status: 'active', limit: 100 });
+      expect(open).toHaveLength(1);
+      expect(open[0]!.count).toBe(20);
+    });
+
+    it('acknowledge with a note, then clear by condition', async () => {
+      const a = await alerts.raise(offline);
+      clock.advance(5_000);
+      const acked = await alerts.acknowledge(a.id, 'operator', '已通知工程部');
+      expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', ackNote: '已通知工程部', acknowledgedAt: '2026-11-27T01:30:05.000Z' });
+      const cleared = await alerts.clear('lakeside', 'device.offline', 'gate-1');
+      expect(cleared).toMatchObject({ status: 'cleared', acknowledgedBy: 'operator' });
+      expect(changes.map((c) => c.change)).toEqual(['raised', 'acknowledged', 'cleared']);
+    });
+
+    it('an alert cleared before anyone acknowledged it stays in the open list until someone does', async () => {
+      const a = await alerts.raise(offline);
+      await alerts.clear('lakeside', 'device.offline', 'gate-1');
+      const open = await alerts.list({ status: 'open', limit: 100 });
+      expect(open.map((x) => x.id)).toEqual([a.id]);
+      expect(open[0]).toMatchObject({ status: 'cleared', acknowledgedAt: undefined });
+      const acked = await alerts.acknowledge(a.id, 'operator');
+      expect(acked.status).toBe('cleared');
+      expect(await alerts.list({ status: 'open', limit: 100 })).toEqual([]);
+    });
+
+    it('after clearing, the same condition raises a new alert', async () => {
+      const a = await alerts.raise(offline);
+      await alerts.clear('lakeside', 'device.offline', 'gate-1');
+      const b = await alerts.raise(offline);
+      expect(b.id).not.toBe(a.id);
+      expect(b.count).toBe(1);
+    });
+
+    it('acknowledging twice is refused with who did it first; unknown ids are 404', async () => {
+      const a = await alerts.raise(offline);
+      await alerts.acknowledge(a.id, 'operator');
+      await expect(alerts.acknowledge(a.id, 'supervisor')).rejects.toThrow(/already acknowledged by operator/);
+      await expect(alerts.acknowledge('00000000-0000-4000-8000-000000000000', 'operator')).rejects.toThrow(/no alert/);
+    });
+
+    it('a user clears by hand; clearing twice is refused', async () => {
+      const a = await alerts.raise(offline);
+      const cleared = await alerts.clearByUser(a.id, 'supervisor', 'false alarm');
+      expect(cleared).toMatchObject({ status: 'cleared', clearedBy: 'supervisor' });
+      await expect(alerts.clearByUser(a.id, 'supervisor')).rejects.toThrow(/already cleared/);
+    });
+
+    it('clearing with nothing open does nothing', async () => {
+      expect(await alerts.clear('lakeside', 'device.offline', 'nobody')).toBeUndefined();
+      expect(changes).toEqual([]);
+    });
+
+    it('lists newest first with status and type filters', async () => {
+      await alerts.raise(offline);
+      clock.advance(1000);
+      await alerts.raise({ ...offline, type: 'device.clock_skew', subject: 'cp-1' });
+      clock.advance(1000);
+      const third = await alerts.raise({ ...offline, subject: 'gate-3' });
+      await alerts.acknowledge(third.id, 'operator');
+      expect((await alerts.list({ limit: 10 })).map((a) => a.subject)).toEqual(['gate-3', 'cp-1', 'gate-1']);
+      expect((await alerts.list({ status: 'active', limit: 10 })).map((a) => a.subject)).toEqual(['cp-1', 'gate-1']);
+      expect((await alerts.list({ type: 'device.clock_skew', limit: 10 })).map((a) => a.subject)).toEqual(['cp-1']);
+      expect(await alerts.list({ type: "x' OR '1'='1", limit: 10 })).toEqual([]);
+    });
+  });
+}

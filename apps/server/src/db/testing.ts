@@ -1,0 +1,41 @@
+// Test support: a fresh database per suite, PGlite in memory or a throw-away PostgreSQL database.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from './database';
+import { openDatabase } from './open-database';
+
+/** PostgreSQL server for the service suite; CI and dev machines run one on 127.0.0.1:5432. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  db: Database;
+  url?: string;
+  drop(): Promise<void>;
+}
+
+export type Backend = 'pglite' | 'postgres';
+
+export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const db = await openDatabase({});
+    return { db, drop: () => db.close() };
+  }
+  const name = `estate_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`); // name is generated above, never user input
+  await admin.end();
+  const url = TEST_POSTGRES_URL.replace(/\/[^/]*$/, `/${name}`);
+  const db = await openDatabase({ databaseUrl: url });
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.close();
+      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// Online / offline / clock skew (CONTRACT §4), run on PGlite (unit suite) and PostgreSQL (service suite).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceDto } from '@estate-watch/contracts';
+import { AlertsRepository } from '../alerts/alerts.repository';
+import { AlertsService } from '../alerts/alerts.service';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import type { AcceptedMessage } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/testing';
+import { DevicesRepository } from './devices.repository';
+import { DevicesService } from './devices.service';
+
+export function devicesSuite(backend: Backend): void {
+  describe(`devices on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let alerts: AlertsService;
+    let devices: DevicesService;
+    let events: DeviceDto[];
+    let seq = 0;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+    });
+    afterAll(async () => t.drop());
+    beforeEach(async () => {
+      await t.db.query('DELETE FROM alerts');
+      await t.db.query('DELETE FROM devices');
+      clock = new ManualClock('2026-11-27T01:30:00Z');
+      const sites = new SitesService([testSite()], t.db);
+      await sites.syncToDatabase();
+      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      devices = new DevicesService(new DevicesRepository(t.db), alerts, sites, clock);
+      events = [];
+      devices.changes$.subscribe((d) => events.push(d));
+    });
+
+    /** A status as ingest hands it over, received now, observed `skewMs` earlier. */
+    function status(deviceId: string, online: boolean, skewMs = 300): AcceptedMessage {
+      const receivedAt = clock.now();
+      return {
+        seq: ++seq,
+        siteId: 'testsite',
+        kind: deviceId.startsWith('cp') ? 'checkpoint' : 'gate',
+        deviceId,
+        stream: 'status',
+        msgId: `m${seq}`,
+        payload: { id: `m${seq}`, ts: new Date(receivedAt.getTime() - skewMs).toISOString(), online, fw: '1.0.3', battery: 80 },
+        observedAt: new Date(receivedAt.getTime() - skewMs),
+        receivedAt,
+        lastWill: false,
+      };
+    }
+
+    function lastWill(deviceId: string): AcceptedMessage {
+      return { ...status(deviceId, false), msgId: undefined, payload: { online: false }, observedAt: undefined, lastWill: true };
+    }
+
+    const byId = async (id: string) => (await devices.list()).find((d) => d.id === id)!;
+    const openAlerts = async (type: string) => (await alerts.list({ status: 'open', type, limit: 50 })).map((a) => `${a.subject}:${a.status}`);
+
+    it('lists every configured device, offline until it reports', async () => {
+      const list = await devices.list();
+      expect(list.map((d) => d.id).sort()).toEqual(['boiler-1', 'cp-1', 'cp-2', 'gate-1', 'soap-1']);
+      expect(list.every((d) => !d.online && d.rejectedCount === 0)).toBe(true);
+    });
+
+    it('a status makes a device online with its firmware, battery and skew, and is pushed live', async () => {
+      await devices.handle(status('gate-1', true));
+      expect(await byId('gate-1')).toMatchObject({ online: true, fw: '1.0.3', battery: 80, clockSkewMs: 300 });
+      expect(events.map((e) => `${e.id}:${e.online}`)).toEqual(['gate-1:true']);
+    });
+
+    it('the last will marks it offline and raises device.offline; the next status clears it', async () => {
+      await devices.handle(status('gate-1', true));
+      clock.advance(10_000);
+      await devices.handle(lastWill('gate-1'));
+      expect((await byId('gate-1')).online).toBe(false);
+      expect(await openAlerts('device.offline')).toEqual(['gate-1:active']);
+      clock.advance(10_000);
+      await devices.handle(status('gate-1', true));
+      expect((await byId('gate-1')).online).toBe(true);
+      expect(await alerts.list({ status: 'active', type: 'device.offline', limit: 5 })).toEqual([]);
+    });
+
+    // heartbeatSec is 30 in the test site: silence for 3 × 30 s = 90 s means offline.
+    it.each([
+      { silentSec: 89, offline: false },
+      { silentSec: 90, offline: false }, // exactly 3 heartbeats: not yet
+      { silentSec: 91, offline: true },
+    ])('silence of $silentSec s → offline: $offline', async ({ silentSec, offline }) => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(silentSec * 1000);
+      expect(await devices.sweepSilent()).toBe(offline ? 1 : 0);
+      expect((await byId('cp-1')).online).toBe(!offline);
+      expect(await openAlerts('device.offline')).toEqual(offline ? ['cp-1:active'] : []);
+    });
+
+    it('a device silent for a whole day is raised once, and the sweep is idempotent', async () => {
+      await devices.handle(status('cp-2', true));
+      for (let minute = 0; minute < 24 * 60; minute++) {
+        clock.advance(60_000);
+        await devices.sweepSilent();
+      }
+      const raised = await alerts.list({ type: 'device.offline', limit: 5 });
+      expect(raised).toHaveLength(1);
+      expect(raised[0]!.count).toBe(1);
+      expect(raised[0]!.message).toContain('no status for 120 s');
+    });
+
+    it.each([
+      { skewMs: 120_000, raised: false }, // edge: exactly 120 s is still fine
+      { skewMs: 120_001, raised: true },
+      { skewMs: -120_001, raised: true }, // device clock ahead
+      { skewMs: 30_000, raised: false },
+    ])('status ts $skewMs ms off receive time → clock_skew raised: $raised', async ({ skewMs, raised }) => {
+      await devices.handle(status('cp-1', true, skewMs));
+      expect(await openAlerts('device.clock_skew')).toEqual(raised ? ['cp-1:active'] : []);
+    });
+
+    it('a corrected clock clears device.clock_skew', async () => {
+      await devices.handle(status('cp-1', true, 600_000));
+      clock.advance(30_000);
+      await devices.handle(status('cp-1', true, 200));
+      const [alert] = await alerts.list({ type: 'device.clock_skew', limit: 5 });
+      expect(alert).toMatchObject({ status: 'cleared', count: 1 });
+      expect((await byId('cp-1')).clockSkewMs).toBe(200);
+    });
+
+    it('telemetry is not a status: it does not bring a device online', async () => {
+      await devices.handle({ ...status('gate-1', true), stream: 'telemetry', payload: { barrier: 'closed' } });
+      expect((await byId('gate-1')).online).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { devicesSuite } from './devices.suite';
+
+devicesSuite('pglite');

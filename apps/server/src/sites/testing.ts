@@ -1,0 +1,35 @@
+// A small site for tests: one device of each kind, heartbeat 30 s.
+import { parseSiteConfig, type SiteConfig } from '@estate-watch/contracts';
+
+export const TEST_SITE_YAML = `
+site: { id: testsite, name: 测试小区, timezone: Asia/Shanghai, heartbeatSec: 30 }
+departments:
+  - { id: security,    name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
+  - { id: cleaning,    name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
+  - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
+  - { id: parking,     name: 车场,   sla: { acceptMin: 5,  resolveMin: 30 } }
+  - { id: service,     name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
+guards:
+  - { id: G01, name: 张伟, card: 04A1B2C3D4E5F6 }
+checkpoints:
+  - { id: cp-1, name: 北门岗亭, x: 120, y: 40, secret: secret-cp-1 }
+  - { id: cp-2, name: 地下车库B1, x: 300, y: 220, secret: secret-cp-2 }
+routes:
+  - { id: r1, name: 日间巡查, schedule: ["09:30"], checkpoints: [{ checkpoint: cp-1, offsetMin: 0 }, { checkpoint: cp-2, offsetMin: 20 }] }
+lots:
+  - { id: lot-1, name: 北区地面车场, capacity: 10 }
+gates:
+  - { id: gate-1, name: 北门入口, lot: lot-1, secret: secret-gate-1 }
+dispensers:
+  - { id: soap-1, name: 会所洗手液, consumable: soap, secret: secret-soap-1 }
+sensors:
+  - id: boiler-1
+    name: 1号锅炉
+    secret: secret-boiler-1
+    limits:
+      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }
+`;
+
+export function testSite(): SiteConfig {
+  return parseSiteConfig(TEST_SITE_YAML, 'test-site.yaml');
+}
