@@ -1,0 +1,32 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { LoginBodySchema, type LoginBody, type LoginResponse, type UserDto } from '@estate-watch/contracts';
+import { ZodBody } from '../common/http/zod-validation';
+import { ErrorSchema, LoginResponseSchema, UserSchema } from '../openapi/schemas';
+import { CurrentUser, Public, Roles } from './auth.decorators';
+import { AuthService } from './auth.service';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Sign in', description: 'Returns a token valid for 12 hours.' })
+  @ApiOkResponse({ schema: LoginResponseSchema })
+  @ApiBadRequestResponse({ schema: ErrorSchema })
+  @ApiUnauthorizedResponse({ description: 'wrong username or password', schema: ErrorSchema })
+  login(@ZodBody(LoginBodySchema) body: LoginBody): Promise<LoginResponse> {
+    return this.auth.login(body);
+  }
+
+  @Get('me')
+  @Roles('operator')
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ schema: UserSchema })
+  me(@CurrentUser() user: UserDto): UserDto {
+    return user;
+  }
+}

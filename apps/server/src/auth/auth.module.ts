@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { ENV, type Env } from '../config/env';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { createJwtService, resolveJwtSecret } from './jwt-options';
+import { RouteDeclarationCheck } from './route-declarations';
+import { SettingsRepository } from './settings.repository';
+
+/**
+ * Login, tokens and the global AuthGuard (every HTTP route must declare @Public() or @Roles()).
+ * Needs DATABASE, ENV and CLOCK from the global CoreModule. Exports AuthService for the live gateway.
+ */
+@Module({
+  imports: [UsersModule, DiscoveryModule],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    SettingsRepository,
+    RouteDeclarationCheck,
+    {
+      provide: JwtService,
+      inject: [ENV, SettingsRepository],
+      useFactory: async (env: Env, settings: SettingsRepository) => createJwtService(await resolveJwtSecret(env, settings)),
+    },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService],
+})
+export class AuthModule {}

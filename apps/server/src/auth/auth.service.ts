@@ -1,0 +1,49 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { LoginBody, LoginResponse, Role, UserDto } from '@estate-watch/contracts';
+import { CLOCK, type Clock } from '../common/clock';
+import { UsersService } from '../users/users.service';
+
+interface TokenClaims {
+  sub: string;
+  role: Role;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async login(body: LoginBody): Promise<LoginResponse> {
+    const user = await this.users.verifyPassword(body.username, body.password);
+    // One message for both cases: it must not reveal which usernames exist.
+    if (!user) throw new UnauthorizedException('wrong username or password');
+    const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, iat: this.nowSeconds() };
+    return { token: await this.jwt.signAsync(claims), user };
+  }
+
+  /**
+   * The user a bearer token belongs to, with the role the database holds now (so a removed user
+   * is locked out even while the token is unexpired). Throws UnauthorizedException otherwise.
+   * Used by the HTTP guard and by the live gateway's handshake.
+   */
+  async verifyToken(token: string): Promise<UserDto> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { clockTimestamp: this.nowSeconds() });
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw new UnauthorizedException(expired ? 'token expired: sign in again' : 'invalid token: sign in again');
+    }
+    const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
+    if (!user) throw new UnauthorizedException('this token\'s user no longer exists');
+    return user;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+}

@@ -1,0 +1,2 @@
+/** Name of the OpenAPI security scheme for `Authorization: Bearer <token>`. */
+export const BEARER_AUTH = 'bearer';

@@ -1,0 +1,52 @@
+// The only place with SQL for users (STYLE: one repository per service). Every query is parameterised.
+import { Inject, Injectable } from '@nestjs/common';
+import type { Role } from '@estate-watch/contracts';
+import { DATABASE, type Queryable } from '../db/database';
+
+export interface UserRow {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  role: Role;
+  createdBy?: string;
+}
+
+const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy"`;
+
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(DATABASE) private readonly db: Queryable) {}
+
+  /** Case-insensitive: `Admin` and `admin` are one person to a control room. */
+  async findByUsername(username: string): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1)`, [username]);
+    return rows[0];
+  }
+
+  /** false when the name is taken, in any letter case. */
+  async insert(user: NewUser): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO users (username, password_hash, role, created_by)
+       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))
+       ON CONFLICT (username) DO NOTHING
+       RETURNING username`,
+      [user.username, user.passwordHash, user.role, user.createdBy ?? null],
+    );
+    return rows.length === 1;
+  }
+
+  async updateCredentials(username: string, passwordHash: string, role: Role): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $2, role = $3 WHERE username = $1', [username, passwordHash, role]);
+  }
+
+  async list(): Promise<UserRow[]> {
+    return this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username`);
+  }
+}

@@ -1,0 +1,81 @@
+import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import type { CreateUserBody, Role, UserDto } from '@estate-watch/contracts';
+import { ENV, type Env } from '../config/env';
+import { PasswordHasher } from './password-hasher';
+import { UsersRepository, type UserRow } from './users.repository';
+
+/** CONTRACT §7: the demo's users, all with ADMIN_PASSWORD or `demo`. */
+export const DEMO_USERS: readonly UserDto[] = [
+  { username: 'operator', role: 'operator' },
+  { username: 'supervisor', role: 'supervisor' },
+  { username: 'admin', role: 'admin' },
+];
+const ADMIN: UserDto = { username: 'admin', role: 'admin' };
+const DEFAULT_DEMO_PASSWORD = 'demo';
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    @Inject(ENV) private readonly env: Pick<Env, 'demo' | 'adminPassword'>,
+  ) {}
+
+  async create(body: CreateUserBody, createdBy?: string): Promise<UserDto> {
+    const passwordHash = await this.hasher.hash(body.password);
+    const inserted = await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy });
+    if (!inserted) throw new ConflictException(`user "${body.username}" already exists; choose another username`);
+    this.logger.log(`user ${body.username} (${body.role}) created by ${createdBy ?? 'the server'}`);
+    return { username: body.username, role: body.role };
+  }
+
+  /** The user when the password is right, otherwise undefined; an unknown name costs the same time. */
+  async verifyPassword(username: string, password: string): Promise<UserDto | undefined> {
+    const row = await this.repository.findByUsername(username);
+    if (!row) return this.hasher.verifyNobody(password).then(() => undefined);
+    return (await this.hasher.verify(row.passwordHash, password)) ? toDto(row) : undefined;
+  }
+
+  async find(username: string): Promise<UserDto | undefined> {
+    const row = await this.repository.findByUsername(username);
+    return row && toDto(row);
+  }
+
+  async list(): Promise<UserDto[]> {
+    return (await this.repository.list()).map(toDto);
+  }
+
+  /**
+   * Called once at start-up. The environment is the source of truth for these accounts
+   * (CONTRACT §7): a changed ADMIN_PASSWORD replaces the stored hash on the next start.
+   * Demo: operator, supervisor, admin. Otherwise: admin only; other users are made through the API.
+   */
+  async seedFromEnv(): Promise<void> {
+    const users = this.env.demo ? DEMO_USERS : [ADMIN];
+    for (const user of users) await this.ensure(user, this.env.adminPassword);
+    if (this.env.demo) {
+      const password = this.env.adminPassword === DEFAULT_DEMO_PASSWORD ? `"${DEFAULT_DEMO_PASSWORD}"` : 'the value of ADMIN_PASSWORD';
+      this.logger.log(`Demo sign-in: users ${users.map((u) => u.username).join(', ')} with password ${password}`);
+    } else {
+      this.logger.log('User admin signs in with the password in ADMIN_PASSWORD');
+    }
+  }
+
+  private async ensure(user: UserDto, password: string): Promise<void> {
+    const existing = await this.repository.findByUsername(user.username);
+    if (!existing) {
+      await this.create({ ...user, password }, 'environment');
+      return;
+    }
+    const current = existing.role === user.role && (await this.hasher.verify(existing.passwordHash, password));
+    if (current) return;
+    await this.repository.updateCredentials(existing.username, await this.hasher.hash(password), user.role);
+    this.logger.log(`user ${existing.username}: password and role set from the environment`);
+  }
+}
+
+function toDto(row: UserRow): UserDto {
+  return { username: row.username, role: row.role };
+}
