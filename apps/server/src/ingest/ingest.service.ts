@@ -1,0 +1,193 @@
+// The path of one message, ingest side: validate → (group) commit with dedup → hand to handlers.
+//
+// How a device is answered (MQTT 3.1.1 has no negative PUBACK): the broker waits for submit().
+// Accepted, duplicate and rejected messages are all acknowledged once their batch committed:
+// a duplicate was already stored, and a bad payload will not get better by being sent again,
+// so not acknowledging it would only make the device redeliver it forever. A message whose
+// commit failed (database away) is not acknowledged: submit() throws and the broker drops
+// the connection, so the device keeps it and redelivers. Topic ACL violations are refused by
+// the broker itself before they get here (see broker/device-acl.ts).
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { SitesService } from '../sites/sites.service';
+import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import { GroupCommit } from './group-commit';
+import type { DeviceIdentity, IncomingMessage, IngestOutcome, Rejection, ValidMessage } from './incoming-message';
+import { IngestRepository } from './ingest.repository';
+import { MessageDispatcher } from './message-dispatcher';
+import { RateLimitedLog } from './rejection-log';
+import { validateMessage, type DeviceDirectory } from './validate-message';
+
+export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
+
+export interface IngestOptions {
+  /** Most messages in one grouped commit. */
+  maxBatch?: number;
+  /** Stored messages held in memory for the handlers before reading them back from the database. */
+  maxQueuedForHandlers?: number;
+  /** Name of the durable cursor row. */
+  consumer?: string;
+  /** Rejection log lines per minute. */
+  rejectionLogPerMinute?: number;
+}
+
+export interface IngestStats {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+  batches: number;
+  lastBatchSize: number;
+  commitFailures: number;
+  handlerErrors: number;
+  /** Highest seq every handler has seen. */
+  dispatchedSeq: number;
+}
+
+type Item = { kind: 'message'; message: ValidMessage } | { kind: 'rejection'; rejection: Rejection; reason: string };
+
+/** Message ids are kept twice the 24 h a device may buffer (CONTRACT §1), then pruned hourly. */
+const DEDUP_KEEP_MS = 48 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
+const MAX_TOPIC_CHARS = 256;
+const MAX_REASON_CHARS = 500;
+
+@Injectable()
+export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Ingest');
+  private readonly committer: GroupCommit<Item, IngestOutcome>;
+  private readonly dispatcher: MessageDispatcher;
+  private readonly rejectionLog: RateLimitedLog;
+  private readonly counters = { accepted: 0, duplicates: 0, rejected: 0, ignored: 0, batches: 0, lastBatchSize: 0, commitFailures: 0 };
+  private startup: Promise<void> | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repo: IngestRepository,
+    @Inject(SitesService) private readonly devices: DeviceDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(INGEST_OPTIONS) options: IngestOptions | null = null,
+  ) {
+    this.committer = new GroupCommit((items) => this.commit(items), options?.maxBatch ?? 2000);
+    this.dispatcher = new MessageDispatcher(repo, options?.consumer ?? 'domain', options?.maxQueuedForHandlers ?? 50_000, this.logger);
+    this.rejectionLog = new RateLimitedLog((line) => this.logger.warn(line), clock, options?.rejectionLogPerMinute ?? 20);
+  }
+
+  /** Domain modules register in their constructor or onModuleInit, before start(). */
+  register(handler: MessageHandler): void {
+    this.dispatcher.register(handler);
+  }
+
+  /** Replays stored messages after the cursor to the handlers. Idempotent; the broker awaits it before listening. */
+  start(): Promise<void> {
+    this.startup ??= this.dispatcher.start().then(() => {
+      this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+      this.pruneTimer.unref();
+    });
+    return this.startup;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /**
+   * Validates, deduplicates and stores one message. Resolves after its batch committed (the
+   * broker acknowledges then); throws only when the commit failed.
+   */
+  async submit(incoming: IncomingMessage): Promise<IngestOutcome> {
+    const receivedAt = this.clock.now();
+    const verdict = validateMessage(incoming, this.devices, receivedAt);
+    if (verdict.decision === 'ignore') {
+      this.counters.ignored++;
+      return { status: 'ignored' };
+    }
+    if (verdict.decision === 'reject') {
+      await this.reject(verdict.claimed, verdict.reason, incoming.topic);
+      return { status: 'rejected', reason: verdict.reason };
+    }
+    return this.committer.submit({ kind: 'message', message: verdict.message });
+  }
+
+  /**
+   * Counts and logs a rejected message against the device it claims to be. Also used by the
+   * broker for ACL refusals. Never throws: a failing count must not take ingestion down.
+   */
+  async reject(claimed: DeviceIdentity | undefined, reason: string, topic: string): Promise<void> {
+    this.counters.rejected++;
+    const who = claimed ? `${claimed.site}:${claimed.device}` : 'unattributable';
+    this.rejectionLog.log(`rejected from ${who} on "${truncate(topic, MAX_TOPIC_CHARS)}": ${reason}`);
+    // Nothing in the message names a device (e.g. a topic outside estate/v1): logged and counted in-process only.
+    if (!claimed) return;
+    const rejection: Rejection = {
+      siteId: claimed.site,
+      deviceId: claimed.device,
+      reason: truncate(reason, MAX_REASON_CHARS),
+      topic: truncate(topic, MAX_TOPIC_CHARS),
+      at: this.clock.now(),
+    };
+    await this.committer.submit({ kind: 'rejection', rejection, reason }).catch(() => undefined);
+  }
+
+  stats(): IngestStats {
+    return { ...this.counters, handlerErrors: this.dispatcher.handlerErrors, dispatchedSeq: this.dispatcher.dispatchedSeq };
+  }
+
+  /** Resolves when every submitted message is committed and handed to the handlers. */
+  async settled(): Promise<void> {
+    await this.committer.idle();
+    await this.dispatcher.idle();
+  }
+
+  async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.settled();
+  }
+
+  private async commit(items: Item[]): Promise<IngestOutcome[]> {
+    const messages: ValidMessage[] = [];
+    const rejections: Rejection[] = [];
+    for (const item of items) {
+      if (item.kind === 'message') messages.push(item.message);
+      else rejections.push(item.rejection);
+    }
+    let stored: (AcceptedMessage | undefined)[];
+    try {
+      ({ stored } = await this.repo.commitBatch(messages, rejections));
+    } catch (error) {
+      this.counters.commitFailures++;
+      this.logger.error(`commit of ${items.length} messages failed; they are not acknowledged: ${String(error)}`);
+      throw error;
+    }
+    this.counters.batches++;
+    this.counters.lastBatchSize = items.length;
+    this.dispatcher.enqueue(stored.filter((m): m is AcceptedMessage => m !== undefined));
+    let next = 0;
+    return items.map((item): IngestOutcome => {
+      if (item.kind === 'rejection') return { status: 'rejected', reason: item.reason };
+      const message = stored[next++];
+      if (message) {
+        this.counters.accepted++;
+        return { status: 'accepted', seq: message.seq };
+      }
+      this.counters.duplicates++;
+      return { status: 'duplicate' };
+    });
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      await this.repo.pruneMessageIds(new Date(this.clock.now().getTime() - DEDUP_KEEP_MS));
+    } catch (error) {
+      this.logger.warn(`pruning old message ids failed (retried next hour): ${String(error)}`);
+    }
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

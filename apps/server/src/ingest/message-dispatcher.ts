@@ -1,0 +1,123 @@
+// Step 3 of the path of one message: hand stored messages to the domain handlers in seq order,
+// after their commit, and move the durable cursor once every handler has run.
+//
+// Live batches arrive in memory from the committer. Start-up, and any time the in-memory queue
+// overflows (handlers slower than ingest), read from the database instead ("catch-up"): the
+// rows are there, so nothing is lost by dropping the queue, and memory stays bounded.
+//
+// Several server instances sharing one database: each instance dispatches what it committed,
+// and the cursor row is this consumer's alone. Concurrent writers draw bigserial values in one
+// order but may commit in another, so a reader of "seq > cursor" can pass over a row whose
+// lower seq commits a moment later. Within one process commits are serial (GroupCommit), so
+// this cannot happen here; a shared-dispatch design must either run one dispatcher (advisory
+// lock leader) or only read below the oldest in-flight transaction (pg_snapshot_xmin).
+import { Logger } from '@nestjs/common';
+import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import type { IngestRepository } from './ingest.repository';
+
+const PAGE = 1000;
+const RETRY_MS = 1000;
+
+export class MessageDispatcher {
+  private readonly handlers: MessageHandler[] = [];
+  private queue: AcceptedMessage[][] = [];
+  private queued = 0;
+  private lastSeq = 0;
+  private catchUp = true;
+  private started = false;
+  private running: Promise<void> | undefined;
+  handlerErrors = 0;
+
+  constructor(
+    private readonly repo: Pick<IngestRepository, 'cursor' | 'saveCursor' | 'messagesAfter'>,
+    private readonly consumer: string,
+    /** Messages held in memory before falling back to reading from the database. */
+    private readonly maxQueued = 50_000,
+    private readonly logger: Pick<Logger, 'error'> = new Logger('Ingest'),
+  ) {}
+
+  register(handler: MessageHandler): void {
+    this.handlers.push(handler);
+  }
+
+  get dispatchedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /** Replays everything after the durable cursor, then follows live batches. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.lastSeq = await this.repo.cursor(this.consumer);
+    this.started = true;
+    this.catchUp = true;
+    this.kick();
+    await this.idle();
+  }
+
+  /** A committed batch, in seq order. */
+  enqueue(batch: AcceptedMessage[]): void {
+    if (batch.length === 0) return;
+    if (this.queued + batch.length > this.maxQueued) {
+      // Every queued batch is committed, so a catch-up read started after this point sees them.
+      this.queue = [];
+      this.queued = 0;
+      this.catchUp = true;
+    } else {
+      this.queue.push(batch);
+      this.queued += batch.length;
+    }
+    if (this.started) this.kick();
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = this.drain()
+      .catch(async (error: unknown) => {
+        // The database is away: start over from the last message handed on, after a pause.
+        this.logger.error(`dispatch to handlers paused: ${String(error)}`);
+        this.catchUp = true;
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      })
+      .finally(() => {
+      this.running = undefined;
+      // A batch that arrived while the last step was finishing.
+      if (this.catchUp || this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.catchUp || this.queue.length > 0) {
+      if (this.catchUp) {
+        const page = await this.repo.messagesAfter(this.lastSeq, PAGE);
+        if (page.length < PAGE) this.catchUp = false;
+        await this.dispatch(page);
+      } else {
+        const batch = this.queue.shift() as AcceptedMessage[];
+        this.queued -= batch.length;
+        // Already dispatched by a catch-up read that overlapped it.
+        await this.dispatch(batch.filter((m) => m.seq > this.lastSeq));
+      }
+    }
+  }
+
+  private async dispatch(messages: AcceptedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    for (const message of messages) {
+      for (const handler of this.handlers) {
+        try {
+          await handler.handle(message);
+        } catch (error) {
+          // A handler's bug must not stop ingestion: log it, skip this message for this handler.
+          this.handlerErrors++;
+          this.logger.error(`handler ${handler.name} failed on seq ${message.seq} (${message.siteId}/${message.deviceId}/${message.stream}): ${String(error)}`);
+        }
+      }
+      this.lastSeq = message.seq;
+    }
+    await this.repo.saveCursor(this.consumer, this.lastSeq);
+  }
+}
