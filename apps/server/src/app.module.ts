@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertsModule } from './alerts/alerts.module';
+import { AuthModule } from './auth/auth.module';
+import { BrokerModule } from './broker/broker.module';
+import { CoreModule, type CoreDeps } from './core/core.module';
+import { DevicesModule } from './devices/devices.module';
+import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
+import { LiveModule } from './live/live.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: CoreDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(deps),
+        AuthModule,
+        UsersModule,
+        IngestModule,
+        BrokerModule,
+        AlertsModule,
+        DevicesModule,
+        LiveModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+// Start-up in one readable sequence: env → site files → database → Nest app → broker → HTTP → simulator.
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { SiteConfig } from '@estate-watch/contracts';
+import { startSimulator, type SimulatorHandle } from '@estate-watch/firmware-sim';
+import { AppModule } from './app.module';
+import { BrokerService } from './broker/broker.service';
+import { systemClock, type Clock } from './common/clock';
+import { configureHttp } from './common/http/configure-http';
+import { serveDashboard } from './common/serve-dashboard';
+import { readEnv, type Env } from './config/env';
+import { openDatabase } from './db/open-database';
+import { DevicesService } from './devices/devices.service';
+import { IngestService } from './ingest/ingest.service';
+import { setupOpenApi } from './openapi/setup-openapi';
+import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
+import { SitesService } from './sites/sites.service';
+import { UsersService } from './users/users.service';
+
+export interface StartOptions {
+  /** Overrides on top of the environment (tests: ports 0, dataDir undefined for PGlite in memory). */
+  env?: Partial<Env>;
+  /** Environment to read; defaults to process.env. */
+  source?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** Site configs instead of reading SITE_CONFIG / the demo file. */
+  sites?: SiteConfig[];
+  /** How often the offline sweep runs (CONTRACT §4: silence for 3 × heartbeatSec). */
+  sweepIntervalMs?: number;
+}
+
+export interface RunningServer {
+  httpUrl: string;
+  mqttPort: number;
+  env: Env;
+  app: NestExpressApplication;
+  close(): Promise<void>;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const env: Env = { ...readEnv(options.source ?? process.env), ...options.env };
+  const clock = options.clock ?? systemClock;
+  const log = new Logger('Bootstrap');
+  const sites = options.sites ?? loadSiteFiles(env.siteConfig ?? DEMO_SITE_FILE).map((s) => s.config);
+
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
+  let app: NestExpressApplication | undefined;
+  let simulator: SimulatorHandle | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
+      bodyParser: false,
+      logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.logLevel) + 1),
+    });
+    configureHttp(app);
+    setupOpenApi(app);
+    serveDashboard(app);
+    await app.get(SitesService).syncToDatabase();
+    await app.get(UsersService).seedFromEnv();
+    await app.init();
+
+    const ingest = app.get(IngestService);
+    ingest.register(app.get(DevicesService));
+    await ingest.start();
+    const mqttPort = await app.get(BrokerService).start();
+
+    await app.listen(env.httpPort).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw Object.assign(new Error(`HTTP port ${env.httpPort} is already in use: set HTTP_PORT to a free port, or stop what holds it`), { code: 'EADDRINUSE' });
+    });
+    const address = app.getHttpServer().address() as { port: number };
+    const httpUrl = `http://localhost:${address.port}`;
+
+    const devices = app.get(DevicesService);
+    sweep = setInterval(() => {
+      devices.sweepSilent(clock.now()).catch((error: Error) => log.error(`offline sweep failed: ${error.message}`));
+    }, options.sweepIntervalMs ?? 5_000);
+    sweep.unref();
+
+    if (env.simulator) {
+      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites });
+      log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
+    }
+    log.log(
+      `Estate Watch ready in ${Math.round(performance.now() - startedAt)} ms: dashboard ${httpUrl}, ` +
+        `MQTT ${env.mqttUrl ?? `embedded on port ${mqttPort}`}, database ${env.databaseUrl ? 'PostgreSQL' : `PGlite in ${env.dataDir ?? 'memory'}`}`,
+    );
+
+    const running = app;
+    return {
+      httpUrl,
+      mqttPort,
+      env,
+      app: running,
+      close: async () => {
+        clearInterval(sweep);
+        await simulator?.stop();
+        await running.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(sweep);
+    await simulator?.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

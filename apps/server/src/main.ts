@@ -1,0 +1,34 @@
+// `npm start`: the demo on the embedded broker and database unless the environment says otherwise.
+import 'reflect-metadata';
+import { SiteConfigError } from '@estate-watch/contracts';
+import { startServer, type RunningServer } from './bootstrap';
+import { EnvError } from './config/env';
+
+async function main(): Promise<void> {
+  let server: RunningServer;
+  try {
+    server = await startServer();
+  } catch (error) {
+    // Known start-up problems get one clear message and no stack: nothing starts.
+    if (error instanceof SiteConfigError || error instanceof EnvError || (error as { code?: string }).code === 'EADDRINUSE') {
+      console.error(`Estate Watch did not start.\n${(error as Error).message}`);
+    } else {
+      console.error('Estate Watch did not start:', error);
+    }
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();
