@@ -1,0 +1,64 @@
+// The one Socket.IO connection (CONTRACT §6: namespace /live, auth { token }). It only feeds
+// stores; components read the stores. The only file that imports socket.io-client.
+import { io, type Socket } from 'socket.io-client';
+import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts/live';
+import { useAlertsStore } from '../stores/alerts';
+import { useAuthStore } from '../stores/auth';
+import { useConnectionStore } from '../stores/connection';
+import { useDevicesStore } from '../stores/devices';
+
+type LiveSocket = Socket<LiveEvents, Record<string, never>>;
+let socket: LiveSocket | null = null;
+
+export function startLive(): void {
+  if (socket) return;
+  const auth = useAuthStore();
+  const connection = useConnectionStore();
+  const alerts = useAlertsStore();
+  const devices = useDevicesStore();
+
+  connection.setLink('connecting');
+  connection.watchHealth(true);
+  socket = io(LIVE_NAMESPACE, {
+    path: '/socket.io',
+    // A function, so every reconnect presents the current token (re-auth after a drop).
+    auth: (cb) => cb({ token: auth.token ?? '' }),
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+  });
+
+  socket.on('connect', () => {
+    connection.setLink('connected');
+    // Events raised while we were away were not delivered: reload the lists on every connect.
+    void alerts.refetch();
+    void devices.refetch();
+    void connection.checkHealth();
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io client disconnect') return;
+    connection.setLink('reconnecting');
+    // The server dropped us on purpose (e.g. token revoked): socket.io does not retry that itself.
+    if (reason === 'io server disconnect') socket?.connect();
+  });
+  socket.on('connect_error', (err) => {
+    connection.setLink('reconnecting');
+    if (isAuthError(err)) auth.logout('expired');
+  });
+  socket.on('alert', (alert) => alerts.received(alert));
+  socket.on('device', (device) => devices.received(device));
+}
+
+export function stopLive(): void {
+  socket?.disconnect();
+  socket = null;
+  const connection = useConnectionStore();
+  connection.watchHealth(false);
+  connection.setLink('idle');
+  useAlertsStore().reset();
+  useDevicesStore().reset();
+}
+
+function isAuthError(err: Error & { data?: unknown }): boolean {
+  const data = err.data as { statusCode?: number } | undefined;
+  return data?.statusCode === 401 || /unauthori[sz]ed|jwt|token/i.test(err.message);
+}

@@ -1,0 +1,24 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import AlertsPage from './pages/AlertsPage.vue';
+import DevicesPage from './pages/DevicesPage.vue';
+import LoginPage from './pages/LoginPage.vue';
+import { useAuthStore } from './stores/auth';
+
+// History-mode URLs: the server answers /login, /alerts, /alerts/<id> and /devices with index.html.
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    { path: '/', redirect: '/alerts' },
+    { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+    { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
+    { path: '/devices', name: 'devices', component: DevicesPage },
+    { path: '/:pathMatch(.*)*', redirect: '/alerts' },
+  ],
+});
+
+router.beforeEach((to) => {
+  const auth = useAuthStore();
+  if (!to.meta.public && !auth.token) return { name: 'login', query: to.fullPath === '/alerts' ? {} : { next: to.fullPath } };
+  if (to.name === 'login' && auth.token) return { path: '/alerts' };
+  return true;
+});
