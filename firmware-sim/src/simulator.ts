@@ -1,0 +1,150 @@
+// Starts one virtual device per device in the site files, each on its own MQTT connection.
+import type { IClientOptions } from 'mqtt';
+import { siteDevices, type DeviceKind, type SiteConfig } from '@estate-watch/contracts';
+import { VirtualCheckpoint } from './checkpoint';
+import { systemClock, type Clock } from './clock';
+import type { DeviceContext, VirtualDevice } from './device';
+import { VirtualDispenser } from './dispenser';
+import { VirtualGate } from './gate';
+import { consoleLog, type SimLog } from './log';
+import { hashSeed, seededRandom } from './random';
+import { VirtualSensor } from './sensor';
+
+export interface SimulatorOptions {
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
+  url: string;
+  sites: SiteConfig[];
+  /** Heartbeats, gate auto-close and `ts` follow this clock. Default: wall clock. */
+  clock?: Clock;
+  log?: SimLog;
+  /** Heartbeats on the clock (default true); false leaves them to `heartbeatAll()`. */
+  heartbeats?: boolean;
+  /** Credentials override; default `{site}:{device}` and the device's secret (CONTRACT §1). */
+  credentials?: (site: string, device: { id: string; kind: DeviceKind; secret: string }) => { username: string; password: string };
+  /** Only these devices, e.g. one gate for a focused scenario. */
+  only?: (site: string, deviceId: string) => boolean;
+  /** Firmware version each kind reports in its status. */
+  fw?: Partial<Record<DeviceKind, string>>;
+  /** Seed for the simulated physics (levels, readings, signal); same seed, same demo. */
+  seed?: number;
+  /** How long a gate stays open after an `open` command. Default 5000 ms. */
+  gateHoldMs?: number;
+  /** Extra MQTT.js options for every device, e.g. `{ reconnectPeriod: 500 }`. */
+  mqtt?: Partial<IClientOptions>;
+}
+
+export interface SimulatorHandle {
+  readonly devices: readonly VirtualDevice[];
+  /** The device with this id; `site` is needed only when several sites share an id. */
+  device(id: string, site?: string): VirtualDevice;
+  checkpoint(id: string, site?: string): VirtualCheckpoint;
+  gate(id: string, site?: string): VirtualGate;
+  dispenser(id: string, site?: string): VirtualDispenser;
+  sensor(id: string, site?: string): VirtualSensor;
+  /** Resolves when every powered device is online. */
+  ready(): Promise<void>;
+  /** One heartbeat from every online device; resolves when all were acknowledged. */
+  heartbeatAll(): Promise<void>;
+  /** Clean stop of every device: status online:false, then DISCONNECT. */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_FW: Record<DeviceKind, string> = {
+  checkpoint: 'nfc-cp 2.3.1',
+  gate: 'barrier 1.8.0',
+  dispenser: 'disp 0.9.4',
+  sensor: 'iot-gw 3.1.2',
+};
+
+/**
+ * Powers on every device and resolves once each has made its first connection attempt
+ * (connected, or refused and now retrying: see the log). Await `ready()` to wait for all online.
+ */
+export async function startSimulator(options: SimulatorOptions): Promise<SimulatorHandle> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? consoleLog;
+  const devices: VirtualDevice[] = [];
+  for (const site of options.sites) {
+    for (const spec of siteDevices(site)) {
+      if (options.only && !options.only(site.site.id, spec.id)) continue;
+      const creds = options.credentials?.(site.site.id, spec);
+      const ctx: DeviceContext = {
+        url: options.url,
+        site: site.site,
+        clock,
+        log,
+        random: seededRandom(hashSeed(`${site.site.id}:${spec.id}`, options.seed ?? 0)),
+        username: creds?.username,
+        password: creds?.password ?? spec.secret,
+        fw: options.fw?.[spec.kind] ?? DEFAULT_FW[spec.kind],
+        heartbeats: options.heartbeats ?? true,
+        mqtt: options.mqtt ?? {},
+      };
+      devices.push(createDevice(site, spec, ctx, options.gateHoldMs ?? 5000));
+    }
+  }
+  await Promise.all(devices.map((d) => d.powerOn()));
+  const online = devices.filter((d) => d.online).length;
+  log('info', `simulator: ${online} of ${devices.length} devices online at ${options.url}`);
+  return new Simulator(devices);
+}
+
+function createDevice(site: SiteConfig, spec: ReturnType<typeof siteDevices>[number], ctx: DeviceContext, holdMs: number): VirtualDevice {
+  switch (spec.kind) {
+    case 'checkpoint':
+      return new VirtualCheckpoint(spec, ctx);
+    case 'gate':
+      return new VirtualGate(spec, ctx, { holdMs });
+    case 'dispenser':
+      return new VirtualDispenser(spec, ctx);
+    case 'sensor': {
+      const cfg = site.sensors.find((s) => s.id === spec.id)!;
+      return new VirtualSensor({ ...spec, limits: cfg.limits }, ctx);
+    }
+  }
+}
+
+class Simulator implements SimulatorHandle {
+  constructor(readonly devices: readonly VirtualDevice[]) {}
+
+  device(id: string, site?: string): VirtualDevice {
+    const found = this.devices.filter((d) => d.id === id && (site === undefined || d.site === site));
+    if (found.length === 0) throw new Error(`simulator has no device "${id}"${site ? ` on site "${site}"` : ''}`);
+    if (found.length > 1) throw new Error(`device id "${id}" is on several sites; name the site`);
+    return found[0]!;
+  }
+
+  checkpoint(id: string, site?: string): VirtualCheckpoint {
+    return this.ofKind(id, site, VirtualCheckpoint);
+  }
+
+  gate(id: string, site?: string): VirtualGate {
+    return this.ofKind(id, site, VirtualGate);
+  }
+
+  dispenser(id: string, site?: string): VirtualDispenser {
+    return this.ofKind(id, site, VirtualDispenser);
+  }
+
+  sensor(id: string, site?: string): VirtualSensor {
+    return this.ofKind(id, site, VirtualSensor);
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all(this.devices.filter((d) => !d.poweredOff).map((d) => d.whenOnline()));
+  }
+
+  async heartbeatAll(): Promise<void> {
+    await Promise.all(this.devices.filter((d) => d.online).map((d) => d.heartbeat()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.devices.map((d) => d.stop()));
+  }
+
+  private ofKind<T extends VirtualDevice>(id: string, site: string | undefined, type: new (...args: never[]) => T): T {
+    const device = this.device(id, site);
+    if (!(device instanceof type)) throw new Error(`device "${id}" is a ${device.kind}, not a ${type.name.replace('Virtual', '').toLowerCase()}`);
+    return device;
+  }
+}
