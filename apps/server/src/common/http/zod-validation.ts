@@ -21,14 +21,14 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(value, {
       // A missing field reads better as "is required" than zod's "expected string, received undefined".
-      error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+      error: (issue) => (issue.input === undefined ? 'is required' : undefined),
     });
     if (result.success) return result.data;
     const issues = result.error.issues.map((i) => toIssue(i, this.source));
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
-      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      message: issues.map(describe).join('; '),
       issues,
     });
   }
@@ -42,6 +42,11 @@ function toIssue(issue: z.core.$ZodIssue, source: string): ValidationIssue {
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;
   return { path: path || source, message };
+}
+
+/** "path: problem", without repeating a path the schema's own message already starts with. */
+function describe(issue: ValidationIssue): string {
+  return issue.message.startsWith(`${issue.path}:`) ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
 /** `@ZodBody(Schema) body: T` — validates the JSON body and documents it in OpenAPI. */

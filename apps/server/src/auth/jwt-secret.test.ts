@@ -1,0 +1,45 @@
+// The generated signing secret is kept in the database: tokens survive a restart, and several
+// instances on one database accept each other's tokens.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
+import { createTestApp } from '../common/http/testing';
+import type { Database } from '../db/database';
+import { openDatabase } from '../db/open-database';
+import { resolveJwtSecret } from './jwt-options';
+import { SettingsRepository } from './settings.repository';
+
+describe('token signing secret', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({});
+  });
+  afterAll(() => db.close());
+
+  it('a token from before a restart is still accepted after it', async () => {
+    const clock = new ManualClock(new Date());
+    const before = await createTestApp({ db, clock });
+    const token = await before.login('admin');
+    await before.close();
+
+    const after = await createTestApp({ db, clock, seed: false });
+    const res = await after.request('GET', '/api/auth/me', { token });
+    await after.close();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ username: 'admin', role: 'admin' });
+  });
+
+  it('is generated once, 48 random bytes, and then shared', async () => {
+    const settings = new SettingsRepository(db);
+    const [a, b] = await Promise.all([resolveJwtSecret({}, settings), resolveJwtSecret({}, settings)]);
+    expect(a).toBe(b);
+    expect(Buffer.from(a, 'base64url')).toHaveLength(48);
+  });
+
+  it('JWT_SECRET, when set, is used instead and not stored', async () => {
+    const fresh = await openDatabase({});
+    const secret = 's'.repeat(40);
+    expect(await resolveJwtSecret({ jwtSecret: secret }, new SettingsRepository(fresh))).toBe(secret);
+    expect(await fresh.query('SELECT * FROM settings')).toEqual([]);
+    await fresh.close();
+  });
+});

@@ -1,0 +1,69 @@
+// CONTRACT §7: the demo's users and the ADMIN_PASSWORD rule; the environment is the source of truth.
+import { Logger } from '@nestjs/common';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Env } from '../config/env';
+import type { Database } from '../db/database';
+import { openDatabase } from '../db/open-database';
+import { PasswordHasher } from './password-hasher';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+describe('UsersService.seedFromEnv', () => {
+  let db: Database;
+  let logged: string[];
+  const hasher = new PasswordHasher();
+  const service = (env: Pick<Env, 'demo' | 'adminPassword'>) => new UsersService(new UsersRepository(db), hasher, env);
+  const canSignIn = async (username: string, password: string) => (await service({ demo: true, adminPassword: '' }).verifyPassword(username, password)) !== undefined;
+
+  beforeEach(async () => {
+    db = await openDatabase({});
+    logged = [];
+    vi.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await db.close();
+  });
+
+  it.each([
+    { adminPassword: 'demo', said: 'password "demo"' },
+    { adminPassword: 'chosen-by-ops', said: 'password the value of ADMIN_PASSWORD' },
+  ])('demo with password $adminPassword: operator, supervisor and admin, said on the console', async ({ adminPassword, said }) => {
+    await service({ demo: true, adminPassword }).seedFromEnv();
+    expect(await service({ demo: true, adminPassword }).list()).toEqual([
+      { username: 'admin', role: 'admin' },
+      { username: 'operator', role: 'operator' },
+      { username: 'supervisor', role: 'supervisor' },
+    ]);
+    for (const name of ['operator', 'supervisor', 'admin']) expect(await canSignIn(name, adminPassword)).toBe(true);
+    expect(logged).toContainEqual(`Demo sign-in: users operator, supervisor, admin with ${said}`);
+  });
+
+  it('outside the demo makes only admin, with ADMIN_PASSWORD', async () => {
+    await service({ demo: false, adminPassword: 'first-secret' }).seedFromEnv();
+    expect(await service({ demo: false, adminPassword: '' }).list()).toEqual([{ username: 'admin', role: 'admin' }]);
+    expect(await canSignIn('admin', 'first-secret')).toBe(true);
+    expect(logged.join('\n')).not.toContain('first-secret');
+  });
+
+  it('a changed ADMIN_PASSWORD replaces the old one at the next start', async () => {
+    await service({ demo: false, adminPassword: 'first-secret' }).seedFromEnv();
+    await service({ demo: false, adminPassword: 'second-secret' }).seedFromEnv();
+    expect(await canSignIn('admin', 'second-secret')).toBe(true);
+    expect(await canSignIn('admin', 'first-secret')).toBe(false);
+  });
+
+  it('an unchanged ADMIN_PASSWORD keeps the stored hash (no rewrite at every start)', async () => {
+    await service({ demo: false, adminPassword: 'same-secret' }).seedFromEnv();
+    const [before] = await db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'admin'`);
+    await service({ demo: false, adminPassword: 'same-secret' }).seedFromEnv();
+    const [after] = await db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'admin'`);
+    expect(after.password_hash).toBe(before.password_hash);
+  });
+
+  it('leaves users made through the API alone', async () => {
+    await service({ demo: false, adminPassword: 'admin-secret' }).create({ username: 'dispatcher', password: 'dispatch-pass', role: 'supervisor' }, 'admin');
+    await service({ demo: false, adminPassword: 'admin-secret' }).seedFromEnv();
+    expect(await canSignIn('dispatcher', 'dispatch-pass')).toBe(true);
+  });
+});
