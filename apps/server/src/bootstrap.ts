@@ -61,11 +61,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     serveDashboard(app);
     await app.get(SitesService).syncToDatabase();
     await app.get(UsersService).seedFromEnv();
+    // Handlers register before init: init replays stored messages after the cursor to them.
+    app.get(IngestService).register(app.get(DevicesService));
     await app.init();
-
-    const ingest = app.get(IngestService);
-    ingest.register(app.get(DevicesService));
-    await ingest.start();
     const mqttPort = await app.get(BrokerService).start();
 
     await app.listen(env.httpPort).catch((error: NodeJS.ErrnoException) => {

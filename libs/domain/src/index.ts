@@ -1,1 +1,1 @@
-export {};
+export * from './work-orders/work-order-transitions';
