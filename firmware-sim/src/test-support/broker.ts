@@ -1,7 +1,7 @@
 // Test-only: an aedes broker on an ephemeral port that enforces CONTRACT §1 device credentials
 // and topic rights, plus a service account for observers. Not part of the build (tsconfig).
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import type { Aedes } from 'aedes' with { 'resolution-mode': 'import' };
 import { buildTopic, deviceUsername, parseDeviceUsername, parseTopic, siteDevices, type SiteConfig } from '@estate-watch/contracts';
 
 export const SERVICE_USER = 'svc-test';
@@ -24,7 +24,9 @@ export async function startTestBroker(sites: SiteConfig[]): Promise<TestBroker> 
   for (const site of sites) {
     for (const d of siteDevices(site)) secrets.set(deviceUsername(site.site.id, d.id), { secret: d.secret, kind: d.kind });
   }
-  const broker = await Aedes.createBroker();
+  // aedes 1.x is ESM-only; this package compiles to CommonJS, hence the dynamic import.
+  const { Aedes: AedesBroker } = await import('aedes');
+  const broker = await AedesBroker.createBroker();
   const usernames = new Map<string, string>();
   const authenticated: string[] = [];
   const refused: string[] = [];

@@ -4,6 +4,7 @@ import { SERVICE_PASSWORD, SERVICE_USER } from './broker';
 
 export interface Seen {
   topic: string;
+  bytes: Buffer;
   text: string;
   json: any;
   retain: boolean;
@@ -35,7 +36,7 @@ export async function startObserver(url: string, topic = 'estate/v1/#'): Promise
     } catch {
       json = undefined;
     }
-    messages.push({ topic: t, text, json, retain: packet.retain });
+    messages.push({ topic: t, bytes: payload, text, json, retain: packet.retain });
     for (const w of [...waiters]) w();
   });
   await client.subscribeAsync(topic, { qos: 1 });
