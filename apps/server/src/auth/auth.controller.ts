@@ -15,8 +15,8 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Sign in', description: 'Returns a token valid for 12 hours.' })
-  @ApiOkResponse({ schema: LoginResponseSchema })
-  @ApiBadRequestResponse({ schema: ErrorSchema })
+  @ApiOkResponse({ description: 'Signed in', schema: LoginResponseSchema })
+  @ApiBadRequestResponse({ description: 'Invalid body: the message names each field and its problem', schema: ErrorSchema })
   @ApiUnauthorizedResponse({ description: 'wrong username or password', schema: ErrorSchema })
   login(@ZodBody(LoginBodySchema) body: LoginBody): Promise<LoginResponse> {
     return this.auth.login(body);
@@ -25,7 +25,7 @@ export class AuthController {
   @Get('me')
   @Roles('operator')
   @ApiOperation({ summary: 'The signed-in user' })
-  @ApiOkResponse({ schema: UserSchema })
+  @ApiOkResponse({ description: 'The user the token belongs to', schema: UserSchema })
   me(@CurrentUser() user: UserDto): UserDto {
     return user;
   }

@@ -15,8 +15,8 @@ export class UsersController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user' })
-  @ApiCreatedResponse({ schema: UserSchema })
-  @ApiBadRequestResponse({ schema: ErrorSchema })
+  @ApiCreatedResponse({ description: 'Created', schema: UserSchema })
+  @ApiBadRequestResponse({ description: 'Invalid body: the message names each field and its problem', schema: ErrorSchema })
   @ApiConflictResponse({ description: 'The username is taken', schema: ErrorSchema })
   create(@ZodBody(CreateUserBodySchema) body: CreateUserBody, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.create(body, actor.username);
@@ -25,7 +25,7 @@ export class UsersController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'List users' })
-  @ApiOkResponse({ schema: { type: 'array', items: UserSchema } })
+  @ApiOkResponse({ description: 'All users, by name', schema: { type: 'array', items: UserSchema } })
   list(): Promise<UserDto[]> {
     return this.users.list();
   }

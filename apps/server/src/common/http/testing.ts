@@ -99,13 +99,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { logger: options.logger ?? ['error', 'warn'] });
-  configureHttp(app);
-  setupOpenApi(app);
-  await app.init();
-  if (options.seed !== false) await app.get(UsersService).seedFromEnv();
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  let url: string;
+  try {
+    configureHttp(app);
+    setupOpenApi(app);
+    await app.init();
+    if (options.seed !== false) await app.get(UsersService).seedFromEnv();
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    if (!options.db) await db.close();
+    throw error;
+  }
 
   const request = async <T>(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse<T>> => {
     const headers: Record<string, string> = { ...o.headers };

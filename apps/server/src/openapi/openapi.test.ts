@@ -1,0 +1,48 @@
+// CONTRACT §6: the OpenAPI document at /api/docs, JSON at /api/docs-json.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../common/http/testing';
+
+describe('OpenAPI', () => {
+  let t: TestApp;
+  let doc: any;
+  beforeAll(async () => {
+    t = await createTestApp({ seed: false });
+    doc = (await t.request('GET', '/api/docs-json')).body;
+  });
+  afterAll(() => t.close());
+
+  it('declares the bearer scheme', () => {
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  });
+
+  it('documents login as public, with its body schema', () => {
+    const login = doc.paths['/api/auth/login'].post;
+    expect(login.security ?? []).toEqual([]);
+    const schema = login.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(['username', 'password']);
+    expect(login.responses['200']).toBeDefined();
+  });
+
+  it.each([
+    { path: '/api/users', method: 'post' },
+    { path: '/api/users', method: 'get' },
+    { path: '/api/auth/me', method: 'get' },
+  ])('documents $method $path with bearer security', ({ path, method }) => {
+    const operation = doc.paths[path][method];
+    expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(operation.responses['403']).toBeDefined();
+  });
+
+  it('documents the create-user body from its zod schema', () => {
+    const schema = doc.paths['/api/users'].post.requestBody.content['application/json'].schema;
+    expect(schema.properties.role.enum).toEqual(['operator', 'supervisor', 'admin']);
+    expect(schema.properties.password.minLength).toBe(8);
+    expect(doc.paths['/api/users'].post.parameters ?? []).toEqual([]);
+  });
+
+  it('serves Swagger UI at /api/docs', async () => {
+    const res = await fetch(`${t.url}/api/docs`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger-ui');
+  });
+});
