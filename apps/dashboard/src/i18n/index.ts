@@ -1,4 +1,5 @@
 // zh-CN is first-class and the default; the operator's choice is remembered on this machine.
+import type { AlertType } from '@estate-watch/contracts';
 import { createI18n } from 'vue-i18n';
 import en from './en';
 import zhCN from './zh-CN';
@@ -26,3 +27,13 @@ export function setLocale(locale: Locale): void {
 }
 
 document.documentElement.lang = storedLocale();
+
+const MESSAGES = { 'zh-CN': zhCN, en } as const;
+
+/**
+ * Alert type names are keyed by the contract's dotted ids (`sensor.threshold`), which
+ * vue-i18n's `t()` would read as a nested path; they are looked up directly instead.
+ */
+export function alertTypeLabel(type: AlertType, locale: string): string {
+  return MESSAGES[locale as Locale]?.alertType[type] ?? zhCN.alertType[type] ?? type;
+}
