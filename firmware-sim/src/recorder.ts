@@ -62,6 +62,15 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     });
     this.client = client;
     client.on('error', (err) => log('warn', `recorder: ${err.message}`));
+    let unreachable = false;
+    client.on('offline', () => {
+      if (!unreachable) log('warn', `recorder: ${o.url} unreachable, retrying`);
+      unreachable = true;
+    });
+    client.on('connect', () => {
+      if (unreachable) log('info', `recorder: connected to ${o.url}`);
+      unreachable = false;
+    });
     client.on('message', (t, payload, packet) => this.write(t, payload, packet.retain));
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());

@@ -115,6 +115,11 @@ describe('startSimulator on the demo site', () => {
     const last = await observer.waitFor((m) => on('boiler-1', 'status')(m) && m.json?.online === false, 'offline status');
     expect(last.json).toMatchObject({ id: expect.any(String), ts: expect.any(String), online: false });
     expectValid(last);
+    // The broker kept the device's own farewell as the retained status: no last will replaced it.
+    const late = await startObserver(broker.url, last.topic);
+    const retained = await late.waitFor((m) => m.retain, 'retained status');
+    await late.close();
+    expect(retained.json).toEqual(last.json);
   });
 
   it('opens a gate on a cmd, acks with the command id, and closes it after the hold time', async () => {
