@@ -1,6 +1,7 @@
 // CONTRACT §7: the demo's users and the ADMIN_PASSWORD rule; the environment is the source of truth.
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TEST_HASH_COST } from '../common/http/testing';
 import type { Env } from '../config/env';
 import type { Database } from '../db/database';
 import { openDatabase } from '../db/open-database';
@@ -11,7 +12,7 @@ import { UsersService } from './users.service';
 describe('UsersService.seedFromEnv', () => {
   let db: Database;
   let logged: string[];
-  const hasher = new PasswordHasher();
+  const hasher = new PasswordHasher(TEST_HASH_COST);
   const service = (env: Pick<Env, 'demo' | 'adminPassword'>) => new UsersService(new UsersRepository(db), hasher, env);
   const canSignIn = async (username: string, password: string) => (await service({ demo: true, adminPassword: '' }).verifyPassword(username, password)) !== undefined;
 
@@ -65,5 +66,17 @@ describe('UsersService.seedFromEnv', () => {
     await service({ demo: false, adminPassword: 'admin-secret' }).create({ username: 'dispatcher', password: 'dispatch-pass', role: 'supervisor' }, 'admin');
     await service({ demo: false, adminPassword: 'admin-secret' }).seedFromEnv();
     expect(await canSignIn('dispatcher', 'dispatch-pass')).toBe(true);
+  });
+});
+
+describe(PasswordHasher.name, () => {
+  it('hashes with argon2id at production cost by default (64 MiB, 3 passes)', async () => {
+    const hash = await new PasswordHasher().hash('correct horse');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/);
+    expect(await new PasswordHasher().verify(hash, 'correct horse')).toBe(true);
+  });
+
+  it('treats a malformed stored hash as a wrong password', async () => {
+    expect(await new PasswordHasher().verify('not-a-hash', 'anything')).toBe(false);
   });
 });

@@ -11,6 +11,7 @@ import { DATABASE, type Database } from '../../db/database';
 import { openDatabase } from '../../db/open-database';
 import { setupOpenApi } from '../../openapi/setup-openapi';
 import { UsersModule } from '../../users/users.module';
+import { PASSWORD_HASH_COST, type PasswordHashCost } from '../../users/password-hasher';
 import { UsersService } from '../../users/users.service';
 import { CLOCK, ManualClock, type Clock } from '../clock';
 import { configureHttp } from './configure-http';
@@ -28,7 +29,10 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
   };
 }
 
-/** A @Global stand-in for the lead's CoreModule. */
+/** argon2id at a fraction of the production cost: suites hash dozens of passwords on two cores. */
+export const TEST_HASH_COST: PasswordHashCost = { memoryCost: 1024, timeCost: 2 };
+
+/** A @Global stand-in for the lead's CoreModule (plus a cheap password-hash cost). */
 export function testCoreModule(values: { db: Database; env: Env; clock: Clock }): DynamicModule {
   @Global()
   @Module({})
@@ -39,8 +43,9 @@ export function testCoreModule(values: { db: Database; env: Env; clock: Clock })
       { provide: DATABASE, useValue: values.db },
       { provide: ENV, useValue: values.env },
       { provide: CLOCK, useValue: values.clock },
+      { provide: PASSWORD_HASH_COST, useValue: TEST_HASH_COST },
     ],
-    exports: [DATABASE, ENV, CLOCK],
+    exports: [DATABASE, ENV, CLOCK, PASSWORD_HASH_COST],
   };
 }
 
