@@ -115,7 +115,11 @@ export abstract class VirtualDevice {
       this.onlineWaiters.push(resolve);
     });
     client.on('connect', () => void this.onConnect(client));
-    client.on('close', () => this.onClose());
+    client.on('close', () => {
+      // Only a device that was up says it lost the line; a refused one already said why.
+      if (this.client === client && this.isOnline) this.report(`${this.username}: connection lost, reconnecting`);
+      this.onClose();
+    });
     client.on('error', (err) => this.report(`${this.username}: ${err.message}`));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     return settled;

@@ -201,6 +201,25 @@ describe('startSimulator on the demo site', () => {
     expect(logs.filter((l) => l.message.startsWith('lakeside:gate-ground-in')).length).toBe(1);
   });
 
+  it('reconnects after the broker drops it, logs it once, and announces itself online again', async () => {
+    await start({ mqtt: { reconnectPeriod: 50 } });
+    await sim!.ready();
+    const cp = sim!.checkpoint('cp-shops-west');
+    const before = observer.messages.length;
+    broker.drop(cp.clientId);
+    await observer.waitFor((m) => on('cp-shops-west', 'status')(m) && m.text === '{"online":false}', 'last will after the drop');
+    const back = await observer.waitFor(
+      (m) => on('cp-shops-west', 'status')(m) && m.json?.online === true && observer.messages.indexOf(m) >= before,
+      'online again',
+    );
+    expectValid(back);
+    await cp.whenOnline();
+    expect(logs.filter((l) => l.message.startsWith('lakeside:cp-shops-west'))).toEqual([
+      { level: 'warn', message: 'lakeside:cp-shops-west: connection lost, reconnecting' },
+      { level: 'info', message: 'lakeside:cp-shops-west: connected again' },
+    ]);
+  });
+
   it('names the kind when a device is asked for as another kind', async () => {
     await start({ only: (_s, id) => id === 'boiler-1' });
     expect(() => sim!.gate('boiler-1')).toThrow('device "boiler-1" is a sensor, not a gate');

@@ -16,6 +16,8 @@ export interface TestBroker {
   refused: string[];
   /** Resolves once `count` refusals start with `prefix`. */
   refusals(prefix: string, count: number): Promise<void>;
+  /** Drops a client's connection from the broker side, as a broker restart or network fault would. */
+  drop(clientId: string): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export async function startTestBroker(sites: SiteConfig[]): Promise<TestBroker> 
   const { Aedes: AedesBroker } = await import('aedes');
   const broker = await AedesBroker.createBroker();
   const usernames = new Map<string, string>();
+  const connected = new Map<string, { close(): void }>();
+  broker.on('client', (client) => connected.set(client.id, client));
   const authenticated: string[] = [];
   const refused: string[] = [];
   const refusalWaiters: Array<() => void> = [];
@@ -85,6 +89,11 @@ export async function startTestBroker(sites: SiteConfig[]): Promise<TestBroker> 
         refusalWaiters.push(check);
         check();
       }),
+    drop(clientId) {
+      const client = connected.get(clientId);
+      if (!client) throw new Error(`test broker: no client ${clientId}`);
+      client.close();
+    },
     async close() {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
