@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { LoginBodySchema, type LoginBody, type LoginResponse, type UserDto } from '@estate-watch/contracts';
 import { ZodBody } from '../common/http/zod-validation';
 import { ErrorSchema, LoginResponseSchema, UserSchema } from '../openapi/schemas';
@@ -18,8 +18,9 @@ export class AuthController {
   @ApiOkResponse({ description: 'Signed in', schema: LoginResponseSchema })
   @ApiBadRequestResponse({ description: 'Invalid body: the message names each field and its problem', schema: ErrorSchema })
   @ApiUnauthorizedResponse({ description: 'wrong username or password', schema: ErrorSchema })
-  login(@ZodBody(LoginBodySchema) body: LoginBody): Promise<LoginResponse> {
-    return this.auth.login(body);
+  @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins for this username from this address; wait', schema: ErrorSchema })
+  login(@ZodBody(LoginBodySchema) body: LoginBody, @Ip() address: string): Promise<LoginResponse> {
+    return this.auth.login(body, address);
   }
 
   @Get('me')

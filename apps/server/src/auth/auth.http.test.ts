@@ -45,6 +45,14 @@ describe('POST /api/auth/login', () => {
     expect(res.body.message).toContain('is required');
   });
 
+  it('answers 429 after 10 failed sign-ins for one username, and still lets other users in', async () => {
+    for (let i = 0; i < 10; i++) await t.request('POST', '/api/auth/login', { body: { username: 'supervisor', password: `guess-${i}` } });
+    const res = await t.request('POST', '/api/auth/login', { body: { username: 'supervisor', password: 'demo' } });
+    expect(res.status).toBe(429);
+    expect(res.body.message).toMatch(/^too many failed sign-ins for supervisor; try again in \d+ min$/);
+    expect(await t.login('operator')).toBeTruthy();
+  });
+
   it('accepts the username in any letter case', async () => {
     const res = await t.request('POST', '/api/auth/login', { body: { username: 'Admin', password: 'demo' } });
     expect(res.status).toBe(200);

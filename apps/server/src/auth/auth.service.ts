@@ -1,8 +1,9 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginBody, LoginResponse, Role, UserDto } from '@estate-watch/contracts';
 import { CLOCK, type Clock } from '../common/clock';
 import { UsersService } from '../users/users.service';
+import { LoginThrottle } from './login-throttle';
 
 interface TokenClaims {
   sub: string;
@@ -11,16 +12,30 @@ interface TokenClaims {
 
 @Injectable()
 export class AuthService {
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(clock);
+  }
 
-  async login(body: LoginBody): Promise<LoginResponse> {
+  /** `address`: the client's IP, for slowing down password guessing. */
+  async login(body: LoginBody, address = 'unknown'): Promise<LoginResponse> {
+    const waitMs = this.throttle.retryAfterMs(address, body.username);
+    if (waitMs > 0) {
+      const minutes = Math.ceil(waitMs / 60_000);
+      throw new HttpException(`too many failed sign-ins for ${body.username}; try again in ${minutes} min`, HttpStatus.TOO_MANY_REQUESTS);
+    }
     const user = await this.users.verifyPassword(body.username, body.password);
-    // One message for both cases: it must not reveal which usernames exist.
-    if (!user) throw new UnauthorizedException('wrong username or password');
+    if (!user) {
+      this.throttle.recordFailure(address, body.username);
+      // One message for both cases: it must not reveal which usernames exist.
+      throw new UnauthorizedException('wrong username or password');
+    }
+    this.throttle.recordSuccess(address, body.username);
     const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, iat: this.nowSeconds() };
     return { token: await this.jwt.signAsync(claims), user };
   }

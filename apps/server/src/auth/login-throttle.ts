@@ -1,0 +1,63 @@
+// Slows password guessing: after too many failed sign-ins for one username from one address,
+// that pair is refused (429) until the window passes. Keyed by (address, username) rather than
+// username alone, so a stranger cannot lock a real operator out from elsewhere.
+// Kept in memory: each instance counts its own failures, which is enough to make guessing slow.
+import type { Clock } from '../common/clock';
+
+export interface LoginThrottleOptions {
+  maxFailures: number;
+  windowMs: number;
+  /** Bounds memory under a spray of random names. */
+  maxTracked: number;
+}
+
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 10, windowMs: 15 * 60_000, maxTracked: 10_000 };
+
+interface Failures {
+  count: number;
+  firstAt: number;
+}
+
+export class LoginThrottle {
+  private readonly failures = new Map<string, Failures>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: LoginThrottleOptions = DEFAULT_LOGIN_THROTTLE,
+  ) {}
+
+  /** Milliseconds until this pair may try again, or 0 when it may try now. */
+  retryAfterMs(address: string, username: string): number {
+    const entry = this.current(key(address, username));
+    if (!entry || entry.count < this.options.maxFailures) return 0;
+    return entry.firstAt + this.options.windowMs - this.clock.now().getTime();
+  }
+
+  recordFailure(address: string, username: string): void {
+    const k = key(address, username);
+    const entry = this.current(k);
+    if (entry) {
+      entry.count += 1;
+      return;
+    }
+    if (this.failures.size >= this.options.maxTracked) this.failures.delete(this.failures.keys().next().value as string);
+    this.failures.set(k, { count: 1, firstAt: this.clock.now().getTime() });
+  }
+
+  recordSuccess(address: string, username: string): void {
+    this.failures.delete(key(address, username));
+  }
+
+  private current(k: string): Failures | undefined {
+    const entry = this.failures.get(k);
+    if (entry && this.clock.now().getTime() - entry.firstAt >= this.options.windowMs) {
+      this.failures.delete(k);
+      return undefined;
+    }
+    return entry;
+  }
+}
+
+function key(address: string, username: string): string {
+  return `${address}\u0000${username.toLowerCase()}`;
+}
