@@ -1,0 +1,93 @@
+// Chooses the transport from the environment (CONTRACT §7: MQTT_URL unset → embedded broker on
+// MQTT_PORT) and ties it to the Nest lifecycle. Ingest replays before the broker accepts anything.
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ENV, type Env } from '../config/env';
+import { IngestService } from '../ingest/ingest.service';
+import { SitesService } from '../sites/sites.service';
+import type { ServiceAccount } from './device-acl';
+import { EmbeddedBroker } from './embedded-broker';
+import { ExternalBroker } from './external-broker';
+import type { MqttTransport, PublishOptions } from './mqtt-transport';
+
+export const BROKER_OPTIONS = Symbol('BROKER_OPTIONS');
+
+export interface BrokerOptions {
+  /** Interface the embedded broker binds; all by default. */
+  host?: string;
+  /** Packet-size cap of the embedded broker, bytes; 16 KiB by default. */
+  maxPacketBytes?: number;
+}
+
+@Injectable()
+export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Broker');
+  private readonly transport: EmbeddedBroker | ExternalBroker;
+  private started: Promise<number> | undefined;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    sites: SitesService,
+    private readonly ingest: IngestService,
+    @Optional() @Inject(BROKER_OPTIONS) options: BrokerOptions | null = null,
+  ) {
+    const service: ServiceAccount | undefined =
+      env.mqttServiceUsername && env.mqttServicePassword ? { username: env.mqttServiceUsername, password: env.mqttServicePassword } : undefined;
+    this.transport = env.mqttUrl
+      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password }, this.logger)
+      : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service }, this.logger);
+  }
+
+  get mode(): 'embedded' | 'external' {
+    return this.transport instanceof EmbeddedBroker ? 'embedded' : 'external';
+  }
+
+  /** The embedded broker's bound port (MQTT_PORT=0 picks one); undefined with MQTT_URL. */
+  get port(): number | undefined {
+    return this.transport instanceof EmbeddedBroker ? this.transport.port : undefined;
+  }
+
+  /**
+   * Idempotent (Nest also calls it on bootstrap). Resolves with the port devices connect to:
+   * the embedded broker's bound port, or MQTT_URL's port.
+   */
+  start(): Promise<number> {
+    this.started ??= this.startOnce();
+    return this.started;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
+    this.started = undefined;
+    await this.transport.stop();
+  }
+
+  private async startOnce(): Promise<number> {
+    await this.ingest.start();
+    const transport = this.transport;
+    if (transport instanceof EmbeddedBroker) {
+      const port = await transport.start();
+      this.logger.log(`embedded MQTT broker listening on port ${port}`);
+      return port;
+    }
+    await transport.start();
+    this.logger.log('connected to the MQTT broker at MQTT_URL');
+    return Number(new URL(this.env.mqttUrl as string).port || 1883);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  publish(topic: string, payload: string | Uint8Array | object, options?: PublishOptions): Promise<void> {
+    return this.transport.publish(topic, payload, options);
+  }
+
+  isUp(): boolean {
+    return this.transport.isUp();
+  }
+}
