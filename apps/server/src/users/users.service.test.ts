@@ -69,6 +69,30 @@ describe('UsersService.seedFromEnv', () => {
   });
 });
 
+describe('UsersService.verifyPassword', () => {
+  let db: Database;
+  beforeEach(async () => {
+    db = await openDatabase({});
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await db.close();
+  });
+
+  it('runs a full argon2 verification for an unknown name too, so timing does not reveal which names exist', async () => {
+    const hasher = new PasswordHasher(TEST_HASH_COST);
+    const users = new UsersService(new UsersRepository(db), hasher, { demo: false, adminPassword: 'x' });
+    await users.create({ username: 'known', password: 'password123', role: 'operator' });
+    const verify = vi.spyOn(hasher, 'verify');
+
+    expect(await users.verifyPassword('ghost', 'password123')).toBeUndefined();
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(await users.verifyPassword('known', 'wrong-password')).toBeUndefined();
+    expect(verify).toHaveBeenCalledTimes(2);
+    expect(await users.verifyPassword('KNOWN', 'password123')).toEqual({ username: 'known', role: 'operator' });
+  });
+});
+
 describe(PasswordHasher.name, () => {
   it('hashes with argon2id at production cost by default (64 MiB, 3 passes)', async () => {
     const hash = await new PasswordHasher().hash('correct horse');

@@ -39,9 +39,7 @@ function toIssue(issue: z.core.$ZodIssue, source: string): ValidationIssue {
     (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
     '',
   );
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.join(', ')}`;
-  return { path: path || source, message };
+  return { path: path || source, message: issue.message };
 }
 
 /** "path: problem", without repeating a path the schema's own message already starts with. */
