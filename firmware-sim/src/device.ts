@@ -4,8 +4,10 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, type DeviceKind, type UpstreamStream } from '@estate-watch/contracts';
 import { every, type Cancel, type Clock } from './clock';
 import type { SimLog } from './log';
+import { Outbox } from './outbox';
 import { newBootId, type Random } from './random';
 import { formatTs } from './time';
+import { withTimeout } from './timeout';
 
 /** What the simulator hands each device. */
 export interface DeviceContext {
@@ -55,6 +57,9 @@ export abstract class VirtualDevice {
   private lastError: string | undefined;
   private onlineWaiters: Array<() => void> = [];
   private isOnline = false;
+  private powered = false;
+  private networkUp = true;
+  private readonly outbox = new Outbox();
   private readonly rssiBase: number;
 
   constructor(spec: DeviceSpec, ctx: DeviceContext) {
@@ -81,9 +86,14 @@ export abstract class VirtualDevice {
     return this.isOnline;
   }
 
-  /** True between `goOffline()`/`stop()` and the next `powerOn()`. */
+  /** True before `powerOn()` and between `goOffline()`/`stop()` and the next `powerOn()`. */
   get poweredOff(): boolean {
-    return this.client === undefined;
+    return !this.powered;
+  }
+
+  /** Messages held while the network is down (see `loseNetwork()`). */
+  get buffered(): number {
+    return this.outbox.size;
   }
 
   topic(stream: UpstreamStream | 'cmd'): string {
@@ -92,9 +102,32 @@ export abstract class VirtualDevice {
 
   /** Powers the device on with a new boot id. Resolves after the first connection attempt settles. */
   powerOn(): Promise<void> {
-    if (this.client) return Promise.resolve();
+    if (this.powered) return Promise.resolve();
+    this.powered = true;
+    this.networkUp = true;
     this.bootId = newBootId();
     this.counter = 0;
+    return this.connectClient();
+  }
+
+  /**
+   * The network drops while the device keeps running: the broker publishes the last will, and
+   * everything the device publishes meanwhile is held and sent in order by `restoreNetwork()`.
+   */
+  async loseNetwork(): Promise<void> {
+    if (!this.powered || !this.networkUp) return;
+    this.networkUp = false;
+    await this.detach()?.endAsync(true);
+  }
+
+  /** The network is back: reconnect (same boot), announce online, then send what was held. */
+  restoreNetwork(): Promise<void> {
+    if (!this.powered || this.networkUp) return Promise.resolve();
+    this.networkUp = true;
+    return this.connectClient();
+  }
+
+  private connectClient(): Promise<void> {
     const client = connect(this.ctx.url, {
       protocolVersion: 4,
       clean: true,
@@ -149,31 +182,30 @@ export abstract class VirtualDevice {
 
   /** Publishes bytes as they are: for scenarios with malformed or hostile payloads. */
   async publishRaw(stream: UpstreamStream, bytes: string | Buffer, retain = false): Promise<void> {
-    const client = this.client;
-    if (!client) throw new Error(`${this.id} is powered off`);
-    await client.publishAsync(this.topic(stream), bytes, { qos: 1, retain });
+    if (!this.powered) throw new Error(`${this.id} is powered off`);
+    if (!this.networkUp) return this.outbox.hold(stream, bytes, retain);
+    await this.sendNow(stream, bytes, retain);
   }
 
   /** Power loss: the socket dies without DISCONNECT, so the broker publishes the last will. */
   async goOffline(): Promise<void> {
-    const client = this.detach();
-    if (!client) return;
-    await client.endAsync(true);
+    this.powerDown('power lost before the network came back');
+    await this.detach()?.endAsync(true);
   }
 
   /** Clean shutdown, as a real device does it: status online:false, then DISCONNECT (no last will). */
   async stop(): Promise<void> {
     const client = this.client;
-    if (!client) return;
-    if (client.connected) {
+    if (client?.connected) {
       try {
         await withTimeout(this.publishStatus(false), STOP_TIMEOUT_MS);
       } catch (err) {
         this.ctx.log('warn', `${this.username}: offline status not sent on stop (${(err as Error).message})`);
       }
     }
+    this.powerDown('stopped before the network came back');
     this.detach();
-    await withTimeout(client.endAsync(!client.connected), STOP_TIMEOUT_MS).catch(() => client.end(true));
+    if (client) await withTimeout(client.endAsync(!client.connected), STOP_TIMEOUT_MS).catch(() => client.end(true));
   }
 
   protected nextId(): string {
@@ -221,6 +253,7 @@ export abstract class VirtualDevice {
       await this.publishStatus(true);
       const telemetry = this.telemetry();
       if (telemetry) await this.publish('telemetry', telemetry);
+      await this.outbox.flush((stream, bytes, retain) => this.sendNow(stream, bytes, retain));
     } catch (err) {
       this.report(`${this.username}: could not announce itself (${(err as Error).message})`);
       return;
@@ -250,27 +283,22 @@ export abstract class VirtualDevice {
     if (topic === this.topic('cmd')) this.onCommand(payload);
   }
 
+  private async sendNow(stream: UpstreamStream, bytes: string | Buffer, retain: boolean): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error(`${this.id} has no connection`);
+    await client.publishAsync(this.topic(stream), bytes, { qos: 1, retain });
+  }
+
+  private powerDown(reason: string): void {
+    this.powered = false;
+    this.networkUp = true;
+    this.outbox.rejectAll(reason);
+  }
+
   private detach(): MqttClient | undefined {
     const client = this.client;
     this.client = undefined;
     this.onClose();
     return client;
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    // Network give-up time, deliberately wall-clock: a virtual clock must not stall a shutdown.
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }

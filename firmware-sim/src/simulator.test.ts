@@ -108,6 +108,29 @@ describe('startSimulator on the demo site', () => {
     expect(again.id.split('-')[0]).not.toBe(first.id.split('-')[0]);
   });
 
+  it('holds what happens while its network is down and sends it, in order and with the original ts, once back', async () => {
+    await start();
+    await sim!.ready();
+    const cp = sim!.checkpoint('cp-east-fence');
+    const before = await cp.tap('4D61193FB86B53');
+    await cp.loseNetwork();
+    await observer.waitFor((m) => on('cp-east-fence', 'status')(m) && m.text === '{"online":false}', 'last will');
+    const held = [cp.tap('4D61193FB86B53'), (await clock.advance(10 * 60_000), cp.tap('777C460D0E651C'))];
+    expect(cp.buffered).toBe(2);
+    await clock.advance(5 * 60_000);
+    await cp.restoreNetwork();
+    const [first, second] = await Promise.all(held);
+    expect(first!.ts).toBe('2026-11-27T09:31:05.120+08:00');
+    expect(second!.ts).toBe('2026-11-27T09:41:05.120+08:00');
+    // Same boot: the counter carries on, so ids stay unique without a reboot.
+    expect(first!.id.split('-')[0]).toBe(before.id.split('-')[0]);
+    const after = (await observer.waitForCount(on('cp-east-fence', 'event'), 3, 'three taps')).map((m) => m.json.id);
+    expect(after).toEqual([before.id, first!.id, second!.id]);
+    const back = observer.messages.findIndex((m) => on('cp-east-fence', 'status')(m) && m.json?.online === true && m.json.ts === '2026-11-27T09:46:05.120+08:00');
+    expect(back).toBeGreaterThan(-1);
+    expect(back).toBeLessThan(observer.messages.findIndex((m) => m.json?.id === first!.id));
+  });
+
   it('on a clean stop says online:false itself, so no last will is needed', async () => {
     await start();
     await sim!.ready();
