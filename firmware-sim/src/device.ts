@@ -149,8 +149,10 @@ export abstract class VirtualDevice {
     });
     client.on('connect', () => void this.onConnect(client));
     client.on('close', () => {
+      // A connection already replaced (power cycle, network restored) must not touch the new one.
+      if (this.client !== client) return;
       // Only a device that was up says it lost the line; a refused one already said why.
-      if (this.client === client && this.isOnline) this.report(`${this.username}: connection lost, reconnecting`);
+      if (this.isOnline) this.report(`${this.username}: connection lost, reconnecting`);
       this.onClose();
     });
     client.on('error', (err) => this.report(`${this.username}: ${err.message}`));
