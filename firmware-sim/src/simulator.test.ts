@@ -93,6 +93,19 @@ describe('startSimulator on the demo site', () => {
     expect(telemetry.find((m) => m.topic.includes('/leak-garage-b1/'))!.json.readings.leak).toBe(false);
   });
 
+  it('lets a dispenser’s level drift slowly down over the day', async () => {
+    await start({ only: (_s, id) => id === 'club-wc-f-paper' });
+    await sim!.ready();
+    await clock.advance(4 * 3_600_000);
+    const levels = (await observer.waitForCount(on('club-wc-f-paper', 'telemetry'), 1 + 4 * 120, 'telemetry for 4 h')).map(
+      (m) => m.json.level as number,
+    );
+    const drop = levels[0]! - levels.at(-1)!;
+    expect(drop).toBeGreaterThan(1);
+    expect(drop).toBeLessThan(4 * 2.5);
+    expect(levels.every((level, i) => i === 0 || level <= levels[i - 1]!)).toBe(true);
+  });
+
   it('lets the broker publish the last will when a device loses power, and comes back with a new boot id', async () => {
     await start();
     await sim!.ready();
