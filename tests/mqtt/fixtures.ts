@@ -51,7 +51,7 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 }
 
 /** A fresh PostgreSQL database for one suite run, dropped afterwards. */
-export async function openFreshPostgres(adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<{ db: Database; drop(): Promise<void> }> {
+export async function openFreshPostgres(adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
   const name = `estate_test_${Math.random().toString(36).slice(2, 10)}`;
   const admin = await PostgresDatabase.open(adminUrl, 1);
   await admin.query(`CREATE DATABASE ${name}`);
@@ -61,6 +61,7 @@ export async function openFreshPostgres(adminUrl = process.env.TEST_POSTGRES_URL
   await migrate(db);
   return {
     db,
+    url: url.toString(),
     drop: async () => {
       await db.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -3,14 +3,14 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HealthDto } from '@estate-watch/contracts';
 import { Public } from '../auth/auth.decorators';
 import { DATABASE, type Database } from '../db/database';
-import { MQTT_STATUS, type MqttStatus } from './mqtt-status';
+import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
 
 @ApiTags('health')
 @Controller('api/health')
 export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
-    @Inject(MQTT_STATUS) private readonly mqtt: MqttStatus,
+    @Inject(MQTT_TRANSPORT) private readonly mqtt: MqttTransport,
   ) {}
 
   @Get()
