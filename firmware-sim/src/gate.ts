@@ -73,7 +73,10 @@ export class VirtualGate extends VirtualDevice {
     // Without a valid id there is nothing an ack could refer to: drop, as firmware would.
     if (!id.success) return this.report(`${this.username}: ignored a command without a valid id`);
     const earlier = this.answered.get(id.data);
-    if (earlier) return void (await this.ack(id.data, earlier));
+    if (earlier) {
+      await this.ack(id.data, earlier);
+      return;
+    }
     const parsed = GateCommandSchema.safeParse(json);
     const outcome = parsed.success ? await this.execute(parsed.data) : { ok: false, error: `bad command: ${formatIssues(parsed.error.issues)}` };
     this.answered.set(id.data, outcome);

@@ -183,6 +183,20 @@ describe('startSimulator on the demo site', () => {
     expect(closed.json).toMatchObject({ barrier: 'closed' });
   });
 
+  it('acks a redelivered command again without moving the barrier twice (CONTRACT §1: same id, processed once)', async () => {
+    await start();
+    await sim!.ready();
+    const cmdTopic = buildTopic({ site: 'lakeside', kind: 'gate', device: 'gate-ground-in', stream: 'cmd' });
+    const cmd = JSON.stringify({ id: 'cmd-dup', ts: START, action: 'open', by: 'supervisor' });
+    await observer.client.publishAsync(cmdTopic, cmd, { qos: 1 });
+    await observer.waitFor(on('gate-ground-in', 'ack'), 'first ack');
+    await observer.client.publishAsync(cmdTopic, cmd, { qos: 1 });
+    const acks = await observer.waitForCount(on('gate-ground-in', 'ack'), 2, 'second ack');
+    expect(acks.map((a) => a.json)).toEqual([acks[0]!.json, { ...acks[0]!.json, ts: acks[1]!.json.ts }]);
+    const opened = observer.messages.filter((m) => on('gate-ground-in', 'telemetry')(m) && m.json.barrier === 'open');
+    expect(opened).toHaveLength(1);
+  });
+
   it('refuses a command that breaks the contract with ok:false, and one during a fault', async () => {
     await start();
     await sim!.ready();
