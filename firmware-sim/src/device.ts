@@ -196,9 +196,13 @@ export abstract class VirtualDevice {
   }
 
   /** Clean shutdown, as a real device does it: status online:false, then DISCONNECT (no last will). */
-  async stop(): Promise<void> {
+  /**
+   * Clean stop. `announce: false` disconnects without an offline status: the demo uses it when
+   * the whole estate stops with the server, so a restart does not flood the control room.
+   */
+  async stop(options: { announce?: boolean } = {}): Promise<void> {
     const client = this.client;
-    if (client?.connected) {
+    if (client?.connected && options.announce !== false) {
       try {
         await withTimeout(this.publishStatus(false), STOP_TIMEOUT_MS);
       } catch (err) {

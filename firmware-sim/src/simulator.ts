@@ -45,8 +45,8 @@ export interface SimulatorHandle {
   ready(): Promise<void>;
   /** One heartbeat from every online device; resolves when all were acknowledged. */
   heartbeatAll(): Promise<void>;
-  /** Clean stop of every device: status online:false, then DISCONNECT. */
-  stop(): Promise<void>;
+  /** Clean stop of every device: status online:false (unless `announce: false`), then DISCONNECT. */
+  stop(options?: { announce?: boolean }): Promise<void>;
 }
 
 const DEFAULT_FW: Record<DeviceKind, string> = {
@@ -138,8 +138,8 @@ class Simulator implements SimulatorHandle {
     await Promise.all(this.devices.filter((d) => d.online).map((d) => d.heartbeat()));
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.devices.map((d) => d.stop()));
+  async stop(options: { announce?: boolean } = {}): Promise<void> {
+    await Promise.all(this.devices.map((d) => d.stop(options)));
   }
 
   private ofKind<T extends VirtualDevice>(id: string, site: string | undefined, type: new (...args: never[]) => T): T {

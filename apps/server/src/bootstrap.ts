@@ -74,6 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const httpUrl = `http://localhost:${address.port}`;
 
     const devices = app.get(DevicesService);
+    devices.startWatching(clock.now());
     sweep = setInterval(() => {
       devices.sweepSilent(clock.now()).catch((error: Error) => log.error(`offline sweep failed: ${error.message}`));
     }, options.sweepIntervalMs ?? 5_000);
@@ -96,7 +97,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       app: running,
       close: async () => {
         clearInterval(sweep);
-        await simulator?.stop();
+        // The virtual estate stops with the server: no offline announcements to find on the next start.
+        await simulator?.stop({ announce: false });
         await running.close();
         await db.close();
       },

@@ -20,6 +20,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   readonly changes$ = new Subject<DeviceDto>();
   private readonly log = new Logger(DevicesService.name);
   private readonly pendingValueEvents = new Map<string, NodeJS.Timeout>();
+  private watchingSince: Date | null = null;
 
   constructor(
     private readonly repo: DevicesRepository,
@@ -62,10 +63,18 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     await this.emit(m.siteId, m.deviceId);
   }
 
+  /**
+   * Silence is counted from this moment at the earliest: while the server was down nobody heard
+   * the devices, so a restart must not call every device offline before it had a chance to report.
+   */
+  startWatching(at: Date = this.clock.now()): void {
+    this.watchingSince = at;
+  }
+
   /** Marks devices offline whose last status is older than 3 × heartbeatSec. Returns how many. */
   async sweepSilent(now: Date = this.clock.now()): Promise<number> {
     let marked = 0;
-    for (const silent of await this.repo.findSilent(now, OFFLINE_AFTER_HEARTBEATS)) {
+    for (const silent of await this.repo.findSilent(now, OFFLINE_AFTER_HEARTBEATS, this.watchingSince)) {
       if (!(await this.repo.markOffline(silent))) continue;
       marked++;
       const site = this.sites.site(silent.siteId);

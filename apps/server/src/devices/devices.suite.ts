@@ -109,6 +109,16 @@ export function devicesSuite(backend: Backend): void {
       expect(raised[0]!.message).toContain('no status for 120 s');
     });
 
+    it('after a restart, silence counts from when the server started watching', async () => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(3_600_000); // the server was down for an hour
+      devices.startWatching();
+      clock.advance(89_000);
+      expect(await devices.sweepSilent()).toBe(0);
+      clock.advance(2_000); // 91 s after the restart and still no status: offline
+      expect(await devices.sweepSilent()).toBe(1);
+    });
+
     it.each([
       { skewMs: 120_000, raised: false }, // edge: exactly 120 s is still fine
       { skewMs: 120_001, raised: true },
