@@ -17,7 +17,7 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
   let f: IngestFixture;
   let publisher: Connected;
   const servers: ExternalBroker[] = [];
-  const clientId = `ew-test-${randomUUID().slice(0, 8)}`;
+  let clientId: string;
 
   const server = async () => {
     const s = new ExternalBroker(f.ingest, { url: MOSQUITTO, clientId, topics: TOPICS });
@@ -27,6 +27,7 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
   };
 
   beforeEach(async () => {
+    clientId = `ew-test-${randomUUID().slice(0, 8)}`;
     db = await openPglite();
     f = await ingestOn(db, testClock());
     const url = new URL(MOSQUITTO);
@@ -35,7 +36,7 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
 
   afterEach(async () => {
     await publisher.end();
-    await Promise.all(servers.splice(0).map((s) => s.stop()));
+    await Promise.all(servers.splice(0).map((s) => s.stop(true)));
     // Leave no persistent session behind on the shared broker.
     const cleaner = await connectClient(Number(new URL(MOSQUITTO).port || 1883), undefined, undefined, { clientId, clean: true });
     await cleaner.end();
@@ -57,6 +58,8 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
     const held = new Promise<void>((r) => (release = r));
     let entered!: () => void;
     const commitEntered = new Promise<void>((r) => (entered = r));
+    let sawDuplicate!: () => void;
+    const duplicateCommitted = new Promise<void>((r) => (sawDuplicate = r));
     const commitBatch = f.repo.commitBatch.bind(f.repo);
     let calls = 0;
     f.repo.commitBatch = async (messages, rejections): Promise<BatchResult> => {
@@ -64,17 +67,18 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
         entered();
         await held;
       }
-      return commitBatch(messages, rejections);
+      const result = await commitBatch(messages, rejections);
+      if (result.stored.some((m) => m === undefined)) sawDuplicate();
+      return result;
     };
     const first = await server();
     await publisher.client.publishAsync(TOPIC.tap, json(envelope({ type: 'tap', card: '04A1B2C3D4' }, 'ext-held')), { qos: 1 });
     await commitEntered;
-    // The server goes away mid-commit, without having sent a PUBACK.
-    await first.stop();
-
-    await server(); // same client id, persistent session: Mosquitto redelivers the unacknowledged message
-    await f.handler.until(1);
+    // The server dies mid-commit. Had it acknowledged on receipt, Mosquitto would not redeliver.
+    await first.stop(true);
     release();
+    await server(); // same client id, persistent session
+    await duplicateCommitted;
     await f.ingest.settled();
     expect(f.handler.seen.map((m) => m.msgId)).toEqual(['ext-held']);
     expect(f.ingest.stats()).toMatchObject({ accepted: 1, duplicates: 1 });

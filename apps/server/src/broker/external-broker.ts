@@ -26,6 +26,8 @@ export interface ExternalBrokerOptions {
   password?: string;
   /** Stable across restarts so the broker keeps the session and queues while the server is away. */
   clientId?: string;
+  /** Subscription filter; every device topic by default. Narrower only in tests on a shared broker. */
+  topics?: string;
   /** How long start() waits for the first connection. */
   connectTimeoutMs?: number;
 }
@@ -52,9 +54,10 @@ export class ExternalBroker implements MqttTransport {
     };
     const client = connect(this.options.url, opts);
     client.handleMessage = (packet, callback) => this.handleMessage(client, packet, callback);
+    const topics = this.options.topics ?? DEVICE_TOPICS;
     client.on('connect', () => {
-      client.subscribe(DEVICE_TOPICS, { qos: 1 }, (error, granted) => {
-        if (error || granted?.[0]?.qos === 128) this.logger.error(`the broker refused our subscription to ${DEVICE_TOPICS}: check the service account's ACL`);
+      client.subscribe(topics, { qos: 1 }, (error, granted) => {
+        if (error || granted?.[0]?.qos === 128) this.logger.error(`the broker refused our subscription to ${topics}: check the service account's ACL`);
       });
     });
     client.on('error', (error) => this.logger.warn(`MQTT_URL broker: ${error.message}`));
@@ -71,10 +74,14 @@ export class ExternalBroker implements MqttTransport {
     await this.client.publishAsync(topic, payloadBytes(payload), { qos: options.qos ?? 1, retain: options.retain ?? false });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Disconnects. `force` drops the connection at once, as a crash would: messages not yet
+   * committed are not acknowledged and the broker redelivers them to the next session.
+   */
+  async stop(force = false): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (client) await client.endAsync();
+    if (client) await client.endAsync(force);
   }
 
   private handleMessage(client: MqttClient, packet: IPublishPacket, callback: (error?: Error) => void): void {
