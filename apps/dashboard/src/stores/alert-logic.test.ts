@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDto } from '@estate-watch/contracts';
-import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, upsertBounded, visibleAlerts } from './alert-logic';
+import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, upsertBounded, visibleAlerts, withoutSubjectPrefix } from './alert-logic';
 
 const alert = (over: Partial<AlertDto> = {}): AlertDto => ({
   id: 'a1',
@@ -110,5 +110,16 @@ describe(staleIds.name, () => {
       ['closed', alert({ id: 'closed', status: 'cleared', acknowledgedAt: '2026-11-27T09:01:00Z' })],
     ]);
     expect(staleIds(buffer, [alert({ id: 'kept' })], { status: 'open', type: 'all' })).toEqual(['gone']);
+  });
+});
+
+describe(withoutSubjectPrefix.name, () => {
+  it.each([
+    { message: '北门入口: clock 600 s behind the server', name: '北门入口', shown: 'clock 600 s behind the server' },
+    { message: '北门入口：道闸故障', name: '北门入口', shown: '道闸故障' },
+    { message: 'clock 600 s behind', name: '北门入口', shown: 'clock 600 s behind' },
+    { message: '北门入口: x', name: undefined, shown: '北门入口: x' },
+  ])('"$message" → "$shown"', ({ message, name, shown }) => {
+    expect(withoutSubjectPrefix(message, name)).toBe(shown);
   });
 });

@@ -90,3 +90,15 @@ export function staleIds(buffer: Map<string, AlertDto>, fetched: AlertDto[], fil
 export function statusKey(alert: AlertDto): AlertStatus | 'clearedUnacked' {
   return alert.status === 'cleared' && !alert.acknowledgedAt ? 'clearedUnacked' : alert.status;
 }
+
+/**
+ * Server messages may begin with the subject's name ("北门入口: clock 600 s behind"); the list
+ * already shows the name in its own column, so it is not repeated.
+ */
+export function withoutSubjectPrefix(message: string, subjectName: string | undefined): string {
+  if (!subjectName) return message;
+  for (const sep of [': ', '：']) {
+    if (message.startsWith(subjectName + sep)) return message.slice(subjectName.length + sep.length);
+  }
+  return message;
+}

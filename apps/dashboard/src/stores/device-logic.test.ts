@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceDto } from '@estate-watch/contracts';
-import { compareDevices, deviceKey, matchesDeviceFilter, summarizeValues } from './device-logic';
+import { compareDevices, deviceKey, matchesDeviceFilter, splitUnit, summarizeValues } from './device-logic';
 
 const device = (over: Partial<DeviceDto> = {}): DeviceDto => ({
   siteId: 'lakeside',
@@ -44,15 +44,15 @@ describe(summarizeValues.name, () => {
       telemetry: { id: 'm1', ts: '2026-11-27T09:00:00Z', readings: { temperature_c: 61.25, leak: false } },
     });
     expect(summary).toEqual([
-      { key: 'temperature_c', value: '61.3' },
-      { key: 'leak', value: 'false' },
+      { key: 'temperature_c', base: 'temperature', unit: '℃', value: '61.3' },
+      { key: 'leak', base: 'leak', unit: '', value: 'false' },
     ]);
   });
 
   it('shows dispenser level and the last event type, capped at max items', () => {
     expect(summarizeValues({ telemetry: { level: 45, battery: 80 }, event: { type: 'refill' } })).toEqual([
-      { key: 'level', value: '45' },
-      { key: 'event', value: 'refill' },
+      { key: 'level', base: 'level', unit: '%', value: '45' },
+      { key: 'event', base: 'event', unit: '', value: 'refill' },
     ]);
     const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m${i}`, i]));
     expect(summarizeValues({ telemetry: { readings: many } }, 3)).toHaveLength(3);
@@ -61,5 +61,18 @@ describe(summarizeValues.name, () => {
   it('tolerates missing or malformed values', () => {
     expect(summarizeValues({})).toEqual([]);
     expect(summarizeValues({ telemetry: 'nope', event: null })).toEqual([]);
+  });
+});
+
+describe(splitUnit.name, () => {
+  it.each([
+    { key: 'temperature_c', base: 'temperature', unit: '℃' },
+    { key: 'outlet_pressure_mpa', base: 'outlet_pressure', unit: ' MPa' },
+    { key: 'water_level_cm', base: 'water_level', unit: ' cm' },
+    { key: 'level', base: 'level', unit: '%' },
+    { key: 'door_open', base: 'door_open', unit: '' }, // "open" is not a unit
+    { key: 'c', base: 'c', unit: '' }, // a bare suffix is a name
+  ])('$key → $base + "$unit"', ({ key, base, unit }) => {
+    expect(splitUnit(key)).toEqual({ base, unit });
   });
 });

@@ -28,9 +28,26 @@ export function compareDevices(a: DeviceDto, b: DeviceDto): number {
 }
 
 export interface ValueItem {
-  /** Metric or field name as the device sent it (i18n may have a label for it). */
+  /** Metric or field name as the device sent it. */
   key: string;
+  /** The name without its unit suffix (`temperature_c` → `temperature`): what i18n labels. */
+  base: string;
+  /** Unit read from the suffix, ready to append (`℃`, ` MPa`, `%`), or ''. */
+  unit: string;
   value: string;
+}
+
+/** Metric names carry their unit as a suffix by convention (`_c`, `_mpa`, `_pct`). */
+const UNITS: Record<string, string> = {
+  c: '℃', f: '℉', pct: '%', mpa: ' MPa', kpa: ' kPa', pa: ' Pa', hz: ' Hz', cm: ' cm', mm: ' mm', m: ' m',
+  kw: ' kW', kwh: ' kWh', v: ' V', a: ' A', ppm: ' ppm', lux: ' lx', rpm: ' rpm', db: ' dB',
+};
+
+export function splitUnit(key: string): { base: string; unit: string } {
+  if (key === 'level') return { base: key, unit: '%' }; // dispenser level is a percentage (CONTRACT §1)
+  const at = key.lastIndexOf('_');
+  const suffix = at > 0 ? key.slice(at + 1) : '';
+  return suffix in UNITS ? { base: key.slice(0, at), unit: UNITS[suffix]! } : { base: key, unit: '' };
 }
 
 const ENVELOPE = new Set(['id', 'ts', 'type', 'online', 'fw', 'battery', 'rssi']);
@@ -48,12 +65,13 @@ export function summarizeValues(lastValues: Record<string, unknown>, max = 4): V
     for (const [key, value] of Object.entries(fields)) {
       if (ENVELOPE.has(key) || key === 'readings') continue;
       if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') {
-        items.push({ key, value: typeof value === 'number' ? formatNumber(value) : String(value) });
+        const unit = typeof value === 'number' ? splitUnit(key) : { base: key, unit: '' };
+        items.push({ key, ...unit, value: typeof value === 'number' ? formatNumber(value) : String(value) });
       }
     }
   }
   const event = asRecord(lastValues.event);
-  if (event && typeof event.type === 'string') items.push({ key: 'event', value: event.type });
+  if (event && typeof event.type === 'string') items.push({ key: 'event', base: 'event', unit: '', value: event.type });
   return items.slice(0, max);
 }
 
