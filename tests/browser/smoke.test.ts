@@ -111,7 +111,7 @@ describe('dashboard in Chromium', () => {
     expect(alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', ackNote: '已通知工程部校时' });
   });
 
-  it('switches to English and back is remembered', async () => {
+  it('switching to English changes the headings and survives a reload', async () => {
     const heading = page.getByTestId('page-heading');
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === 'Alerts');

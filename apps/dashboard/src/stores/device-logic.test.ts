@@ -44,7 +44,7 @@ describe(summarizeValues.name, () => {
       telemetry: { id: 'm1', ts: '2026-11-27T09:00:00Z', readings: { temperature_c: 61.25, leak: false } },
     });
     expect(summary).toEqual([
-      { key: 'temperature_c', base: 'temperature', unit: '℃', value: '61.3' },
+      { key: 'temperature_c', base: 'temperature', unit: '°C', value: '61.3' },
       { key: 'leak', base: 'leak', unit: '', value: 'false' },
     ]);
   });
@@ -66,7 +66,7 @@ describe(summarizeValues.name, () => {
 
 describe(splitUnit.name, () => {
   it.each([
-    { key: 'temperature_c', base: 'temperature', unit: '℃' },
+    { key: 'temperature_c', base: 'temperature', unit: '°C' },
     { key: 'outlet_pressure_mpa', base: 'outlet_pressure', unit: ' MPa' },
     { key: 'water_level_cm', base: 'water_level', unit: ' cm' },
     { key: 'level', base: 'level', unit: '%' },

@@ -39,7 +39,7 @@ export interface ValueItem {
 
 /** Metric names carry their unit as a suffix by convention (`_c`, `_mpa`, `_pct`). */
 const UNITS: Record<string, string> = {
-  c: '℃', f: '℉', pct: '%', mpa: ' MPa', kpa: ' kPa', pa: ' Pa', hz: ' Hz', cm: ' cm', mm: ' mm', m: ' m',
+  c: '°C', f: '°F', pct: '%', mpa: ' MPa', kpa: ' kPa', pa: ' Pa', hz: ' Hz', cm: ' cm', mm: ' mm', m: ' m',
   kw: ' kW', kwh: ' kWh', v: ' V', a: ' A', ppm: ' ppm', lux: ' lx', rpm: ' rpm', db: ' dB',
 };
 
