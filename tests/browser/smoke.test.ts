@@ -79,6 +79,7 @@ describe('dashboard in Chromium', () => {
       username: deviceUsername(site.site.id, gate.id),
       password: gate.secret,
       reconnectPeriod: 0,
+      will: { topic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
     });
     await new Promise<void>((ok, fail) => {
       device!.once('connect', () => ok());
@@ -91,6 +92,8 @@ describe('dashboard in Chromium', () => {
     const row = page.locator(`[data-testid="alert-row"][data-alert-type="device.clock_skew"][data-subject="${gate.id}"]`);
     await row.waitFor();
     await expect(row.getByTestId('alert-status').textContent()).resolves.toBe('待处理');
+    // An info alert is listed quietly: toasts and the chime are for new major/critical alerts only.
+    expect(await page.getByTestId('toast').count()).toBe(0);
   });
 
   it('the operator acknowledges it with a note, and the API records who did', async () => {
@@ -109,6 +112,19 @@ describe('dashboard in Chromium', () => {
     const res = await fetch(`${server.httpUrl}/api/alerts?type=device.clock_skew`, { headers: { authorization: `Bearer ${token}` } });
     const alert = ((await res.json()) as AlertDto[]).find((a) => a.id === alertId);
     expect(alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', ackNote: '已通知工程部校时' });
+  });
+
+  it('a device that drops off raises a major alert with one toast, live', async () => {
+    const gate = site.gates[0]!;
+    // Losing the TCP connection fires the retained last will (CONTRACT §1) → device.offline, major.
+    (device as unknown as { stream: { destroy(): void } }).stream.destroy();
+    const row = page.locator(`[data-testid="alert-row"][data-alert-type="device.offline"][data-subject="${gate.id}"]`);
+    await row.waitFor();
+    await page.getByTestId('toast').waitFor();
+    expect(await page.getByTestId('toast').count()).toBe(1);
+    // The tab title counts open critical alerts only (STYLE), so a major one leaves it bare.
+    expect(await page.title()).toBe('Estate Watch');
+    await page.screenshot({ path: resolve(RESULTS, 'dashboard-alerts-live.png') });
   });
 
   it('switching to English changes the headings and survives a reload', async () => {
