@@ -6,6 +6,7 @@ import { useAlertsStore } from '../stores/alerts';
 import { useAuthStore } from '../stores/auth';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
+import { useNotifyStore } from '../stores/notify';
 
 type LiveSocket = Socket<LiveEvents, Record<string, never>>;
 let socket: LiveSocket | null = null;
@@ -56,6 +57,7 @@ export function stopLive(): void {
   connection.setLink('idle');
   useAlertsStore().reset();
   useDevicesStore().reset();
+  useNotifyStore().reset();
 }
 
 function isAuthError(err: Error & { data?: unknown }): boolean {

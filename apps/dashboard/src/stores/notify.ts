@@ -34,5 +34,9 @@ export const useNotifyStore = defineStore('notify', () => {
     localStorage.setItem(MUTE_KEY, muted.value ? '1' : '0');
   }
 
-  return { toasts, muted, alertRaised, dismiss, toggleMute };
+  function reset(): void {
+    toasts.value = [];
+  }
+
+  return { toasts, muted, alertRaised, dismiss, toggleMute, reset };
 });
