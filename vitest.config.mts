@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/**/*.test.ts', 'apps/server/src/**/*.test.ts', 'firmware-sim/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['libs/**/*.test.ts', 'apps/server/src/**/*.test.ts', 'apps/dashboard/src/**/*.test.ts', 'firmware-sim/src/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', ...serviceSuites, ...browserSuites],
           testTimeout: 30_000,
           hookTimeout: 60_000,
