@@ -70,7 +70,7 @@ describe('backbone: device → ingest → alerts → HTTP and live', () => {
     await gate.publishAsync(topic('gate-1', 'gate', 'status'), JSON.stringify({ id: 's-1', ts: tenMinutesAgo, online: true, fw: '2.1.0' }), { qos: 1, retain: true });
     const alert = await alertArrives;
     expect(alert).toMatchObject({ severity: 'info', status: 'active', siteId: 'testsite', count: 1 });
-    expect(alert.message).toContain('600 s behind');
+    expect(alert.message).toContain('设备时钟比服务器慢 600 秒');
     expect(await deviceArrives).toMatchObject({ online: true, fw: '2.1.0' });
   });
 
@@ -109,7 +109,7 @@ describe('backbone: device → ingest → alerts → HTTP and live', () => {
     (gate as unknown as { stream: { destroy(): void } }).stream.destroy();
     const alert = await offline;
     expect(alert).toMatchObject({ severity: 'major', status: 'active' });
-    expect(alert.message).toContain('last will');
+    expect(alert.message).toContain('遗嘱消息');
   });
 
   it('an operator may not clear by hand; a supervisor may', async () => {

@@ -56,8 +56,8 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     if (p.online) {
       if (!applied.wasOnline) await this.alerts.clear(m.siteId, 'device.offline', subject, m.receivedAt);
     } else {
-      const why = m.lastWill ? 'connection lost (last will)' : 'device reported offline';
-      await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject, at: m.receivedAt, message: `${name}: ${why}`, details: { reason: m.lastWill ? 'last_will' : 'status' } });
+      const why = m.lastWill ? '连接中断（遗嘱消息）' : '设备上报离线';
+      await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject, at: m.receivedAt, message: `${name}：${why}`, details: { reason: m.lastWill ? 'last_will' : 'status' } });
     }
     if (skewMs !== undefined) await this.checkClockSkew(m.siteId, subject, name, skewMs, m.receivedAt);
     await this.emit(m.siteId, m.deviceId);
@@ -85,7 +85,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
         type: 'device.offline',
         subject: silent.deviceId,
         at: now,
-        message: `${name}: no status for ${silentSec} s (heartbeat ${site?.site.heartbeatSec ?? '?'} s)`,
+        message: `${name}：${silentSec} 秒无状态上报（心跳周期 ${site?.site.heartbeatSec ?? '?'} 秒）`,
         details: { reason: 'silence', lastStatusAt: silent.lastStatusAt.toISOString() },
       });
       await this.emit(silent.siteId, silent.deviceId);
@@ -100,13 +100,13 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
 
   private async checkClockSkew(siteId: string, subject: string, name: string, skewMs: number, at: Date): Promise<void> {
     if (Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS) {
-      const direction = skewMs > 0 ? 'behind' : 'ahead of';
+      const direction = skewMs > 0 ? '慢' : '快';
       await this.alerts.raise({
         siteId,
         type: 'device.clock_skew',
         subject,
         at,
-        message: `${name}: clock ${Math.round(Math.abs(skewMs) / 1000)} s ${direction} the server`,
+        message: `${name}：设备时钟比服务器${direction} ${Math.round(Math.abs(skewMs) / 1000)} 秒`,
         details: { skewMs },
       });
     } else {

@@ -106,7 +106,7 @@ export function devicesSuite(backend: Backend): void {
       const raised = await alerts.list({ type: 'device.offline', limit: 5 });
       expect(raised).toHaveLength(1);
       expect(raised[0]!.count).toBe(1);
-      expect(raised[0]!.message).toContain('no status for 120 s');
+      expect(raised[0]!.message).toContain('120 秒无状态上报');
     });
 
     it('after a restart, silence counts from when the server started watching', async () => {
