@@ -7,7 +7,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const EnvSchema = z.object({
   HTTP_PORT: port.default(3000),
   MQTT_PORT: port.default(1883),
-  MQTT_URL: z.string().url('MQTT_URL must be a URL such as mqtt://user:pass@host:1883').optional(),
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\/[^/]+/, 'MQTT_URL must be a URL such as mqtt://user:pass@host:1883 (mqtt, mqtts, ws or wss)').optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
   INFLUX_URL: z.string().url('INFLUX_URL must be a URL such as http://localhost:8086/estate').optional(),
