@@ -35,15 +35,14 @@ export class IngestRepository {
    * marked seen, or neither (a redelivery after a crash is then processed, and only once).
    */
   async commitBatch(messages: ValidMessage[], rejections: Rejection[]): Promise<BatchResult> {
+    // A second copy inside one batch is a duplicate of the first; SQL then sees each key once.
+    const firstCopy = firstOfEachId(messages);
+    const candidates = messages.filter((_, i) => firstCopy[i]);
     return this.db.transaction(async (tx) => {
-      const fresh = await this.claimIds(tx, messages);
-      const toStore = messages.filter((_, i) => fresh[i]);
-      const seqs = await this.insertMessages(tx, toStore);
-      await this.touchDevices(tx, toStore);
+      const stored = await this.storeFresh(tx, candidates);
       await this.countRejections(tx, rejections);
       let next = 0;
-      const stored = messages.map((m, i) => (fresh[i] ? toAccepted(m, seqs[next++] as number) : undefined));
-      return { stored };
+      return { stored: messages.map((_, i) => (firstCopy[i] ? stored[next++] : undefined)) };
     });
   }
 
@@ -78,40 +77,56 @@ export class IngestRepository {
     return rows[0]?.n ?? 0;
   }
 
-  /** true where the (site, device, id) was not seen before. The last will has no id and is always fresh. */
-  private async claimIds(tx: Queryable, messages: ValidMessage[]): Promise<boolean[]> {
-    const withId = messages.filter((m) => m.msgId !== undefined);
-    const claimed = new Set<string>();
-    if (withId.length > 0) {
-      const rows = await tx.query<{ site_id: string; device_id: string; msg_id: string }>(
-        `INSERT INTO message_ids (site_id, device_id, msg_id, received_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
-         ON CONFLICT DO NOTHING
-         RETURNING site_id, device_id, msg_id`,
-        [withId.map((m) => m.siteId), withId.map((m) => m.deviceId), withId.map((m) => m.msgId), withId.map((m) => m.receivedAt.toISOString())],
-      );
-      for (const r of rows) claimed.add(idKey(r.site_id, r.device_id, r.msg_id));
-    }
-    return messages.map((m) => {
-      if (m.msgId === undefined) return true;
-      // Deleting on first use also makes a second copy inside the same batch a duplicate.
-      return claimed.delete(idKey(m.siteId, m.deviceId, m.msgId));
-    });
-  }
-
   /**
-   * Returns the seqs in input order. INSERT … SELECT … ORDER BY draws the bigserial in that
-   * order, so sorting the returned seqs restores it.
+   * One statement for the whole batch, so PGlite and PostgreSQL parse and plan it once:
+   * claim the ids (message_ids, ON CONFLICT DO NOTHING), store the rows whose claim succeeded
+   * (and every last will, which has no id), and fold them into devices.last_seen_at and
+   * last_values ({status, telemetry, event, ack}: the latest payload of each stream; jsonb
+   * `||` replaces a stream's value). Duplicates never touch last_values, so a redelivered old
+   * reading cannot overwrite a newer one. Answers with two arrays instead of one row per
+   * message: the input ordinals stored and their seqs. INSERT … SELECT … ORDER BY draws the
+   * bigserial in ordinal order, so the k-th smallest seq belongs to the k-th smallest ordinal.
    */
-  private async insertMessages(tx: Queryable, messages: ValidMessage[]): Promise<number[]> {
+  private async storeFresh(tx: Queryable, messages: ValidMessage[]): Promise<(AcceptedMessage | undefined)[]> {
     if (messages.length === 0) return [];
-    const rows = await tx.query<{ seq: number }>(
-      `INSERT INTO device_messages (site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload)
-       SELECT s, d, k, st, m, o, r, p::jsonb
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
-            WITH ORDINALITY AS u(s, d, k, st, m, o, r, p, n)
-       ORDER BY n
-       RETURNING seq`,
+    const [row] = await tx.query<{ ns: number[] | null; seqs: number[] | null }>(
+      `WITH input AS MATERIALIZED (
+         SELECT s, d, k, st, m, o, r, p::jsonb AS p, n
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+              WITH ORDINALITY AS u(s, d, k, st, m, o, r, p, n)
+       ),
+       claimed AS (
+         INSERT INTO message_ids (site_id, device_id, msg_id, received_at)
+         SELECT s, d, m, r FROM input WHERE m IS NOT NULL
+         ON CONFLICT DO NOTHING
+         RETURNING site_id, device_id, msg_id
+       ),
+       fresh AS MATERIALIZED (
+         SELECT i.* FROM input i
+         LEFT JOIN claimed c ON c.site_id = i.s AND c.device_id = i.d AND c.msg_id = i.m
+         WHERE i.m IS NULL OR c.msg_id IS NOT NULL
+       ),
+       stored AS (
+         INSERT INTO device_messages (site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload)
+         SELECT s, d, k, st, m, o, r, p FROM fresh ORDER BY n
+         RETURNING seq
+       ),
+       per_device AS (
+         SELECT s, d, max(r) AS seen, jsonb_object_agg(st, p ORDER BY n) AS vals
+         FROM fresh GROUP BY s, d
+         -- sorted, so that concurrent writers tend to lock device rows in one order
+         ORDER BY s, d
+       ),
+       touched AS (
+         UPDATE devices AS dev
+         SET last_seen_at = GREATEST(dev.last_seen_at, pd.seen), last_values = dev.last_values || pd.vals
+         FROM per_device pd
+         WHERE dev.site_id = pd.s AND dev.id = pd.d
+         RETURNING 1
+       )
+       SELECT (SELECT array_agg(n::int ORDER BY n) FROM fresh) AS ns,
+              (SELECT array_agg(seq ORDER BY seq) FROM stored) AS seqs,
+              (SELECT count(*) FROM touched) AS touched`,
       [
         messages.map((m) => m.siteId),
         messages.map((m) => m.deviceId),
@@ -123,29 +138,13 @@ export class IngestRepository {
         messages.map((m) => JSON.stringify(m.payload)),
       ],
     );
-    return rows.map((r) => r.seq).sort((a, b) => a - b);
-  }
-
-  /** last_seen_at and last_values ({status, telemetry, event, ack}: the latest payload of each stream). */
-  private async touchDevices(tx: Queryable, messages: ValidMessage[]): Promise<void> {
-    const byDevice = new Map<string, { siteId: string; deviceId: string; seen: Date; values: Record<string, unknown> }>();
-    for (const m of messages) {
-      const key = idKey(m.siteId, m.deviceId, '');
-      const entry = byDevice.get(key) ?? { siteId: m.siteId, deviceId: m.deviceId, seen: m.receivedAt, values: {} };
-      if (m.receivedAt > entry.seen) entry.seen = m.receivedAt;
-      entry.values[m.stream] = m.payload;
-      byDevice.set(key, entry);
-    }
-    if (byDevice.size === 0) return;
-    // Sorted so that concurrent writers (several server instances) lock device rows in one order.
-    const devices = [...byDevice.values()].sort(byIdentity);
-    await tx.query(
-      `UPDATE devices AS d
-       SET last_seen_at = GREATEST(d.last_seen_at, u.seen), last_values = d.last_values || u.vals::jsonb
-       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(site_id, device_id, seen, vals)
-       WHERE d.site_id = u.site_id AND d.id = u.device_id`,
-      [devices.map((d) => d.siteId), devices.map((d) => d.deviceId), devices.map((d) => d.seen.toISOString()), devices.map((d) => JSON.stringify(d.values))],
-    );
+    const ns = row?.ns ?? [];
+    const seqs = (row?.seqs ?? []).map(Number);
+    const stored: (AcceptedMessage | undefined)[] = new Array(messages.length).fill(undefined);
+    ns.forEach((n, k) => {
+      stored[Number(n) - 1] = toAccepted(messages[Number(n) - 1] as ValidMessage, seqs[k] as number);
+    });
+    return stored;
   }
 
   private async countRejections(tx: Queryable, rejections: Rejection[]): Promise<void> {
@@ -174,6 +173,18 @@ export class IngestRepository {
       ],
     );
   }
+}
+
+/** false for a later copy of an id already in the batch. */
+function firstOfEachId(messages: ValidMessage[]): boolean[] {
+  const seen = new Set<string>();
+  return messages.map((m) => {
+    if (m.msgId === undefined) return true;
+    const key = idKey(m.siteId, m.deviceId, m.msgId);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function idKey(siteId: string, deviceId: string, msgId: string): string {

@@ -143,9 +143,11 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     await this.dispatcher.idle();
   }
 
+  /** Commits what is queued, lets the handlers finish, writes the cursor; then touches the database no more. */
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     await this.settled();
+    this.dispatcher.stop();
   }
 
   private async commit(items: Item[]): Promise<IngestOutcome[]> {

@@ -17,15 +17,25 @@ import type { IngestRepository } from './ingest.repository';
 
 const PAGE = 1000;
 const RETRY_MS = 1000;
+/**
+ * The cursor is written at most this often while messages keep coming, and always when the
+ * dispatcher goes idle: one write per batch would cost as much as the batch on PGlite. After a
+ * crash, handlers may see up to this much again (they are idempotent on seq / message id).
+ */
+const CURSOR_EVERY_MS = 250;
 
 export class MessageDispatcher {
   private readonly handlers: MessageHandler[] = [];
   private queue: AcceptedMessage[][] = [];
   private queued = 0;
   private lastSeq = 0;
+  private savedSeq = 0;
+  private savedAt = 0;
   private catchUp = true;
   private started = false;
+  private stopped = false;
   private running: Promise<void> | undefined;
+  private cursorTimer: NodeJS.Timeout | undefined;
   handlerErrors = 0;
 
   constructor(
@@ -48,6 +58,7 @@ export class MessageDispatcher {
   async start(): Promise<void> {
     if (this.started) return;
     this.lastSeq = await this.repo.cursor(this.consumer);
+    this.savedSeq = this.lastSeq;
     this.started = true;
     this.catchUp = true;
     this.kick();
@@ -69,12 +80,21 @@ export class MessageDispatcher {
     if (this.started) this.kick();
   }
 
+  /** Resolves when every queued message went to the handlers and the cursor is written. */
   async idle(): Promise<void> {
     while (this.running) await this.running;
+    await this.saveCursor();
+  }
+
+  /** After idle(): no further reads or cursor writes (the database may close next). */
+  stop(): void {
+    this.stopped = true;
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = undefined;
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = this.drain()
       .catch(async (error: unknown) => {
         // The database is away: start over from the last message handed on, after a pause.
@@ -83,13 +103,29 @@ export class MessageDispatcher {
         await new Promise((r) => setTimeout(r, RETRY_MS));
       })
       .finally(() => {
-      this.running = undefined;
-      // A batch that arrived while the last step was finishing.
-      if (this.catchUp || this.queue.length > 0) this.kick();
-    });
+        this.running = undefined;
+        // A batch that arrived while the last step was finishing.
+        if (this.catchUp || this.queue.length > 0) this.kick();
+      });
   }
 
   private async drain(): Promise<void> {
+    await this.drainQueue();
+    if (Date.now() - this.savedAt >= CURSOR_EVERY_MS) await this.saveCursor();
+    else this.scheduleCursorSave();
+  }
+
+  /** A trailing write, so a quiet dispatcher still records how far it got. */
+  private scheduleCursorSave(): void {
+    if (this.cursorTimer || this.stopped) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = undefined;
+      if (!this.running) this.kick();
+    }, CURSOR_EVERY_MS);
+    this.cursorTimer.unref();
+  }
+
+  private async drainQueue(): Promise<void> {
     while (this.catchUp || this.queue.length > 0) {
       if (this.catchUp) {
         const page = await this.repo.messagesAfter(this.lastSeq, PAGE);
@@ -118,6 +154,14 @@ export class MessageDispatcher {
       }
       this.lastSeq = message.seq;
     }
-    await this.repo.saveCursor(this.consumer, this.lastSeq);
+    if (Date.now() - this.savedAt >= CURSOR_EVERY_MS) await this.saveCursor();
+  }
+
+  private async saveCursor(): Promise<void> {
+    if (this.savedSeq === this.lastSeq) return;
+    const seq = this.lastSeq;
+    await this.repo.saveCursor(this.consumer, seq);
+    this.savedSeq = seq;
+    this.savedAt = Date.now();
   }
 }

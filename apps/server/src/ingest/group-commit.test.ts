@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit';
+
+/** A commit function whose calls the test releases one by one. */
+function heldCommits() {
+  const calls: { items: number[]; release(): void; fail(error: Error): void }[] = [];
+  const commit = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      calls.push({ items, release: () => resolve(items.map((i) => `ok ${i}`)), fail: reject });
+    });
+  return { calls, commit };
+}
+
+const noLinger = { ms: 0, below: 0 };
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setImmediate(r));
+}
+
+describe(GroupCommit.name, () => {
+  it('commits what arrived in one tick together', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, noLinger);
+    const results = Promise.all([1, 2, 3].map((i) => group.submit(i)));
+    await until(() => calls.length === 1);
+    expect(calls[0]?.items).toEqual([1, 2, 3]);
+    calls[0]?.release();
+    expect(await results).toEqual(['ok 1', 'ok 2', 'ok 3']);
+  });
+
+  it('queues while a commit is in flight; the next commit takes everything queued', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, noLinger);
+    const first = group.submit(1);
+    await until(() => calls.length === 1);
+    const later = [2, 3, 4].map((i) => group.submit(i));
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toHaveLength(1); // nothing starts beside the commit in flight
+    calls[0]?.release();
+    await first;
+    await until(() => calls.length === 2);
+    expect(calls[1]?.items).toEqual([2, 3, 4]);
+    calls[1]?.release();
+    expect(await Promise.all(later)).toEqual(['ok 2', 'ok 3', 'ok 4']);
+  });
+
+  it('bounds a batch at maxBatch', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 2, noLinger);
+    const all = Promise.all([1, 2, 3, 4, 5].map((i) => group.submit(i)));
+    await until(() => calls.length === 1);
+    calls[0]?.release();
+    await until(() => calls.length === 2);
+    calls[1]?.release();
+    await until(() => calls.length === 3);
+    calls[2]?.release();
+    await all;
+    expect(calls.map((c) => c.items)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('fails every item of a failed commit, and carries on with the next', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, noLinger);
+    const failed = [1, 2].map((i) => group.submit(i).catch((e: Error) => e.message));
+    await until(() => calls.length === 1);
+    calls[0]?.fail(new Error('database away'));
+    expect(await Promise.all(failed)).toEqual(['database away', 'database away']);
+    const after = group.submit(3);
+    await until(() => calls.length === 2);
+    calls[1]?.release();
+    expect(await after).toBe('ok 3');
+  });
+
+  it('under load, lets a small batch grow for the linger time; a lone message after a quiet spell goes at once', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, { ms: 20, below: 50 });
+    const lone = group.submit(1);
+    await until(() => calls.length === 1); // no linger: nothing was committed before
+    calls[0]?.release();
+    await lone;
+    const burst = [2, 3].map((i) => group.submit(i));
+    await until(() => calls.length === 2);
+    const second = calls[1] as (typeof calls)[number];
+    // The next commit follows a 2-message batch: it lingers, and what arrives meanwhile joins it.
+    const lingering = [4, 5].map((i) => group.submit(i));
+    second.release();
+    await Promise.all(burst);
+    const late = group.submit(6);
+    await until(() => calls.length === 3);
+    expect(calls[2]?.items).toEqual([4, 5, 6]);
+    calls[2]?.release();
+    await Promise.all([...lingering, late]);
+  });
+});
