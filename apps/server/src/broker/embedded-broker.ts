@@ -4,10 +4,13 @@
 // Why ingest runs inside authorizePublish: for QoS 1 aedes writes the PUBACK first and runs
 // its publish handlers after, so only a blocking hook can hold the PUBACK back until the
 // message is durable. authorizePublish is that hook: the callback fires after the commit.
+import type { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { Aedes, Client, PublishPacket, Subscription } from 'aedes' with { 'resolution-mode': 'import' };
+import { systemClock } from '../common/clock';
 import type { IngestService } from '../ingest/ingest.service';
+import { RateLimitedLog } from '../ingest/rejection-log';
 import { authenticate, maySubscribe, publishRefusal, type CredentialDirectory, type Principal, type ServiceAccount } from './device-acl';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-size-guard';
@@ -31,13 +34,17 @@ export class EmbeddedBroker implements MqttTransport {
   private readonly principals = new WeakMap<Client, Principal>();
   /** Payloads that were rejected: acknowledged to the device but never forwarded or retained. */
   private readonly dropped = new WeakSet<Buffer>();
+  /** Refusals come in floods (a device retrying a wrong secret): a bounded number of lines a minute. */
+  private readonly warnings: RateLimitedLog;
 
   constructor(
     private readonly ingest: IngestSink,
     private readonly devices: CredentialDirectory,
     private readonly options: EmbeddedBrokerOptions,
     private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'> = new Logger('Broker'),
-  ) {}
+  ) {
+    this.warnings = new RateLimitedLog((line) => this.logger.warn(line), systemClock, 20, 60_000, 'more broker refusals were');
+  }
 
   /** Resolves with the bound port. */
   async start(): Promise<number> {
@@ -50,11 +57,13 @@ export class EmbeddedBroker implements MqttTransport {
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
       connectTimeout: 10_000,
     });
-    aedes.on('clientError', (client, error) => this.logger.warn(`client ${client.id}: ${error.message}`));
+    aedes.on('clientError', (client, error) => this.warnings.log(`client ${client.id}: ${error.message}`));
+    // An unhandled 'error' would end the process; the broker's own (in-memory) persistence is its only source.
+    (aedes as unknown as EventEmitter).on('error', (error: Error) => this.logger.error(`broker: ${error.message}`));
     this.aedes = aedes;
     const maxPacketBytes = this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
     const server = createServer((socket) => {
-      aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.logger.warn(`dropped connection from ${s.remoteAddress}: ${reason}`)));
+      aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`)));
     });
     this.server = server;
     try {
@@ -103,7 +112,7 @@ export class EmbeddedBroker implements MqttTransport {
   ): void {
     const principal = authenticate(username, password, this.devices, this.options.serviceAccount);
     if (!principal) {
-      this.logger.warn(`refused connection "${String(username)}": bad username or password`);
+      this.warnings.log(`refused connection "${String(username).slice(0, 100)}": bad username or password`);
       return done(null, false); // CONNACK return code 5, not authorised
     }
     this.principals.set(client, principal);
@@ -138,7 +147,7 @@ export class EmbeddedBroker implements MqttTransport {
   private authorizeSubscribe(client: Client, sub: Subscription, done: (error: null, sub: Subscription | null) => void): void {
     const principal = this.principals.get(client);
     if (principal && maySubscribe(principal, sub.topic)) return done(null, sub);
-    this.logger.warn(`refused subscription of ${client.id} to "${sub.topic}"`);
+    this.warnings.log(`refused subscription of ${client.id} to "${sub.topic}"`);
     done(null, null); // SUBACK return code 0x80 [MQTT-3.9.3]
   }
 

@@ -13,12 +13,14 @@ export class RateLimitedLog {
     private readonly clock: Clock,
     private readonly perWindow = 20,
     private readonly windowMs = 60_000,
+    /** What the summary line counts. */
+    private readonly what = 'more rejected messages were',
   ) {}
 
   log(line: string): void {
     const now = this.clock.now().getTime();
     if (now - this.windowStart >= this.windowMs) {
-      if (this.suppressed > 0) this.write(`${this.suppressed} more rejected messages were not logged in the last ${this.windowMs / 1000} s`);
+      if (this.suppressed > 0) this.write(`${this.suppressed} ${this.what} not logged in the last ${this.windowMs / 1000} s`);
       this.windowStart = now;
       this.written = 0;
       this.suppressed = 0;
