@@ -102,9 +102,9 @@ export class IngestRepository {
          RETURNING site_id, device_id, msg_id
        ),
        fresh AS MATERIALIZED (
-         SELECT i.* FROM input i
-         LEFT JOIN claimed c ON c.site_id = i.s AND c.device_id = i.d AND c.msg_id = i.m
-         WHERE i.m IS NULL OR c.msg_id IS NOT NULL
+         -- a hashed lookup: no sort of text keys (costly under a collation, more so in WASM)
+         SELECT * FROM input
+         WHERE m IS NULL OR (s, d, m) IN (SELECT site_id, device_id, msg_id FROM claimed)
        ),
        stored AS (
          INSERT INTO device_messages (site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload)
@@ -112,10 +112,11 @@ export class IngestRepository {
          RETURNING seq
        ),
        per_device AS (
-         SELECT s, d, max(r) AS seen, jsonb_object_agg(st, p ORDER BY n) AS vals
-         FROM fresh GROUP BY s, d
+         -- byte order ("C"): the same grouping, without collation-aware comparisons
+         SELECT s COLLATE "C" AS s, d COLLATE "C" AS d, max(r) AS seen, jsonb_object_agg(st, p ORDER BY n) AS vals
+         FROM fresh GROUP BY 1, 2
          -- sorted, so that concurrent writers tend to lock device rows in one order
-         ORDER BY s, d
+         ORDER BY 1, 2
        ),
        touched AS (
          UPDATE devices AS dev
