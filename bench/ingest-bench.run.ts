@@ -4,6 +4,7 @@
 //
 //   npx tsx bench/ingest-bench.ts            (runs this file under bench/tsconfig.json)
 //   CLIENTS=50 MESSAGES=1000 INFLIGHT=50 DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/ingest-bench.ts
+//   PGLITE=off DATABASE_URL=… npx tsx bench/ingest-bench.ts        (PostgreSQL only)
 //
 // With DATABASE_URL set it also runs on PostgreSQL, in a fresh database that it drops after.
 import 'reflect-metadata';
@@ -124,13 +125,15 @@ async function main(): Promise<void> {
   console.log(`ingest bench: ${CLIENTS} MQTT.js clients × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight per client, loopback, max ${MAX_SECONDS} s per run`);
   const results: Figures[] = [];
 
-  const dir = mkdtempSync(join(tmpdir(), 'estate-bench-'));
-  const pglite = await PgliteDatabase.open(dir);
-  try {
-    results.push(await run('PGlite (data dir on disk)', pglite));
-  } finally {
-    await pglite.close();
-    rmSync(dir, { recursive: true, force: true });
+  if (process.env.PGLITE !== 'off') {
+    const dir = mkdtempSync(join(tmpdir(), 'estate-bench-'));
+    const pglite = await PgliteDatabase.open(dir);
+    try {
+      results.push(await run('PGlite (data dir on disk)', pglite));
+    } finally {
+      await pglite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   if (process.env.DATABASE_URL) {

@@ -241,6 +241,18 @@ describe('embedded broker: publishing and ingest', () => {
     expect(f.handler.seen[0]).toMatchObject({ deviceId: 'cp-1', stream: 'status', lastWill: true, payload: { online: false } });
   });
 
+  it('does not take its own shutdown for every device going offline (no last wills ingested)', async () => {
+    const c = await connectClient(port, 'lakeside:cp-1', 'secret-cp-1', {
+      will: { topic: TOPIC.cp1Status, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+    });
+    stack.clients.push(c);
+    const dropped = closed(c.client);
+    await broker.stop();
+    await dropped;
+    await f.ingest.settled();
+    expect(f.handler.seen).toEqual([]);
+  });
+
   it('survives thousands of hostile payloads, counts each with its reason, and still takes the next valid one', async () => {
     const { client } = await device('cp-1');
     const hostile: [string, Buffer, number][] = [

@@ -31,6 +31,7 @@ export class BrokerPortInUseError extends Error {}
 export class EmbeddedBroker implements MqttTransport {
   private aedes: Aedes | undefined;
   private server: Server | undefined;
+  private stopping = false;
   private readonly principals = new WeakMap<Client, Principal>();
   /** Payloads that were rejected: acknowledged to the device but never forwarded or retained. */
   private readonly dropped = new WeakSet<Buffer>();
@@ -96,6 +97,7 @@ export class EmbeddedBroker implements MqttTransport {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const { aedes, server } = this;
     this.aedes = undefined;
     this.server = undefined;
@@ -123,6 +125,10 @@ export class EmbeddedBroker implements MqttTransport {
     const principal = client ? this.principals.get(client) : undefined;
     // No client: a will left by another broker instance; this broker keeps wills in memory only.
     if (!principal) return done(new Error('publisher unknown'));
+    // Closing the broker closes every connection, and aedes would publish each device's last
+    // will: the server going down is not every device going offline. Nothing is acknowledged
+    // any more either; devices redeliver to the next start.
+    if (this.stopping) return done(new Error('the broker is stopping'));
     const refusal = publishRefusal(principal, packet.topic);
     if (refusal) {
       // An ACL violation is refused: the connection closes without PUBACK [MQTT-3.3.5-2].

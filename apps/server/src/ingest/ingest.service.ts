@@ -81,6 +81,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Replays stored messages after the cursor to the handlers. Idempotent; the broker awaits it before listening. */
   start(): Promise<void> {
     this.startup ??= this.dispatcher.start().then(() => {
+      if (this.dispatcher.dispatched > 0) this.logger.log(`replayed ${this.dispatcher.dispatched} stored messages to the handlers (after cursor)`);
       this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
       this.pruneTimer.unref();
     });

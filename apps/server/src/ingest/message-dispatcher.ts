@@ -37,6 +37,8 @@ export class MessageDispatcher {
   private running: Promise<void> | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
   handlerErrors = 0;
+  /** Messages handed to the handlers since construction. */
+  dispatched = 0;
 
   constructor(
     private readonly repo: Pick<IngestRepository, 'cursor' | 'saveCursor' | 'messagesAfter'>,
@@ -153,6 +155,7 @@ export class MessageDispatcher {
         }
       }
       this.lastSeq = message.seq;
+      this.dispatched++;
     }
     if (Date.now() - this.savedAt >= CURSOR_EVERY_MS) await this.saveCursor();
   }
