@@ -270,12 +270,25 @@ describe('embedded broker: publishing and ingest', () => {
       }
     }
     await Promise.all(sends);
-    await client.publishAsync(TOPIC.tap, json(envelope({ type: 'tap', card: '04A1B2C3D4' }, 'after-flood')), { qos: 1 });
-    expect(await db.query('SELECT msg_id FROM device_messages')).toEqual([{ msg_id: 'after-flood' }]);
-    const [row] = await db.query<{ count: number; last_reason: string }>("SELECT count, last_reason FROM device_rejections WHERE device_id = 'cp-1'");
+    let [row] = await db.query<{ count: number; last_reason: string }>("SELECT count, last_reason FROM device_rejections WHERE device_id = 'cp-1'");
     expect(row).toEqual({ count: 2600, last_reason: expect.stringMatching(/more than 24 h in the past/) });
-    expect(f.ingest.stats()).toMatchObject({ rejected: 2600, accepted: 1 });
     expect(client.connected).toBe(true);
+
+    // Writing another device's topic is refused outright: each attempt costs the writer its connection.
+    for (let i = 0; i < 10; i++) {
+      const intruder = await device('cp-1');
+      intruder.client.publish(TOPIC.cp2Event, json(envelope({ type: 'tap', card: '04A1B2C3D4' })), { qos: 1 });
+      await closed(intruder.client);
+    }
+    await f.ingest.settled();
+
+    const { client: again } = await device('cp-1');
+    await again.publishAsync(TOPIC.tap, json(envelope({ type: 'tap', card: '04A1B2C3D4' }, 'after-flood')), { qos: 1 });
+    expect(await db.query('SELECT msg_id FROM device_messages')).toEqual([{ msg_id: 'after-flood' }]);
+    [row] = await db.query<{ count: number; last_reason: string }>("SELECT count, last_reason FROM device_rejections WHERE device_id = 'cp-1'");
+    expect(row).toEqual({ count: 2610, last_reason: expect.stringMatching(/another device's topic/) });
+    expect(await db.query("SELECT 1 FROM device_rejections WHERE device_id = 'cp-2'")).toEqual([]);
+    expect(f.ingest.stats()).toMatchObject({ rejected: 2610, accepted: 1 });
   });
 
   it('names MQTT_PORT and MQTT_URL when the port is already taken', async () => {
