@@ -93,6 +93,16 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
     expect(device!.last_values.status?.fw).toBe('1.2');
   });
 
+  it('does not let a redelivered old reading overwrite a newer one in last_values', async () => {
+    const soap = { site: 'lakeside', device: 'soap-1' };
+    const old = json(envelope({ level: 80 }, 'old-1'));
+    await f.ingest.submit({ topic: TOPIC.soapTelemetry, payload: old, publisher: soap });
+    await f.ingest.submit({ topic: TOPIC.soapTelemetry, payload: json(envelope({ level: 40 }, 'new-1')), publisher: soap });
+    expect(await f.ingest.submit({ topic: TOPIC.soapTelemetry, payload: old, publisher: soap })).toEqual({ status: 'duplicate' });
+    const [device] = await f.db.query<{ last_values: { telemetry: { level: number } } }>("SELECT last_values FROM devices WHERE id = 'soap-1'");
+    expect(device!.last_values.telemetry.level).toBe(40);
+  });
+
   describe('rejections are counted per claimed device with the last reason, never stored as data', () => {
     it.each([
       { name: 'not JSON', topic: TOPIC.tap, payload: Buffer.from('{not json'), device: 'cp-1', reason: /not UTF-8 JSON/ },
