@@ -70,6 +70,8 @@ export interface AlertDto {
   clearedAt?: string;
   clearedBy?: string;
   workOrderId?: string;
+  /** Facts behind the alert, for rules downstream and display (e.g. skewMs, roundId, reading). */
+  details?: Record<string, unknown>;
 }
 
 export interface DeviceDto {

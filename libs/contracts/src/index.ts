@@ -4,3 +4,4 @@ export * from './site-config';
 export * from './alerts';
 export * from './api';
 export * from './live';
+export * from './work-orders';

@@ -89,6 +89,10 @@ export class AlertsRepository {
     return row && toDto(row);
   }
 
+  async setWorkOrder(alertId: string, workOrderId: string): Promise<void> {
+    await this.db.query('UPDATE alerts SET work_order_id = $2 WHERE id = $1', [alertId, workOrderId]);
+  }
+
   async findById(id: string): Promise<AlertDto | undefined> {
     const [row] = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1', [id]);
     return row && toDto(row);
@@ -142,5 +146,6 @@ function toDto(r: AlertRow): AlertDto {
     clearedAt: iso(r.cleared_at),
     clearedBy: r.cleared_by ?? undefined,
     workOrderId: r.work_order_id ?? undefined,
+    details: r.details && Object.keys(r.details).length > 0 ? r.details : undefined,
   };
 }

@@ -6,10 +6,21 @@ import { AlertsRepository } from './alerts.repository';
 
 export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared';
 
-/** Past-tense event for the live gateway and (later) work orders. */
+/** Past-tense event for the live gateway and the work orders. */
 export interface AlertChanged {
   change: AlertChange;
   alert: AlertDto;
+  /** True when the condition itself went away (a device confirmed it), not a person. */
+  byCondition?: boolean;
+}
+
+/**
+ * A rule downstream of alerts (work orders). Awaited inside raise/clear, so what it does is as
+ * durable as the alert: ingest moves its cursor only after it returned.
+ */
+export interface AlertFollower {
+  readonly name: string;
+  alertChanged(event: AlertChanged): Promise<void>;
 }
 
 export interface RaiseAlert {
@@ -28,11 +39,21 @@ export interface RaiseAlert {
 @Injectable()
 export class AlertsService {
   readonly changes$ = new Subject<AlertChanged>();
+  private readonly followers: AlertFollower[] = [];
 
   constructor(
     private readonly repo: AlertsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  follow(follower: AlertFollower): void {
+    this.followers.push(follower);
+  }
+
+  /** Links an alert to the work order it raised or joined (a follower calls it; announce re-reads). */
+  linkWorkOrder(alertId: string, workOrderId: string): Promise<void> {
+    return this.repo.setWorkOrder(alertId, workOrderId);
+  }
 
   async raise(input: RaiseAlert): Promise<AlertDto> {
     const rule = ALERT_RULES[input.type];
@@ -46,29 +67,25 @@ export class AlertsService {
       at: input.at ?? this.clock.now(),
       details: input.details,
     });
-    this.changes$.next({ change: inserted ? 'raised' : 'repeated', alert });
-    return alert;
+    return this.announce({ change: inserted ? 'raised' : 'repeated', alert });
   }
 
   /** The condition is gone. No-op when nothing is open. */
   async clear(siteId: string, type: AlertType, subject: string, at?: Date): Promise<AlertDto | undefined> {
     const alert = await this.repo.clearBySubject(siteId, type, subject, at ?? this.clock.now(), null);
-    if (alert) this.changes$.next({ change: 'cleared', alert });
-    return alert;
+    return alert && this.announce({ change: 'cleared', alert, byCondition: true });
   }
 
   async clearByUser(id: string, username: string, note?: string): Promise<AlertDto> {
     const alert = await this.repo.clearById(id, this.clock.now(), username, note);
     if (!alert) throw await this.whyNot(id, 'clear');
-    this.changes$.next({ change: 'cleared', alert });
-    return alert;
+    return this.announce({ change: 'cleared', alert });
   }
 
   async acknowledge(id: string, username: string, note?: string): Promise<AlertDto> {
     const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
     if (!alert) throw await this.whyNot(id, 'acknowledge');
-    this.changes$.next({ change: 'acknowledged', alert });
-    return alert;
+    return this.announce({ change: 'acknowledged', alert });
   }
 
   list(query: AlertQuery): Promise<AlertDto[]> {
@@ -77,6 +94,18 @@ export class AlertsService {
 
   findOpen(siteId: string, type: AlertType, subject: string): Promise<AlertDto | undefined> {
     return this.repo.findOpen(siteId, type, subject);
+  }
+
+  /** Followers first (they may link a work order), then the live view. */
+  private async announce(event: AlertChanged): Promise<AlertDto> {
+    let current = event;
+    for (const follower of this.followers) {
+      await follower.alertChanged(current);
+      const reread = await this.repo.findById(current.alert.id);
+      if (reread) current = { ...current, alert: reread };
+    }
+    this.changes$.next(current);
+    return current.alert;
   }
 
   private async whyNot(id: string, action: 'acknowledge' | 'clear'): Promise<Error> {

@@ -1,6 +1,7 @@
 import type { Database } from './database';
 import * as init from './migrations/001-init';
 import * as timescale from './migrations/002-timescale';
+import * as workOrders from './migrations/003-work-orders';
 
 interface Migration {
   version: number;
@@ -14,6 +15,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'init', up: init.up },
   { version: 2, name: 'timescale', up: timescale.up, onlyIf: timescale.availableSql },
+  { version: 3, name: 'work-orders', up: workOrders.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

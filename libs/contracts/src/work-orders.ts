@@ -1,0 +1,108 @@
+// CONTRACT §5 and §6 — work orders (派工单): bodies (validated) and the response object.
+import { z } from 'zod';
+import { DEPARTMENT_IDS, type DepartmentId } from './site-config';
+
+export const WORK_ORDER_SOURCES = ['alert', 'patrol', 'complaint', 'inspection'] as const;
+export type WorkOrderSourceId = (typeof WORK_ORDER_SOURCES)[number];
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const CHANNELS = ['phone', 'walk_in', 'letter', 'staff'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const WORK_ORDER_STATUS_IDS = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'verified', 'closed', 'reopened'] as const;
+export type WorkOrderStatusId = (typeof WORK_ORDER_STATUS_IDS)[number];
+export const WORK_ORDER_ACTION_IDS = ['dispatch', 'accept', 'start', 'resolve', 'verify', 'reopen', 'close', 'comment'] as const;
+export type WorkOrderActionId = (typeof WORK_ORDER_ACTION_IDS)[number];
+
+/** A complaint needs its callback (回访) within this long after it was resolved (§5). */
+export const CALLBACK_DUE_MS = 3 * 24 * 3600_000;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const ReporterSchema = z.object({
+  name: text(50),
+  room: text(50),
+  phone: z.string().trim().regex(/^[0-9+\-() ]{3,20}$/, 'phone: 3–20 digits, spaces, + - ( )'),
+});
+export type Reporter = z.infer<typeof ReporterSchema>;
+
+/** POST /api/work-orders: staff raise complaint and inspection orders; alert orders come from alerts. */
+export const CreateWorkOrderBodySchema = z
+  .object({
+    source: z.enum(['complaint', 'inspection']),
+    title: text(100),
+    description: text(2000),
+    department: z.enum(DEPARTMENT_IDS).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    reporter: ReporterSchema.optional(),
+    channel: z.enum(CHANNELS).optional(),
+    /** Needed only when the server runs more than one site. */
+    siteId: z.string().max(32).optional(),
+  })
+  .refine((b) => b.source !== 'complaint' || b.reporter !== undefined, { message: 'a complaint needs its reporter (name, room, phone)', path: ['reporter'] });
+export type CreateWorkOrderBody = z.infer<typeof CreateWorkOrderBodySchema>;
+
+const note = z.string().trim().max(2000).optional();
+
+/** POST /api/work-orders/{id}/events */
+export const WorkOrderEventBodySchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('dispatch'), department: z.enum(DEPARTMENT_IDS), assignee: z.string().trim().max(50).optional(), note }),
+  z.object({ action: z.literal('accept'), note }),
+  z.object({ action: z.literal('start'), note }),
+  z.object({ action: z.literal('resolve'), note }),
+  z.object({ action: z.literal('verify'), note, satisfied: z.boolean().optional() }),
+  z.object({ action: z.literal('reopen'), note, satisfied: z.boolean().optional() }),
+  z.object({ action: z.literal('close'), note }),
+  z.object({ action: z.literal('comment'), note: text(2000) }),
+]);
+export type WorkOrderEventBody = z.infer<typeof WorkOrderEventBodySchema>;
+
+export const WorkOrderQuerySchema = z.object({
+  status: z.enum([...WORK_ORDER_STATUS_IDS, 'open']).optional(),
+  department: z.enum(DEPARTMENT_IDS).optional(),
+  source: z.enum(WORK_ORDER_SOURCES).optional(),
+  escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  siteId: z.string().max(32).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type WorkOrderQuery = z.infer<typeof WorkOrderQuerySchema>;
+
+export interface TimelineEntryDto {
+  at: string;
+  by: string;
+  action: WorkOrderActionId | 'create' | 'escalate' | 'attach_alert' | 'priority' | 'callback_overdue';
+  note?: string;
+  from?: WorkOrderStatusId;
+  to?: WorkOrderStatusId;
+}
+
+export interface WorkOrderDto {
+  id: string;
+  /** Human-readable number for phone calls and paper: e.g. WO-20261127-0007. */
+  number: string;
+  siteId: string;
+  source: WorkOrderSourceId;
+  status: WorkOrderStatusId;
+  department: DepartmentId;
+  assignee?: string;
+  priority: Priority;
+  title: string;
+  description: string;
+  reporter?: Reporter;
+  channel?: Channel;
+  escalated: boolean;
+  escalatedAt?: string;
+  acceptBy: string;
+  resolveBy: string;
+  createdAt: string;
+  createdBy: string;
+  acceptedAt?: string;
+  resolvedAt?: string;
+  verifiedAt?: string;
+  closedAt?: string;
+  /** Complaints: when the callback is due (resolved + 3 days) and whether it is overdue. */
+  callbackDueAt?: string;
+  callbackOverdue: boolean;
+  callbackSatisfied?: boolean;
+  alertIds: string[];
+  timeline: TimelineEntryDto[];
+}
