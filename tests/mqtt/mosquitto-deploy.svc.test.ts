@@ -124,11 +124,36 @@ describe('deploy/mosquitto on a real Mosquitto', () => {
       await db.close();
     });
 
+    it('queues a 3000-message QoS 1 burst for the server while it is held up, and loses none (max_queued_messages)', async () => {
+      // The server's first commit is held until the device has sent everything: Mosquitto must
+      // queue the burst. With its default max_queued_messages (1000) it drops the rest silently.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const commitBatch = f.repo.commitBatch.bind(f.repo);
+      f.repo.commitBatch = async (messages, rejections) => {
+        await held;
+        return commitBatch(messages, rejections);
+      };
+      const before = f.handler.seen.length;
+      const burst = 3000;
+      const cp = await device('cp-2');
+      await Promise.all(
+        Array.from({ length: burst }, (_, i) =>
+          cp.client.publishAsync(TOPIC.cp2Event, json(envelope({ type: 'tap', card: '04A1B2C3D4' }, `burst-${i}`)), { qos: 1 }),
+        ),
+      );
+      release();
+      await f.handler.until(before + burst);
+      f.repo.commitBatch = commitBatch;
+      expect(f.ingest.stats()).toMatchObject({ duplicates: 0, rejected: 0 });
+    }, 60_000);
+
     it('ingests a device tap and sends a gate command', async () => {
+      const before = f.handler.seen.length;
       const cp = await device('cp-1');
       await cp.client.publishAsync(TOPIC.tap, json(envelope({ type: 'tap', card: '04A1B2C3D4' }, 'via-mosquitto')), { qos: 1 });
-      await f.handler.until(1);
-      expect(f.handler.seen[0]).toMatchObject({ deviceId: 'cp-1', msgId: 'via-mosquitto' });
+      await f.handler.until(before + 1);
+      expect(f.handler.seen[before]).toMatchObject({ deviceId: 'cp-1', msgId: 'via-mosquitto' });
 
       const gate = await device('gate-1');
       await gate.client.subscribeAsync(TOPIC.gateCmd, { qos: 1 });
