@@ -1,20 +1,20 @@
 // CONTRACT §5 and §6 — work orders (派工单): bodies (validated) and the response object.
 import { z } from 'zod';
 import { DEPARTMENT_IDS, type DepartmentId } from './site-config';
+import {
+  CHANNELS,
+  PRIORITIES,
+  WORK_ORDER_SOURCES,
+  WORK_ORDER_STATUS_IDS,
+  type Channel,
+  type Priority,
+  type WorkOrderActionId,
+  type WorkOrderSourceId,
+  type WorkOrderStatusId,
+} from './work-order-constants';
 
-export const WORK_ORDER_SOURCES = ['alert', 'patrol', 'complaint', 'inspection'] as const;
-export type WorkOrderSourceId = (typeof WORK_ORDER_SOURCES)[number];
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const CHANNELS = ['phone', 'walk_in', 'letter', 'staff'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const WORK_ORDER_STATUS_IDS = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'verified', 'closed', 'reopened'] as const;
-export type WorkOrderStatusId = (typeof WORK_ORDER_STATUS_IDS)[number];
-export const WORK_ORDER_ACTION_IDS = ['dispatch', 'accept', 'start', 'resolve', 'verify', 'reopen', 'close', 'comment'] as const;
-export type WorkOrderActionId = (typeof WORK_ORDER_ACTION_IDS)[number];
-
-/** A complaint needs its callback (回访) within this long after it was resolved (§5). */
-export const CALLBACK_DUE_MS = 3 * 24 * 3600_000;
+// The vocabulary lives in a dependency-free module so the dashboard can import it without zod.
+export * from './work-order-constants';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
