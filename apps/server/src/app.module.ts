@@ -7,7 +7,9 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
+import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
+import { WorkOrdersModule } from './work-orders/work-orders.module';
 
 @Module({})
 export class AppModule {
@@ -22,7 +24,9 @@ export class AppModule {
         BrokerModule,
         AlertsModule,
         DevicesModule,
+        WorkOrdersModule,
         LiveModule,
+        ReportsModule,
         HealthModule,
       ],
     };

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { SiteConfig } from '@estate-watch/contracts';
 import { startSimulator, type SimulatorHandle } from '@estate-watch/firmware-sim';
+import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { BrokerService } from './broker/broker.service';
 import { systemClock, type Clock } from './common/clock';
@@ -17,6 +18,8 @@ import { setupOpenApi } from './openapi/setup-openapi';
 import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
 import { SitesService } from './sites/sites.service';
 import { UsersService } from './users/users.service';
+import { AlertWorkOrders } from './work-orders/alert-work-orders';
+import { WorkOrdersService } from './work-orders/work-orders.service';
 
 export interface StartOptions {
   /** Overrides on top of the environment (tests: ports 0, dataDir undefined for PGlite in memory). */
@@ -28,6 +31,8 @@ export interface StartOptions {
   sites?: SiteConfig[];
   /** How often the offline sweep runs (CONTRACT §4: silence for 3 × heartbeatSec). */
   sweepIntervalMs?: number;
+  /** How often work-order deadlines are checked (issue 3: escalation within 30 s of a deadline). */
+  deadlineSweepIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -51,6 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let app: NestExpressApplication | undefined;
   let simulator: SimulatorHandle | undefined;
   let sweep: NodeJS.Timeout | undefined;
+  let deadlineSweep: NodeJS.Timeout | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,
@@ -63,6 +69,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.get(UsersService).seedFromEnv();
     // Handlers register before init: init replays stored messages after the cursor to them.
     app.get(IngestService).register(app.get(DevicesService));
+    // Alerts become work orders through this one follower; it must hear the replayed alerts too.
+    app.get(AlertsService).follow(app.get(AlertWorkOrders));
     await app.init();
     const mqttPort = await app.get(BrokerService).start();
 
@@ -79,6 +87,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       devices.sweepSilent(clock.now()).catch((error: Error) => log.error(`offline sweep failed: ${error.message}`));
     }, options.sweepIntervalMs ?? 5_000);
     sweep.unref();
+    const workOrders = app.get(WorkOrdersService);
+    deadlineSweep = setInterval(() => {
+      workOrders.sweepDeadlines(clock.now()).catch((error: Error) => log.error(`work-order deadline sweep failed: ${error.message}`));
+    }, options.deadlineSweepIntervalMs ?? 10_000);
+    deadlineSweep.unref();
 
     if (env.simulator) {
       simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites });
@@ -97,6 +110,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       app: running,
       close: async () => {
         clearInterval(sweep);
+        clearInterval(deadlineSweep);
         // The virtual estate stops with the server: no offline announcements to find on the next start.
         await simulator?.stop({ announce: false });
         await running.close();
@@ -105,6 +119,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
   } catch (error) {
     clearInterval(sweep);
+    clearInterval(deadlineSweep);
     await simulator?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await db.close().catch(() => undefined);

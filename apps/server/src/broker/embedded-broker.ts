@@ -64,6 +64,9 @@ export class EmbeddedBroker implements MqttTransport {
     this.aedes = aedes;
     const maxPacketBytes = this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
     const server = createServer((socket) => {
+      // MQTT acknowledgements are small packets: without this, Nagle's algorithm holds a PUBACK
+      // back until the device's delayed ACK (40 ms on Linux) for every message sent one at a time.
+      socket.setNoDelay(true);
       aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`)));
     });
     this.server = server;

@@ -49,10 +49,12 @@ export class GroupCommit<T, R> {
 
   private schedule(): void {
     if (this.inFlight || this.scheduled) return;
-    // A broker hands over every PUBLISH of one socket read synchronously: wait for the end of
-    // this tick so they share the first commit instead of the first going alone.
+    // setImmediate, not a microtask: Node runs microtasks after every single I/O callback, so a
+    // microtask would start a commit after the first socket's messages while the others wait,
+    // and on PGlite (which computes on this thread) the commit then holds them off. The check
+    // phase comes after every ready socket was read, so one commit takes all of them.
     this.scheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.scheduled = false;
       this.next();
     });
@@ -65,7 +67,7 @@ export class GroupCommit<T, R> {
       this.inFlight = new Promise<void>((resolve) => setTimeout(resolve, this.linger.ms));
       void this.inFlight.then(() => {
         this.inFlight = undefined;
-        this.next();
+        this.schedule();
       });
       return;
     }
@@ -77,7 +79,7 @@ export class GroupCommit<T, R> {
     );
     void this.inFlight.finally(() => {
       this.inFlight = undefined;
-      this.next();
+      this.schedule();
     });
   }
 }

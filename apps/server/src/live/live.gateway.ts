@@ -7,6 +7,7 @@ import { LIVE_NAMESPACE, type LiveEvents, type UserDto } from '@estate-watch/con
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
+import { WorkOrdersService } from '../work-orders/work-orders.service';
 
 type LiveNamespace = Namespace<Record<string, never>, LiveEvents>;
 
@@ -24,6 +25,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly auth: AuthService,
     private readonly alerts: AlertsService,
     private readonly devices: DevicesService,
+    private readonly workOrders: WorkOrdersService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -41,6 +43,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.subscription = merge(
       this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
+      this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
     ).subscribe((send) => send());
     this.log.log(`live updates on namespace ${LIVE_NAMESPACE}`);
   }

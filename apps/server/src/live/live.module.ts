@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
+import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, AlertsModule, DevicesModule],
+  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

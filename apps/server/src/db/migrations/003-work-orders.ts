@@ -44,6 +44,8 @@ CREATE INDEX work_orders_department ON work_orders (department, created_at DESC)
 CREATE INDEX work_orders_created ON work_orders (created_at);
 -- The escalation sweep looks only at orders still open against a deadline.
 CREATE INDEX work_orders_deadlines ON work_orders (accept_by, resolve_by) WHERE status NOT IN ('resolved', 'verified', 'closed');
+-- ... and at resolved complaints still waiting for their callback.
+CREATE INDEX work_orders_callbacks ON work_orders (callback_due_at) WHERE status = 'resolved' AND NOT callback_overdue;
 
 CREATE TABLE work_order_alerts (
   work_order_id uuid NOT NULL REFERENCES work_orders (id),

@@ -1,0 +1,234 @@
+// The reports against hand-computed figures (reports.fixture.ts), run on PGlite (unit suite) and
+// PostgreSQL (service suite): the same SQL must give the same answers on both.
+import { BadRequestException } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkOrderStatsDto } from '@estate-watch/contracts';
+import { doneAt, median, percentile, roundTo, slaOutcome } from '@estate-watch/domain';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/testing';
+import { insertAlerts, insertOrders, ORDERS, REPORT_NOW, SITE } from './reports.fixture';
+import { ReportsRepository } from './reports.repository';
+import { PATROL_NOT_RECORDED, ReportsService } from './reports.service';
+
+const zeroStatus = { new: 0, dispatched: 0, accepted: 0, in_progress: 0, resolved: 0, verified: 0, closed: 0, reopened: 0 };
+
+export function reportsSuite(backend: Backend): void {
+  describe(`reports on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let reports: ReportsService;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+      await insertOrders(t.db);
+      await insertAlerts(t.db);
+      clock = new ManualClock(REPORT_NOW);
+      reports = new ReportsService(new ReportsRepository(t.db), new SitesService([testSite()], t.db), clock);
+    });
+    afterAll(async () => t.drop());
+
+    describe('work-order report for 2026-11-01 ≤ created < 2026-11-08 (S1–S5, C1–C5)', () => {
+      let report: Awaited<ReturnType<ReportsService['workOrderReport']>>;
+      beforeAll(async () => {
+        report = await reports.workOrderReport({ from: '2026-11-01', to: '2026-11-08' });
+      });
+      const row = (rows: WorkOrderStatsDto[], key: string) => rows.find((r) => r.key === key)!;
+
+      it('covers site-local days: from inclusive (S1 at 00:00 counts), to exclusive (X2 at 11-08 00:00 does not)', () => {
+        expect(report).toMatchObject({ siteId: SITE, siteName: '测试小区', from: '2026-10-31T16:00:00.000Z', to: '2026-11-07T16:00:00.000Z', generatedAt: '2026-11-07T15:50:00.000Z' });
+        expect(report.total.total).toBe(10);
+      });
+
+      it('counts every status, 0 when none, and the escalated orders', () => {
+        // S1 C1 C5 closed; S2 C3 resolved; S3 C2 verified; S4 reopened; S5 dispatched; C4 new.
+        expect(report.total.byStatus).toEqual({ ...zeroStatus, new: 1, dispatched: 1, resolved: 2, verified: 2, closed: 3, reopened: 1 });
+        expect(report.total.escalated).toBe(4); // S2 S3 S5 C5
+        expect(row(report.byDepartment, 'security')).toMatchObject({ name: '安管部', total: 5, escalated: 3 });
+        expect(row(report.byDepartment, 'cleaning')).toMatchObject({ name: '保洁部', total: 5, escalated: 1 });
+      });
+
+      it('lists every department of the site file and every source, zeros when none', () => {
+        expect(report.byDepartment.map((r) => r.key)).toEqual(['security', 'cleaning', 'engineering', 'parking', 'service']);
+        expect(report.bySource.map((r) => r.key)).toEqual(['alert', 'patrol', 'complaint', 'inspection']);
+        expect(row(report.bySource, 'patrol')).toEqual({
+          key: 'patrol',
+          name: '巡更',
+          total: 0,
+          byStatus: zeroStatus,
+          escalated: 0,
+          toAccept: { count: 0, medianMin: null, p90Min: null },
+          toResolve: { count: 0, medianMin: null, p90Min: null },
+          sla: { judged: 0, met: 0, compliancePct: null },
+          callbacks: { complaintsResolved: 0, withCallback: 0, callbackRatePct: null, callbacks: 0, satisfied: 0, satisfactionPct: null },
+        });
+      });
+
+      // Minutes to accept / to resolve (done = resolved, else verified / closed), percentile_cont:
+      //   position p·(n−1) in the sorted minutes, interpolated.
+      it.each([
+        // total accept [4 5 6 8 10 12 20]: median 8; p90 pos 5.4 → 12 + 0.4·8 = 15.2
+        // total resolve [12 30 45 50 60 90 100 110]: median (50+60)/2 = 55; p90 pos 6.3 → 100 + 0.3·10 = 103
+        { group: 'total', accept: { count: 7, medianMin: 8, p90Min: 15.2 }, resolve: { count: 8, medianMin: 55, p90Min: 103 } },
+        // security accept [4 6 8 12]: median 7; p90 pos 2.7 → 8 + 0.7·4 = 10.8. resolve [30 45 50 90]: 47.5; 50 + 0.7·40 = 78
+        { group: 'security', accept: { count: 4, medianMin: 7, p90Min: 10.8 }, resolve: { count: 4, medianMin: 47.5, p90Min: 78 } },
+        // cleaning accept [5 10 20]: 10; pos 1.8 → 10 + 0.8·10 = 18. resolve [12 60 100 110]: 80; 100 + 0.7·10 = 107
+        { group: 'cleaning', accept: { count: 3, medianMin: 10, p90Min: 18 }, resolve: { count: 4, medianMin: 80, p90Min: 107 } },
+        // alert accept [4 10 12]: 10; 10 + 0.8·2 = 11.6. resolve [12 30 50 60]: 40; 50 + 0.7·10 = 57
+        { group: 'alert', accept: { count: 3, medianMin: 10, p90Min: 11.6 }, resolve: { count: 4, medianMin: 40, p90Min: 57 } },
+        // complaint accept [5 6 8]: 6; 6 + 0.8·2 = 7.6. resolve [45 90 100]: 90; 90 + 0.8·10 = 98
+        { group: 'complaint', accept: { count: 3, medianMin: 6, p90Min: 7.6 }, resolve: { count: 3, medianMin: 90, p90Min: 98 } },
+        // inspection: only C5 reached either step: 20 and 110
+        { group: 'inspection', accept: { count: 1, medianMin: 20, p90Min: 20 }, resolve: { count: 1, medianMin: 110, p90Min: 110 } },
+      ])('$group: minutes to accept and to resolve', ({ group, accept, resolve }) => {
+        const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
+        expect(r.toAccept).toEqual(accept);
+        expect(r.toResolve).toEqual(resolve);
+      });
+
+      it.each([
+        // met: S1 S4 C1 C2 C3; missed: S2 (accepted late) S3 (resolved late) S5 (never accepted) C5 (accepted late); C4 pending.
+        { group: 'total', sla: { judged: 9, met: 5, compliancePct: 55.6 } },
+        { group: 'security', sla: { judged: 5, met: 2, compliancePct: 40 } },
+        { group: 'cleaning', sla: { judged: 4, met: 3, compliancePct: 75 } }, // C4 is pending, not missed
+        { group: 'alert', sla: { judged: 4, met: 3, compliancePct: 75 } }, // S1 C1 C2 met, S2 missed
+        { group: 'complaint', sla: { judged: 3, met: 2, compliancePct: 66.7 } }, // S4 C3 met, S3 missed, C4 pending
+        { group: 'inspection', sla: { judged: 2, met: 0, compliancePct: 0 } },
+      ])('$group: SLA compliance', ({ group, sla }) => {
+        const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
+        expect(r.sla).toEqual(sla);
+      });
+
+      it.each([
+        // resolved complaints S3 S4 C3; callbacks S3 (satisfied) S4 (unsatisfied, since reopened); C3 none yet.
+        { group: 'total', callbacks: { complaintsResolved: 3, withCallback: 2, callbackRatePct: 66.7, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
+        { group: 'security', callbacks: { complaintsResolved: 2, withCallback: 2, callbackRatePct: 100, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
+        { group: 'cleaning', callbacks: { complaintsResolved: 1, withCallback: 0, callbackRatePct: 0, callbacks: 0, satisfied: 0, satisfactionPct: null } },
+        { group: 'alert', callbacks: { complaintsResolved: 0, withCallback: 0, callbackRatePct: null, callbacks: 0, satisfied: 0, satisfactionPct: null } },
+      ])('$group: callback rate and satisfaction', ({ group, callbacks }) => {
+        const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
+        expect(r.callbacks).toEqual(callbacks);
+      });
+
+      it('agrees with the domain definitions (slaOutcome, doneAt, percentile) order by order', () => {
+        const now = new Date(REPORT_NOW);
+        const inRange = ORDERS.filter((o) => /^[SC]\d$/.test(o.n));
+        const at = (o: (typeof inRange)[number], m?: number) => (m === undefined ? null : new Date(o.created + m * 60_000));
+        const sla = { security: [10, 60], cleaning: [15, 120] } as const;
+        const times = inRange.map((o) => ({
+          acceptBy: at(o, sla[o.department][0])!,
+          resolveBy: at(o, sla[o.department][1])!,
+          acceptedAt: at(o, o.accepted),
+          resolvedAt: at(o, o.resolved),
+          verifiedAt: at(o, o.verified),
+          closedAt: at(o, o.closed),
+          created: o.created,
+        }));
+        const outcomes = times.map((x) => slaOutcome(x, now));
+        expect(outcomes.filter((x) => x === 'met').length).toBe(report.total.sla.met);
+        expect(outcomes.filter((x) => x !== 'pending').length).toBe(report.total.sla.judged);
+        const resolveMin = times.flatMap((x) => (doneAt(x) ? [(doneAt(x)!.getTime() - x.created) / 60_000] : []));
+        expect(roundTo(median(resolveMin), 1)).toBe(report.total.toResolve.medianMin);
+        expect(roundTo(percentile(resolveMin, 0.9), 1)).toBe(report.total.toResolve.p90Min);
+      });
+    });
+
+    it('judges SLA at the report time: C4 is missed once its accept deadline has passed', async () => {
+      clock.set('2026-11-08T00:01:00+08:00'); // C4 made 23:45, accept by 24:00
+      try {
+        const r = await reports.workOrderReport({ from: '2026-11-01', to: '2026-11-08' });
+        expect(r.total.sla).toEqual({ judged: 10, met: 5, compliancePct: 50 });
+      } finally {
+        clock.set(REPORT_NOW);
+      }
+    });
+
+    it('refuses a range whose from is not before to, saying what to send', async () => {
+      await expect(reports.workOrderReport({ from: '2026-11-08', to: '2026-11-01' })).rejects.toThrow(BadRequestException);
+    });
+
+    it('refuses an unknown site, naming the ones it runs', async () => {
+      await expect(reports.workOrderReport({ siteId: 'nowhere' })).rejects.toThrow(/no site "nowhere".*testsite/);
+    });
+
+    describe('duty log of 2026-11-02', () => {
+      let daily: Awaited<ReturnType<ReportsService['dailyReport']>>;
+      beforeAll(async () => {
+        daily = await reports.dailyReport({ date: '2026-11-02' });
+      });
+
+      it('covers the site-local day, judged as of its end', () => {
+        expect(daily).toMatchObject({ date: '2026-11-02', from: '2026-11-01T16:00:00.000Z', to: '2026-11-02T16:00:00.000Z', asOf: '2026-11-02T16:00:00.000Z' });
+      });
+
+      it('counts the alerts raised that day by type and severity, open and acknowledged at its end', () => {
+        // gate-1 offline (acked, cleared), soap-1 offline (open), boiler-1 critical (acked, cleared the next day), soap-2 low (cleared unacked).
+        expect(daily.alerts).toEqual({
+          raised: 4,
+          bySeverity: { info: 0, minor: 1, major: 2, critical: 1 },
+          byType: [
+            { type: 'device.offline', total: 2, bySeverity: { info: 0, minor: 0, major: 2, critical: 0 } },
+            { type: 'dispenser.low', total: 1, bySeverity: { info: 0, minor: 1, major: 0, critical: 0 } },
+            { type: 'sensor.threshold', total: 1, bySeverity: { info: 0, minor: 0, major: 0, critical: 1 } },
+          ],
+          stillOpen: 2,
+          acknowledged: 2,
+          unacknowledged: 2,
+        });
+      });
+
+      it('says patrol rounds are not yet recorded', () => {
+        expect(daily.patrol).toBeNull();
+        expect(daily.patrolNote).toBe(PATROL_NOT_RECORDED);
+      });
+
+      it('counts orders opened, closed and escalated that day per department', () => {
+        expect(daily.workOrders.byDepartment.slice(0, 2)).toEqual([
+          { department: 'security', name: '安管部', opened: 4, closed: 0, escalated: 3 }, // S2–S5; S1 closed on 11-01; S2 S3 S5 escalated
+          { department: 'cleaning', name: '保洁部', opened: 4, closed: 2, escalated: 1 }, // C1 C2 C3 C5; C1 C5 closed; C5 escalated
+        ]);
+        expect(daily.workOrders.total).toEqual({ opened: 8, closed: 2, escalated: 4 });
+      });
+
+      it('lists the orders escalated that day, earliest first, and the overdue callbacks', () => {
+        expect(daily.escalatedOrders.map((o) => [o.number, o.escalation])).toEqual([
+          ['WO-S2', 'accept'],
+          ['WO-S5', 'accept'],
+          ['WO-C5', 'accept'],
+          ['WO-S3', 'resolve'],
+        ]);
+        expect(daily.escalatedOrders[0]).toMatchObject({ departmentName: '安管部', escalatedAt: '2026-11-02T01:10:00.000Z', status: 'resolved' });
+        // O1: resolved 10-28, callback due 10-31 11:00, never made. C3 and S4 are due only on 11-05.
+        expect(daily.overdueCallbacks).toEqual([
+          expect.objectContaining({ number: 'WO-O1', room: '3-O1', callbackDueAt: '2026-10-31T03:00:00.000Z', departmentName: '安管部' }),
+        ]);
+      });
+
+      it('a later day sees C3 overdue (due 11-05, no callback) but not S3 or S4 (called back on 11-03)', async () => {
+        const later = await reports.dailyReport({ date: '2026-11-06' });
+        expect(later.overdueCallbacks.map((o) => o.number)).toEqual(['WO-O1', 'WO-C3']);
+      });
+
+      it('reads patrol_rounds once the table exists', async () => {
+        await t.db.exec(`CREATE TABLE patrol_rounds (id text PRIMARY KEY, site_id text, start timestamptz, status text, compliance real)`);
+        try {
+          await t.db.query(
+            `INSERT INTO patrol_rounds VALUES ('r1', $1, '2026-11-02T09:30:00+08:00', 'completed', 1), ('r2', $1, '2026-11-02T15:00:00+08:00', 'completed', 0.5),
+               ('r3', $1, '2026-11-02T21:00:00+08:00', 'in_progress', NULL), ('r4', $1, '2026-11-03T09:30:00+08:00', 'completed', 0)`,
+            [SITE],
+          );
+          const r = await reports.dailyReport({ date: '2026-11-02' });
+          expect(r.patrol).toEqual({ rounds: 3, completed: 2, compliancePct: 75 });
+          expect(r.patrolNote).toBeUndefined();
+        } finally {
+          await t.db.exec('DROP TABLE patrol_rounds');
+        }
+      });
+
+      it('refuses a day that has not begun', async () => {
+        await expect(reports.dailyReport({ date: '2026-11-09' })).rejects.toThrow(/has not begun yet.*2026-11-07/);
+      });
+    });
+  });
+}

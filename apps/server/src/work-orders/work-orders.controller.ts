@@ -1,0 +1,52 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CreateWorkOrderBodySchema,
+  WorkOrderEventBodySchema,
+  WorkOrderQuerySchema,
+  type CreateWorkOrderBody,
+  type UserDto,
+  type WorkOrderDto,
+  type WorkOrderEventBody,
+  type WorkOrderQuery,
+} from '@estate-watch/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { ZodBody, ZodQuery } from '../common/http/zod-validation';
+import { WorkOrdersService } from './work-orders.service';
+
+/** CONTRACT §6. The control room records each department's progress, so operators may take every action. */
+@ApiTags('work-orders')
+@Controller('api/work-orders')
+@Roles('operator')
+export class WorkOrdersController {
+  constructor(private readonly workOrders: WorkOrdersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Work orders, newest first; status=open means not verified or closed' })
+  list(@ZodQuery(WorkOrderQuerySchema) query: WorkOrderQuery): Promise<WorkOrderDto[]> {
+    return this.workOrders.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One work order with its alerts and its timeline in order' })
+  @ApiNotFoundResponse({ description: 'No such work order' })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<WorkOrderDto> {
+    return this.workOrders.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Raise a complaint (reporter and channel) or an inspection order; it starts "new"' })
+  @ApiBadRequestResponse({ description: 'Invalid body, unknown site or a department the site does not have' })
+  create(@ZodBody(CreateWorkOrderBodySchema) body: CreateWorkOrderBody, @CurrentUser() user: UserDto): Promise<WorkOrderDto> {
+    return this.workOrders.create(body, user.username);
+  }
+
+  @Post(':id/events')
+  @ApiOperation({ summary: 'Take an action: dispatch, accept, start, resolve, verify (callback), reopen, close, comment' })
+  @ApiBadRequestResponse({ description: 'Invalid body; a complaint verified without the callback note' })
+  @ApiConflictResponse({ description: 'The action does not apply to the current status: {statusCode, message, status, allowed}' })
+  @ApiNotFoundResponse({ description: 'No such work order' })
+  act(@Param('id', ParseUUIDPipe) id: string, @ZodBody(WorkOrderEventBodySchema) body: WorkOrderEventBody, @CurrentUser() user: UserDto): Promise<WorkOrderDto> {
+    return this.workOrders.act(id, body, user.username);
+  }
+}

@@ -1,0 +1,251 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Channel, DepartmentId, Priority, Reporter, TimelineEntryDto, WorkOrderQuery, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import { DATABASE, type Database, type Queryable } from '../db/database';
+
+export interface WorkOrderRow {
+  id: string;
+  number: string;
+  site_id: string;
+  source: WorkOrderSourceId;
+  status: WorkOrderStatusId;
+  department: DepartmentId;
+  assignee: string | null;
+  priority: Priority;
+  title: string;
+  description: string;
+  reporter: Reporter | null;
+  channel: Channel | null;
+  origin_key: string | null;
+  escalated: boolean;
+  accept_escalated_at: Date | null;
+  resolve_escalated_at: Date | null;
+  accept_by: Date;
+  resolve_by: Date;
+  created_at: Date;
+  created_by: string;
+  dispatched_at: Date | null;
+  accepted_at: Date | null;
+  started_at: Date | null;
+  resolved_at: Date | null;
+  verified_at: Date | null;
+  closed_at: Date | null;
+  updated_at: Date;
+  callback_due_at: Date | null;
+  callback_at: Date | null;
+  callback_satisfied: boolean | null;
+  callback_overdue: boolean;
+}
+
+export interface EventRow {
+  work_order_id: string;
+  at: Date;
+  by: string;
+  action: TimelineEntryDto['action'];
+  note: string | null;
+  from_status: WorkOrderStatusId | null;
+  to_status: WorkOrderStatusId | null;
+}
+
+export type NewWorkOrder = Pick<
+  WorkOrderRow,
+  'site_id' | 'source' | 'department' | 'priority' | 'title' | 'description' | 'reporter' | 'channel' | 'origin_key' | 'accept_by' | 'resolve_by' | 'created_at' | 'created_by'
+> & { status: 'new' };
+
+/** Columns an action may set; the names come from this list, never from input. */
+const UPDATABLE = [
+  'status',
+  'department',
+  'assignee',
+  'accept_by',
+  'resolve_by',
+  'dispatched_at',
+  'accepted_at',
+  'started_at',
+  'resolved_at',
+  'verified_at',
+  'closed_at',
+  'callback_due_at',
+  'callback_at',
+  'callback_satisfied',
+  'callback_overdue',
+] as const;
+export type WorkOrderChanges = Partial<Pick<WorkOrderRow, (typeof UPDATABLE)[number]>>;
+
+const OPEN_SQL = `status NOT IN ('verified', 'closed')`;
+
+/** The work-order SQL, over a connection or a transaction. */
+export class WorkOrderStore {
+  constructor(protected readonly q: Queryable) {}
+
+  async nextNumber(): Promise<number> {
+    const [row] = await this.q.query<{ n: number }>(`SELECT nextval('work_order_number_seq') AS n`);
+    return Number(row!.n);
+  }
+
+  /** Undefined when an open order already holds this origin key (CONTRACT §4: one per key). */
+  async insert(o: NewWorkOrder, number: string): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>(
+      `INSERT INTO work_orders (number, site_id, source, status, department, priority, title, description, reporter, channel,
+         origin_key, accept_by, resolve_by, created_at, created_by, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $14)
+       ON CONFLICT (site_id, origin_key) WHERE origin_key IS NOT NULL AND ${OPEN_SQL} DO NOTHING
+       RETURNING *`,
+      [number, o.site_id, o.source, o.status, o.department, o.priority, o.title, o.description, o.reporter && JSON.stringify(o.reporter), o.channel,
+        o.origin_key, o.accept_by, o.resolve_by, o.created_at, o.created_by],
+    );
+    return row;
+  }
+
+  async addEvent(e: EventRow): Promise<void> {
+    await this.q.query(
+      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status],
+    );
+  }
+
+  /** False when the alert was already attached. */
+  async attachAlert(orderId: string, alertId: string, at: Date): Promise<boolean> {
+    const rows = await this.q.query(
+      `INSERT INTO work_order_alerts (work_order_id, alert_id, attached_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING alert_id`,
+      [orderId, alertId, at],
+    );
+    return rows.length > 0;
+  }
+
+  async findById(id: string): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>('SELECT * FROM work_orders WHERE id = $1', [id]);
+    return row;
+  }
+
+  async findOpenByOrigin(siteId: string, originKey: string): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>(`SELECT * FROM work_orders WHERE site_id = $1 AND origin_key = $2 AND ${OPEN_SQL}`, [siteId, originKey]);
+    return row;
+  }
+
+  /** The open order an alert is attached to, if any. */
+  async findOpenByAlert(alertId: string): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>(
+      `SELECT o.* FROM work_orders o JOIN work_order_alerts a ON a.work_order_id = o.id WHERE a.alert_id = $1 AND o.${OPEN_SQL}`,
+      [alertId],
+    );
+    return row;
+  }
+
+  async countUnclearedAlerts(orderId: string): Promise<number> {
+    const [row] = await this.q.query<{ n: number }>(
+      `SELECT count(*) AS n FROM work_order_alerts woa JOIN alerts a ON a.id = woa.alert_id WHERE woa.work_order_id = $1 AND a.cleared_at IS NULL`,
+      [orderId],
+    );
+    return Number(row!.n);
+  }
+
+  /**
+   * Applies an action only if the order is still in the status it was checked against
+   * (another operator may have moved it meanwhile). Undefined when it was not.
+   */
+  async update(id: string, expectedStatus: WorkOrderStatusId, changes: WorkOrderChanges, at: Date): Promise<WorkOrderRow | undefined> {
+    const params: unknown[] = [id, expectedStatus, at];
+    const sets = ['updated_at = $3'];
+    for (const column of UPDATABLE) {
+      if (!(column in changes)) continue;
+      params.push(changes[column]);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const [row] = await this.q.query<WorkOrderRow>(`UPDATE work_orders SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING *`, params);
+    return row;
+  }
+
+  async raisePriority(id: string, from: Priority, to: Priority, at: Date): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>(
+      'UPDATE work_orders SET priority = $3, updated_at = $4 WHERE id = $1 AND priority = $2 RETURNING *',
+      [id, from, to, at],
+    );
+    return row;
+  }
+
+  /** Marks one missed deadline escalated, once; undefined if already done or the order moved on. */
+  async escalate(id: string, kind: 'accept' | 'resolve', expectedStatus: WorkOrderStatusId, from: Priority, to: Priority, at: Date): Promise<WorkOrderRow | undefined> {
+    const column = kind === 'accept' ? 'accept_escalated_at' : 'resolve_escalated_at';
+    const [row] = await this.q.query<WorkOrderRow>(
+      `UPDATE work_orders SET escalated = true, ${column} = $5, priority = $4, updated_at = $5
+       WHERE id = $1 AND status = $2 AND priority = $3 AND ${column} IS NULL RETURNING *`,
+      [id, expectedStatus, from, to, at],
+    );
+    return row;
+  }
+
+  async flagCallbackOverdue(id: string, at: Date): Promise<WorkOrderRow | undefined> {
+    const [row] = await this.q.query<WorkOrderRow>(
+      `UPDATE work_orders SET callback_overdue = true, updated_at = $2
+       WHERE id = $1 AND status = 'resolved' AND NOT callback_overdue AND callback_due_at < $2 RETURNING *`,
+      [id, at],
+    );
+    return row;
+  }
+}
+
+/** The only place with work-order SQL. */
+@Injectable()
+export class WorkOrdersRepository extends WorkOrderStore {
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    super(db);
+  }
+
+  /** Several writes that stand or fall together (an action and its timeline entry). */
+  transaction<T>(work: (store: WorkOrderStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(new WorkOrderStore(tx)));
+  }
+
+  async list(q: WorkOrderQuery): Promise<WorkOrderRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (q.status === 'open') where.push(OPEN_SQL);
+    else if (q.status) where.push(`status = ${param(q.status)}`);
+    if (q.department) where.push(`department = ${param(q.department)}`);
+    if (q.source) where.push(`source = ${param(q.source)}`);
+    if (q.escalated !== undefined) where.push(`escalated = ${param(q.escalated)}`);
+    if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
+    const sql = `SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}`;
+    return this.db.query<WorkOrderRow>(sql, params);
+  }
+
+  /** Orders the sweep must look at: a deadline passed and not yet escalated, or a callback overdue. */
+  findDue(now: Date): Promise<WorkOrderRow[]> {
+    return this.db.query<WorkOrderRow>(
+      `SELECT * FROM work_orders
+       WHERE (status IN ('new', 'dispatched', 'reopened') AND accept_escalated_at IS NULL AND accept_by < $1)
+          OR (status IN ('new', 'dispatched', 'accepted', 'in_progress', 'reopened') AND resolve_escalated_at IS NULL AND resolve_by < $1)
+          OR (status = 'resolved' AND NOT callback_overdue AND callback_due_at < $1)
+       ORDER BY created_at, number`,
+      [now],
+    );
+  }
+
+  async alertIds(orderIds: string[]): Promise<Map<string, string[]>> {
+    const byOrder = new Map<string, string[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.db.query<{ work_order_id: string; alert_id: string }>(
+      'SELECT work_order_id, alert_id FROM work_order_alerts WHERE work_order_id = ANY($1::uuid[]) ORDER BY attached_at, alert_id',
+      [orderIds],
+    );
+    for (const r of rows) byOrder.get(r.work_order_id)?.push(r.alert_id);
+    return byOrder;
+  }
+
+  /** Timelines in the order things happened (the id is the insertion order). */
+  async timelines(orderIds: string[]): Promise<Map<string, EventRow[]>> {
+    const byOrder = new Map<string, EventRow[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.db.query<EventRow>(
+      'SELECT work_order_id, at, by, action, note, from_status, to_status FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) ORDER BY id',
+      [orderIds],
+    );
+    for (const r of rows) byOrder.get(r.work_order_id)?.push(r);
+    return byOrder;
+  }
+}

@@ -1,0 +1,310 @@
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type {
+  CreateWorkOrderBody,
+  DepartmentId,
+  SiteConfig,
+  WorkOrderActionId,
+  WorkOrderConflictBody,
+  WorkOrderDto,
+  WorkOrderEventBody,
+  WorkOrderQuery,
+} from '@estate-watch/contracts';
+import {
+  allowedActions,
+  callbackDueAt,
+  callbackNowOverdue,
+  deadlines,
+  dueEscalations,
+  higherPriority,
+  nextPriority,
+  transition,
+  workOrderNumber,
+  type DepartmentSla,
+  type Escalation,
+} from '@estate-watch/domain';
+import { CLOCK, type Clock } from '../common/clock';
+import { SitesService } from '../sites/sites.service';
+import { toWorkOrderDto } from './work-order-dto';
+import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderChanges, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
+
+/** Who did it: a username, or 'system' for the rules (alert routing, escalation, device verification). */
+export const SYSTEM = 'system';
+
+/** An action as the service applies it: from HTTP (a person) or from a rule (the system). */
+export interface WorkOrderAction {
+  action: WorkOrderActionId;
+  by: string;
+  note?: string;
+  satisfied?: boolean;
+  /** verify: a device confirmed the condition cleared (CONTRACT §5), allowed from any open status. */
+  byDevice?: boolean;
+  department?: DepartmentId;
+  assignee?: string;
+}
+
+/** Used when a rule routes to a department the site file does not list (its SLA is unknown). */
+const FALLBACK_SLA: DepartmentSla = { acceptMin: 15, resolveMin: 240 };
+
+/** CONTRACT §5: work orders (派工单) — lifecycle, timeline, SLA escalation and the complaint callback. */
+@Injectable()
+export class WorkOrdersService {
+  /** Every change, as the order looks after it (the live gateway pushes these as `workOrder`). */
+  readonly changes$ = new Subject<WorkOrderDto>();
+  private readonly log = new Logger(WorkOrdersService.name);
+
+  constructor(
+    private readonly repo: WorkOrdersRepository,
+    private readonly sites: SitesService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(query: WorkOrderQuery): Promise<WorkOrderDto[]> {
+    return this.toDtos(await this.repo.list(query));
+  }
+
+  async get(id: string): Promise<WorkOrderDto> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new NotFoundException(`no work order with id ${id}`);
+    return (await this.toDtos([row]))[0]!;
+  }
+
+  /** A complaint or an inspection raised by staff; it starts `new` and the control room dispatches it. */
+  async create(body: CreateWorkOrderBody, by: string): Promise<WorkOrderDto> {
+    const site = this.siteFor(body.siteId);
+    const department = body.department ?? (body.source === 'complaint' ? 'service' : 'engineering');
+    const sla = this.slaOf(site, department);
+    if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${site.site.id}`);
+    const now = this.clock.now();
+    const row = await this.insertWithTimeline(site, {
+      status: 'new',
+      site_id: site.site.id,
+      source: body.source,
+      department,
+      priority: body.priority ?? 'normal',
+      title: body.title,
+      description: body.description,
+      reporter: body.reporter ?? null,
+      channel: body.channel ?? null,
+      origin_key: null,
+      ...this.deadlinesAt(now, sla),
+      created_at: now,
+      created_by: by,
+    }, null);
+    return this.emit(row!.id);
+  }
+
+  /** POST /api/work-orders/{id}/events: one action by a person. */
+  async act(id: string, body: WorkOrderEventBody, by: string): Promise<WorkOrderDto> {
+    const order = await this.repo.findById(id);
+    if (!order) throw new NotFoundException(`no work order with id ${id}`);
+    return this.apply(order, { ...body, by });
+  }
+
+  /**
+   * Applies an action if the pure state machine allows it and the order is still in the status
+   * it was checked against; writes the change and its timeline entry together; pushes it live.
+   */
+  async apply(order: WorkOrderRow, a: WorkOrderAction): Promise<WorkOrderDto> {
+    if (a.action === 'verify' && order.source === 'complaint' && !a.byDevice && !a.note) {
+      throw new BadRequestException('note: a complaint is verified by its callback; say what the resident said');
+    }
+    const result = transition({ status: order.status, source: order.source, action: a.action, satisfied: a.satisfied, byDevice: a.byDevice });
+    if (!result.ok) throw conflict(result.reason, order);
+    const now = this.clock.now();
+    const changes = this.changesFor(order, a, result.status, now);
+    const updated = await this.repo.transaction(async (store) => {
+      const row = await store.update(order.id, order.status, changes, now);
+      if (!row) return undefined;
+      await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, from_status: order.status, to_status: row.status });
+      return row;
+    });
+    if (!updated) {
+      const current = await this.repo.findById(order.id);
+      throw conflict(`the order changed meanwhile: it is ${current?.status ?? 'gone'} now, no longer ${order.status}`, current ?? order);
+    }
+    return this.emit(order.id);
+  }
+
+  /**
+   * CONTRACT §5 deadlines, checked at `now` (bootstrap runs it every 10 s): a missed accept or
+   * resolve deadline escalates once each, one priority step up; a complaint resolved and not
+   * called back within 3 days is flagged once. Returns the orders that changed.
+   */
+  async sweepDeadlines(now: Date): Promise<WorkOrderDto[]> {
+    const changed: WorkOrderDto[] = [];
+    for (const due of await this.repo.findDue(now)) {
+      let row: WorkOrderRow | undefined = due;
+      let touched = false;
+      const state = { status: due.status, acceptBy: due.accept_by, resolveBy: due.resolve_by, acceptEscalated: due.accept_escalated_at !== null, resolveEscalated: due.resolve_escalated_at !== null };
+      for (const kind of dueEscalations(state, now)) {
+        const escalated: WorkOrderRow | undefined = await this.escalate(row!, kind, now);
+        if (!escalated) break; // someone acted on it meanwhile; the next sweep looks again
+        row = escalated;
+        touched = true;
+      }
+      const callback = { source: due.source, status: due.status, callbackDueAt: due.callback_due_at ?? undefined, callbackOverdue: due.callback_overdue };
+      if (callbackNowOverdue(callback, now)) {
+        const flagged = await this.repo.transaction(async (store) => {
+          const r = await store.flagCallbackOverdue(due.id, now);
+          if (r) await this.event(store, r, now, 'callback_overdue', `回访逾期：应于 ${due.callback_due_at!.toISOString()} 前完成回访`);
+          return r;
+        });
+        touched ||= flagged !== undefined;
+      }
+      if (touched) changed.push(await this.emit(due.id));
+    }
+    return changed;
+  }
+
+  /** Used by the alert follower: one order per origin key, created dispatched to the rule's department. */
+  async createForAlert(site: SiteConfig, order: Omit<NewWorkOrder, 'accept_by' | 'resolve_by' | 'created_at' | 'created_by' | 'status'>, alertId: string, why: string): Promise<WorkOrderRow | undefined> {
+    const now = this.clock.now();
+    const sla = this.slaOf(site, order.department) ?? FALLBACK_SLA;
+    if (!this.slaOf(site, order.department)) this.log.warn(`site ${site.site.id} has no department ${order.department}: default SLA used`);
+    const row = await this.insertWithTimeline(site, { ...order, status: 'new', ...this.deadlinesAt(now, sla), created_at: now, created_by: SYSTEM }, { alertId, why });
+    if (row) await this.emit(row.id);
+    return row;
+  }
+
+  /**
+   * A further alert of the same origin joins the open order (timeline entry); a more severe one
+   * raises its priority (dispenser.empty on a replenish order). An alert already attached changes nothing.
+   */
+  async attachAlert(order: WorkOrderRow, alertId: string, why: string, priority: WorkOrderRow['priority']): Promise<void> {
+    const now = this.clock.now();
+    const changed = await this.repo.transaction(async (store) => {
+      if (!(await store.attachAlert(order.id, alertId, now))) return false;
+      await this.event(store, order, now, 'attach_alert', why);
+      const to = higherPriority(order.priority, priority);
+      if (to !== order.priority && (await store.raisePriority(order.id, order.priority, to, now))) {
+        await this.event(store, order, now, 'priority', `更严重的告警并入：优先级 ${order.priority} → ${to}`);
+      }
+      return true;
+    });
+    if (changed) await this.emit(order.id);
+  }
+
+  async findOpenByAlert(alertId: string): Promise<WorkOrderRow | undefined> {
+    return this.repo.findOpenByAlert(alertId);
+  }
+
+  async countUnclearedAlerts(orderId: string): Promise<number> {
+    return this.repo.countUnclearedAlerts(orderId);
+  }
+
+  async findOpenByOrigin(siteId: string, originKey: string): Promise<WorkOrderRow | undefined> {
+    return this.repo.findOpenByOrigin(siteId, originKey);
+  }
+
+  /** Re-reads the order and pushes it live. */
+  async emit(id: string): Promise<WorkOrderDto> {
+    const dto = await this.get(id);
+    this.changes$.next(dto);
+    return dto;
+  }
+
+  private async insertWithTimeline(site: SiteConfig, o: NewWorkOrder, fromAlert: { alertId: string; why: string } | null): Promise<WorkOrderRow | undefined> {
+    return this.repo.transaction(async (store) => {
+      const number = workOrderNumber(o.created_at, site.site.timezone, await store.nextNumber());
+      const row = await store.insert(o, number);
+      if (!row) return undefined; // an open order already holds this origin key
+      await store.addEvent({ work_order_id: row.id, at: o.created_at, by: o.created_by, action: 'create', note: fromAlert?.why ?? null, from_status: null, to_status: 'new' });
+      if (!fromAlert) return row;
+      await store.attachAlert(row.id, fromAlert.alertId, o.created_at);
+      // The control room's routing for alert orders is the rule's: dispatched at once (§4 table).
+      const routed = transition({ status: 'new', source: row.source, action: 'dispatch' });
+      if (!routed.ok) throw new Error(routed.reason);
+      const dispatched = await store.update(row.id, 'new', { status: routed.status, dispatched_at: o.created_at }, o.created_at);
+      await this.event(store, row, o.created_at, 'dispatch', `按告警规则派至 ${row.department}`, 'new', routed.status);
+      return dispatched;
+    });
+  }
+
+  private async escalate(row: WorkOrderRow, kind: Escalation, now: Date): Promise<WorkOrderRow | undefined> {
+    const to = nextPriority(row.priority);
+    const deadline = kind === 'accept' ? `超过受理时限（acceptBy ${row.accept_by.toISOString()}）仍未受理` : `超过解决时限（resolveBy ${row.resolve_by.toISOString()}）仍未解决`;
+    return this.repo.transaction(async (store) => {
+      const escalated = await store.escalate(row.id, kind, row.status, row.priority, to, now);
+      if (escalated) await this.event(store, escalated, now, 'escalate', `${deadline}：升级，优先级 ${row.priority} → ${to}`);
+      return escalated;
+    });
+  }
+
+  /** What an action writes besides the status (timestamps, department, the callback). */
+  private changesFor(order: WorkOrderRow, a: WorkOrderAction, to: WorkOrderRow['status'], now: Date): WorkOrderChanges {
+    const changes: WorkOrderChanges = { status: to };
+    switch (a.action) {
+      case 'dispatch': {
+        const site = this.sites.site(order.site_id);
+        const department = a.department ?? order.department;
+        const sla = site && this.slaOf(site, department);
+        if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${order.site_id}`);
+        // Re-routing to another department: its SLA, still counted from when the order was made.
+        Object.assign(changes, { department, assignee: a.assignee ?? null, dispatched_at: now, ...this.deadlinesAt(order.created_at, sla) });
+        break;
+      }
+      case 'accept':
+        changes.accepted_at = now;
+        break;
+      case 'start':
+        changes.started_at = now;
+        break;
+      case 'resolve':
+        changes.resolved_at = now;
+        if (order.source === 'complaint') Object.assign(changes, { callback_due_at: callbackDueAt(now), callback_overdue: false });
+        break;
+      case 'verify':
+      case 'reopen':
+        if (to === 'verified') changes.verified_at = now;
+        if (order.source === 'complaint' && !a.byDevice && (a.action === 'verify' || a.satisfied !== undefined)) {
+          Object.assign(changes, { callback_at: now, callback_satisfied: a.satisfied ?? true });
+        }
+        // A reopened order starts a new round of work: the last round's end is history (timeline).
+        if (to === 'reopened') Object.assign(changes, { resolved_at: null, verified_at: null, closed_at: null, callback_due_at: null, callback_overdue: false });
+        break;
+      case 'close':
+        changes.closed_at = now;
+        break;
+      case 'comment':
+        break;
+    }
+    return changes;
+  }
+
+  private event(store: WorkOrderStore, row: WorkOrderRow, at: Date, action: 'create' | 'dispatch' | 'escalate' | 'callback_overdue' | 'attach_alert' | 'priority', note: string, from?: WorkOrderRow['status'], to?: WorkOrderRow['status']): Promise<void> {
+    return store.addEvent({ work_order_id: row.id, at, by: SYSTEM, action, note, from_status: from ?? null, to_status: to ?? null });
+  }
+
+  private siteFor(siteId: string | undefined): SiteConfig {
+    if (siteId) {
+      const site = this.sites.site(siteId);
+      if (!site) throw new BadRequestException(`siteId: no site "${siteId}"`);
+      return site;
+    }
+    const all = this.sites.all();
+    if (all.length !== 1) throw new BadRequestException(`siteId: this server runs ${all.length} sites; say which (${all.map((s) => s.site.id).join(', ')})`);
+    return all[0]!;
+  }
+
+  private slaOf(site: SiteConfig, department: DepartmentId): DepartmentSla | undefined {
+    return site.departments.find((d) => d.id === department)?.sla;
+  }
+
+  private deadlinesAt(from: Date, sla: DepartmentSla): Pick<WorkOrderRow, 'accept_by' | 'resolve_by'> {
+    const d = deadlines(from, sla);
+    return { accept_by: d.acceptBy, resolve_by: d.resolveBy };
+  }
+
+  private async toDtos(rows: WorkOrderRow[]): Promise<WorkOrderDto[]> {
+    const ids = rows.map((r) => r.id);
+    const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelines(ids)]);
+    return rows.map((r) => toWorkOrderDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
+  }
+}
+
+/** 409 with what the order is and what may be done to it instead. */
+function conflict(message: string, order: WorkOrderRow): ConflictException {
+  const body: WorkOrderConflictBody = { statusCode: 409, message, status: order.status, allowed: allowedActions(order.status, order.source) };
+  return new ConflictException(body);
+}

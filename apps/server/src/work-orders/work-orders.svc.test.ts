@@ -1,0 +1,3 @@
+import { workOrdersSuite } from './work-orders.suite';
+
+workOrdersSuite('postgres');
