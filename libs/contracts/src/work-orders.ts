@@ -91,6 +91,9 @@ export interface WorkOrderDto {
   channel?: Channel;
   escalated: boolean;
   escalatedAt?: string;
+  /** When each deadline was missed and escalated (each at most once). */
+  acceptEscalatedAt?: string;
+  resolveEscalatedAt?: string;
   acceptBy: string;
   resolveBy: string;
   createdAt: string;
@@ -103,6 +106,19 @@ export interface WorkOrderDto {
   callbackDueAt?: string;
   callbackOverdue: boolean;
   callbackSatisfied?: boolean;
+  callbackAt?: string;
+  /** Orders raised by alerts: what raised them (e.g. `device.offline:gate-1`, `replenish:soap-1`). */
+  originKey?: string;
   alertIds: string[];
+  /** What a person may do next (the dashboard's buttons; the same list a 409 answers with). */
+  allowedActions: WorkOrderActionId[];
   timeline: TimelineEntryDto[];
+}
+
+/** The body of a 409 to POST /api/work-orders/{id}/events: the action does not apply to the current status. */
+export interface WorkOrderConflictBody {
+  statusCode: 409;
+  message: string;
+  status: WorkOrderStatusId;
+  allowed: WorkOrderActionId[];
 }

@@ -1,0 +1,78 @@
+// CONTRACT §4 table, last column — which work order an alert raises or joins, in one pure rule.
+// The patrol, parking, dispenser and sensor rules only raise alerts; this decides the order.
+import { ALERT_RULES, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
+import type { WorkOrderPriority } from './sla';
+import type { WorkOrderSource } from './work-order-transitions';
+
+export interface AlertFacts {
+  type: AlertType;
+  subject: string;
+  severity: Severity;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** The parts of the site file the routing needs. */
+export interface RoutingConfig {
+  routes: readonly { id: string; department: DepartmentId }[];
+  sensors: readonly { id: string; department: DepartmentId }[];
+}
+
+export interface AlertWorkOrderPlan {
+  /** One open order per key: (type, subject), the patrol round, or the dispenser's replenishment. */
+  originKey: string;
+  source: WorkOrderSource;
+  department: DepartmentId;
+  priority: WorkOrderPriority;
+  title: string;
+}
+
+const SEVERITY_PRIORITY: Record<Severity, WorkOrderPriority> = { info: 'normal', minor: 'normal', major: 'high', critical: 'urgent' };
+
+const TITLES: Partial<Record<AlertType, string>> = {
+  'patrol.missed': '巡更漏检',
+  'patrol.unknown_card': '未登记卡刷卡',
+  'gate.stuck_open': '道闸常开',
+  'gate.fault': '道闸故障',
+  'dispenser.low': '耗材补充',
+  'dispenser.empty': '耗材补充',
+  'sensor.threshold': '传感器越限',
+  'equipment.fault': '设备故障',
+  'device.offline': '设备离线',
+};
+
+export function priorityForSeverity(severity: Severity): WorkOrderPriority {
+  return SEVERITY_PRIORITY[severity];
+}
+
+export function originKey(alert: Pick<AlertFacts, 'type' | 'subject' | 'details'>): string {
+  if (alert.type === 'patrol.missed') {
+    const round = alert.details?.roundId;
+    return `patrol:${typeof round === 'string' && round ? round : alert.subject}`;
+  }
+  if (alert.type === 'dispenser.low' || alert.type === 'dispenser.empty') return `replenish:${alert.subject}`;
+  return `${alert.type}:${alert.subject}`;
+}
+
+/** The work order an alert leads to, or null when its type raises none (§4). */
+export function planWorkOrder(alert: AlertFacts, site: RoutingConfig): AlertWorkOrderPlan | null {
+  const target = ALERT_RULES[alert.type].workOrder;
+  if (target === null) return null;
+  return {
+    originKey: originKey(alert),
+    source: alert.type.startsWith('patrol.') ? 'patrol' : 'alert',
+    department: department(target, alert, site),
+    priority: priorityForSeverity(alert.severity),
+    title: `${TITLES[alert.type] ?? alert.type}：${alert.message}`.slice(0, 100),
+  };
+}
+
+function department(target: DepartmentId | 'route' | 'sensor', alert: AlertFacts, site: RoutingConfig): DepartmentId {
+  if (target === 'route') {
+    const routeId = alert.details?.routeId;
+    // A route's department defaults to security in the site file (§2); so does a round we cannot place.
+    return site.routes.find((r) => r.id === routeId)?.department ?? 'security';
+  }
+  if (target === 'sensor') return site.sensors.find((s) => s.id === alert.subject)?.department ?? 'engineering';
+  return target;
+}

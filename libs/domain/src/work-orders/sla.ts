@@ -1,0 +1,83 @@
+// CONTRACT §5 — SLA clocks of a work order: deadlines, escalation and the complaint callback.
+// Pure: the time is always a parameter (STYLE: every timer-driven rule takes its clock).
+import type { WorkOrderSource, WorkOrderStatus } from './work-order-transitions';
+
+export const PRIORITY_ORDER = ['low', 'normal', 'high', 'urgent'] as const;
+export type WorkOrderPriority = (typeof PRIORITY_ORDER)[number];
+
+/** A complaint needs its callback (回访) within 3 days of being resolved (§5). */
+export const CALLBACK_WITHIN_MS = 3 * 24 * 3600_000;
+
+export interface DepartmentSla {
+  acceptMin: number;
+  resolveMin: number;
+}
+
+export interface Deadlines {
+  acceptBy: Date;
+  resolveBy: Date;
+}
+
+/** Both deadlines count from when the order was made, with the department's SLA. */
+export function deadlines(createdAt: Date, sla: DepartmentSla): Deadlines {
+  return {
+    acceptBy: new Date(createdAt.getTime() + sla.acceptMin * 60_000),
+    resolveBy: new Date(createdAt.getTime() + sla.resolveMin * 60_000),
+  };
+}
+
+/** Not yet accepted: the accept deadline still runs. */
+const AWAITING_ACCEPT: readonly WorkOrderStatus[] = ['new', 'dispatched', 'reopened'];
+/** Not yet resolved: the resolve deadline still runs. */
+const AWAITING_RESOLVE: readonly WorkOrderStatus[] = ['new', 'dispatched', 'accepted', 'in_progress', 'reopened'];
+
+export type Escalation = 'accept' | 'resolve';
+
+export interface DeadlineState extends Deadlines {
+  status: WorkOrderStatus;
+  acceptEscalated: boolean;
+  resolveEscalated: boolean;
+}
+
+/**
+ * Which deadlines an order has missed at `now` and not yet been escalated for; each escalates once.
+ * Exactly at the deadline is still in time; one millisecond after is late.
+ */
+export function dueEscalations(order: DeadlineState, now: Date): Escalation[] {
+  const due: Escalation[] = [];
+  if (!order.acceptEscalated && AWAITING_ACCEPT.includes(order.status) && now.getTime() > order.acceptBy.getTime()) due.push('accept');
+  if (!order.resolveEscalated && AWAITING_RESOLVE.includes(order.status) && now.getTime() > order.resolveBy.getTime()) due.push('resolve');
+  return due;
+}
+
+/** One step up, capped at urgent. */
+export function nextPriority(priority: WorkOrderPriority): WorkOrderPriority {
+  return PRIORITY_ORDER[Math.min(PRIORITY_ORDER.indexOf(priority) + 1, PRIORITY_ORDER.length - 1)]!;
+}
+
+/** The more pressing of two priorities. */
+export function higherPriority(a: WorkOrderPriority, b: WorkOrderPriority): WorkOrderPriority {
+  return PRIORITY_ORDER.indexOf(a) >= PRIORITY_ORDER.indexOf(b) ? a : b;
+}
+
+export function callbackDueAt(resolvedAt: Date): Date {
+  return new Date(resolvedAt.getTime() + CALLBACK_WITHIN_MS);
+}
+
+export interface CallbackState {
+  source: WorkOrderSource;
+  status: WorkOrderStatus;
+  callbackDueAt?: Date;
+  callbackOverdue: boolean;
+}
+
+/** A complaint still resolved (no callback yet) past its callback deadline, not yet flagged. */
+export function callbackNowOverdue(order: CallbackState, now: Date): boolean {
+  return (
+    order.source === 'complaint' &&
+    order.status === 'resolved' &&
+    !order.callbackOverdue &&
+    order.callbackDueAt !== undefined &&
+    now.getTime() > order.callbackDueAt.getTime()
+  );
+}
