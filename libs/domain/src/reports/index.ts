@@ -1,0 +1,3 @@
+export * from './statistics';
+export * from './sla-outcome';
+export * from './report-range';

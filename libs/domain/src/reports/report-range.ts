@@ -1,0 +1,83 @@
+// Which instants a report covers (issue 3.5): site-local days for dates, exact instants for
+// date-times, and the limits that keep one request from scanning years of orders.
+
+const DAY_MS = 24 * 3600_000;
+export const DEFAULT_REPORT_DAYS = 30;
+export const MAX_REPORT_DAYS = 366;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Offset of `timeZone` from UTC at `instant`, in ms (Asia/Shanghai: +8 h). */
+function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return wall - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The instant a site-local calendar day (YYYY-MM-DD) begins. */
+export function localDayStart(date: string, timeZone: string): Date {
+  const m = DATE_ONLY.exec(date);
+  if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
+  const wallMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Two passes settle the offset on days a DST change is near midnight.
+  let guess = wallMidnight - zoneOffsetMs(new Date(wallMidnight), timeZone);
+  guess = wallMidnight - zoneOffsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** The site-local calendar date (YYYY-MM-DD) of an instant. */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** The calendar date `days` after `date` (negative: before). */
+export function addDays(date: string, days: number): string {
+  const m = DATE_ONLY.exec(date);
+  if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days)).toISOString().slice(0, 10);
+}
+
+/** [start, end) of one site-local day: 24 h, or 23/25 on a DST change. */
+export function localDay(date: string, timeZone: string): { from: Date; to: Date } {
+  return { from: localDayStart(date, timeZone), to: localDayStart(addDays(date, 1), timeZone) };
+}
+
+export type ReportRange = { ok: true; from: Date; to: Date } | { ok: false; message: string };
+
+/**
+ * `from` inclusive, `to` exclusive. A date (YYYY-MM-DD) means the start of that site-local day, so
+ * from=2026-11-01&to=2026-12-01 is November. A date-time is taken as the instant it names.
+ * Defaults: `to` is the end of today (site-local), `from` is 30 days before `to`.
+ * Refused (with what to send instead): from ≥ to, or more than 366 days.
+ */
+export function resolveReportRange(query: { from?: string; to?: string }, now: Date, timeZone: string): ReportRange {
+  const instant = (value: string) => (DATE_ONLY.test(value) ? localDayStart(value, timeZone) : new Date(value));
+  const to = query.to !== undefined ? instant(query.to) : localDayStart(addDays(localDate(now, timeZone), 1), timeZone);
+  const from =
+    query.from !== undefined
+      ? instant(query.from)
+      : query.to !== undefined && DATE_ONLY.test(query.to)
+        ? localDayStart(addDays(query.to, -DEFAULT_REPORT_DAYS), timeZone)
+        : new Date(to.getTime() - DEFAULT_REPORT_DAYS * DAY_MS);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
+    return { ok: false, message: 'from and to must be dates (YYYY-MM-DD) or date-times with an offset (2026-11-01T08:00:00+08:00)' };
+  }
+  if (from >= to) {
+    return { ok: false, message: `from (${from.toISOString()}) must be before to (${to.toISOString()}); to is exclusive, so one day is from=2026-11-01&to=2026-11-02` };
+  }
+  // One hour of slack: 366 site-local days span 366 × 24 h ± 1 h across a DST change.
+  if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * DAY_MS + 3600_000) {
+    const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+    return { ok: false, message: `the range is ${days} days; at most ${MAX_REPORT_DAYS} days per report — ask for a year at a time` };
+  }
+  return { ok: true, from, to };
+}
