@@ -5,3 +5,4 @@ export * from './alerts';
 export * from './api';
 export * from './live';
 export * from './work-orders';
+export * from './reports';

@@ -1,0 +1,179 @@
+// Issue 3.5 — management reports: the work-order report and the daily duty log (值班日志).
+import { z } from 'zod';
+import type { AlertType } from './alerts';
+import type { DepartmentId, Severity } from './site-config';
+import type { Priority, WorkOrderSourceId, WorkOrderStatusId } from './work-orders';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isoDate = z.string().regex(DATE, 'a date YYYY-MM-DD (site-local)').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date');
+const dateOrDateTime = z.union([isoDate, z.iso.datetime({ offset: true })], {
+  error: 'a date YYYY-MM-DD (site-local midnight) or a date-time with an offset, e.g. 2026-11-01T08:00:00+08:00',
+});
+const siteId = z.string().max(32).optional();
+
+/**
+ * GET /api/reports/work-orders. `from` inclusive, `to` exclusive; a date is the start of that
+ * site-local day (from=2026-11-01&to=2026-12-01 is November). Default: the 30 site-local days up
+ * to the end of today. At most 366 days. `siteId` is needed only when the server runs several sites.
+ */
+export const WorkOrderReportQuerySchema = z.object({ from: dateOrDateTime.optional(), to: dateOrDateTime.optional(), siteId });
+export type WorkOrderReportQuery = z.infer<typeof WorkOrderReportQuerySchema>;
+
+/** GET /api/reports/daily and /api/reports/daily.html. Default date: today, site-local. */
+export const DailyReportQuerySchema = z.object({ date: isoDate.optional(), siteId });
+export type DailyReportQuery = z.infer<typeof DailyReportQuerySchema>;
+
+/** Minutes from creation to a step, over the orders that reached it; null when none did. */
+export interface DurationStatsDto {
+  /** Orders that reached the step. */
+  count: number;
+  /** Median minutes (percentile_cont 0.5), one decimal. */
+  medianMin: number | null;
+  /** 90th-percentile minutes (percentile_cont 0.9: linear interpolation), one decimal. */
+  p90Min: number | null;
+}
+
+/**
+ * SLA compliance. An order is judged once its outcome is known:
+ * - met: accepted at or before acceptBy AND done at or before resolveBy. "Done" is resolvedAt, or
+ *   else verifiedAt / closedAt (a device verified it without a resolve step); an order done without
+ *   ever being accepted counts as accepted when it was done.
+ * - missed: a deadline has passed unmet — accepted or done after it, or not yet by the time of the
+ *   report (generatedAt).
+ * Orders with both deadlines still ahead and unmet are pending and left out.
+ * compliancePct = met ÷ judged × 100 (one decimal); null when nothing is judged yet.
+ */
+export interface SlaStatsDto {
+  judged: number;
+  met: number;
+  compliancePct: number | null;
+}
+
+/**
+ * Complaint callbacks (回访, CONTRACT §5), over complaints only.
+ * - callbackRatePct = resolved complaints that have a callback (callbackAt) ÷ resolved complaints
+ *   ("resolved" = reached resolved: resolvedAt, or verified/closed).
+ * - satisfactionPct = callbacks recorded satisfied ÷ callbacks (complaints with a callbackAt,
+ *   including one since reopened as unsatisfied). A callback with no recorded answer is not satisfied.
+ * Both null when their denominator is 0.
+ */
+export interface CallbackStatsDto {
+  complaintsResolved: number;
+  withCallback: number;
+  callbackRatePct: number | null;
+  callbacks: number;
+  satisfied: number;
+  satisfactionPct: number | null;
+}
+
+/** One row of the report: a department, a source, or the total. Orders counted by createdAt in range. */
+export interface WorkOrderStatsDto {
+  /** Department id, source id, or 'total'. */
+  key: string;
+  /** Display name: the department's from the site file (安管部), the source's (投诉), 合计. */
+  name: string;
+  total: number;
+  /** Every status key, 0 when none: the order's status now. */
+  byStatus: Record<WorkOrderStatusId, number>;
+  /** Orders escalated (past a deadline) at any time. */
+  escalated: number;
+  /** acceptedAt − createdAt. */
+  toAccept: DurationStatsDto;
+  /** done − createdAt, done = resolvedAt, or else verifiedAt / closedAt. */
+  toResolve: DurationStatsDto;
+  sla: SlaStatsDto;
+  callbacks: CallbackStatsDto;
+}
+
+export interface WorkOrderReportDto {
+  siteId: string;
+  siteName: string;
+  timezone: string;
+  /** The range actually used (ISO instants): from inclusive, to exclusive. */
+  from: string;
+  to: string;
+  /** The "now" that pending/missed was judged against. */
+  generatedAt: string;
+  total: WorkOrderStatsDto;
+  /** Every department of the site file (zeros when none), then any other department found in orders. */
+  byDepartment: WorkOrderStatsDto[];
+  /** Every source (alert, patrol, complaint, inspection). */
+  bySource: WorkOrderStatsDto[];
+}
+
+export interface DailyAlertTypeDto {
+  type: AlertType;
+  total: number;
+  bySeverity: Record<Severity, number>;
+}
+
+/** Alerts raised during the day; "still open" and "acknowledged" as of `asOf`. */
+export interface DailyAlertsDto {
+  raised: number;
+  bySeverity: Record<Severity, number>;
+  /** Types that occurred, most frequent first. */
+  byType: DailyAlertTypeDto[];
+  /** Condition not cleared by asOf. */
+  stillOpen: number;
+  acknowledged: number;
+  unacknowledged: number;
+}
+
+export interface DailyPatrolDto {
+  rounds: number;
+  completed: number;
+  /** Mean round compliance, %, one decimal; null with no completed round. */
+  compliancePct: number | null;
+}
+
+export interface DailyDepartmentOrdersDto {
+  department: string;
+  name: string;
+  /** Created that day. */
+  opened: number;
+  /** Closed that day. */
+  closed: number;
+  /** Escalated that day (accept or resolve deadline missed). */
+  escalated: number;
+}
+
+export interface DailyOrderItemDto {
+  id: string;
+  number: string;
+  title: string;
+  source: WorkOrderSourceId;
+  status: WorkOrderStatusId;
+  priority: Priority;
+  department: DepartmentId | string;
+  departmentName: string;
+  createdAt: string;
+  /** Escalated orders: which deadline, and when. */
+  escalation?: 'accept' | 'resolve' | 'accept+resolve';
+  escalatedAt?: string;
+  /** Overdue callbacks: when it was due, and the resident's room. */
+  callbackDueAt?: string;
+  room?: string;
+}
+
+/** The duty log (值班日志) of one site-local day. */
+export interface DailyReportDto {
+  siteId: string;
+  siteName: string;
+  timezone: string;
+  date: string;
+  /** The day as instants: from inclusive, to exclusive. */
+  from: string;
+  to: string;
+  /** Open/acknowledged/overdue are as of this instant: the end of the day, or now while the day lasts. */
+  asOf: string;
+  generatedAt: string;
+  alerts: DailyAlertsDto;
+  /** null until patrol rounds are recorded (patrolNote says why). */
+  patrol: DailyPatrolDto | null;
+  patrolNote?: string;
+  workOrders: { byDepartment: DailyDepartmentOrdersDto[]; total: Omit<DailyDepartmentOrdersDto, 'department' | 'name'> };
+  /** Orders escalated during the day. */
+  escalatedOrders: DailyOrderItemDto[];
+  /** Complaints whose callback was due by asOf and not done by then (any creation date). */
+  overdueCallbacks: DailyOrderItemDto[];
+}
