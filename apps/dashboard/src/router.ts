@@ -2,15 +2,17 @@ import { createRouter, createWebHistory } from 'vue-router';
 import AlertsPage from './pages/AlertsPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
 import LoginPage from './pages/LoginPage.vue';
+import WorkOrdersPage from './pages/WorkOrdersPage.vue';
 import { useAuthStore } from './stores/auth';
 
-// History-mode URLs: the server answers /login, /alerts, /alerts/<id> and /devices with index.html.
+// History-mode URLs: the server answers every non-API GET (/alerts/<id>, /work-orders/<id>, …) with index.html.
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
     { path: '/', redirect: '/alerts' },
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
+    { path: '/work-orders/:id?', name: 'work-orders', component: WorkOrdersPage },
     { path: '/devices', name: 'devices', component: DevicesPage },
     { path: '/:pathMatch(.*)*', redirect: '/alerts' },
   ],

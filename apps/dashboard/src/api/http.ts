@@ -1,12 +1,30 @@
 // Typed fetch wrapper for CONTRACT §6. The bearer token comes from the auth store through
 // `configureHttp`, and a 401 (token expired) hands control back to it.
-import type { AlertDto, AlertStatus, AlertType, DeviceDto, HealthDto, LoginResponse, UserDto } from '@estate-watch/contracts';
+import type {
+  AlertDto,
+  AlertStatus,
+  AlertType,
+  CreateWorkOrderBody,
+  DepartmentId,
+  DeviceDto,
+  HealthDto,
+  LoginResponse,
+  UserDto,
+  WorkOrderDto,
+  WorkOrderEventBody,
+  WorkOrderSourceId,
+  WorkOrderStatusId,
+} from '@estate-watch/contracts';
 
-/** An API error with the server's `{statusCode, message}`; statusCode 0 means the network failed. */
+/**
+ * An API error with the server's `{statusCode, message}`; statusCode 0 means the network failed.
+ * `body` is the whole answer, e.g. a 409's `allowed` actions.
+ */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    readonly body?: unknown,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -38,7 +56,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   if (!res.ok) {
     // Login answers 401 for a wrong password: that is not an expired session.
     if (res.status === 401 && token) hooks.onUnauthorized();
-    throw new HttpError(res.status, errorMessage(payload) ?? res.statusText);
+    throw new HttpError(res.status, errorMessage(payload) ?? res.statusText, payload);
   }
   return payload as T;
 }
@@ -61,6 +79,14 @@ function query(params: object): string {
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}` : '';
 }
 
+export interface WorkOrderListQuery {
+  status?: WorkOrderStatusId | 'open';
+  department?: DepartmentId;
+  source?: WorkOrderSourceId;
+  escalated?: boolean;
+  limit?: number;
+}
+
 const id = (value: string) => encodeURIComponent(value);
 
 export const api = {
@@ -71,4 +97,8 @@ export const api = {
   ackAlert: (alertId: string, note?: string) => request<AlertDto>('POST', `/api/alerts/${id(alertId)}/ack`, { note: note || undefined }),
   clearAlert: (alertId: string, note?: string) => request<AlertDto>('POST', `/api/alerts/${id(alertId)}/clear`, { note: note || undefined }),
   devices: () => request<DeviceDto[]>('GET', '/api/devices'),
+  workOrders: (q: WorkOrderListQuery = {}) => request<WorkOrderDto[]>('GET', `/api/work-orders${query(q)}`),
+  workOrder: (orderId: string) => request<WorkOrderDto>('GET', `/api/work-orders/${id(orderId)}`),
+  createWorkOrder: (body: CreateWorkOrderBody) => request<WorkOrderDto>('POST', '/api/work-orders', body),
+  workOrderEvent: (orderId: string, body: WorkOrderEventBody) => request<WorkOrderDto>('POST', `/api/work-orders/${id(orderId)}/events`, body),
 };

@@ -7,6 +7,7 @@ import { useAuthStore } from '../stores/auth';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useNotifyStore } from '../stores/notify';
+import { useWorkOrdersStore } from '../stores/work-orders';
 
 type LiveSocket = Socket<LiveEvents, Record<string, never>>;
 let socket: LiveSocket | null = null;
@@ -17,6 +18,7 @@ export function startLive(): void {
   const connection = useConnectionStore();
   const alerts = useAlertsStore();
   const devices = useDevicesStore();
+  const workOrders = useWorkOrdersStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -33,6 +35,7 @@ export function startLive(): void {
     // Events raised while we were away were not delivered: reload the lists on every connect.
     void alerts.refetch();
     void devices.refetch();
+    void workOrders.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
@@ -47,6 +50,7 @@ export function startLive(): void {
   });
   socket.on('alert', (alert) => alerts.received(alert));
   socket.on('device', (device) => devices.received(device));
+  socket.on('workOrder', (order) => workOrders.received(order));
 }
 
 export function stopLive(): void {
@@ -57,6 +61,7 @@ export function stopLive(): void {
   connection.setLink('idle');
   useAlertsStore().reset();
   useDevicesStore().reset();
+  useWorkOrdersStore().reset();
   useNotifyStore().reset();
 }
 

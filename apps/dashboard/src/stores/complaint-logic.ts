@@ -1,0 +1,57 @@
+// Pure rules of the complaint form (登记投诉): the draft, its checks (the same limits the
+// server's CreateWorkOrderBodySchema applies, so a refusal never comes as a surprise) and the body.
+import type { Channel, CreateWorkOrderBody, DepartmentId, Priority } from '@estate-watch/contracts';
+
+export interface ComplaintDraft {
+  name: string;
+  room: string;
+  phone: string;
+  channel: Channel;
+  department: DepartmentId;
+  priority: Priority;
+  title: string;
+  description: string;
+}
+
+export type ComplaintField = 'name' | 'room' | 'phone' | 'title' | 'description';
+/** i18n keys under `complaint.error`. */
+export type ComplaintError = 'required' | 'tooLong' | 'phone';
+export type ComplaintErrors = Partial<Record<ComplaintField, ComplaintError>>;
+
+/** The form's field order: the first invalid one gets the focus. */
+export const FIELD_ORDER: readonly ComplaintField[] = ['name', 'room', 'phone', 'title', 'description'];
+const MAX: Record<ComplaintField, number> = { name: 50, room: 50, phone: 20, title: 100, description: 2000 };
+/** CONTRACT ReporterSchema: 3–20 of digits, spaces, + - ( ). */
+const PHONE = /^[0-9+\-() ]{3,20}$/;
+
+export function emptyDraft(): ComplaintDraft {
+  // A phone call to the customer-service centre is the common case (issue 3).
+  return { name: '', room: '', phone: '', channel: 'phone', department: 'service', priority: 'normal', title: '', description: '' };
+}
+
+export function validateComplaint(draft: ComplaintDraft): ComplaintErrors {
+  const errors: ComplaintErrors = {};
+  for (const field of FIELD_ORDER) {
+    const value = draft[field].trim();
+    if (!value) errors[field] = 'required';
+    else if (value.length > MAX[field]) errors[field] = 'tooLong';
+    else if (field === 'phone' && !PHONE.test(value)) errors[field] = 'phone';
+  }
+  return errors;
+}
+
+export function firstInvalid(errors: ComplaintErrors): ComplaintField | undefined {
+  return FIELD_ORDER.find((f) => errors[f]);
+}
+
+export function complaintBody(draft: ComplaintDraft): CreateWorkOrderBody {
+  return {
+    source: 'complaint',
+    title: draft.title.trim(),
+    description: draft.description.trim(),
+    department: draft.department,
+    priority: draft.priority,
+    channel: draft.channel,
+    reporter: { name: draft.name.trim(), room: draft.room.trim(), phone: draft.phone.trim() },
+  };
+}

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkOrderDto } from '@estate-watch/contracts';
+import {
+  actionsFor,
+  BOARD_COLUMNS,
+  boardColumns,
+  countdownParts,
+  isNewEscalation,
+  slaClock,
+  startOfDay,
+  staleOpenIds,
+  upsertOrder,
+  verifyNeedsNote,
+} from './work-order-logic';
+
+const T0 = Date.parse('2026-11-27T09:00:00Z');
+const min = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const order = (over: Partial<WorkOrderDto> = {}): WorkOrderDto => ({
+  id: 'w1',
+  number: 'WO-20261127-0001',
+  siteId: 'lakeside',
+  source: 'complaint',
+  status: 'new',
+  department: 'service',
+  priority: 'normal',
+  title: '楼道灯不亮',
+  description: '3 号楼 1 单元 5 楼楼道灯不亮',
+  escalated: false,
+  acceptBy: iso(T0 + 10 * min),
+  resolveBy: iso(T0 + 100 * min),
+  createdAt: iso(T0),
+  createdBy: 'operator',
+  callbackOverdue: false,
+  alertIds: [],
+  allowedActions: ['dispatch', 'comment'],
+  timeline: [],
+  ...over,
+});
+
+describe('board columns', () => {
+  it('are every status, reopened next to new, finished ones last', () => {
+    expect(BOARD_COLUMNS).toEqual(['new', 'reopened', 'dispatched', 'accepted', 'in_progress', 'resolved', 'verified', 'closed']);
+  });
+
+  it('group orders by status and apply the department and source filters', () => {
+    const list = [
+      order({ id: 'a', status: 'new' }),
+      order({ id: 'b', status: 'dispatched', department: 'engineering' }),
+      order({ id: 'c', status: 'dispatched', source: 'alert', department: 'engineering' }),
+    ];
+    const all = boardColumns(list, { department: 'all', source: 'all' }, T0);
+    expect(all.find((c) => c.status === 'dispatched')?.orders.map((o) => o.id)).toEqual(['b', 'c']);
+    const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0);
+    expect(eng.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['c']);
+    expect(eng).toHaveLength(8); // empty columns stay in place
+  });
+
+  it('keep finished orders of today only, most recently finished first', () => {
+    const noon = startOfDay(T0) + 12 * 60 * min; // local noon, whatever the machine's timezone
+    const list = [
+      order({ id: 'yesterday', status: 'closed', closedAt: iso(startOfDay(T0) - 1000) }),
+      order({ id: 'earlier', status: 'closed', closedAt: iso(noon - 60 * min) }),
+      order({ id: 'later', status: 'closed', closedAt: iso(noon - 10 * min) }),
+    ];
+    const closed = boardColumns(list, { department: 'all', source: 'all' }, noon).find((c) => c.status === 'closed')!;
+    expect(closed.orders.map((o) => o.id)).toEqual(['later', 'earlier']);
+  });
+
+  it('put escalated orders first, then the clock nearest to running out, then priority', () => {
+    const list = [
+      order({ id: 'calm', acceptBy: iso(T0 + 9 * min) }),
+      order({ id: 'urgent-calm', priority: 'urgent', acceptBy: iso(T0 + 9 * min) }),
+      order({ id: 'amber', createdAt: iso(T0 - 8 * min), acceptBy: iso(T0 + 2 * min) }), // 20 % left
+      order({ id: 'escalated', escalated: true, acceptBy: iso(T0 + 9 * min) }),
+    ];
+    const col = boardColumns(list, { department: 'all', source: 'all' }, T0).find((c) => c.status === 'new')!;
+    expect(col.orders.map((o) => o.id)).toEqual(['escalated', 'amber', 'urgent-calm', 'calm']);
+  });
+});
+
+describe(slaClock.name, () => {
+  // Accept deadline T0+10 min, resolve T0+100 min, both counted from creation at T0.
+  it.each([
+    { status: 'new', at: 0, kind: 'accept', level: 'ok' },
+    { status: 'dispatched', at: 7.5, kind: 'accept', level: 'ok' }, // exactly 25 % left
+    { status: 'dispatched', at: 7.6, kind: 'accept', level: 'amber' },
+    { status: 'reopened', at: 10, kind: 'accept', level: 'amber' }, // at the deadline: still in time
+    { status: 'new', at: 10.1, kind: 'accept', level: 'red' },
+    { status: 'accepted', at: 20, kind: 'resolve', level: 'ok' },
+    { status: 'in_progress', at: 80, kind: 'resolve', level: 'amber' },
+    { status: 'in_progress', at: 101, kind: 'resolve', level: 'red' },
+  ] as const)('$status at +$at min → $kind $level', ({ status, at, kind, level }) => {
+    expect(slaClock(order({ status }), T0 + at * min)).toMatchObject({ kind, level });
+  });
+
+  it('counts the callback of a resolved complaint from its resolution', () => {
+    const resolved = order({ status: 'resolved', resolvedAt: iso(T0), callbackDueAt: iso(T0 + 72 * 60 * min) });
+    expect(slaClock(resolved, T0 + 60 * min)).toMatchObject({ kind: 'callback', level: 'ok' });
+    expect(slaClock(resolved, T0 + 60 * 60 * min)).toMatchObject({ kind: 'callback', level: 'amber' });
+    expect(slaClock(resolved, T0 + 73 * 60 * min)).toMatchObject({ kind: 'callback', level: 'red' });
+  });
+
+  it('has no clock for finished orders nor for resolved device orders', () => {
+    expect(slaClock(order({ status: 'closed' }), T0)).toBeNull();
+    expect(slaClock(order({ status: 'verified' }), T0)).toBeNull();
+    expect(slaClock(order({ status: 'resolved', source: 'alert' }), T0)).toBeNull();
+  });
+});
+
+describe(countdownParts.name, () => {
+  it.each([
+    { ms: 65_000, clock: '1:05' },
+    { ms: -65_000, clock: '1:05' },
+    { ms: 3_600_000 + 2 * min + 3000, clock: '1:02:03' },
+    { ms: 26 * 3_600_000, clock: '26:00:00', d: 1, h: 2 },
+  ])('$ms ms → $clock', ({ ms, clock, d, h }) => {
+    const parts = countdownParts(ms);
+    expect(parts.clock).toBe(clock);
+    if (d !== undefined) expect(parts).toMatchObject({ d, h });
+  });
+});
+
+describe(actionsFor.name, () => {
+  // The server's allowedActions, ordered so the usual next step comes first; comment has its own box.
+  it.each([
+    { allowed: ['dispatch', 'comment'], buttons: ['dispatch'] },
+    { allowed: ['dispatch', 'accept', 'comment'], buttons: ['accept', 'dispatch'] },
+    { allowed: ['dispatch', 'start', 'resolve', 'comment'], buttons: ['start', 'resolve', 'dispatch'] },
+    { allowed: ['verify', 'reopen', 'comment'], buttons: ['verify', 'reopen'] },
+    { allowed: ['reopen', 'close', 'comment'], buttons: ['close', 'reopen'] },
+    { allowed: ['comment'], buttons: [] },
+  ] as const)('$allowed → $buttons', ({ allowed, buttons }) => {
+    expect(actionsFor({ allowedActions: [...allowed] })).toEqual(buttons);
+  });
+
+  it('asks for a callback note on complaints only', () => {
+    expect(verifyNeedsNote({ source: 'complaint' })).toBe(true);
+    expect(verifyNeedsNote({ source: 'alert' })).toBe(false);
+  });
+});
+
+describe(isNewEscalation.name, () => {
+  it.each([
+    { case: 'first seen escalated (live)', previous: undefined, next: order({ escalated: true }), toast: true },
+    { case: 'becomes escalated', previous: order(), next: order({ escalated: true }), toast: true },
+    { case: 'escalated order updated again', previous: order({ escalated: true }), next: order({ escalated: true, status: 'accepted' }), toast: false },
+    { case: 'not escalated', previous: undefined, next: order(), toast: false },
+    { case: 'escalated but already closed', previous: undefined, next: order({ escalated: true, status: 'closed' }), toast: false },
+  ])('$case → $toast', ({ previous, next, toast }) => {
+    expect(isNewEscalation(previous, next)).toBe(toast);
+  });
+});
+
+describe('order buffer', () => {
+  it('replaces by id and evicts finished orders before open ones', () => {
+    const buffer = new Map<string, WorkOrderDto>();
+    upsertOrder(buffer, order({ id: 'open-old', createdAt: iso(T0 - 60 * min) }), 2);
+    upsertOrder(buffer, order({ id: 'done', status: 'closed', closedAt: iso(T0) }), 2);
+    upsertOrder(buffer, order({ id: 'open-old', title: 'updated', createdAt: iso(T0 - 60 * min) }), 2);
+    expect(buffer.get('open-old')?.title).toBe('updated');
+    expect(upsertOrder(buffer, order({ id: 'open-new' }), 2)).toEqual(['done']);
+  });
+
+  it('drops open orders the server no longer lists as open after a refetch', () => {
+    const buffer = new Map<string, WorkOrderDto>([
+      ['gone', order({ id: 'gone' })],
+      ['kept', order({ id: 'kept' })],
+      ['done', order({ id: 'done', status: 'closed' })],
+    ]);
+    expect(staleOpenIds(buffer, [order({ id: 'kept' })])).toEqual(['gone']);
+  });
+});
