@@ -11,7 +11,7 @@ function heldCommits() {
   return { calls, commit };
 }
 
-const noLinger = { ms: 0, below: 0 };
+const noLinger = { ms: 0, below: 0, after: 0 };
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setImmediate(r));
@@ -73,7 +73,7 @@ describe(GroupCommit.name, () => {
 
   it('under load, lets a small batch grow for the linger time; a lone message after a quiet spell goes at once', async () => {
     const { calls, commit } = heldCommits();
-    const group = new GroupCommit(commit, 100, { ms: 20, below: 50 });
+    const group = new GroupCommit(commit, 100, { ms: 20, below: 50, after: 2 });
     const lone = group.submit(1);
     await until(() => calls.length === 1); // no linger: nothing was committed before
     calls[0]?.release();
@@ -81,7 +81,7 @@ describe(GroupCommit.name, () => {
     const burst = [2, 3].map((i) => group.submit(i));
     await until(() => calls.length === 2);
     const second = calls[1] as (typeof calls)[number];
-    // The next commit follows a 2-message batch: it lingers, and what arrives meanwhile joins it.
+    // The next commit follows a 2-message batch (≥ after): it lingers, and what arrives meanwhile joins it.
     const lingering = [4, 5].map((i) => group.submit(i));
     second.release();
     await Promise.all(burst);

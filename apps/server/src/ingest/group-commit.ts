@@ -20,12 +20,13 @@ export class GroupCommit<T, R> {
     private readonly commit: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
     /**
-     * Under load, wait this long for a small batch to grow before committing it. A commit has a
-     * fixed cost (on PGlite ~ as much as a hundred rows), and right after one completes the
-     * devices have only just been acknowledged, so the queue is briefly nearly empty. Never
-     * applied to a lone message after a quiet spell: that one commits at once.
+     * Under load, wait `ms` for a batch smaller than `below` to grow before committing it, when
+     * the previous batch had at least `after` items. A commit has a fixed cost (on PGlite about
+     * that of a hundred rows), and right after one completes the devices have only just been
+     * acknowledged, so the queue is briefly nearly empty. Devices sending one message at a time
+     * (small previous batches) gain nothing from waiting, and a quiet system never waits.
      */
-    private readonly linger: { ms: number; below: number } = { ms: 2, below: 256 },
+    private readonly linger: { ms: number; below: number; after: number } = { ms: 2, below: 256, after: 32 },
   ) {}
 
   /** Resolves once the item's batch has committed. */
@@ -62,8 +63,8 @@ export class GroupCommit<T, R> {
 
   private next(): void {
     if (this.inFlight || this.queue.length === 0) return;
-    if (this.linger.ms > 0 && this.lastBatchSize > 1 && this.queue.length < this.linger.below) {
-      this.lastBatchSize = 1; // linger once, then commit whatever has come
+    if (this.linger.ms > 0 && this.lastBatchSize >= this.linger.after && this.queue.length < this.linger.below) {
+      this.lastBatchSize = 0; // linger once, then commit whatever has come
       this.inFlight = new Promise<void>((resolve) => setTimeout(resolve, this.linger.ms));
       void this.inFlight.then(() => {
         this.inFlight = undefined;
