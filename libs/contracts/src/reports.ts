@@ -172,8 +172,10 @@ export interface DailyReportDto {
   patrol: DailyPatrolDto | null;
   patrolNote?: string;
   workOrders: { byDepartment: DailyDepartmentOrdersDto[]; total: Omit<DailyDepartmentOrdersDto, 'department' | 'name'> };
-  /** Orders escalated during the day. */
+  /** Orders escalated during the day, earliest escalation first; at most 200 (escalatedCount counts all). */
   escalatedOrders: DailyOrderItemDto[];
-  /** Complaints whose callback was due by asOf and not done by then (any creation date). */
+  escalatedCount: number;
+  /** Complaints whose callback was due by asOf and not done by then (any creation date), oldest due first; at most 200. */
   overdueCallbacks: DailyOrderItemDto[];
+  overdueCallbackCount: number;
 }

@@ -16,7 +16,9 @@ const empty: DailyReportDto = {
   patrolNote: 'patrol rounds not yet recorded',
   workOrders: { byDepartment: [], total: { opened: 0, closed: 0, escalated: 0 } },
   escalatedOrders: [],
+  escalatedCount: 0,
   overdueCallbacks: [],
+  overdueCallbackCount: 0,
 };
 
 describe(escapeHtml.name, () => {
@@ -54,6 +56,7 @@ describe(renderDailyReportHtml.name, () => {
   it('escapes what people typed: a title cannot inject markup', () => {
     const html = renderDailyReportHtml({
       ...empty,
+      escalatedCount: 1,
       escalatedOrders: [
         {
           id: '1',
@@ -73,5 +76,12 @@ describe(renderDailyReportHtml.name, () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('<td>09:10</td><td>接单</td>');
+  });
+
+  it('says how many more there are when a list was cut short', () => {
+    const item = { id: '1', number: 'WO-1', title: 't', source: 'complaint', status: 'resolved', priority: 'normal', department: 'service', departmentName: '客户服务中心', createdAt: '2026-10-01T01:00:00.000Z', callbackDueAt: '2026-10-04T01:00:00.000Z', room: '1-101' } as const;
+    const html = renderDailyReportHtml({ ...empty, overdueCallbacks: [item], overdueCallbackCount: 201 });
+    expect(html).toContain('回访逾期<small>Overdue callbacks</small><small>（201）</small>');
+    expect(html).toContain('另有 200 条未列出');
   });
 });

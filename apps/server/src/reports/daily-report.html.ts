@@ -54,7 +54,7 @@ function ordersSection(r: DailyReportDto): string {
     <tbody>${rows}</tbody><tfoot><tr><th>${TOTAL_NAME}</th>${num(t.opened)}${num(t.closed)}${num(t.escalated)}</tr></tfoot></table></section>`;
 }
 
-function orderList(title: string, items: DailyOrderItemDto[], tz: string, kind: 'escalated' | 'callback'): string {
+function orderList(title: string, items: DailyOrderItemDto[], count: number, tz: string, kind: 'escalated' | 'callback'): string {
   if (items.length === 0) return `<section><h2>${title}</h2><p class="none">无。<small>None.</small></p></section>`;
   const last =
     kind === 'escalated'
@@ -69,8 +69,9 @@ function orderList(title: string, items: DailyOrderItemDto[], tz: string, kind: 
       return `<tr>${cell(o.number, 'code')}${cell(o.title)}${cell(o.departmentName)}${cell(SOURCE_NAMES[o.source] ?? o.source)}${cell(STATUS_NAMES[o.status] ?? o.status)}${tail}</tr>`;
     })
     .join('');
-  return `<section><h2>${title}</h2><table>${head('单号<small>No.</small>', '标题<small>Title</small>', '部门<small>Dept.</small>', '来源<small>Source</small>', '状态<small>Status</small>', ...last)}
-    <tbody>${rows}</tbody></table></section>`;
+  const more = count > items.length ? `<p class="none">另有 ${count - items.length} 条未列出，见系统。<small>${count - items.length} more not listed.</small></p>` : '';
+  return `<section><h2>${title}<small>（${count}）</small></h2><table>${head('单号<small>No.</small>', '标题<small>Title</small>', '部门<small>Dept.</small>', '来源<small>Source</small>', '状态<small>Status</small>', ...last)}
+    <tbody>${rows}</tbody></table>${more}</section>`;
 }
 
 const CSS = `
@@ -122,8 +123,8 @@ export function renderDailyReportHtml(r: DailyReportDto): string {
 ${alertsSection(r)}
 ${patrolSection(r)}
 ${ordersSection(r)}
-${orderList('四、升级工单<small>Escalated orders</small>', r.escalatedOrders, tz, 'escalated')}
-${orderList('五、回访逾期<small>Overdue callbacks</small>', r.overdueCallbacks, tz, 'callback')}
+${orderList('四、升级工单<small>Escalated orders</small>', r.escalatedOrders, r.escalatedCount, tz, 'escalated')}
+${orderList('五、回访逾期<small>Overdue callbacks</small>', r.overdueCallbacks, r.overdueCallbackCount, tz, 'callback')}
 <div class="sign"><span>值班负责人签字<small> Shift lead</small>：</span><span>日期<small> Date</small>：</span></div>
 <footer>生成于 Generated ${escapeHtml(localTime(r.generatedAt, tz, true))} · Estate Watch · ${escapeHtml(r.siteId)}</footer>
 </body>

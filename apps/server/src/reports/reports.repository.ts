@@ -34,14 +34,30 @@ export interface WorkOrderStatsRow {
 
 // "done" and the SLA rule are libs/domain doneAt() and slaOutcome(), written as SQL so 100,000
 // orders are summarised where they are stored; the storage suite checks both give the same answer.
-const DONE = 'COALESCE(resolved_at, verified_at, closed_at)';
-const ACCEPTED = `COALESCE(accepted_at, ${DONE})`;
-const SLA_MISSED = `(CASE WHEN ${ACCEPTED} IS NOT NULL THEN ${ACCEPTED} > accept_by ELSE $4 > accept_by END
-   OR CASE WHEN ${DONE} IS NOT NULL THEN ${DONE} > resolve_by ELSE $4 > resolve_by END)`;
-const SLA_MET = `(${ACCEPTED} <= accept_by AND ${DONE} <= resolve_by)`;
-const minutes = (to: string) => `(extract(epoch FROM (${to} - created_at)) / 60)::float8`;
-
+// Each order's figures are worked out once in the inner query, then aggregated per grouping set.
+// date_part (float8), not extract (numeric since PostgreSQL 14): half the time on 100,000 rows.
 const WORK_ORDER_STATS_SQL = /* sql */ `
+WITH o AS (
+  SELECT department, source, status, escalated, callback_at, callback_satisfied,
+         date_part('epoch', accepted_at - created_at) / 60 AS accept_min,
+         date_part('epoch', COALESCE(resolved_at, verified_at, closed_at) - created_at) / 60 AS done_min,
+         -- accepted: when accepted, or when done for an order done without acceptance
+         COALESCE(accepted_at, resolved_at, verified_at, closed_at) AS accepted,
+         COALESCE(resolved_at, verified_at, closed_at) AS done,
+         accept_by, resolve_by
+  FROM work_orders
+  WHERE site_id = $1 AND created_at >= $2 AND created_at < $3
+),
+s AS (
+  SELECT department, source, status, escalated, accept_min, done_min,
+         source = 'complaint' AND done IS NOT NULL AS complaint_done,
+         source = 'complaint' AND callback_at IS NOT NULL AS callback,
+         callback_satisfied IS TRUE AS satisfied,
+         accepted <= accept_by AND done <= resolve_by AS sla_met,
+         CASE WHEN accepted IS NOT NULL THEN accepted > accept_by ELSE $4 > accept_by END
+           OR CASE WHEN done IS NOT NULL THEN done > resolve_by ELSE $4 > resolve_by END AS sla_missed
+  FROM o
+)
 SELECT
   CASE WHEN GROUPING(department) = 0 THEN 'department' WHEN GROUPING(source) = 0 THEN 'source' ELSE 'total' END AS dimension,
   COALESCE(department, source) AS key,
@@ -55,20 +71,20 @@ SELECT
   count(*) FILTER (WHERE status = 'closed') AS s_closed,
   count(*) FILTER (WHERE status = 'reopened') AS s_reopened,
   count(*) FILTER (WHERE escalated) AS escalated,
-  count(accepted_at) AS accepted,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${minutes('accepted_at')}) AS accept_median,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${minutes('accepted_at')}) AS accept_p90,
-  count(${DONE}) AS done,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${minutes(DONE)}) AS resolve_median,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${minutes(DONE)}) AS resolve_p90,
-  count(*) FILTER (WHERE ${SLA_MET} OR ${SLA_MISSED}) AS sla_judged,
-  count(*) FILTER (WHERE ${SLA_MET}) AS sla_met,
-  count(*) FILTER (WHERE source = 'complaint' AND ${DONE} IS NOT NULL) AS complaints_resolved,
-  count(*) FILTER (WHERE source = 'complaint' AND ${DONE} IS NOT NULL AND callback_at IS NOT NULL) AS complaints_with_callback,
-  count(*) FILTER (WHERE source = 'complaint' AND callback_at IS NOT NULL) AS callbacks,
-  count(*) FILTER (WHERE source = 'complaint' AND callback_at IS NOT NULL AND callback_satisfied) AS callbacks_satisfied
-FROM work_orders
-WHERE site_id = $1 AND created_at >= $2 AND created_at < $3
+  count(accept_min) AS accepted,
+  -- The two percentiles of one column share a single sort (PostgreSQL shares their state).
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY accept_min) AS accept_median,
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY accept_min) AS accept_p90,
+  count(done_min) AS done,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY done_min) AS resolve_median,
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY done_min) AS resolve_p90,
+  count(*) FILTER (WHERE sla_met OR sla_missed) AS sla_judged,
+  count(*) FILTER (WHERE sla_met) AS sla_met,
+  count(*) FILTER (WHERE complaint_done) AS complaints_resolved,
+  count(*) FILTER (WHERE complaint_done AND callback) AS complaints_with_callback,
+  count(*) FILTER (WHERE callback) AS callbacks,
+  count(*) FILTER (WHERE callback AND satisfied) AS callbacks_satisfied
+FROM s
 GROUP BY GROUPING SETS ((department), (source), ())`;
 
 export interface AlertCountRow {
@@ -99,6 +115,8 @@ export interface DailyOrderRow {
   resolve_escalated_at: Date | null;
   callback_due_at: Date | null;
   room: string | null;
+  /** All rows that matched, of which at most LIST_LIMIT are returned. */
+  matched: number;
 }
 
 export interface PatrolDayRow {
@@ -115,7 +133,8 @@ export interface DayWindow {
   asOf: Date;
 }
 
-const LIST_LIMIT = 500;
+/** A duty log is printed: past this many rows a list says how many more there are. */
+export const LIST_LIMIT = 200;
 
 @Injectable()
 export class ReportsRepository {
@@ -162,7 +181,7 @@ export class ReportsRepository {
   escalatedOrders(w: DayWindow): Promise<DailyOrderRow[]> {
     return this.db.query<DailyOrderRow>(
       `SELECT id, number, title, source, status, priority, department, created_at, accept_escalated_at, resolve_escalated_at,
-              callback_due_at, reporter->>'room' AS room
+              callback_due_at, reporter->>'room' AS room, count(*) OVER () AS matched
        FROM work_orders
        WHERE site_id = $1
          AND ((accept_escalated_at >= $2 AND accept_escalated_at < $3) OR (resolve_escalated_at >= $2 AND resolve_escalated_at < $3))
@@ -176,7 +195,7 @@ export class ReportsRepository {
   overdueCallbacks(w: DayWindow): Promise<DailyOrderRow[]> {
     return this.db.query<DailyOrderRow>(
       `SELECT id, number, title, source, status, priority, department, created_at, accept_escalated_at, resolve_escalated_at,
-              callback_due_at, reporter->>'room' AS room
+              callback_due_at, reporter->>'room' AS room, count(*) OVER () AS matched
        FROM work_orders
        WHERE site_id = $1 AND source = 'complaint' AND callback_due_at < $2 AND (callback_at IS NULL OR callback_at > $2)
        ORDER BY callback_due_at, number

@@ -124,7 +124,9 @@ export class ReportsService {
         },
       },
       escalatedOrders: escalated.map(item),
+      escalatedCount: escalated[0]?.matched ?? 0,
       overdueCallbacks: overdue.map(item),
+      overdueCallbackCount: overdue[0]?.matched ?? 0,
     };
   }
 

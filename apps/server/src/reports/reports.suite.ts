@@ -198,6 +198,8 @@ export function reportsSuite(backend: Backend): void {
           ['WO-C5', 'accept'],
           ['WO-S3', 'resolve'],
         ]);
+        expect(daily.escalatedCount).toBe(4);
+        expect(daily.overdueCallbackCount).toBe(1);
         expect(daily.escalatedOrders[0]).toMatchObject({ departmentName: '安管部', escalatedAt: '2026-11-02T01:10:00.000Z', status: 'resolved' });
         // O1: resolved 10-28, callback due 10-31 11:00, never made. C3 and S4 are due only on 11-05.
         expect(daily.overdueCallbacks).toEqual([
