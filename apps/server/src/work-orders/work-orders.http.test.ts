@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type WorkOrderConflictBody, type WorkOrderDto } from '@estate-watch/contracts';
 import { createTestApp, type TestApp } from '../common/http/testing';
 import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
-import { WORK_ORDER_SITE_YAML } from './work-orders.suite';
+import { WORK_ORDER_SITE_YAML } from './work-orders.testing';
 import { WorkOrdersModule } from './work-orders.module';
 
 /** The site files, as CoreModule provides them in the real app. */

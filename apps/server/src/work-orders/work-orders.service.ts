@@ -12,7 +12,6 @@ import type {
 } from '@estate-watch/contracts';
 import {
   allowedActions,
-  callbackDueAt,
   callbackNowOverdue,
   deadlines,
   dueEscalations,
@@ -25,8 +24,9 @@ import {
 } from '@estate-watch/domain';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
+import { changesFor } from './work-order-changes';
 import { toWorkOrderDto } from './work-order-dto';
-import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderChanges, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
+import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
 
 /** Who did it: a username, or 'system' for the rules (alert routing, escalation, device verification). */
 export const SYSTEM = 'system';
@@ -112,7 +112,8 @@ export class WorkOrdersService {
     const result = transition({ status: order.status, source: order.source, action: a.action, satisfied: a.satisfied, byDevice: a.byDevice });
     if (!result.ok) throw conflict(result.reason, order);
     const now = this.clock.now();
-    const changes = this.changesFor(order, a, result.status, now);
+    const site = this.sites.site(order.site_id);
+    const changes = changesFor(order, a, result.status, now, (department) => site && this.slaOf(site, department));
     const updated = await this.repo.transaction(async (store) => {
       const row = await store.update(order.id, order.status, changes, now);
       if (!row) return undefined;
@@ -229,47 +230,6 @@ export class WorkOrdersService {
       if (escalated) await this.event(store, escalated, now, 'escalate', `${deadline}：升级，优先级 ${row.priority} → ${to}`);
       return escalated;
     });
-  }
-
-  /** What an action writes besides the status (timestamps, department, the callback). */
-  private changesFor(order: WorkOrderRow, a: WorkOrderAction, to: WorkOrderRow['status'], now: Date): WorkOrderChanges {
-    const changes: WorkOrderChanges = { status: to };
-    switch (a.action) {
-      case 'dispatch': {
-        const site = this.sites.site(order.site_id);
-        const department = a.department ?? order.department;
-        const sla = site && this.slaOf(site, department);
-        if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${order.site_id}`);
-        // Re-routing to another department: its SLA, still counted from when the order was made.
-        Object.assign(changes, { department, assignee: a.assignee ?? null, dispatched_at: now, ...this.deadlinesAt(order.created_at, sla) });
-        break;
-      }
-      case 'accept':
-        changes.accepted_at = now;
-        break;
-      case 'start':
-        changes.started_at = now;
-        break;
-      case 'resolve':
-        changes.resolved_at = now;
-        if (order.source === 'complaint') Object.assign(changes, { callback_due_at: callbackDueAt(now), callback_overdue: false });
-        break;
-      case 'verify':
-      case 'reopen':
-        if (to === 'verified') changes.verified_at = now;
-        if (order.source === 'complaint' && !a.byDevice && (a.action === 'verify' || a.satisfied !== undefined)) {
-          Object.assign(changes, { callback_at: now, callback_satisfied: a.satisfied ?? true });
-        }
-        // A reopened order starts a new round of work: the last round's end is history (timeline).
-        if (to === 'reopened') Object.assign(changes, { resolved_at: null, verified_at: null, closed_at: null, callback_due_at: null, callback_overdue: false });
-        break;
-      case 'close':
-        changes.closed_at = now;
-        break;
-      case 'comment':
-        break;
-    }
-    return changes;
   }
 
   private event(store: WorkOrderStore, row: WorkOrderRow, at: Date, action: 'create' | 'dispatch' | 'escalate' | 'callback_overdue' | 'attach_alert' | 'priority', note: string, from?: WorkOrderRow['status'], to?: WorkOrderRow['status']): Promise<void> {

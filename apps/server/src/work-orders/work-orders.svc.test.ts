@@ -1,3 +1,7 @@
+import { alertWorkOrdersSuite } from './alert-work-orders.suite';
+import { workOrderDeadlinesSuite } from './work-order-deadlines.suite';
 import { workOrdersSuite } from './work-orders.suite';
 
 workOrdersSuite('postgres');
+alertWorkOrdersSuite('postgres');
+workOrderDeadlinesSuite('postgres');
