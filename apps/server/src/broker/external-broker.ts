@@ -10,6 +10,7 @@
 //
 // The external broker does not say who published, so its ACL must hold devices to their own
 // topics; the server still validates everything else.
+import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
@@ -56,6 +57,8 @@ export class ExternalBroker implements MqttTransport {
     client.handleMessage = (packet, callback) => this.handleMessage(client, packet, callback);
     const topics = this.options.topics ?? DEVICE_TOPICS;
     client.on('connect', () => {
+      // One PUBACK per message, each waiting on the last: Nagle's algorithm would hold them back.
+      (client.stream as Partial<Socket>).setNoDelay?.(true);
       client.subscribe(topics, { qos: 1 }, (error, granted) => {
         if (error || granted?.[0]?.qos === 128) this.logger.error(`the broker refused our subscription to ${topics}: check the service account's ACL`);
       });
