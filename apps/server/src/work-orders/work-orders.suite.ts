@@ -162,6 +162,34 @@ export function workOrdersSuite(backend: Backend): void {
         ]);
       });
 
+      it('a comment is recorded in every status and changes none of them', async () => {
+        const path: Parameters<typeof h.act>[1][] = [
+          { action: 'dispatch', department: 'engineering' },
+          { action: 'accept' },
+          { action: 'start' },
+          { action: 'resolve' },
+          { action: 'verify' },
+          { action: 'close' },
+          { action: 'reopen' },
+        ];
+        let o = await h.workOrders.create(inspection, 'operator');
+        const seen: string[] = [];
+        for (const step of [undefined, ...path]) {
+          if (step) o = await h.act(o, step);
+          o = await h.act(o, { action: 'comment', note: `在 ${o.status} 时备注` }, 'supervisor');
+          seen.push(`${o.timeline.at(-1)!.from}>${o.timeline.at(-1)!.to}`);
+        }
+        expect(seen).toEqual(['new>new', 'dispatched>dispatched', 'accepted>accepted', 'in_progress>in_progress', 'resolved>resolved', 'verified>verified', 'closed>closed', 'reopened>reopened']);
+      });
+
+      it('a resident unhappy on the callback can also be recorded as a reopen', async () => {
+        let o = await h.workOrders.create(complaint, 'operator');
+        for (const step of [{ action: 'dispatch', department: 'service' }, { action: 'accept' }, { action: 'resolve' }] as const) o = await h.act(o, step);
+        o = await h.act(o, { action: 'reopen', satisfied: false, note: '住户不满意' });
+        expect(o).toMatchObject({ status: 'reopened', callbackSatisfied: false });
+        expect(o.callbackAt).toBeDefined();
+      });
+
       it('an inspection closes straight from resolved; a closed order can be reopened and re-dispatched', async () => {
         let o = await h.workOrders.create(inspection, 'operator');
         o = await h.act(o, { action: 'dispatch', department: 'engineering' });
