@@ -10,11 +10,20 @@ export function escapeHtml(value: unknown): string {
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one: one per (zone, shape).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localTime(iso: string | undefined, timeZone: string, withDate = false): string {
   if (!iso) return '';
-  const options: Intl.DateTimeFormatOptions = { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' };
-  if (withDate) Object.assign(options, { month: '2-digit', day: '2-digit' });
-  return new Intl.DateTimeFormat('zh-CN', options).format(new Date(iso));
+  const key = `${timeZone}|${withDate}`;
+  let format = formatters.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' };
+    if (withDate) Object.assign(options, { month: '2-digit', day: '2-digit' });
+    format = new Intl.DateTimeFormat('zh-CN', options);
+    formatters.set(key, format);
+  }
+  return format.format(new Date(iso));
 }
 
 const cell = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(v)}</td>`;
