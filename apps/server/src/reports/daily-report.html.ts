@@ -89,7 +89,7 @@ const CSS = `
 body { margin: 0 auto; max-width: 186mm; color: #111; font: 10.5pt/1.45 "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; }
 header { border-bottom: 2px solid #111; margin-bottom: 4mm; padding-bottom: 2mm; }
 h1 { font-size: 17pt; margin: 0; letter-spacing: .05em; }
-h1 small, h2 small, th small, p small { font-weight: normal; color: #555; margin-left: .4em; font-size: .75em; }
+h1 small, h2 small, th small, p small, .meta small { font-weight: normal; color: #555; margin-left: .4em; font-size: .75em; }
 th small { display: block; margin: 0; }
 .meta { display: flex; justify-content: space-between; flex-wrap: wrap; gap: 2mm; margin-top: 1mm; font-size: 9.5pt; }
 h2 { font-size: 12pt; margin: 5mm 0 1.5mm; }
@@ -125,7 +125,7 @@ export function renderDailyReportHtml(r: DailyReportDto): string {
   <h1>${escapeHtml(r.siteName)} 值班日志<small>Duty log</small></h1>
   <div class="meta">
     <span>日期 Date：<strong>${escapeHtml(r.date)}</strong>（${weekday}）</span>
-    <span>统计截至 As of：${escapeHtml(localTime(r.asOf, tz, true))}</span>
+    <span>统计截至 As of：${r.asOf === r.to ? '当日结束<small> end of day</small>' : escapeHtml(localTime(r.asOf, tz, true))}</span>
     <span>时区 Time zone：${escapeHtml(tz)}</span>
   </div>
 </header>
