@@ -114,7 +114,7 @@ const en: typeof zhCN = {
     allSources: 'All sources',
     filterDepartment: 'Department',
     filterSource: 'Source',
-    doneToday: 'today',
+    doneToday: '{status} today',
     showDone: 'Show finished',
     hideDone: 'Hide finished',
     emptyColumn: '—',

@@ -183,7 +183,7 @@ export default {
     allSources: '全部来源',
     filterDepartment: '部门',
     filterSource: '来源',
-    doneToday: '今日',
+    doneToday: '今日{status}',
     showDone: '展开已完成',
     hideDone: '收起已完成',
     emptyColumn: '—',
