@@ -58,7 +58,7 @@ export class EmbeddedBroker implements MqttTransport {
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
       connectTimeout: 10_000,
     });
-    aedes.on('clientError', (client, error) => this.warnings.log(`client ${client.id}: ${error.message}`));
+    aedes.on('clientError', (client, error) => this.warnings.log(`client ${clip(client.id)}: ${clip(error.message)}`));
     // An unhandled 'error' would end the process; the broker's own (in-memory) persistence is its only source.
     (aedes as unknown as EventEmitter).on('error', (error: Error) => this.logger.error(`broker: ${error.message}`));
     this.aedes = aedes;
@@ -117,7 +117,7 @@ export class EmbeddedBroker implements MqttTransport {
   ): void {
     const principal = authenticate(username, password, this.devices, this.options.serviceAccount);
     if (!principal) {
-      this.warnings.log(`refused connection "${String(username).slice(0, 100)}": bad username or password`);
+      this.warnings.log(`refused connection "${clip(String(username))}": bad username or password`);
       return done(null, false); // CONNACK return code 5, not authorised
     }
     this.principals.set(client, principal);
@@ -156,7 +156,7 @@ export class EmbeddedBroker implements MqttTransport {
   private authorizeSubscribe(client: Client, sub: Subscription, done: (error: null, sub: Subscription | null) => void): void {
     const principal = this.principals.get(client);
     if (principal && maySubscribe(principal, sub.topic)) return done(null, sub);
-    this.warnings.log(`refused subscription of ${client.id} to "${sub.topic}"`);
+    this.warnings.log(`refused subscription of ${clip(client.id)} to "${clip(sub.topic)}"`);
     done(null, null); // SUBACK return code 0x80 [MQTT-3.9.3]
   }
 
@@ -171,6 +171,12 @@ export class EmbeddedBroker implements MqttTransport {
     }
     return error instanceof Error ? error : new Error(String(error));
   }
+}
+
+/** Device-supplied text (client ids, topics up to 64 KiB) is cut before it reaches the log. */
+function clip(text: string | null | undefined, max = 200): string {
+  const value = String(text);
+  return value.length <= max ? value : `${value.slice(0, max)}…`;
 }
 
 function listen(server: Server, port: number, host?: string): Promise<void> {
