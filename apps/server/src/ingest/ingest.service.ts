@@ -121,7 +121,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   async reject(claimed: DeviceIdentity | undefined, reason: string, topic: string): Promise<void> {
     this.counters.rejected++;
     const who = claimed ? `${claimed.site}:${claimed.device}` : 'unattributable';
-    this.rejectionLog.log(`rejected from ${who} on "${truncate(topic, MAX_TOPIC_CHARS)}": ${reason}`);
+    this.rejectionLog.log(`rejected from ${who} on "${truncate(topic, MAX_TOPIC_CHARS)}": ${truncate(reason, MAX_REASON_CHARS)}`);
     // Nothing in the message names a device (e.g. a topic outside estate/v1): logged and counted in-process only.
     if (!claimed) return;
     const rejection: Rejection = {
