@@ -20,14 +20,16 @@ export interface AcceptedMessage {
 }
 
 /**
- * A domain step. Called once per stored message, in seq order, after the message's commit;
- * the ingest cursor moves past a message only after every handler returned. A handler that
- * throws is logged and the message is skipped for that handler (never blocks ingestion).
+ * A domain step, registered with IngestService.register(). Called once per stored message, in
+ * seq order, after the message's commit; the ingest cursor moves past a message only after
+ * every handler returned. A handler that throws is logged and the message is skipped for that
+ * handler (never blocks ingestion). After a crash a handler may see the last ~250 ms of
+ * messages again (the cursor is written at that pace): be idempotent on `seq` or `msgId`.
  */
 export interface MessageHandler {
   readonly name: string;
   handle(message: AcceptedMessage): Promise<void>;
 }
 
-/** Nest multi-provider style token: domain modules register handlers through IngestService.register(). */
+/** Kept for modules that imported it from here. */
 export type { Queryable };
