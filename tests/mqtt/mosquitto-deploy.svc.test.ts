@@ -148,6 +148,13 @@ describe('deploy/mosquitto on a real Mosquitto', () => {
       expect(f.ingest.stats()).toMatchObject({ duplicates: 0, rejected: 0 });
     }, 60_000);
 
+    it('fails start-up at once, naming MQTT_URL, when the broker refuses the service account', async () => {
+      const wrong = new ExternalBroker(f.ingest, { url: `mqtt://127.0.0.1:${port}`, username: SERVICE.username, password: 'wrong-password', connectTimeoutMs: 20_000 });
+      const started = performance.now();
+      await expect(wrong.start()).rejects.toThrow(/MQTT_URL \(mqtt:\/\/127\.0\.0\.1:\d+\/?\).*[Nn]ot authori[sz]ed/);
+      expect(performance.now() - started).toBeLessThan(10_000); // not the 20 s timeout
+    });
+
     it('ingests a device tap and sends a gate command', async () => {
       const before = f.handler.seen.length;
       const cp = await device('cp-1');
