@@ -55,6 +55,7 @@ export interface SlaStatsDto {
  *   ("resolved" = reached resolved: resolvedAt, or verified/closed).
  * - satisfactionPct = callbacks recorded satisfied ÷ callbacks (complaints with a callbackAt,
  *   including one since reopened as unsatisfied). A callback with no recorded answer is not satisfied.
+ *   Each complaint counts once, with its latest callback.
  * Both null when their denominator is 0.
  */
 export interface CallbackStatsDto {

@@ -37,7 +37,8 @@ export const ORDERS: FixtureOrder[] = [
   { n: 'S1', department: 'security', source: 'alert', status: 'closed', created: Date.parse('2026-11-01T00:00:00+08:00'), accepted: 4, resolved: 30, closed: 40 }, // 4, 30 met
   { n: 'S2', department: 'security', source: 'alert', status: 'resolved', created: T, accepted: 12, resolved: 50, escalated: true, acceptEscalated: 10 }, // 12, 50 missed (accept)
   { n: 'S3', department: 'security', source: 'complaint', status: 'verified', created: T, accepted: 6, resolved: 90, verified: DAY, callback: DAY, satisfied: true, escalated: true, resolveEscalated: 60 }, // 6, 90 missed (resolve)
-  { n: 'S4', department: 'security', source: 'complaint', status: 'reopened', created: T, accepted: 8, resolved: 45, callback: DAY, satisfied: false }, // 8, 45 met; unsatisfied callback
+  // Resolved at 45, then the callback was unsatisfied: reopening clears resolved_at (as the work-orders module does), keeps the callback.
+  { n: 'S4', department: 'security', source: 'complaint', status: 'reopened', created: T, accepted: 8, callback: DAY, satisfied: false }, // 8, — missed (not resolved by 60)
   { n: 'S5', department: 'security', source: 'inspection', status: 'dispatched', created: T, escalated: true, acceptEscalated: 10 }, // —, — missed (never accepted)
   { n: 'C1', department: 'cleaning', source: 'alert', status: 'closed', created: T, accepted: 10, resolved: 60, closed: 70 }, // 10, 60 met
   { n: 'C2', department: 'cleaning', source: 'alert', status: 'verified', created: T, verified: 12 }, // —, 12 met (a device verified it)

@@ -69,16 +69,16 @@ export function reportsSuite(backend: Backend): void {
       //   position p·(n−1) in the sorted minutes, interpolated.
       it.each([
         // total accept [4 5 6 8 10 12 20]: median 8; p90 pos 5.4 → 12 + 0.4·8 = 15.2
-        // total resolve [12 30 45 50 60 90 100 110]: median (50+60)/2 = 55; p90 pos 6.3 → 100 + 0.3·10 = 103
-        { group: 'total', accept: { count: 7, medianMin: 8, p90Min: 15.2 }, resolve: { count: 8, medianMin: 55, p90Min: 103 } },
-        // security accept [4 6 8 12]: median 7; p90 pos 2.7 → 8 + 0.7·4 = 10.8. resolve [30 45 50 90]: 47.5; 50 + 0.7·40 = 78
-        { group: 'security', accept: { count: 4, medianMin: 7, p90Min: 10.8 }, resolve: { count: 4, medianMin: 47.5, p90Min: 78 } },
+        // total resolve [12 30 50 60 90 100 110]: median 60; p90 pos 5.4 → 100 + 0.4·10 = 104 (S4 was reopened: not resolved)
+        { group: 'total', accept: { count: 7, medianMin: 8, p90Min: 15.2 }, resolve: { count: 7, medianMin: 60, p90Min: 104 } },
+        // security accept [4 6 8 12]: median 7; p90 pos 2.7 → 8 + 0.7·4 = 10.8. resolve [30 50 90]: 50; pos 1.8 → 50 + 0.8·40 = 82
+        { group: 'security', accept: { count: 4, medianMin: 7, p90Min: 10.8 }, resolve: { count: 3, medianMin: 50, p90Min: 82 } },
         // cleaning accept [5 10 20]: 10; pos 1.8 → 10 + 0.8·10 = 18. resolve [12 60 100 110]: 80; 100 + 0.7·10 = 107
         { group: 'cleaning', accept: { count: 3, medianMin: 10, p90Min: 18 }, resolve: { count: 4, medianMin: 80, p90Min: 107 } },
         // alert accept [4 10 12]: 10; 10 + 0.8·2 = 11.6. resolve [12 30 50 60]: 40; 50 + 0.7·10 = 57
         { group: 'alert', accept: { count: 3, medianMin: 10, p90Min: 11.6 }, resolve: { count: 4, medianMin: 40, p90Min: 57 } },
-        // complaint accept [5 6 8]: 6; 6 + 0.8·2 = 7.6. resolve [45 90 100]: 90; 90 + 0.8·10 = 98
-        { group: 'complaint', accept: { count: 3, medianMin: 6, p90Min: 7.6 }, resolve: { count: 3, medianMin: 90, p90Min: 98 } },
+        // complaint accept [5 6 8]: 6; 6 + 0.8·2 = 7.6. resolve [90 100]: 95; pos 0.9 → 90 + 0.9·10 = 99
+        { group: 'complaint', accept: { count: 3, medianMin: 6, p90Min: 7.6 }, resolve: { count: 2, medianMin: 95, p90Min: 99 } },
         // inspection: only C5 reached either step: 20 and 110
         { group: 'inspection', accept: { count: 1, medianMin: 20, p90Min: 20 }, resolve: { count: 1, medianMin: 110, p90Min: 110 } },
       ])('$group: minutes to accept and to resolve', ({ group, accept, resolve }) => {
@@ -88,12 +88,13 @@ export function reportsSuite(backend: Backend): void {
       });
 
       it.each([
-        // met: S1 S4 C1 C2 C3; missed: S2 (accepted late) S3 (resolved late) S5 (never accepted) C5 (accepted late); C4 pending.
-        { group: 'total', sla: { judged: 9, met: 5, compliancePct: 55.6 } },
-        { group: 'security', sla: { judged: 5, met: 2, compliancePct: 40 } },
+        // met: S1 C1 C2 C3; missed: S2 (accepted late) S3 (resolved late) S4 (reopened, unresolved past 60 min)
+        // S5 (never accepted) C5 (accepted late); C4 pending.
+        { group: 'total', sla: { judged: 9, met: 4, compliancePct: 44.4 } },
+        { group: 'security', sla: { judged: 5, met: 1, compliancePct: 20 } },
         { group: 'cleaning', sla: { judged: 4, met: 3, compliancePct: 75 } }, // C4 is pending, not missed
         { group: 'alert', sla: { judged: 4, met: 3, compliancePct: 75 } }, // S1 C1 C2 met, S2 missed
-        { group: 'complaint', sla: { judged: 3, met: 2, compliancePct: 66.7 } }, // S4 C3 met, S3 missed, C4 pending
+        { group: 'complaint', sla: { judged: 3, met: 1, compliancePct: 33.3 } }, // C3 met, S3 S4 missed, C4 pending
         { group: 'inspection', sla: { judged: 2, met: 0, compliancePct: 0 } },
       ])('$group: SLA compliance', ({ group, sla }) => {
         const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
@@ -101,9 +102,9 @@ export function reportsSuite(backend: Backend): void {
       });
 
       it.each([
-        // resolved complaints S3 S4 C3; callbacks S3 (satisfied) S4 (unsatisfied, since reopened); C3 none yet.
-        { group: 'total', callbacks: { complaintsResolved: 3, withCallback: 2, callbackRatePct: 66.7, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
-        { group: 'security', callbacks: { complaintsResolved: 2, withCallback: 2, callbackRatePct: 100, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
+        // resolved complaints S3 C3 (S4 was reopened); callbacks S3 (satisfied) and S4 (unsatisfied: why it was reopened); C3 none yet.
+        { group: 'total', callbacks: { complaintsResolved: 2, withCallback: 1, callbackRatePct: 50, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
+        { group: 'security', callbacks: { complaintsResolved: 1, withCallback: 1, callbackRatePct: 100, callbacks: 2, satisfied: 1, satisfactionPct: 50 } },
         { group: 'cleaning', callbacks: { complaintsResolved: 1, withCallback: 0, callbackRatePct: 0, callbacks: 0, satisfied: 0, satisfactionPct: null } },
         { group: 'alert', callbacks: { complaintsResolved: 0, withCallback: 0, callbackRatePct: null, callbacks: 0, satisfied: 0, satisfactionPct: null } },
       ])('$group: callback rate and satisfaction', ({ group, callbacks }) => {
@@ -138,7 +139,7 @@ export function reportsSuite(backend: Backend): void {
       clock.set('2026-11-08T00:01:00+08:00'); // C4 made 23:45, accept by 24:00
       try {
         const r = await reports.workOrderReport({ from: '2026-11-01', to: '2026-11-08' });
-        expect(r.total.sla).toEqual({ judged: 10, met: 5, compliancePct: 50 });
+        expect(r.total.sla).toEqual({ judged: 10, met: 4, compliancePct: 40 });
       } finally {
         clock.set(REPORT_NOW);
       }
@@ -201,7 +202,7 @@ export function reportsSuite(backend: Backend): void {
         expect(daily.escalatedCount).toBe(4);
         expect(daily.overdueCallbackCount).toBe(1);
         expect(daily.escalatedOrders[0]).toMatchObject({ departmentName: '安管部', escalatedAt: '2026-11-02T01:10:00.000Z', status: 'resolved' });
-        // O1: resolved 10-28, callback due 10-31 11:00, never made. C3 and S4 are due only on 11-05.
+        // O1: resolved 10-28, callback due 10-31 11:00, never made. C3 is due only on 11-05; S4 was called back.
         expect(daily.overdueCallbacks).toEqual([
           expect.objectContaining({ number: 'WO-O1', room: '3-O1', callbackDueAt: '2026-10-31T03:00:00.000Z', departmentName: '安管部' }),
         ]);
