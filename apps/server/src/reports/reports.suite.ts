@@ -149,6 +149,15 @@ export function reportsSuite(backend: Backend): void {
       await expect(reports.workOrderReport({ from: '2026-11-08', to: '2026-11-01' })).rejects.toThrow(BadRequestException);
     });
 
+    it('with several sites, a report must name one; the named one is reported alone', async () => {
+      const other = testSite();
+      other.site = { ...other.site, id: 'othersite', name: '另一小区' };
+      const two = new ReportsService(new ReportsRepository(t.db), new SitesService([testSite(), other], t.db), clock);
+      await expect(two.workOrderReport({})).rejects.toThrow(/runs 2 sites; name one of testsite, othersite/);
+      const r = await two.workOrderReport({ siteId: 'othersite', from: '2026-11-01', to: '2026-11-08' });
+      expect(r).toMatchObject({ siteName: '另一小区', total: { total: 1, escalated: 1 } }); // Y1
+    });
+
     it('refuses an unknown site, naming the ones it runs', async () => {
       await expect(reports.workOrderReport({ siteId: 'nowhere' })).rejects.toThrow(/no site "nowhere".*testsite/);
     });
