@@ -3,17 +3,28 @@
 // through dispatch → accept → start → resolve → callback → close with the buttons, and the
 // API's timeline records every step by them. Orders made elsewhere and an escalation arrive live.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { connect } from 'mqtt';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CreateWorkOrderBody, LoginResponse, WorkOrderDto, WorkOrderEventBody } from '@estate-watch/contracts';
+import {
+  buildTopic,
+  deviceUsername,
+  parseSiteConfig,
+  type AlertDto,
+  type CreateWorkOrderBody,
+  type LoginResponse,
+  type WorkOrderDto,
+  type WorkOrderEventBody,
+} from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import type { Clock } from '../../apps/server/src/common/clock';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
 const RESULTS = resolve(ROOT, 'test-results');
+const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
@@ -220,6 +231,46 @@ describe('work orders in Chromium', () => {
     const steps = order.timeline.filter((e) => e.action !== 'comment').map((e) => [e.action, e.by]);
     expect(steps).toEqual(['create', 'dispatch', 'accept', 'start', 'resolve', 'verify', 'close'].map((a) => [a, 'operator']));
     expect(order.timeline.find((e) => e.action === 'verify')?.note).toBe('已电话回访，李女士确认漏水已修好');
+  });
+
+  it('an alert shows the work order it raised, and the order links back to it', async () => {
+    const site = parseSiteConfig(readFileSync(DEMO_FILE, 'utf8'), DEMO_FILE);
+    const gate = site.gates[0]!;
+    const topic = buildTopic({ site: site.site.id, kind: 'gate', device: gate.id, stream: 'status' });
+    const device = connect(`mqtt://127.0.0.1:${server.mqttPort}`, {
+      clientId: `wo-${gate.id}`,
+      username: deviceUsername(site.site.id, gate.id),
+      password: gate.secret,
+      reconnectPeriod: 0,
+      will: { topic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+    });
+    await new Promise<void>((ok, fail) => {
+      device.once('connect', () => ok());
+      device.once('error', fail);
+    });
+    await device.publishAsync(topic, JSON.stringify({ id: 'wo-status-1', ts: new Date().toISOString(), online: true }), { qos: 1, retain: true });
+    // CONTRACT §4: device.offline raises an engineering work order by default.
+    (device as unknown as { stream: { destroy(): void } }).stream.destroy();
+
+    await page.getByRole('link', { name: /告警/ }).click();
+    const row = page.locator(`[data-testid="alert-row"][data-alert-type="device.offline"][data-subject="${gate.id}"]`);
+    await row.click();
+    const link = page.getByTestId('alert-work-order');
+    await link.waitFor();
+    await page.waitForFunction(() => /WO-\d{8}-\d{4}/.test(document.querySelector('[data-testid="alert-work-order"]')?.textContent ?? ''));
+    const alertId = (await row.getAttribute('data-alert-id'))!;
+    const alert = (await api<AlertDto[]>('GET', '/api/alerts?type=device.offline')).find((a) => a.id === alertId)!;
+    const raised = await api<WorkOrderDto>('GET', `/api/work-orders/${alert.workOrderId}`);
+    expect(raised).toMatchObject({ source: 'alert', department: 'engineering' });
+    // Its number and status as the board shows them (alert orders arrive already dispatched).
+    const statusLabel = { new: '新建', dispatched: '已派单' }[raised.status as 'new' | 'dispatched'];
+    await expect(link.textContent()).resolves.toBe(`${raised.number}${statusLabel}`);
+    await page.screenshot({ path: resolve(RESULTS, 'work-orders-alert-link.png') });
+
+    await link.click();
+    await page.locator(`[data-testid="wo-detail"][data-order-id="${alert.workOrderId}"]`).waitFor();
+    await page.locator(`[data-testid="wo-alert-link"][href="/alerts/${alertId}"]`).waitFor();
+    device.end(true);
   });
 
   it('the board reads in English too', async () => {

@@ -15,6 +15,8 @@ export const useWorkOrdersStore = defineStore('workOrders', () => {
   const filter = ref<OrderFilter>({ department: 'all', source: 'all' });
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
+  /** Today's finished columns unfolded: the operator's choice, kept while they move between pages. */
+  const showDone = ref(false);
 
   const open = computed(() => [...byId.values()].filter(isOpenOrder));
   const openCount = computed(() => open.value.length);
@@ -76,5 +78,5 @@ export const useWorkOrdersStore = defineStore('workOrders', () => {
     filter.value = { department: 'all', source: 'all' };
   }
 
-  return { byId, filter, loadError, loaded, openCount, escalatedCount, received, refetch, ensure, create, act, reset };
+  return { byId, filter, showDone, loadError, loaded, openCount, escalatedCount, received, refetch, ensure, create, act, reset };
 });
