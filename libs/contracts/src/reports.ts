@@ -5,7 +5,12 @@ import type { DepartmentId, Severity } from './site-config';
 import type { Priority, WorkOrderSourceId, WorkOrderStatusId } from './work-orders';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isoDate = z.string().regex(DATE, 'a date YYYY-MM-DD (site-local)').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a calendar date');
+/** Date.parse('2026-02-30') is 2 March: a date is real only if it survives the round trip. */
+const isCalendarDate = (s: string) => {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
+const isoDate = z.string().regex(DATE, 'a date YYYY-MM-DD (site-local)').refine(isCalendarDate, 'not a calendar date');
 const dateOrDateTime = z.union([isoDate, z.iso.datetime({ offset: true })], {
   error: 'a date YYYY-MM-DD (site-local midnight) or a date-time with an offset, e.g. 2026-11-01T08:00:00+08:00',
 });

@@ -63,10 +63,16 @@ describe('/api/reports', () => {
     expect(res.body.message).toMatch(message);
   });
 
-  it('400 for a daily date that is not a date', async () => {
-    const res = await t.request('GET', '/api/reports/daily?date=2026-13-45', { token: tokens.supervisor });
+  it.each(['2026-13-45', '2026-02-30', '2026-11-2', 'today'])('400 for a daily date %s, which is not a calendar date YYYY-MM-DD', async (date) => {
+    const res = await t.request('GET', `/api/reports/daily?date=${date}`, { token: tokens.supervisor });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/date: /);
+    expect(res.body.message).toMatch(/^date: (a date YYYY-MM-DD|not a calendar date)/);
+  });
+
+  it('400 for a range ending on a date that does not exist', async () => {
+    const res = await t.request('GET', '/api/reports/work-orders?from=2026-02-01&to=2026-02-30', { token: tokens.supervisor });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^to: /);
   });
 
   it('the printable duty log carries the same figures as the JSON', async () => {
