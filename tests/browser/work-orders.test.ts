@@ -224,6 +224,23 @@ describe('work orders in Chromium', () => {
     await page.screenshot({ path: resolve(RESULTS, 'work-orders-detail.png') });
   });
 
+  it("shows the server's refusal inline, with what is possible now", async () => {
+    // Someone else acted first: the server answers 409 with the actions the order allows now.
+    await page.route('**/api/work-orders/*/events', (route) =>
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ statusCode: 409, message: 'cannot reopen a closed order', status: 'closed', allowed: ['close', 'comment'] }),
+      }),
+    );
+    await page.getByTestId('wo-action-reopen').click();
+    await page.getByTestId('wo-reopen-confirm').click();
+    const error = page.getByTestId('wo-error');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toBe('操作失败：cannot reopen a closed order 当前可以：关闭工单');
+    await page.unroute('**/api/work-orders/*/events');
+  });
+
   it('the API timeline has every step, each by the operator', async () => {
     const order = await api<WorkOrderDto>('GET', `/api/work-orders/${orderId}`);
     expect(order).toMatchObject({ status: 'closed', department: 'engineering', assignee: '王师傅', source: 'complaint', channel: 'phone', priority: 'normal' });

@@ -142,12 +142,18 @@ describe(actionsFor.name, () => {
 });
 
 describe(isNewEscalation.name, () => {
+  const created = { at: iso(T0), by: 'operator', action: 'create' } as const;
+  const escalation = { at: iso(T0 + 11 * min), by: 'system', action: 'escalate' } as const;
+  const comment = { at: iso(T0 + 12 * min), by: 'operator', action: 'comment', note: '催促' } as const;
+  const escalated = (over: Partial<WorkOrderDto> = {}) => order({ escalated: true, acceptEscalatedAt: iso(T0 + 11 * min), ...over });
   it.each([
-    { case: 'first seen escalated (live)', previous: undefined, next: order({ escalated: true }), toast: true },
-    { case: 'becomes escalated', previous: order(), next: order({ escalated: true }), toast: true },
-    { case: 'escalated order updated again', previous: order({ escalated: true }), next: order({ escalated: true, status: 'accepted' }), toast: false },
+    { case: 'first seen live, this update is the escalation', previous: undefined, next: escalated({ timeline: [created, escalation] }), toast: true },
+    { case: 'first seen live, escalated long ago, now a comment', previous: undefined, next: escalated({ timeline: [created, escalation, comment] }), toast: false },
+    { case: 'becomes escalated', previous: order(), next: escalated(), toast: true },
+    { case: 'escalated order updated again', previous: escalated(), next: escalated({ status: 'accepted' }), toast: false },
+    { case: 'then misses its resolve deadline too', previous: escalated(), next: escalated({ resolveEscalatedAt: iso(T0 + 101 * min) }), toast: true },
     { case: 'not escalated', previous: undefined, next: order(), toast: false },
-    { case: 'escalated but already closed', previous: undefined, next: order({ escalated: true, status: 'closed' }), toast: false },
+    { case: 'escalated but already closed', previous: order(), next: escalated({ status: 'closed' }), toast: false },
   ])('$case → $toast', ({ previous, next, toast }) => {
     expect(isNewEscalation(previous, next)).toBe(toast);
   });

@@ -167,11 +167,17 @@ export function verifyNeedsNote(order: Pick<WorkOrderDto, 'source'>): boolean {
 }
 
 /**
- * A toast (and the chime) when an order has just become escalated — never for the other
- * updates of an escalated order, nor for orders loaded by a refetch.
+ * A toast (and the chime) when an open order has just been escalated — for its accept or its
+ * resolve deadline, each once — never for the other updates of an escalated order, nor for
+ * orders loaded by a refetch. An order first seen live counts only if this very update is the
+ * escalation (its last timeline entry), so a comment on an old escalated order stays quiet.
  */
 export function isNewEscalation(previous: WorkOrderDto | undefined, next: WorkOrderDto): boolean {
-  return next.escalated && isOpenOrder(next) && previous?.escalated !== true;
+  if (!next.escalated || !isOpenOrder(next)) return false;
+  if (!previous) return next.timeline.at(-1)?.action === 'escalate';
+  if (!previous.escalated) return true;
+  const newly = (now?: string, before?: string) => now !== undefined && now !== before;
+  return newly(next.acceptEscalatedAt, previous.acceptEscalatedAt) || newly(next.resolveEscalatedAt, previous.resolveEscalatedAt);
 }
 
 /**
