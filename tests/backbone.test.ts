@@ -5,7 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, type AlertDto, type DeviceDto, type HealthDto, type LiveEvents } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, liveSocket, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, liveSocket, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const topic = (device: string, kind: 'gate' | 'checkpoint', stream: 'status' | 'event' | 'telemetry') =>
@@ -31,11 +31,7 @@ describe('backbone: device → ingest → alerts → HTTP and live', () => {
   beforeAll(async () => {
     server = await startTestServer();
     token = (await login(server)).token;
-    live = liveSocket(server, token);
-    await new Promise<void>((resolve, reject) => {
-      live.once('connect', resolve);
-      live.once('connect_error', reject);
-    });
+    live = await connectLive(server, token);
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { buildTopic, type LiveEvents, type WorkOrderDto } from '@estate-watch/co
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, liveSocket, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, liveSocket, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const statusTopic = buildTopic({ site: 'testsite', kind: 'gate', device: 'gate-1', stream: 'status' });
@@ -25,11 +25,7 @@ describe('work orders: device → alert → work order → HTTP and live', () =>
     // The deadline sweep every 20 ms of real time, on the virtual clock: escalation without sleeping through an SLA.
     server = await startTestServer({ clock, deadlineSweepIntervalMs: 20 });
     token = (await login(server)).token;
-    live = liveSocket(server, token);
-    await new Promise<void>((resolve, reject) => {
-      live.once('connect', resolve);
-      live.once('connect_error', reject);
-    });
+    live = await connectLive(server, token);
   });
 
   afterAll(async () => {

@@ -61,6 +61,16 @@ export function liveSocket(server: RunningServer, token: string): Socket<LiveEve
   return io(`${server.httpUrl}${LIVE_NAMESPACE}`, { auth: { token }, transports: ['websocket'], reconnection: false });
 }
 
+/** A live socket that has completed its authenticated handshake. */
+export async function connectLive(server: RunningServer, token: string): Promise<Socket<LiveEvents>> {
+  const socket = liveSocket(server, token);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
 /** Resolves with the first live event of that name matching the predicate. */
 export function nextEvent<E extends keyof LiveEvents>(
   socket: Socket<LiveEvents>,
