@@ -7,7 +7,7 @@ import { buildTopic, type LiveEvents, type WorkOrderDto } from '@estate-watch/co
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, connectLive, liveSocket, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const statusTopic = buildTopic({ site: 'testsite', kind: 'gate', device: 'gate-1', stream: 'status' });
