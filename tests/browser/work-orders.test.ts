@@ -213,6 +213,8 @@ describe('work orders in Chromium', () => {
     await page.getByTestId('wo-error').waitFor(); // no note yet: refused in the page, nothing sent
     await page.getByTestId('wo-verify-yes').click();
     await page.getByTestId('wo-verify-note').fill('已电话回访，李女士确认漏水已修好');
+    expect(await page.getByTestId('wo-error').count()).toBe(0); // the reminder goes once a note is written
+    await page.screenshot({ path: resolve(RESULTS, 'work-orders-verify.png') });
     await page.getByTestId('wo-verify-confirm').click();
     await waitStatus('verified');
     await page.getByTestId('wo-action-close').click();
