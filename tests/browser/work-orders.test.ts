@@ -292,6 +292,16 @@ describe('work orders in Chromium', () => {
     device.end(true);
   });
 
+  it('the board can be walked with the arrow keys', async () => {
+    const cards = page.locator('[data-testid="wo-column"][data-status="new"] [data-testid="wo-card"]');
+    const second = await cards.nth(1).getAttribute('data-order-id');
+    await cards.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator(`[data-testid="wo-detail"][data-order-id="${second}"]`).waitFor();
+    await page.keyboard.press('ArrowRight'); // the next column with cards: 已派单
+    await page.locator('[data-testid="wo-detail"][data-status="dispatched"]').waitFor();
+  });
+
   it('the board reads in English too', async () => {
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === 'Work orders');
