@@ -186,6 +186,13 @@ describe('work orders in Chromium', () => {
     await act(late.id, { action: 'comment', note: '已电话催促车场' });
     await page.waitForTimeout(1000);
     expect(await page.locator('[data-testid="toast"][data-kind="workOrder"]').count()).toBe(1);
+    // The header's escalated count filters the board to those orders and back.
+    const allCards = await page.getByTestId('wo-card').count();
+    await page.getByTestId('wo-escalated-count').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="wo-card"]').length === 1);
+    await expect(page.getByTestId('wo-card').getAttribute('data-order-id')).resolves.toBe(late.id);
+    await page.getByTestId('wo-escalated-count').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="wo-card"]').length === n, allCards);
   });
 
   it('dispatches to engineering and takes the order to resolved with the buttons', async () => {

@@ -109,6 +109,8 @@ const en: typeof zhCN = {
     heading: 'Work orders',
     count: '{n} open',
     escalatedCount: '{n} escalated',
+    onlyEscalated: 'Show escalated orders only',
+    showAll: 'show all',
     register: 'Log complaint',
     allDepartments: 'All departments',
     allSources: 'All sources',

@@ -178,6 +178,8 @@ export default {
     heading: '工单',
     count: '未完成 {n} 张',
     escalatedCount: '{n} 张已升级',
+    onlyEscalated: '只看已升级的工单',
+    showAll: '显示全部',
     register: '登记投诉',
     allDepartments: '全部部门',
     allSources: '全部来源',

@@ -55,6 +55,8 @@ describe('board columns', () => {
     const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0);
     expect(eng.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['c']);
     expect(eng).toHaveLength(8); // empty columns stay in place
+    const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0);
+    expect(hot.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['d']);
   });
 
   it('keep finished orders of today only, most recently finished first', () => {

@@ -23,6 +23,8 @@ const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2,
 export interface OrderFilter {
   department: DepartmentId | 'all';
   source: WorkOrderSourceId | 'all';
+  /** Only the escalated ones (the header's "N 张已升级" toggles it). */
+  escalatedOnly?: boolean;
 }
 
 export function isOpenOrder(order: Pick<WorkOrderDto, 'status'>): boolean {
@@ -31,6 +33,7 @@ export function isOpenOrder(order: Pick<WorkOrderDto, 'status'>): boolean {
 
 export function matchesOrderFilter(order: WorkOrderDto, filter: OrderFilter): boolean {
   if (filter.department !== 'all' && order.department !== filter.department) return false;
+  if (filter.escalatedOnly && !order.escalated) return false;
   return filter.source === 'all' || order.source === filter.source;
 }
 

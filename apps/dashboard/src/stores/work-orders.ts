@@ -76,6 +76,7 @@ export const useWorkOrdersStore = defineStore('workOrders', () => {
     byId.clear();
     loaded.value = false;
     filter.value = { department: 'all', source: 'all' };
+    showDone.value = false;
   }
 
   return { byId, filter, showDone, loadError, loaded, openCount, escalatedCount, received, refetch, ensure, create, act, reset };
