@@ -6,3 +6,4 @@ export * from './api';
 export * from './live';
 export * from './work-orders';
 export * from './reports';
+export * from './patrol';

@@ -1,5 +1,6 @@
 // CONTRACT §6 — Socket.IO namespace /live: events pushed to the control room.
 import type { AlertDto, DeviceDto } from './api';
+import type { RoundDto } from './patrol';
 import type { WorkOrderDto } from './work-orders';
 
 export const LIVE_NAMESPACE = '/live';
@@ -8,7 +9,8 @@ export interface LiveEvents {
   alert: (alert: AlertDto) => void;
   device: (device: DeviceDto) => void;
   workOrder: (order: WorkOrderDto) => void;
-  patrol: (round: Record<string, unknown>) => void;
+  /** A round after every visit, miss and status change (CONTRACT §3). */
+  patrol: (round: RoundDto) => void;
 }
 
 export type LiveEventName = keyof LiveEvents;

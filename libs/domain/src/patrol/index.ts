@@ -1,0 +1,6 @@
+export * from './local-time';
+export * from './classify-tap';
+export * from './round-plan';
+export * from './assign-tap';
+export * from './round-progress';
+export * from './visit-round';
