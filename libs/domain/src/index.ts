@@ -4,3 +4,6 @@ export * from './work-orders/alert-work-order';
 export * from './work-orders/work-order-number';
 export * from './reports';
 export * from './patrol';
+export * from './parking';
+export * from './consumables';
+export * from './equipment';

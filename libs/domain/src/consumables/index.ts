@@ -1,0 +1,2 @@
+export * from './dispenser-level';
+export * from './consumption-rate';

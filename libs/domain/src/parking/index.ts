@@ -1,0 +1,3 @@
+export * from './occupancy';
+export * from './stuck-open';
+export * from './reconcile-lot';
