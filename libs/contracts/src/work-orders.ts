@@ -73,6 +73,9 @@ export interface TimelineEntryDto {
   note?: string;
   from?: WorkOrderStatusId;
   to?: WorkOrderStatusId;
+  /** dispatch: where the order went. */
+  department?: DepartmentId;
+  assignee?: string;
 }
 
 export interface WorkOrderDto {

@@ -1,5 +1,5 @@
 // Rows → the API object of CONTRACT §6 (work order), with its alerts and timeline.
-import type { TimelineEntryDto, WorkOrderDto } from '@estate-watch/contracts';
+import type { DepartmentId, TimelineEntryDto, WorkOrderDto } from '@estate-watch/contracts';
 import { allowedActions } from '@estate-watch/domain';
 import type { EventRow, WorkOrderRow } from './work-orders.repository';
 
@@ -20,6 +20,8 @@ export function toTimelineEntry(e: EventRow): TimelineEntryDto {
     ...(e.note !== null && { note: e.note }),
     ...(e.from_status !== null && { from: e.from_status }),
     ...(e.to_status !== null && { to: e.to_status }),
+    ...(e.department != null && { department: e.department as DepartmentId }),
+    ...(e.assignee != null && { assignee: e.assignee }),
   };
 }
 

@@ -44,6 +44,9 @@ export interface EventRow {
   note: string | null;
   from_status: WorkOrderStatusId | null;
   to_status: WorkOrderStatusId | null;
+  /** dispatch only: the department and assignee it went to. */
+  department?: string | null;
+  assignee?: string | null;
 }
 
 export type NewWorkOrder = Pick<
@@ -98,8 +101,9 @@ export class WorkOrderStore {
 
   async addEvent(e: EventRow): Promise<void> {
     await this.q.query(
-      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status],
+      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status, e.department ?? null, e.assignee ?? null],
     );
   }
 
@@ -242,7 +246,7 @@ export class WorkOrdersRepository extends WorkOrderStore {
     const byOrder = new Map<string, EventRow[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return byOrder;
     const rows = await this.db.query<EventRow>(
-      'SELECT work_order_id, at, by, action, note, from_status, to_status FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) ORDER BY id',
+      'SELECT work_order_id, at, by, action, note, from_status, to_status, department, assignee FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) ORDER BY id',
       [orderIds],
     );
     for (const r of rows) byOrder.get(r.work_order_id)?.push(r);

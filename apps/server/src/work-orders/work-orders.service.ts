@@ -117,7 +117,8 @@ export class WorkOrdersService {
     const updated = await this.repo.transaction(async (store) => {
       const row = await store.update(order.id, order.status, changes, now);
       if (!row) return undefined;
-      await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, from_status: order.status, to_status: row.status });
+      const routed = a.action === 'dispatch' ? { department: a.department ?? null, assignee: a.assignee ?? null } : {};
+      await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, from_status: order.status, to_status: row.status, ...routed });
       return row;
     });
     if (!updated) {

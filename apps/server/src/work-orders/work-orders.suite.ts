@@ -111,6 +111,8 @@ export function workOrdersSuite(backend: Backend): void {
           'operator:close:verified>closed',
         ]);
         expect(o.timeline.map((e) => e.note)).toEqual([undefined, '维修组', undefined, undefined, '需要等物料', '已更换水管', '住户满意', undefined]);
+        expect(o.timeline[1]).toMatchObject({ action: 'dispatch', department: 'engineering', assignee: '李师傅' });
+        expect(o.timeline.filter((e) => e.department !== undefined)).toHaveLength(1);
         expect(o.timeline.map((e) => e.at)).toEqual([...o.timeline.map((e) => e.at)].sort());
         expect((await h.workOrders.get(o.id)).timeline).toEqual(o.timeline);
       });

@@ -63,7 +63,10 @@ CREATE TABLE work_order_events (
   action        text NOT NULL,
   note          text,
   from_status   text,
-  to_status     text
+  to_status     text,
+  -- dispatch: where the order went
+  department    text,
+  assignee      text
 );
 CREATE INDEX work_order_events_order ON work_order_events (work_order_id, id);
 `;
