@@ -6,15 +6,19 @@ export type Cancel = () => void;
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
-  /** Runs `fn` once, `ms` from now in this clock's time. */
-  setTimer(ms: number, fn: () => void): Cancel;
+  /**
+   * Runs `fn` once, `ms` from now in this clock's time. `unref`: a wall-clock timer that should
+   * not keep the process alive by itself (a schedule hours ahead).
+   */
+  setTimer(ms: number, fn: () => void, options?: { unref?: boolean }): Cancel;
 }
 
 /** Wall-clock time. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimer(ms, fn) {
+  setTimer(ms, fn, options) {
     const timer = setTimeout(fn, Math.max(0, ms));
+    if (options?.unref) timer.unref();
     return () => clearTimeout(timer);
   },
 };
@@ -50,7 +54,7 @@ export function scaledClock(speed: number, start: number = Date.now()): Clock {
   const realStart = Date.now();
   return {
     now: () => start + (Date.now() - realStart) * speed,
-    setTimer: (ms, fn) => systemClock.setTimer(ms / speed, fn),
+    setTimer: (ms, fn, options) => systemClock.setTimer(ms / speed, fn, options),
   };
 }
 

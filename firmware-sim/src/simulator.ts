@@ -7,6 +7,7 @@ import type { DeviceContext, VirtualDevice } from './device';
 import { VirtualDispenser } from './dispenser';
 import { VirtualGate } from './gate';
 import { consoleLog, type SimLog } from './log';
+import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { hashSeed, seededRandom } from './random';
 import { VirtualSensor } from './sensor';
 
@@ -31,6 +32,11 @@ export interface SimulatorOptions {
   gateHoldMs?: number;
   /** Extra MQTT.js options for every device, e.g. `{ reconnectPeriod: 500 }`. */
   mqtt?: Partial<IClientOptions>;
+  /**
+   * Guards walk the sites' routes on the clock, tapping the checkpoint devices (see PatrolWalker).
+   * `true` for the default deviation rates; default off.
+   */
+  patrol?: boolean | PatrolOptions;
 }
 
 export interface SimulatorHandle {
@@ -41,6 +47,8 @@ export interface SimulatorHandle {
   gate(id: string, site?: string): VirtualGate;
   dispenser(id: string, site?: string): VirtualDispenser;
   sensor(id: string, site?: string): VirtualSensor;
+  /** The patrol walking the routes, when started with `patrol`. */
+  readonly patrol: PatrolWalker | undefined;
   /** Resolves when every powered device is online. */
   ready(): Promise<void>;
   /** One heartbeat from every online device; resolves when all were acknowledged. */
@@ -86,7 +94,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   await Promise.all(devices.map((d) => d.powerOn()));
   const online = devices.filter((d) => d.online).length;
   log('info', `simulator: ${online} of ${devices.length} devices online at ${options.url}`);
-  return new Simulator(devices);
+  const simulator = new Simulator(devices);
+  if (options.patrol) simulator.walk(options, clock, log);
+  return simulator;
 }
 
 function createDevice(site: SiteConfig, spec: ReturnType<typeof siteDevices>[number], ctx: DeviceContext, holdMs: number): VirtualDevice {
@@ -105,7 +115,23 @@ function createDevice(site: SiteConfig, spec: ReturnType<typeof siteDevices>[num
 }
 
 class Simulator implements SimulatorHandle {
+  patrol: PatrolWalker | undefined;
+
   constructor(readonly devices: readonly VirtualDevice[]) {}
+
+  walk(options: SimulatorOptions, clock: Clock, log: SimLog): void {
+    const patrol = options.patrol === true ? {} : options.patrol || {};
+    // A checkpoint left out with `only` has no device here: its taps are simply not walked.
+    const present = (site: string, id: string) => this.devices.some((d) => d.site === site && d.id === id && d instanceof VirtualCheckpoint);
+    this.patrol = new PatrolWalker({
+      seed: options.seed,
+      ...patrol,
+      sites: options.sites,
+      clock,
+      log,
+      tap: async (t) => (present(t.siteId, t.checkpointId) ? this.checkpoint(t.checkpointId, t.siteId).tap(t.card, t.at) : undefined),
+    }).start();
+  }
 
   device(id: string, site?: string): VirtualDevice {
     const found = this.devices.filter((d) => d.id === id && (site === undefined || d.site === site));
@@ -139,6 +165,7 @@ class Simulator implements SimulatorHandle {
   }
 
   async stop(options: { announce?: boolean } = {}): Promise<void> {
+    this.patrol?.stop();
     await Promise.all(this.devices.map((d) => d.stop(options)));
   }
 
