@@ -35,13 +35,19 @@ describe('planDay on the demo site', () => {
   });
 
   it('sends a different guard on each of the day’s four rounds, with that guard’s card, and rotates them day by day', () => {
-    const guardsOn = (date: string) => rounds(planDay(site, date, 1)).map((r) => r[0]!.guardId!);
+    /** `guard route hh:mm` for each round of the day. */
+    const walksOn = (date: string) =>
+      rounds(planDay(site, date, 1)).map((r) => `${r[0]!.guardId} ${r[0]!.routeId} ${new Date(r[0]!.roundStart.getTime() + 8 * 3_600_000).toISOString().slice(11, 16)}`);
+    const guardsOn = (date: string) => walksOn(date).map((w) => w.split(' ')[0]!);
     const today = guardsOn(DAY);
     expect(new Set(today).size).toBe(4);
     for (const t of planDay(site, DAY, 1).filter((t) => t.guardId)) expect(site.guards.find((g) => g.id === t.guardId)!.card).toBe(t.card);
     expect(guardsOn(addDays(DAY, 1))).not.toEqual(today);
     const month = days(DAY, 30).flatMap(guardsOn);
     for (const g of site.guards) expect(month.filter((id) => id === g.id)).toHaveLength(20);
+    // Within six days every guard has walked every one of the day's four rounds.
+    const slots = days(DAY, 6).flatMap(walksOn);
+    expect(new Set(slots).size).toBe(6 * 4);
   });
 
   it('plans the same day of deviations for the same seed, and another day for another seed', () => {

@@ -8,15 +8,22 @@ import { hashSeed, seededRandom, type Random } from './random';
 
 export type PatrolDeviation = 'on_time' | 'early' | 'late' | 'skipped' | 'out_of_order' | 'unknown_card';
 
-/** Probabilities per checkpoint of a round. */
+/**
+ * Probabilities per checkpoint of a round. A deviation the walk cannot fit is dropped (the tap
+ * stays on time): chiefly an early tap within 2 × tolerance after a late one, so `early` comes
+ * out a little under its rate when `late` is high.
+ */
 export interface DeviationRates {
-  /** Tapped before its window opens (P − tolerance). */
+  /** Tapped before its window opens (P − tolerance); the guard rushed, so the taps before it come earlier too, still in their windows. */
   early: number;
-  /** Tapped after its window closed (P + tolerance). */
+  /** Tapped after its window closed (P + tolerance); the taps after it come later too, still in their windows. */
   late: number;
   /** Not tapped at all: the server marks it missed. */
   skipped: number;
-  /** This checkpoint and the next are tapped in swapped order, both inside their windows. */
+  /**
+   * This checkpoint and the next are tapped in swapped order, both inside their windows; both are
+   * labelled, and the server flags the one tapped second (the lower index) `out_of_order`.
+   */
   outOfOrder: number;
   /** An extra tap, near P, by a card no guard of the site holds. */
   unknownCard: number;
@@ -66,8 +73,12 @@ export function planDay(site: SiteConfig, date: string, seed = 0, options: PlanO
   const rounds = site.routes
     .flatMap((route, r) => route.schedule.map((start) => ({ route, r, start })))
     .sort((a, b) => a.start.localeCompare(b.start) || a.r - b.r);
-  // Rotate the guards round by round and day by day, so each walks every route in turn.
-  const first = dayNumber(date) * rounds.length;
+  // Round by round the next guard; each day starts `step` guards further on, a step coprime with
+  // the number of guards so that every guard gets every round in turn (with 6 guards and 4
+  // rounds a plain 4 would keep the even-numbered guards on the same routes for ever).
+  let step = rounds.length;
+  while (gcd(step, site.guards.length) !== 1) step++;
+  const first = dayNumber(date) * step;
   const taps = rounds.flatMap(({ route, start }, k) => {
     const guard = site.guards[(first + k) % site.guards.length]!;
     const round: Round = {
@@ -207,6 +218,7 @@ function checkRates(rates: DeviationRates): DeviationRates {
   return rates;
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 const span = ([min, max]: readonly [number, number], x: number) => min + x * (max - min);
 const when = (t: PlannedTap) => (t.at ?? t.plannedAt).getTime();
 const isSlot = (s: Slot | undefined): s is Slot => s !== undefined;
