@@ -27,6 +27,8 @@ describe(planWorkOrder.name, () => {
     { type: 'dispenser.empty', subject: 'soap-1', severity: 'major', expected: { originKey: 'replenish:soap-1', source: 'alert', department: 'cleaning', priority: 'high' } },
     { type: 'sensor.threshold', subject: 'pool-pump', severity: 'critical', expected: { originKey: 'sensor.threshold:pool-pump', source: 'alert', department: 'cleaning', priority: 'urgent' } },
     { type: 'sensor.threshold', subject: 'boiler-1', severity: 'minor', expected: { originKey: 'sensor.threshold:boiler-1', source: 'alert', department: 'engineering', priority: 'normal' } },
+    { type: 'sensor.threshold', subject: 'pool-pump:pressure_bar', severity: 'major', expected: { originKey: 'sensor.threshold:pool-pump:pressure_bar', source: 'alert', department: 'cleaning', priority: 'high' } },
+    { type: 'equipment.fault', subject: 'pool-pump:E42', severity: 'major', expected: { originKey: 'equipment.fault:pool-pump:E42', source: 'alert', department: 'cleaning', priority: 'high' } },
     { type: 'equipment.fault', subject: 'pool-pump', severity: 'major', expected: { originKey: 'equipment.fault:pool-pump', source: 'alert', department: 'cleaning', priority: 'high' } },
     { type: 'device.offline', subject: 'gate-1', severity: 'major', expected: { originKey: 'device.offline:gate-1', source: 'alert', department: 'engineering', priority: 'high' } },
   ] as const)('$type on $subject → $expected.department, $expected.priority, key $expected.originKey', ({ type, subject, severity, details, expected }) => {

@@ -73,6 +73,12 @@ function department(target: DepartmentId | 'route' | 'sensor', alert: AlertFacts
     // A route's department defaults to security in the site file (§2); so does a round we cannot place.
     return site.routes.find((r) => r.id === routeId)?.department ?? 'security';
   }
-  if (target === 'sensor') return site.sensors.find((s) => s.id === alert.subject)?.department ?? 'engineering';
+  if (target === 'sensor') return site.sensors.find((s) => s.id === sensorOf(alert.subject))?.department ?? 'engineering';
   return target;
+}
+
+/** Sensor alerts are about `${sensorId}:${metric}` or `${sensorId}:${code}`; device ids hold no ':' (CONTRACT §1). */
+function sensorOf(subject: string): string {
+  const colon = subject.indexOf(':');
+  return colon < 0 ? subject : subject.slice(0, colon);
 }
