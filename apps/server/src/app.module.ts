@@ -7,6 +7,7 @@ import { DevicesModule } from './devices/devices.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
+import { PatrolModule } from './patrol/patrol.module';
 import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
@@ -25,6 +26,7 @@ export class AppModule {
         AlertsModule,
         DevicesModule,
         WorkOrdersModule,
+        PatrolModule,
         LiveModule,
         ReportsModule,
         HealthModule,

@@ -15,6 +15,7 @@ import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
 import { IngestService } from './ingest/ingest.service';
 import { setupOpenApi } from './openapi/setup-openapi';
+import { PatrolService } from './patrol/patrol.service';
 import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
 import { SitesService } from './sites/sites.service';
 import { UsersService } from './users/users.service';
@@ -33,6 +34,8 @@ export interface StartOptions {
   sweepIntervalMs?: number;
   /** How often work-order deadlines are checked (issue 3: escalation within 30 s of a deadline). */
   deadlineSweepIntervalMs?: number;
+  /** How often patrol windows are checked (CONTRACT §3: a miss at the latest 10 s after its window closed). */
+  patrolSweepIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -57,6 +60,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let simulator: SimulatorHandle | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let deadlineSweep: NodeJS.Timeout | undefined;
+  let patrolSweep: NodeJS.Timeout | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,
@@ -69,6 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.get(UsersService).seedFromEnv();
     // Handlers register before init: init replays stored messages after the cursor to them.
     app.get(IngestService).register(app.get(DevicesService));
+    app.get(IngestService).register(app.get(PatrolService));
     // Alerts become work orders through this one follower; it must hear the replayed alerts too.
     app.get(AlertsService).follow(app.get(AlertWorkOrders));
     await app.init();
@@ -92,6 +97,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       workOrders.sweepDeadlines(clock.now()).catch((error: Error) => log.error(`work-order deadline sweep failed: ${error.message}`));
     }, options.deadlineSweepIntervalMs ?? 10_000);
     deadlineSweep.unref();
+    // Plans today's rounds and marks the windows that closed while the server was down, before any device connects.
+    const patrol = app.get(PatrolService);
+    await patrol.sweep(clock.now());
+    patrolSweep = setInterval(() => {
+      patrol.sweep(clock.now()).catch((error: Error) => log.error(`patrol sweep failed: ${error.message}`));
+    }, options.patrolSweepIntervalMs ?? 1_000);
+    patrolSweep.unref();
 
     if (env.simulator) {
       simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites });
@@ -111,6 +123,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       close: async () => {
         clearInterval(sweep);
         clearInterval(deadlineSweep);
+        clearInterval(patrolSweep);
         // The virtual estate stops with the server: no offline announcements to find on the next start.
         await simulator?.stop({ announce: false });
         await running.close();
@@ -120,6 +133,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (error) {
     clearInterval(sweep);
     clearInterval(deadlineSweep);
+    clearInterval(patrolSweep);
     await simulator?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -2,6 +2,7 @@ import type { Database } from './database';
 import * as init from './migrations/001-init';
 import * as timescale from './migrations/002-timescale';
 import * as workOrders from './migrations/003-work-orders';
+import * as patrol from './migrations/004-patrol';
 
 interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'init', up: init.up },
   { version: 2, name: 'timescale', up: timescale.up, onlyIf: timescale.availableSql },
   { version: 3, name: 'work-orders', up: workOrders.up },
+  { version: 4, name: 'patrol', up: patrol.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

@@ -7,6 +7,7 @@ import { LIVE_NAMESPACE, type LiveEvents, type UserDto } from '@estate-watch/con
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
+import { PatrolService } from '../patrol/patrol.service';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
 
 type LiveNamespace = Namespace<Record<string, never>, LiveEvents>;
@@ -26,6 +27,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly alerts: AlertsService,
     private readonly devices: DevicesService,
     private readonly workOrders: WorkOrdersService,
+    private readonly patrol: PatrolService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -44,6 +46,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
       this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
+      this.patrol.changes$.pipe(map((r) => () => namespace.emit('patrol', r))),
     ).subscribe((send) => send());
     this.log.log(`live updates on namespace ${LIVE_NAMESPACE}`);
   }

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
+import { PatrolModule } from '../patrol/patrol.module';
 import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule],
+  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

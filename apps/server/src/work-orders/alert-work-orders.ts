@@ -56,7 +56,7 @@ export class AlertWorkOrders implements AlertFollower {
       else return this.alerts.linkWorkOrder(alert.id, order.id);
     }
     if (!order) throw new Error(`no open work order for ${plan.originKey} after a conflicting insert`);
-    await this.workOrders.attachAlert(order, alert.id, `${label}并入本工单`, plan.priority);
+    await this.workOrders.attachAlert(order, alert.id, plan.joinNote, plan.priority);
     await this.alerts.linkWorkOrder(alert.id, order.id);
   }
 

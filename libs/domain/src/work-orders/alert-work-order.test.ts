@@ -49,6 +49,14 @@ describe(planWorkOrder.name, () => {
     expect(planWorkOrder(alert('equipment.fault', 'ghost', 'major'), site)?.department).toBe('engineering');
   });
 
+  it.each([
+    { name: 'a patrol order is titled by its round', type: 'patrol.missed', details: { routeId: 'day-round', roundId: 'r', roundTitle: '日间巡查 2026-11-27 09:30 轮' }, title: '巡更漏检：日间巡查 2026-11-27 09:30 轮', joinNote: '告警 patrol.missed（cp-1）并入本工单：x' },
+    { name: 'a patrol miss without a round title falls back to its message', type: 'patrol.missed', details: { routeId: 'day-round' }, title: '巡更漏检：x', joinNote: '告警 patrol.missed（cp-1）并入本工单：x' },
+    { name: 'other alerts join with their type and subject only', type: 'device.offline', details: undefined, title: '设备离线：x', joinNote: '告警 device.offline（cp-1）并入本工单' },
+  ] as const)('$name; joining an open order lists it on the timeline', ({ type, details, title, joinNote }) => {
+    expect(planWorkOrder(alert(type, 'cp-1', 'major', details), site)).toMatchObject({ title, joinNote });
+  });
+
   it('the title names what happened and stays within 100 characters', () => {
     const plan = planWorkOrder({ ...alert('device.offline', 'gate-1', 'major'), message: '北门入口：连接中断（遗嘱消息）'.repeat(10) }, site);
     expect(plan?.title.startsWith('设备离线：北门入口')).toBe(true);

@@ -25,6 +25,8 @@ export interface AlertWorkOrderPlan {
   department: DepartmentId;
   priority: WorkOrderPriority;
   title: string;
+  /** Timeline note when the alert joins an order already open for its key. */
+  joinNote: string;
 }
 
 const SEVERITY_PRIORITY: Record<Severity, WorkOrderPriority> = { info: 'normal', minor: 'normal', major: 'high', critical: 'urgent' };
@@ -63,8 +65,21 @@ export function planWorkOrder(alert: AlertFacts, site: RoutingConfig): AlertWork
     source: alert.type.startsWith('patrol.') ? 'patrol' : 'alert',
     department: department(target, alert, site),
     priority: priorityForSeverity(alert.severity),
-    title: `${TITLES[alert.type] ?? alert.type}：${alert.message}`.slice(0, 100),
+    title: `${TITLES[alert.type] ?? alert.type}：${roundTitle(alert) ?? alert.message}`.slice(0, 100),
+    joinNote: joinNote(alert),
   };
+}
+
+/** A patrol order is the round's: its title names the round, not the first checkpoint missed. */
+function roundTitle(alert: AlertFacts): string | undefined {
+  const round = alert.details?.roundTitle;
+  return alert.type === 'patrol.missed' && typeof round === 'string' && round ? round : undefined;
+}
+
+/** Each further missed checkpoint of a round is listed on its order's timeline with its message. */
+function joinNote(alert: AlertFacts): string {
+  const label = `告警 ${alert.type}（${alert.subject}）并入本工单`;
+  return alert.type === 'patrol.missed' ? `${label}：${alert.message}`.slice(0, 500) : label;
 }
 
 function department(target: DepartmentId | 'route' | 'sensor', alert: AlertFacts, site: RoutingConfig): DepartmentId {

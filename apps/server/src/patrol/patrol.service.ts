@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import type { RoundDto, RoundQuery, SiteConfig } from '@estate-watch/contracts';
+import { assignTap, closeWindows, localDateOf, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
+import { AlertsService } from '../alerts/alerts.service';
+import { CLOCK, type Clock } from '../common/clock';
+import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { PatrolAlerts } from './patrol-alerts';
+import { PatrolRepository } from './patrol.repository';
+
+/**
+ * Patrol rounds (CONTRACT §3): planned from the site file per site-local day, visited by checkpoint
+ * taps (a MessageHandler fed by ingest), and swept on the caller's clock so a window that closes
+ * with no tap is missed whether or not any other message arrives.
+ *
+ * Every change runs one at a time (taps from ingest and the sweep's timer interleave otherwise):
+ * each step reads the round, applies the pure rule, saves, then raises or clears its alerts.
+ */
+@Injectable()
+export class PatrolService implements MessageHandler {
+  readonly name = 'patrol';
+  /** Past-tense: a round after a visit, a miss or a status change (the live `patrol` event). */
+  readonly changes$ = new Subject<RoundDto>();
+  private readonly log = new Logger(PatrolService.name);
+  private readonly alertsFor: PatrolAlerts;
+  /** Site id → the site-local date its rounds were last planned around. */
+  private readonly plannedOn = new Map<string, string>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly repo: PatrolRepository,
+    alerts: AlertsService,
+    private readonly sites: SitesService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.alertsFor = new PatrolAlerts(alerts);
+  }
+
+  /**
+   * The timer's step: plans a site's rounds when its local date changed (and on the first call),
+   * then marks windows that closed with no tap missed and moves statuses on. Called at start-up
+   * too, so windows that closed while the server was down are marked missed at once.
+   */
+  sweep(now: Date = this.clock.now()): Promise<RoundDto[]> {
+    return this.serially(async () => {
+      for (const site of this.sites.all()) await this.planIfNeeded(site, now);
+      const changed: RoundDto[] = [];
+      for (const round of await this.repo.dueBy(now)) {
+        const out = closeWindows(round, now);
+        if (out.round === round) continue;
+        await this.repo.save(out.round, now);
+        for (const checkpointId of out.missed) await this.alertsFor.missed(this.siteOf(round), out.round, checkpointId, now);
+        changed.push(out.round);
+        this.changes$.next(out.round);
+      }
+      return changed;
+    });
+  }
+
+  async handle(m: AcceptedMessage): Promise<void> {
+    if (m.kind !== 'checkpoint' || m.stream !== 'event' || m.payload.type !== 'tap' || !m.msgId) return;
+    const site = this.sites.site(m.siteId);
+    if (!site) return;
+    await this.serially(() => this.tapped(site, m));
+  }
+
+  /** Rounds of one site-local date (default: today at each site), ordered by start. */
+  async list(query: RoundQuery, now: Date = this.clock.now()): Promise<RoundDto[]> {
+    const sites = this.sites.all().filter((s) => !query.siteId || s.site.id === query.siteId);
+    const out: RoundDto[] = [];
+    for (const site of sites) {
+      const today = localDateOf(now, site.site.timezone);
+      const date = query.date ?? today;
+      const stored = await this.repo.roundsOn(site.site.id, [date], query.routeId);
+      // Beyond tomorrow nothing is stored yet: show what the site file plans, untouched.
+      const planned = date > shiftDate(today, 1) ? planRounds(site, date).filter((r) => !query.routeId || r.routeId === query.routeId) : [];
+      const ids = new Set(stored.map((r) => r.id));
+      out.push(...stored, ...planned.filter((r) => !ids.has(r.id)));
+    }
+    return out.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+  }
+
+  private async tapped(site: SiteConfig, m: AcceptedMessage): Promise<void> {
+    const now = this.clock.now();
+    await this.planIfNeeded(site, now);
+    const card = String(m.payload.card);
+    const at = m.observedAt ?? m.receivedAt; // device time: a buffered tap is judged by when it happened
+    const guard = site.guards.find((g) => g.card === card);
+    const tap = { siteId: site.site.id, deviceId: m.deviceId, msgId: m.msgId!, seq: m.seq, card, guardId: guard?.id ?? null, tappedAt: at, receivedAt: m.receivedAt, roundId: null };
+    if (!guard) {
+      if (await this.repo.recordTap(tap)) await this.alertsFor.unknownCard(site, m.deviceId, card, at);
+      return;
+    }
+    const day = localDateOf(at, site.site.timezone);
+    const candidates = await this.repo.roundsOn(site.site.id, [shiftDate(day, -1), day]);
+    const place = assignTap(candidates, m.deviceId, at, site.site.timezone);
+    if (!place) {
+      await this.repo.recordTap(tap);
+      this.log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
+      return;
+    }
+    const { round, effects } = visitRound(place.round, { checkpointId: m.deviceId, at, guardId: guard.id, guardName: guard.name });
+    if (!(await this.repo.saveVisit({ ...tap, roundId: round.id }, round, now))) return; // seen before
+    for (const effect of effects) await this.alertsFor.apply(site, round, effect, now);
+    this.changes$.next(round);
+  }
+
+  private async planIfNeeded(site: SiteConfig, now: Date): Promise<void> {
+    const today = localDateOf(now, site.site.timezone);
+    if (this.plannedOn.get(site.site.id) === today) return;
+    const since = await this.repo.monitoringSince(site.site.id, now);
+    // Yesterday (a restart after midnight still judges last night's rounds) to tomorrow (planned ahead of the day boundary).
+    const dates = [shiftDate(today, -1), today, shiftDate(today, 1)];
+    const stored = await this.repo.roundsOn(site.site.id, dates);
+    const planned = dates.flatMap((d) => planRounds(site, d));
+    const todo = reconcileRounds(stored, planned, now, since);
+    for (const round of todo.insert) await this.repo.insert(round, now);
+    for (const round of todo.replace) await this.repo.replacePlan(round, now);
+    for (const round of todo.remove) await this.repo.removeUnstarted(round.id, now);
+    if (todo.replace.length + todo.remove.length > 0) {
+      this.log.log(`${site.site.id}: site file changed ${todo.replace.length} rounds not yet started and removed ${todo.remove.length}`);
+    }
+    this.plannedOn.set(site.site.id, today);
+  }
+
+  private siteOf(round: RoundDto): SiteConfig {
+    const site = this.sites.site(round.siteId);
+    if (!site) throw new Error(`round ${round.id} is of site ${round.siteId}, which is not configured`);
+    return site;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

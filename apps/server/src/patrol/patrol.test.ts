@@ -1,0 +1,3 @@
+import { patrolSuite } from './patrol.suite';
+
+patrolSuite('pglite');
