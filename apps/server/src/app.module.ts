@@ -2,11 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BrokerModule } from './broker/broker.module';
+import { ConsumablesModule } from './consumables/consumables.module';
 import { CoreModule, type CoreDeps } from './core/core.module';
 import { DevicesModule } from './devices/devices.module';
+import { EquipmentModule } from './equipment/equipment.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
+import { ParkingModule } from './parking/parking.module';
 import { PatrolModule } from './patrol/patrol.module';
 import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
@@ -26,6 +29,9 @@ export class AppModule {
         AlertsModule,
         DevicesModule,
         WorkOrdersModule,
+        ParkingModule,
+        ConsumablesModule,
+        EquipmentModule,
         PatrolModule,
         LiveModule,
         ReportsModule,

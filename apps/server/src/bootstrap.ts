@@ -11,10 +11,14 @@ import { systemClock, type Clock } from './common/clock';
 import { configureHttp } from './common/http/configure-http';
 import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
+import { ConsumablesService } from './consumables/consumables.service';
 import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
+import { EquipmentService } from './equipment/equipment.service';
 import { IngestService } from './ingest/ingest.service';
 import { setupOpenApi } from './openapi/setup-openapi';
+import { GateCommandsService } from './parking/gate-commands.service';
+import { ParkingService } from './parking/parking.service';
 import { PatrolService } from './patrol/patrol.service';
 import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
 import { SitesService } from './sites/sites.service';
@@ -34,6 +38,10 @@ export interface StartOptions {
   sweepIntervalMs?: number;
   /** How often work-order deadlines are checked (issue 3: escalation within 30 s of a deadline). */
   deadlineSweepIntervalMs?: number;
+  /** How often stuck-open barriers and the nightly lot check are looked for (gate.stuck_open within a few seconds). */
+  parkingSweepIntervalMs?: number;
+  /** How long POST /api/gates/{id}/open waits for the gate's ack before answering 504. */
+  gateAckTimeoutMs?: number;
   /** How often patrol windows are checked (CONTRACT §3: a miss at the latest 10 s after its window closed). */
   patrolSweepIntervalMs?: number;
 }
@@ -60,6 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let simulator: SimulatorHandle | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let deadlineSweep: NodeJS.Timeout | undefined;
+  let parkingSweep: NodeJS.Timeout | undefined;
   let patrolSweep: NodeJS.Timeout | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
@@ -73,6 +82,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.get(UsersService).seedFromEnv();
     // Handlers register before init: init replays stored messages after the cursor to them.
     app.get(IngestService).register(app.get(DevicesService));
+    for (const rule of [app.get(ParkingService), app.get(GateCommandsService), app.get(ConsumablesService), app.get(EquipmentService)]) app.get(IngestService).register(rule);
     app.get(IngestService).register(app.get(PatrolService));
     // Alerts become work orders through this one follower; it must hear the replayed alerts too.
     app.get(AlertsService).follow(app.get(AlertWorkOrders));
@@ -97,6 +107,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       workOrders.sweepDeadlines(clock.now()).catch((error: Error) => log.error(`work-order deadline sweep failed: ${error.message}`));
     }, options.deadlineSweepIntervalMs ?? 10_000);
     deadlineSweep.unref();
+    if (options.gateAckTimeoutMs !== undefined) app.get(GateCommandsService).ackTimeoutMs = options.gateAckTimeoutMs;
+    const parking = app.get(ParkingService);
+    parkingSweep = setInterval(() => {
+      const now = clock.now();
+      parking
+        .sweepStuckOpen(now)
+        .then(() => parking.sweepReconciliation(now))
+        .catch((error: Error) => log.error(`parking sweep failed: ${error.message}`));
+    }, options.parkingSweepIntervalMs ?? 2_000);
+    parkingSweep.unref();
     // Plans today's rounds and marks the windows that closed while the server was down, before any device connects.
     const patrol = app.get(PatrolService);
     await patrol.sweep(clock.now());
@@ -123,6 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       close: async () => {
         clearInterval(sweep);
         clearInterval(deadlineSweep);
+        clearInterval(parkingSweep);
         clearInterval(patrolSweep);
         // The virtual estate stops with the server: no offline announcements to find on the next start.
         await simulator?.stop({ announce: false });
@@ -133,6 +154,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   } catch (error) {
     clearInterval(sweep);
     clearInterval(deadlineSweep);
+    clearInterval(parkingSweep);
     clearInterval(patrolSweep);
     await simulator?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);

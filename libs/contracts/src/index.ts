@@ -7,3 +7,6 @@ export * from './live';
 export * from './work-orders';
 export * from './reports';
 export * from './patrol';
+export * from './parking';
+export * from './consumables';
+export * from './equipment';

@@ -3,6 +3,7 @@ import * as init from './migrations/001-init';
 import * as timescale from './migrations/002-timescale';
 import * as workOrders from './migrations/003-work-orders';
 import * as patrol from './migrations/004-patrol';
+import * as devicesRules from './migrations/006-devices-rules';
 
 interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'timescale', up: timescale.up, onlyIf: timescale.availableSql },
   { version: 3, name: 'work-orders', up: workOrders.up },
   { version: 4, name: 'patrol', up: patrol.up },
+  { version: 6, name: 'devices-rules', up: devicesRules.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
+import { evaluateLimit, type LimitDecision } from '@estate-watch/domain';
+import { AlertsService } from '../alerts/alerts.service';
+import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { EquipmentRepository, toState, type LimitRow, type MetricDecision } from './equipment.repository';
+
+type SiteSensor = SiteConfig['sensors'][number];
+
+/** sensor.threshold subject: one alert per (sensor, metric) — CONTRACT §4; the work-order rule takes the department from the sensor part. */
+export const thresholdSubject = (sensorId: string, metric: string) => `${sensorId}:${metric}`;
+export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${code}`;
+
+/**
+ * Sensors (CONTRACT §1 sensor/telemetry and /event; §2 limits; §4 sensor.threshold, equipment.fault).
+ * Limit states live in the database, so a restart resumes a pending forSec window. State is
+ * committed once per seq, then the alerts follow; a replayed message re-asserts the alerts the
+ * stored state implies (see README.md).
+ */
+@Injectable()
+export class EquipmentService implements MessageHandler {
+  readonly name = 'equipment';
+
+  constructor(
+    private readonly repo: EquipmentRepository,
+    private readonly alerts: AlertsService,
+    private readonly sites: SitesService,
+  ) {}
+
+  async handle(m: AcceptedMessage): Promise<void> {
+    if (m.kind !== 'sensor' || m.lastWill) return;
+    const sensor = this.sites.site(m.siteId)?.sensors.find((s) => s.id === m.deviceId);
+    if (!sensor) return;
+    const at = m.observedAt ?? m.receivedAt;
+    if (m.stream === 'telemetry') await this.readings(m, sensor, (m.payload as SensorTelemetry).readings, at);
+    else if (m.stream === 'event') await this.faultEvent(m, sensor, m.payload as SensorEvent, at);
+  }
+
+  async list(siteId?: string): Promise<SensorDto[]> {
+    const [sensors, limits] = await Promise.all([this.repo.sensors(siteId), this.repo.limits(siteId)]);
+    const out: SensorDto[] = [];
+    for (const site of this.sites.all()) {
+      if (siteId && site.site.id !== siteId) continue;
+      for (const s of site.sensors) {
+        const row = sensors.find((r) => r.site_id === site.site.id && r.sensor_id === s.id);
+        out.push({
+          siteId: site.site.id,
+          id: s.id,
+          name: s.name,
+          department: s.department,
+          readings: row?.readings ?? {},
+          readingsAt: row?.readings_at?.toISOString(),
+          faults: row?.faults ?? [],
+          limits: Object.entries(s.limits).map(([metric, limit]) => {
+            const state = limits.find((l) => l.site_id === site.site.id && l.sensor_id === s.id && l.metric === metric);
+            return {
+              metric,
+              min: limit.min,
+              max: limit.max,
+              equals: limit.equals,
+              forSec: limit.forSec,
+              hysteresis: limit.hysteresis,
+              severity: limit.severity,
+              status: state?.status ?? 'ok',
+              outSince: state?.out_since?.toISOString(),
+              lastValue: state?.last_value ?? undefined,
+              lastAt: state?.last_at?.toISOString(),
+            };
+          }),
+        });
+      }
+    }
+    return out;
+  }
+
+  private async readings(m: AcceptedMessage, sensor: SiteSensor, readings: Record<string, number | boolean>, at: Date): Promise<void> {
+    const decide = (metric: string, state: Parameters<typeof evaluateLimit>[1], value: number | boolean): LimitDecision | undefined => {
+      const limit = sensor.limits[metric];
+      return limit ? evaluateLimit(limit, state, value, at) : undefined;
+    };
+    const decisions = await this.repo.applyReadings({ siteId: m.siteId, sensorId: sensor.id, seq: m.seq, at, readings }, decide);
+    if (!decisions) return this.reassert(m.siteId, sensor, at);
+    for (const d of decisions) {
+      const limit = sensor.limits[d.metric]!;
+      if (d.action === 'raise') await this.raiseThreshold(m.siteId, sensor, d.metric, limit, d, at);
+      else if (d.action === 'clear') await this.alerts.clear(m.siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), at);
+    }
+  }
+
+  /** After a crash between the state commit and the alert: the stored states say which alerts must be open. */
+  private async reassert(siteId: string, sensor: SiteSensor, at: Date): Promise<void> {
+    for (const row of await this.repo.limits(siteId, sensor.id)) {
+      const limit = sensor.limits[row.metric];
+      if (!limit) continue;
+      const open = await this.alerts.findOpen(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric));
+      if (row.status === 'raised' && !open) await this.raiseThreshold(siteId, sensor, row.metric, limit, fromRow(row), at);
+      else if (row.status !== 'raised' && open) await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric), at);
+    }
+  }
+
+  private raiseThreshold(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date) {
+    const bound = d.breach === 'max' ? `高于上限 ${limit.max}` : d.breach === 'min' ? `低于下限 ${limit.min}` : `等于 ${String(limit.equals)}`;
+    return this.alerts.raise({
+      siteId,
+      type: 'sensor.threshold',
+      subject: thresholdSubject(sensor.id, metric),
+      at,
+      severity: limit.severity,
+      message: `${sensor.name}：${metric} = ${String(d.value)}，${bound}${limit.forSec > 0 ? `（持续 ${limit.forSec} 秒以上）` : ''}`,
+      details: {
+        sensorId: sensor.id,
+        metric,
+        value: d.value,
+        breach: d.breach,
+        limit: { min: limit.min, max: limit.max, equals: limit.equals, forSec: limit.forSec, hysteresis: limit.hysteresis },
+        outSince: d.state.outSince?.toISOString(),
+      },
+    });
+  }
+
+  private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date): Promise<void> {
+    const fresh = await this.repo.applyFault(m.siteId, sensor.id, m.seq, e.code, e.type === 'fault');
+    const subject = faultSubject(sensor.id, e.code);
+    if (e.type === 'fault_cleared') {
+      await this.alerts.clear(m.siteId, 'equipment.fault', subject, at);
+      return;
+    }
+    // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
+    if (!fresh && (await this.alerts.findOpen(m.siteId, 'equipment.fault', subject))) return;
+    await this.alerts.raise({
+      siteId: m.siteId,
+      type: 'equipment.fault',
+      subject,
+      at,
+      message: `${sensor.name}：故障 ${e.code}${e.text ? `（${e.text}）` : ''}`,
+      details: { sensorId: sensor.id, code: e.code, text: e.text },
+    });
+  }
+}
+
+function fromRow(row: LimitRow): Pick<MetricDecision, 'breach' | 'value' | 'state'> {
+  return { state: toState(row), value: row.last_value ?? '?', breach: undefined } as Pick<MetricDecision, 'breach' | 'value' | 'state'>;
+}

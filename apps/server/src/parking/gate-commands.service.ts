@@ -1,0 +1,107 @@
+// POST /api/gates/{id}/open (CONTRACT §6): publish `cmd` at QoS 1, wait for the gate's `ack` with
+// that id (it comes back through ingest, to handle() below), answer with it or a time-out.
+// Every command is audited in gate_commands whatever happens.
+//
+// The wait lives in this process: with several server instances, the ack is handed to the
+// instance whose broker connection ingested it. A caller waits only on the instance it asked;
+// if the ack lands on another instance, that instance records it in the audit, but the caller
+// here sees a time-out. One instance (or sticky routing of MQTT and HTTP) avoids this.
+import { BadRequestException, GatewayTimeoutException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { buildTopic, type GateAck, type GateCommand, type GateCommandDto, type GateOpenResult } from '@estate-watch/contracts';
+import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
+import { CLOCK, type Clock } from '../common/clock';
+import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { GateCommandsRepository } from './gate-commands.repository';
+
+export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+
+interface Waiter {
+  siteId: string;
+  gateId: string;
+  resolve(ack: { ok: boolean; error?: string; ackedAt: Date }): void;
+}
+
+@Injectable()
+export class GateCommandsService implements MessageHandler, OnModuleDestroy {
+  readonly name = 'gate-commands';
+  private readonly log = new Logger(GateCommandsService.name);
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** How long a caller waits for the gate's ack (wall time: it is a network round trip, not a rule). */
+  ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS;
+
+  constructor(
+    private readonly repo: GateCommandsRepository,
+    private readonly sites: SitesService,
+    @Inject(MQTT_TRANSPORT) private readonly mqtt: MqttTransport,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async open(gateId: string, siteId: string | undefined, by: string, reason: string): Promise<GateOpenResult> {
+    const site = this.gateSite(gateId, siteId);
+    const command: GateCommand = { id: `cmd-${randomUUID()}`, ts: this.clock.now().toISOString(), action: 'open', by, reason };
+    await this.repo.insert({ id: command.id, siteId: site, gateId, action: 'open', by, reason, sentAt: this.clock.now() });
+    // Waiting before publishing: a quick gate may ack before publish() resolves.
+    const acked = new Promise<{ ok: boolean; error?: string; ackedAt: Date } | 'timeout'>((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve('timeout');
+      }, this.ackTimeoutMs);
+      this.timers.add(timer);
+      this.waiters.set(command.id, { siteId: site, gateId, resolve: (ack) => (clearTimeout(timer), this.timers.delete(timer), resolve(ack)) });
+    });
+    try {
+      await this.mqtt.publish(buildTopic({ site, kind: 'gate', device: gateId, stream: 'cmd' }), command, { qos: 1 });
+    } catch (error) {
+      this.waiters.get(command.id)?.resolve({ ok: false, ackedAt: this.clock.now() });
+      this.waiters.delete(command.id);
+      await this.repo.finish(command.id, 'failed', `not published: ${(error as Error).message}`.slice(0, 500));
+      throw new ServiceUnavailableException(`command not sent to gate ${gateId}: the MQTT broker is not reachable (${(error as Error).message})`);
+    }
+    const ack = await acked;
+    this.waiters.delete(command.id);
+    if (ack === 'timeout') {
+      const seconds = this.ackTimeoutMs / 1000;
+      if (await this.repo.finish(command.id, 'timeout', `no ack within ${seconds} s`)) {
+        throw new GatewayTimeoutException(`gate ${gateId} did not acknowledge command ${command.id} within ${seconds} s: it may be offline or unable to open; check it on site (the command is recorded as timed out)`);
+      }
+      // The ack was recorded by another instance at the last moment.
+      const recorded = await this.repo.find(command.id);
+      return { commandId: command.id, ok: recorded?.result === 'acked', error: recorded?.error, ackedAt: recorded?.ackedAt ?? this.clock.now().toISOString() };
+    }
+    return { commandId: command.id, ok: ack.ok, error: ack.error, ackedAt: ack.ackedAt.toISOString() };
+  }
+
+  commands(gateId: string, siteId: string | undefined, limit = 100): Promise<GateCommandDto[]> {
+    return this.repo.list(this.gateSite(gateId, siteId), gateId, limit);
+  }
+
+  /** gate/ack: the answer to a command; its `id` is the command's. Idempotent (a replay changes nothing). */
+  async handle(m: AcceptedMessage): Promise<void> {
+    if (m.kind !== 'gate' || m.stream !== 'ack' || !m.msgId) return;
+    const ack = m.payload as GateAck;
+    const recorded = await this.repo.recordAck(ack.id, m.siteId, m.deviceId, ack.ok, ack.error, m.receivedAt);
+    const waiter = this.waiters.get(ack.id);
+    if (!waiter || waiter.siteId !== m.siteId || waiter.gateId !== m.deviceId) {
+      if (!recorded) this.log.warn(`ack ${ack.id} from ${m.siteId}:${m.deviceId} answers no command of that gate`);
+      return;
+    }
+    this.waiters.delete(ack.id);
+    waiter.resolve({ ok: ack.ok, error: ack.error, ackedAt: m.receivedAt });
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** The site of a gate id; ids are unique within a site, so with several sites `siteId` may be needed. */
+  private gateSite(gateId: string, siteId: string | undefined): string {
+    const matches = this.sites.all().filter((s) => (!siteId || s.site.id === siteId) && s.gates.some((g) => g.id === gateId));
+    if (matches.length === 0) throw new NotFoundException(`no gate "${gateId}"${siteId ? ` at site ${siteId}` : ''}`);
+    if (matches.length > 1) throw new BadRequestException(`gate "${gateId}" exists at sites ${matches.map((s) => s.site.id).join(', ')}: add ?siteId=`);
+    return matches[0]!.site.id;
+  }
+}

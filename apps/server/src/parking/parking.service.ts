@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estate-watch/contracts';
+import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
+import { AlertsService } from '../alerts/alerts.service';
+import { CLOCK, type Clock } from '../common/clock';
+import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { ParkingRepository, type GateRow, type LotRow } from './parking.repository';
+
+type SiteGate = SiteConfig['gates'][number];
+type SiteLot = SiteConfig['lots'][number];
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Lots and barriers (CONTRACT §1 gate/event and gate/telemetry, §4 parking.full, gate.stuck_open,
+ * gate.fault). A MessageHandler fed by ingest; the stuck-open and nightly sweeps run on the caller's clock.
+ * State is committed first, once per seq; alerts follow from the change (see README.md).
+ */
+@Injectable()
+export class ParkingService implements MessageHandler {
+  readonly name = 'parking';
+  private readonly log = new Logger(ParkingService.name);
+
+  constructor(
+    private readonly repo: ParkingRepository,
+    private readonly alerts: AlertsService,
+    private readonly sites: SitesService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async handle(m: AcceptedMessage): Promise<void> {
+    if (m.kind !== 'gate' || m.lastWill) return;
+    const site = this.sites.site(m.siteId);
+    const gate = site?.gates.find((g) => g.id === m.deviceId);
+    const lot = gate && site?.lots.find((l) => l.id === gate.lot);
+    if (!site || !gate || !lot) return;
+    if (m.stream === 'event') await this.gateEvent(m, gate, lot, m.payload as GateEvent);
+    else if (m.stream === 'telemetry') await this.barrierReported(m, gate, m.payload as GateTelemetry);
+  }
+
+  async lots(siteId?: string): Promise<ParkingLotDto[]> {
+    const [lotRows, gateRows] = await Promise.all([this.repo.lots(), this.repo.gates(siteId)]);
+    const now = this.clock.now();
+    const out: ParkingLotDto[] = [];
+    for (const site of this.sites.all()) {
+      if (siteId && site.site.id !== siteId) continue;
+      for (const lot of site.lots) {
+        const row = lotRows.find((r) => r.site_id === site.site.id && r.lot_id === lot.id);
+        const occupancy = row?.occupancy ?? 0;
+        out.push({
+          siteId: site.site.id,
+          id: lot.id,
+          name: lot.name,
+          capacity: lot.capacity,
+          occupancy,
+          free: Math.max(0, lot.capacity - occupancy),
+          full: row?.is_full ?? false,
+          gates: site.gates.filter((g) => g.lot === lot.id).map((g) => gateDto(g, gateRows.find((r) => r.site_id === site.site.id && r.gate_id === g.id))),
+          lastReconciliation: row?.last_reconciled_day && row.last_reconciled_at
+            ? { day: row.last_reconciled_day, at: new Date(row.last_reconciled_at).toISOString(), flags: row.last_flags }
+            : undefined,
+          negativeClamps24h: await this.repo.countClamps(site.site.id, lot.id, new Date(now.getTime() - DAY_MS), now),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** gate.stuck_open: barriers open longer than their gate's stuckOpenSec. Returns how many were raised. */
+  async sweepStuckOpen(now: Date = this.clock.now()): Promise<number> {
+    let raised = 0;
+    for (const row of await this.repo.openGates()) {
+      const gate = this.sites.site(row.site_id)?.gates.find((g) => g.id === row.gate_id);
+      if (!gate || !isStuckOpen(row.barrier, row.barrier_since, now, gate.stuckOpenSec)) continue;
+      const openSec = Math.round((now.getTime() - row.barrier_since!.getTime()) / 1000);
+      // Raise before marking: a crash in between raises once more (a repeat), never not at all.
+      await this.alerts.raise({
+        siteId: row.site_id,
+        type: 'gate.stuck_open',
+        subject: gate.id,
+        at: now,
+        message: `${gate.name}：道闸持续开启 ${openSec} 秒（超过 ${gate.stuckOpenSec} 秒）`,
+        details: { openSince: row.barrier_since!.toISOString(), stuckOpenSec: gate.stuckOpenSec },
+      });
+      if (await this.repo.markStuck(row)) raised++;
+    }
+    return raised;
+  }
+
+  /** The nightly check, for every lot whose site-local day is due (03:00 local or later, once a day). */
+  async sweepReconciliation(now: Date = this.clock.now()): Promise<number> {
+    const rows = await this.repo.lots();
+    let ran = 0;
+    for (const site of this.sites.all()) {
+      for (const lot of site.lots) {
+        const row = rows.find((r) => r.site_id === site.site.id && r.lot_id === lot.id);
+        const day = reconciliationDue(now, site.site.timezone, row?.last_reconciled_day ?? null);
+        if (!day) continue;
+        await this.reconcileLot(site, lot, row, day, now);
+        ran++;
+      }
+    }
+    return ran;
+  }
+
+  /** Callable at any time (POST /api/parking/reconcile): checks every lot now, as the nightly sweep would. */
+  async reconcile(now: Date = this.clock.now()): Promise<ParkingLotDto[]> {
+    const rows = await this.repo.lots();
+    for (const site of this.sites.all()) {
+      const day = reconciliationDue(now, site.site.timezone, null) ?? localDay(now, site.site.timezone);
+      for (const lot of site.lots) {
+        await this.reconcileLot(site, lot, rows.find((r) => r.site_id === site.site.id && r.lot_id === lot.id), day, now);
+      }
+    }
+    return this.lots();
+  }
+
+  private async reconcileLot(site: SiteConfig, lot: SiteLot, row: LotRow | undefined, day: string, now: Date): Promise<void> {
+    const negativeClamps = await this.repo.countClamps(site.site.id, lot.id, new Date(now.getTime() - DAY_MS), now);
+    const overCapacitySince = row?.over_capacity_since ? new Date(row.over_capacity_since) : null;
+    const occupancy = row?.occupancy ?? 0;
+    const flags = reconcileLot({ capacity: lot.capacity, occupancy, negativeClamps, overCapacitySince }, now);
+    await this.repo.recordReconciliation(site.site.id, lot.id, day, now, flags, { occupancy, capacity: lot.capacity, negativeClamps });
+    if (flags.length > 0) this.log.warn(`lot ${site.site.id}/${lot.id}: implausible count (${flags.join(', ')}), occupancy ${occupancy}/${lot.capacity}: recount on site`);
+  }
+
+  private async gateEvent(m: AcceptedMessage, gate: SiteGate, lot: SiteLot, event: GateEvent): Promise<void> {
+    const at = m.observedAt ?? m.receivedAt;
+    const pass = event.type === 'pass' ? { direction: event.direction, plate: event.plate, credential: event.credential } : undefined;
+    const applied = await this.repo.applyGateEvent(
+      { siteId: m.siteId, gateId: gate.id, lotId: lot.id, capacity: lot.capacity, seq: m.seq, at, pass },
+      (occupancy, wasFull) => lotIsFull(occupancy, lot.capacity, wasFull),
+    );
+    if (!applied) return this.reassertFull(m.siteId, lot, at);
+    if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
+    if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, at);
+    else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, at);
+  }
+
+  /** A replayed message (its state was committed before a crash): make sure the alert its state implies exists. */
+  private async reassertFull(siteId: string, lot: SiteLot, at: Date): Promise<void> {
+    const row = await this.repo.lot(siteId, lot.id);
+    const open = await this.alerts.findOpen(siteId, 'parking.full', lot.id);
+    if (row?.is_full && !open) await this.raiseFull(siteId, lot, row.occupancy, at);
+    else if (row && !row.is_full && open) await this.alerts.clear(siteId, 'parking.full', lot.id, at);
+  }
+
+  private raiseFull(siteId: string, lot: SiteLot, occupancy: number, at: Date) {
+    return this.alerts.raise({
+      siteId,
+      type: 'parking.full',
+      subject: lot.id,
+      at,
+      message: `${lot.name}：车位已满（${occupancy}/${lot.capacity}）`,
+      details: { occupancy, capacity: lot.capacity },
+    });
+  }
+
+  private async barrierReported(m: AcceptedMessage, gate: SiteGate, t: GateTelemetry): Promise<void> {
+    const at = m.observedAt ?? m.receivedAt;
+    const applied = await this.repo.applyBarrier({ siteId: m.siteId, gateId: gate.id, seq: m.seq, at, barrier: t.barrier, fault: t.barrier === 'fault' ? (t.fault ?? null) : null });
+    if (!applied) return;
+    const { before, after } = applied;
+    if (after.barrier === 'fault' && (before.barrier !== 'fault' || before.fault !== after.fault)) {
+      const code = after.fault ?? 'unknown';
+      await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+    } else if (after.barrier !== 'fault' && before.barrier !== after.barrier) {
+      // §4 gate.fault clears when the barrier reports open or closed again.
+      await this.alerts.clear(m.siteId, 'gate.fault', gate.id, at);
+    }
+    if (after.barrier === 'closed' && before.barrier !== 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, at);
+  }
+}
+
+function gateDto(g: SiteGate, row: GateRow | undefined) {
+  return {
+    id: g.id,
+    name: g.name,
+    barrier: row?.barrier ?? null,
+    fault: row?.fault ?? undefined,
+    barrierSince: row?.barrier_since?.toISOString(),
+    stuckOpenSec: g.stuckOpenSec,
+    lastPass: row?.last_pass && row.last_pass_at ? { at: row.last_pass_at.toISOString(), ...row.last_pass } : undefined,
+  };
+}
+
+function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

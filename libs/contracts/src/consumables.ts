@@ -1,0 +1,22 @@
+// GET /api/consumables/dispensers: a dispenser's level, how fast it empties and its open alert.
+import type { AlertType } from './alerts';
+import type { Severity } from './site-config';
+
+export interface DispenserDto {
+  siteId: string;
+  id: string;
+  name: string;
+  consumable: string;
+  lowPct: number;
+  emptyPct: number;
+  /** Last level reported (% remaining); null before the first telemetry. */
+  level: number | null;
+  levelAt?: string;
+  battery?: number;
+  /** % per hour from recent drops, refills ignored; absent with too little data. */
+  ratePctPerHour?: number;
+  expectedEmptyAt?: string;
+  lastRefillAt?: string;
+  /** dispenser.empty if open, else dispenser.low if open. */
+  openAlert?: { id: string; type: AlertType; severity: Severity; raisedAt: string; workOrderId?: string };
+}

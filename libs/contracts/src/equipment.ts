@@ -1,0 +1,29 @@
+// GET /api/equipment: sensors with their last readings and where each limit stands.
+import type { DepartmentId, Severity } from './site-config';
+
+export interface SensorLimitStateDto {
+  metric: string;
+  min?: number;
+  max?: number;
+  equals?: boolean | number;
+  forSec: number;
+  hysteresis: number;
+  severity: Severity;
+  /** ok: in range; pending: out of range, forSec not yet over; raised: sensor.threshold open. */
+  status: 'ok' | 'pending' | 'raised';
+  outSince?: string;
+  lastValue?: number | boolean;
+  lastAt?: string;
+}
+
+export interface SensorDto {
+  siteId: string;
+  id: string;
+  name: string;
+  department: DepartmentId;
+  readings: Record<string, number | boolean>;
+  readingsAt?: string;
+  limits: SensorLimitStateDto[];
+  /** Fault codes the sensor reported and has not cleared. */
+  faults: string[];
+}
