@@ -7,6 +7,7 @@ export * from './live';
 export * from './work-orders';
 export * from './reports';
 export * from './patrol';
+export * from './telemetry';
 export * from './parking';
 export * from './consumables';
 export * from './equipment';

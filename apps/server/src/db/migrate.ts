@@ -3,6 +3,7 @@ import * as init from './migrations/001-init';
 import * as timescale from './migrations/002-timescale';
 import * as workOrders from './migrations/003-work-orders';
 import * as patrol from './migrations/004-patrol';
+import * as telemetry from './migrations/005-telemetry';
 import * as devicesRules from './migrations/006-devices-rules';
 
 interface Migration {
@@ -11,6 +12,8 @@ interface Migration {
   up: string;
   /** Skip (and record as skipped) when this query returns no row. */
   onlyIf?: string;
+  /** More SQL for the same transaction, run only when its query returns a row (TimescaleDB-only objects of a table `up` creates). */
+  extra?: { up: string; onlyIf: string };
 }
 
 /** Versioned, append-only: never edit a released migration, add the next one. */
@@ -19,6 +22,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'timescale', up: timescale.up, onlyIf: timescale.availableSql },
   { version: 3, name: 'work-orders', up: workOrders.up },
   { version: 4, name: 'patrol', up: patrol.up },
+  { version: 5, name: 'telemetry', up: telemetry.up, extra: { up: telemetry.timescaleUp, onlyIf: telemetry.timescaleSql } },
   { version: 6, name: 'devices-rules', up: devicesRules.up },
 ];
 
@@ -37,6 +41,9 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
       await db.transaction(async (tx) => {
         if (applies) {
           for (const statement of splitStatements(m.up)) await tx.query(statement);
+          if (m.extra && (await tx.query(m.extra.onlyIf)).length > 0) {
+            for (const statement of splitStatements(m.extra.up)) await tx.query(statement);
+          }
         }
         await tx.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [m.version, m.name, applies]);
       });

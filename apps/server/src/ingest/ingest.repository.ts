@@ -3,6 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
+import { telemetryValues } from '../telemetry/telemetry-points';
 import type { AcceptedMessage } from './accepted-message';
 import type { Rejection, ValidMessage } from './incoming-message';
 
@@ -83,12 +84,15 @@ export class IngestRepository {
    * (and every last will, which has no id), and fold them into devices.last_seen_at and
    * last_values ({status, telemetry, event, ack}: the latest payload of each stream; jsonb
    * `||` replaces a stream's value). Duplicates never touch last_values, so a redelivered old
-   * reading cannot overwrite a newer one. Answers with two arrays instead of one row per
+   * reading cannot overwrite a newer one. Telemetry messages also become one `telemetry` row per
+   * metric (telemetry/telemetry-points.ts), from the same claimed rows, so a redelivery adds none.
+   * Answers with two arrays instead of one row per
    * message: the input ordinals stored and their seqs. INSERT … SELECT … ORDER BY draws the
    * bigserial in ordinal order, so the k-th smallest seq belongs to the k-th smallest ordinal.
    */
   private async storeFresh(tx: Queryable, messages: ValidMessage[]): Promise<(AcceptedMessage | undefined)[]> {
     if (messages.length === 0) return [];
+    const telemetry = telemetryColumns(messages);
     const [row] = await tx.query<{ ns: number[] | null; seqs: number[] | null }>(
       `WITH input AS MATERIALIZED (
          SELECT s, d, k, st, m, o, r, p::jsonb AS p, n
@@ -110,6 +114,13 @@ export class IngestRepository {
          INSERT INTO device_messages (site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload)
          SELECT s, d, k, st, m, o, r, p FROM fresh ORDER BY n
          RETURNING seq
+       ),
+       telemetry_rows AS (
+         -- values computed per input ordinal; kept only for the fresh messages (dedup above)
+         INSERT INTO telemetry (time, site_id, device_id, metric, value)
+         SELECT f.o, f.s, f.d, v.metric, v.value
+         FROM unnest($9::int[], $10::text[], $11::float8[]) AS v(n, metric, value)
+         JOIN fresh f ON f.n = v.n
        ),
        per_device AS (
          -- byte order ("C"): the same grouping, without collation-aware comparisons
@@ -137,6 +148,9 @@ export class IngestRepository {
         messages.map((m) => m.observedAt?.toISOString() ?? null),
         messages.map((m) => m.receivedAt.toISOString()),
         messages.map((m) => JSON.stringify(m.payload)),
+        telemetry.n,
+        telemetry.metric,
+        telemetry.value,
       ],
     );
     const ns = row?.ns ?? [];
@@ -174,6 +188,19 @@ export class IngestRepository {
       ],
     );
   }
+}
+
+/** The telemetry rows of a batch as three parallel arrays; n is the message's 1-based ordinal. */
+function telemetryColumns(messages: ValidMessage[]): { n: number[]; metric: string[]; value: number[] } {
+  const out = { n: [] as number[], metric: [] as string[], value: [] as number[] };
+  messages.forEach((m, i) => {
+    for (const v of telemetryValues(m.kind, m.stream, m.payload)) {
+      out.n.push(i + 1);
+      out.metric.push(v.metric);
+      out.value.push(v.value);
+    }
+  });
+  return out;
 }
 
 /** false for a later copy of an id already in the batch. */

@@ -1,0 +1,101 @@
+// The only SQL of stored telemetry reads (rows are written by ingest.repository.ts in the grouped
+// commit). Parameterised throughout; every query walks the (site_id, device_id, metric, time) index.
+import { Inject, Injectable } from '@nestjs/common';
+import { DATABASE, type Database } from '../db/database';
+
+export interface DeviceSite {
+  siteId: string;
+  timezone: string;
+}
+
+export interface SeriesRange {
+  siteId: string;
+  deviceId: string;
+  /** undefined: every metric of the device. */
+  metric?: string;
+  from: Date;
+  to: Date;
+}
+
+export interface RawRow {
+  metric: string;
+  t: Date;
+  v: number;
+}
+
+export interface BucketRow {
+  metric: string;
+  t: Date;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+// The metrics of one device: a loose index scan (one index probe per distinct metric) instead
+// of reading every row in the range to find which metrics there are.
+const ALL_METRICS = `
+  metrics AS (
+    (SELECT metric FROM telemetry WHERE site_id = $1 AND device_id = $2 ORDER BY metric LIMIT 1)
+    UNION ALL
+    SELECT (SELECT t.metric FROM telemetry t WHERE t.site_id = $1 AND t.device_id = $2 AND t.metric > m.metric ORDER BY t.metric LIMIT 1)
+    FROM metrics m WHERE m.metric IS NOT NULL
+  )`;
+const ONE_METRIC = `metrics AS (SELECT $6::text AS metric)`;
+
+@Injectable()
+export class TelemetryRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Every site that has (or had: retired devices keep their history) a device with this id. */
+  async deviceSites(deviceId: string, siteId?: string): Promise<DeviceSite[]> {
+    const rows = await this.db.query<{ site_id: string; timezone: string }>(
+      `SELECT d.site_id, s.timezone FROM devices d JOIN sites s ON s.id = d.site_id
+       WHERE d.id = $1 AND ($2::text IS NULL OR d.site_id = $2) ORDER BY d.site_id`,
+      [deviceId, siteId ?? null],
+    );
+    return rows.map((r) => ({ siteId: r.site_id, timezone: r.timezone }));
+  }
+
+  /** Up to `limit` earliest points of each metric in [from, to), by metric then time. */
+  async raw(range: SeriesRange, limit: number): Promise<RawRow[]> {
+    const rows = await this.db.query<{ metric: string; t: Date | string; v: number }>(
+      `WITH RECURSIVE ${range.metric === undefined ? ALL_METRICS : ONE_METRIC}
+       SELECT m.metric, p.time AS t, p.value AS v
+       FROM metrics m
+       CROSS JOIN LATERAL (
+         SELECT time, value FROM telemetry t
+         WHERE t.site_id = $1 AND t.device_id = $2 AND t.metric = m.metric AND t.time >= $3 AND t.time < $4
+         ORDER BY t.time LIMIT $5
+       ) p
+       WHERE m.metric IS NOT NULL
+       ORDER BY m.metric COLLATE "C", p.time`,
+      this.params(range, limit),
+    );
+    return rows.map((r) => ({ metric: r.metric, t: new Date(r.t), v: Number(r.v) }));
+  }
+
+  /**
+   * avg/min/max/count per bucket of `stepSeconds`, buckets from date_bin with a fixed origin:
+   * site-local midnight of 2000-01-01. The origin never depends on the range asked for, so the
+   * same bucket has the same bounds in every answer; and a 1d step starts at local midnight.
+   */
+  async buckets(range: SeriesRange, stepSeconds: number, timezone: string): Promise<BucketRow[]> {
+    const rows = await this.db.query<{ metric: string; t: Date | string; avg: number; min: number; max: number; count: number }>(
+      `SELECT metric COLLATE "C" AS metric,
+              date_bin(make_interval(secs => $5), time, timezone($6, TIMESTAMP '2000-01-01 00:00:00')) AS t,
+              avg(value) AS avg, min(value) AS min, max(value) AS max, count(*)::int AS count
+       FROM telemetry
+       WHERE site_id = $1 AND device_id = $2 AND time >= $3 AND time < $4 AND ($7::text IS NULL OR metric = $7)
+       GROUP BY 1, 2
+       ORDER BY 1, 2`,
+      [range.siteId, range.deviceId, range.from.toISOString(), range.to.toISOString(), stepSeconds, timezone, range.metric ?? null],
+    );
+    return rows.map((r) => ({ metric: r.metric, t: new Date(r.t), avg: Number(r.avg), min: Number(r.min), max: Number(r.max), count: Number(r.count) }));
+  }
+
+  private params(range: SeriesRange, limit: number): unknown[] {
+    const base = [range.siteId, range.deviceId, range.from.toISOString(), range.to.toISOString(), limit];
+    return range.metric === undefined ? base : [...base, range.metric];
+  }
+}
