@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import AlertsPage from './pages/AlertsPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
 import LoginPage from './pages/LoginPage.vue';
+import PatrolPage from './pages/PatrolPage.vue';
 import WorkOrdersPage from './pages/WorkOrdersPage.vue';
 import { useAuthStore } from './stores/auth';
 
@@ -13,6 +14,7 @@ export const router = createRouter({
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
     { path: '/work-orders/:id?', name: 'work-orders', component: WorkOrdersPage },
+    { path: '/patrol', name: 'patrol', component: PatrolPage },
     { path: '/devices', name: 'devices', component: DevicesPage },
     { path: '/:pathMatch(.*)*', redirect: '/alerts' },
   ],

@@ -5,13 +5,16 @@ import type {
   AlertStatus,
   AlertType,
   CreateWorkOrderBody,
+  DailyReportDto,
   DepartmentId,
   DeviceDto,
   HealthDto,
   LoginResponse,
+  RoundDto,
   UserDto,
   WorkOrderDto,
   WorkOrderEventBody,
+  WorkOrderReportDto,
   WorkOrderSourceId,
   WorkOrderStatusId,
 } from '@estate-watch/contracts';
@@ -42,7 +45,17 @@ export function configureHttp(next: HttpHooks): void {
 }
 
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const res = await send(method, path, 'application/json', body);
+  return (await res.json().catch(() => undefined)) as T;
+}
+
+/** A page that is not JSON (the printable duty log): the text, with the same token and error handling. */
+async function requestText(path: string): Promise<string> {
+  return (await send('GET', path, 'text/html')).text();
+}
+
+async function send(method: 'GET' | 'POST', path: string, accept: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept };
   const token = hooks.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -52,13 +65,13 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
   } catch (err) {
     throw new HttpError(0, err instanceof Error ? err.message : String(err));
   }
-  const payload: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
+    const payload: unknown = await res.json().catch(() => undefined);
     // Login answers 401 for a wrong password: that is not an expired session.
     if (res.status === 401 && token) hooks.onUnauthorized();
     throw new HttpError(res.status, errorMessage(payload) ?? res.statusText, payload);
   }
-  return payload as T;
+  return res;
 }
 
 function errorMessage(payload: unknown): string | undefined {
@@ -101,4 +114,10 @@ export const api = {
   workOrder: (orderId: string) => request<WorkOrderDto>('GET', `/api/work-orders/${id(orderId)}`),
   createWorkOrder: (body: CreateWorkOrderBody) => request<WorkOrderDto>('POST', '/api/work-orders', body),
   workOrderEvent: (orderId: string, body: WorkOrderEventBody) => request<WorkOrderDto>('POST', `/api/work-orders/${id(orderId)}/events`, body),
+  /** Without a date: today, site-local (the server's answer says which day in `localDate`). */
+  rounds: (date?: string) => request<RoundDto[]>('GET', `/api/patrol/rounds${query({ date })}`),
+  /** `from` inclusive, `to` exclusive, dates site-local (apps/server/src/reports/README.md). */
+  workOrderReport: (from: string, to: string) => request<WorkOrderReportDto>('GET', `/api/reports/work-orders${query({ from, to })}`),
+  dailyReport: (date: string) => request<DailyReportDto>('GET', `/api/reports/daily${query({ date })}`),
+  dailyReportHtml: (date: string) => requestText(`/api/reports/daily.html${query({ date })}`),
 };

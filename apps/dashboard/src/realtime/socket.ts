@@ -7,6 +7,7 @@ import { useAuthStore } from '../stores/auth';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useNotifyStore } from '../stores/notify';
+import { useRoundsStore } from '../stores/rounds';
 import { useWorkOrdersStore } from '../stores/work-orders';
 
 type LiveSocket = Socket<LiveEvents, Record<string, never>>;
@@ -19,6 +20,7 @@ export function startLive(): void {
   const alerts = useAlertsStore();
   const devices = useDevicesStore();
   const workOrders = useWorkOrdersStore();
+  const rounds = useRoundsStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -36,6 +38,7 @@ export function startLive(): void {
     void alerts.refetch();
     void devices.refetch();
     void workOrders.refetch();
+    void rounds.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
@@ -51,6 +54,7 @@ export function startLive(): void {
   socket.on('alert', (alert) => alerts.received(alert));
   socket.on('device', (device) => devices.received(device));
   socket.on('workOrder', (order) => workOrders.received(order));
+  socket.on('patrol', (round) => rounds.received(round));
 }
 
 export function stopLive(): void {
@@ -62,6 +66,7 @@ export function stopLive(): void {
   useAlertsStore().reset();
   useDevicesStore().reset();
   useWorkOrdersStore().reset();
+  useRoundsStore().reset();
   useNotifyStore().reset();
 }
 
