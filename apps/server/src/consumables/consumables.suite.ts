@@ -1,0 +1,86 @@
+// Storage behaviour of dispensers, run on PGlite (unit suite) and PostgreSQL (service suite): once
+// per seq, late samples, the rate from stored samples, and the replenish order's life through the
+// real work-order follower (low → empty raises priority → refill verifies).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UpstreamStream } from '@estate-watch/contracts';
+import { AlertsRepository } from '../alerts/alerts.repository';
+import { AlertsService } from '../alerts/alerts.service';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import type { AcceptedMessage } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/testing';
+import { AlertWorkOrders } from '../work-orders/alert-work-orders';
+import { WorkOrdersRepository } from '../work-orders/work-orders.repository';
+import { WorkOrdersService } from '../work-orders/work-orders.service';
+import { ConsumablesRepository } from './consumables.repository';
+import { ConsumablesService } from './consumables.service';
+
+const MIN = 60_000;
+
+export function consumablesSuite(backend: Backend): void {
+  describe(`consumables on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let alerts: AlertsService;
+    let workOrders: WorkOrdersService;
+    let consumables: ConsumablesService;
+    let seq = 0;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+    });
+    afterAll(async () => t.drop());
+    beforeEach(async () => {
+      for (const table of ['work_order_events', 'work_order_alerts', 'alerts', 'work_orders', 'dispenser_states', 'dispenser_levels']) await t.db.query(`DELETE FROM ${table}`);
+      clock = new ManualClock('2026-11-27T01:30:00Z');
+      const sites = new SitesService([testSite()], t.db);
+      await sites.syncToDatabase();
+      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      workOrders = new WorkOrdersService(new WorkOrdersRepository(t.db), sites, clock);
+      alerts.follow(new AlertWorkOrders(workOrders, alerts, sites));
+      consumables = new ConsumablesService(new ConsumablesRepository(t.db), alerts, sites);
+    });
+
+    const msg = (stream: UpstreamStream, payload: Record<string, unknown>, at = clock.now()): AcceptedMessage => {
+      seq++;
+      return { seq, siteId: 'testsite', kind: 'dispenser', deviceId: 'soap-1', stream, msgId: `d${seq}`, payload: { id: `d${seq}`, ts: at.toISOString(), ...payload }, observedAt: at, receivedAt: clock.now(), lastWill: false };
+    };
+    const level = (value: number, at?: Date) => msg('telemetry', { level: value }, at);
+    const soap = async () => (await consumables.list('testsite'))[0]!;
+
+    it('a replayed report changes nothing; a late (older) report keeps the newer level but feeds the rate', async () => {
+      const first = level(50);
+      await consumables.handle(first);
+      await consumables.handle(first);
+      clock.advance(60 * MIN);
+      await consumables.handle(level(40));
+      await consumables.handle(level(45, new Date(clock.now().getTime() - 30 * MIN)));
+      expect(await soap()).toMatchObject({ level: 40, ratePctPerHour: 10, levelAt: clock.now().toISOString() });
+      expect((await t.db.query('SELECT * FROM dispenser_levels')).length).toBe(3);
+    });
+
+    it('low makes a normal replenish order, empty raises it to high, the refill verifies it', async () => {
+      await consumables.handle(level(19));
+      const [order] = await workOrders.list({ limit: 10 });
+      expect(order).toMatchObject({ originKey: 'replenish:soap-1', priority: 'normal', department: 'cleaning' });
+      clock.advance(MIN);
+      await consumables.handle(level(3));
+      expect((await workOrders.list({ limit: 10 }))[0]).toMatchObject({ id: order!.id, priority: 'high' });
+      expect((await soap()).openAlert?.type).toBe('dispenser.empty');
+      clock.advance(MIN);
+      await consumables.handle(msg('event', { type: 'refill' }));
+      expect((await workOrders.list({ limit: 10 }))[0]).toMatchObject({ id: order!.id, status: 'verified' });
+      expect((await soap()).openAlert).toBeUndefined();
+    });
+
+    it('above emptyPct but still low: empty clears, the order stays open until low clears too', async () => {
+      await consumables.handle(level(4));
+      await consumables.handle(level(12));
+      expect(await alerts.findOpen('testsite', 'dispenser.empty', 'soap-1')).toBeUndefined();
+      expect((await workOrders.list({ limit: 10 }))[0]!.status).toBe('dispatched');
+      await consumables.handle(level(21));
+      expect((await workOrders.list({ limit: 10 }))[0]!.status).toBe('verified');
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { consumablesSuite } from './consumables.suite';
+
+consumablesSuite('pglite');

@@ -1,0 +1,97 @@
+// Storage behaviour of sensor limits, run on PGlite (unit suite) and PostgreSQL (service suite):
+// a pending forSec window survives a restart, a replay raises once, a crash between the state
+// commit and the alert is repaired by the replay.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UpstreamStream } from '@estate-watch/contracts';
+import { AlertsRepository } from '../alerts/alerts.repository';
+import { AlertsService } from '../alerts/alerts.service';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import type { AcceptedMessage } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/testing';
+import { EquipmentRepository } from './equipment.repository';
+import { EquipmentService } from './equipment.service';
+
+export function equipmentSuite(backend: Backend): void {
+  describe(`equipment on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let alerts: AlertsService;
+    let sites: SitesService;
+    let seq = 0;
+    /** A fresh service over the same database: what a restarted server has. */
+    const restart = () => new EquipmentService(new EquipmentRepository(t.db), alerts, sites);
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+    });
+    afterAll(async () => t.drop());
+    beforeEach(async () => {
+      for (const table of ['alerts', 'sensor_states', 'sensor_limit_states']) await t.db.query(`DELETE FROM ${table}`);
+      clock = new ManualClock('2026-11-27T01:30:00Z');
+      sites = new SitesService([testSite()], t.db);
+      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+    });
+
+    const msg = (stream: UpstreamStream, payload: Record<string, unknown>): AcceptedMessage => {
+      seq++;
+      const at = clock.now();
+      return { seq, siteId: 'testsite', kind: 'sensor', deviceId: 'boiler-1', stream, msgId: `e${seq}`, payload: { id: `e${seq}`, ts: at.toISOString(), ...payload }, observedAt: at, receivedAt: at, lastWill: false };
+    };
+    const temperature = (value: number) => msg('telemetry', { readings: { temperature_c: value } });
+    const open = () => alerts.findOpen('testsite', 'sensor.threshold', 'boiler-1:temperature_c');
+
+    it('a restart does not forget a pending forSec window', async () => {
+      await restart().handle(temperature(90));
+      clock.advance(30_000);
+      await restart().handle(temperature(90));
+      expect(await open()).toMatchObject({ severity: 'major', count: 1, details: { value: 90, breach: 'max' } });
+    });
+
+    it('a replayed reading raises once', async () => {
+      const equipment = restart();
+      await equipment.handle(temperature(90));
+      clock.advance(30_000);
+      const m = temperature(91);
+      await equipment.handle(m);
+      await equipment.handle(m);
+      expect(await open()).toMatchObject({ count: 1 });
+    });
+
+    it('a crash after the state was stored but before the alert: the replay raises it', async () => {
+      const repo = new EquipmentRepository(t.db);
+      await restart().handle(temperature(90));
+      clock.advance(30_000);
+      const m = temperature(91);
+      await repo.applyReadings({ siteId: 'testsite', sensorId: 'boiler-1', seq: m.seq, at: clock.now(), readings: { temperature_c: 91 } }, () => ({
+        state: { status: 'raised', outSince: new Date('2026-11-27T01:30:00Z'), lastAt: clock.now(), lastValue: 91 },
+        action: 'raise',
+      }));
+      expect(await open()).toBeUndefined();
+      await restart().handle(m);
+      expect(await open()).toMatchObject({ count: 1 });
+    });
+
+    it('a metric without a limit and a message without the metric leave the limit alone', async () => {
+      const equipment = restart();
+      await equipment.handle(temperature(90));
+      clock.advance(600_000);
+      await equipment.handle(msg('telemetry', { readings: { pressure_bar: 2.1 } }));
+      expect(await open()).toBeUndefined();
+      const [s] = await equipment.list('testsite');
+      expect(s!.readings).toEqual({ temperature_c: 90, pressure_bar: 2.1 });
+      expect(s!.limits[0]).toMatchObject({ metric: 'temperature_c', status: 'pending', outSince: '2026-11-27T01:30:00.000Z' });
+    });
+
+    it('a replayed fault event does not count twice; a fresh repeat does', async () => {
+      const equipment = restart();
+      const fault = msg('event', { type: 'fault', code: 'E7' });
+      await equipment.handle(fault);
+      await equipment.handle(fault);
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toMatchObject({ count: 1 });
+      await equipment.handle(msg('event', { type: 'fault', code: 'E7' }));
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toMatchObject({ count: 2 });
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { equipmentSuite } from './equipment.suite';
+
+equipmentSuite('pglite');

@@ -1,0 +1,132 @@
+// Storage behaviour of parking (issue 5), run on PGlite (unit suite) and PostgreSQL (service suite):
+// once per seq across a replay, clamps, stale barrier reports, the stuck-open sweep, the nightly
+// check and the command audit.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
+import { AlertsRepository } from '../alerts/alerts.repository';
+import { AlertsService } from '../alerts/alerts.service';
+import { ManualClock } from '../common/clock';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import type { AcceptedMessage } from '../ingest/accepted-message';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/testing';
+import { GateCommandsRepository } from './gate-commands.repository';
+import { ParkingRepository } from './parking.repository';
+import { ParkingService } from './parking.service';
+
+export function parkingSuite(backend: Backend): void {
+  describe(`parking on ${backend}`, () => {
+    let t: TestDatabase;
+    let clock: ManualClock;
+    let alerts: AlertsService;
+    let repo: ParkingRepository;
+    let parking: ParkingService;
+    let seq = 0;
+
+    beforeAll(async () => {
+      t = await openTestDatabase(backend);
+    });
+    afterAll(async () => t.drop());
+    beforeEach(async () => {
+      for (const table of ['alerts', 'parking_lots', 'parking_gates', 'parking_anomalies', 'gate_commands']) await t.db.query(`DELETE FROM ${table}`);
+      clock = new ManualClock('2026-11-27T01:30:00Z'); // 09:30 in Asia/Shanghai
+      const sites = new SitesService([testSite()], t.db);
+      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      repo = new ParkingRepository(t.db);
+      parking = new ParkingService(repo, alerts, sites, clock);
+    });
+
+    const msg = (stream: UpstreamStream, payload: Record<string, unknown>, kind: DeviceKind = 'gate'): AcceptedMessage => {
+      seq++;
+      const at = clock.now();
+      return { seq, siteId: 'testsite', kind, deviceId: 'gate-1', stream, msgId: `m${seq}`, payload: { id: `m${seq}`, ts: at.toISOString(), ...payload }, observedAt: at, receivedAt: at, lastWill: false };
+    };
+    const pass = (direction: 'in' | 'out') => msg('event', { type: 'pass', direction, credential: 'card' });
+    const occupancy = async () => (await parking.lots('testsite'))[0]!;
+
+    it('a message replayed after a crash counts once', async () => {
+      const m = pass('in');
+      await parking.handle(m);
+      await parking.handle(m);
+      expect((await occupancy()).occupancy).toBe(1);
+    });
+
+    it('a denied event moves no car', async () => {
+      await parking.handle(msg('event', { type: 'denied', direction: 'in', reason: 'blacklist' }));
+      expect((await occupancy()).occupancy).toBe(0);
+    });
+
+    it('an out pass at 0 is clamped and recorded once, even when replayed', async () => {
+      const m = pass('out');
+      await parking.handle(m);
+      await parking.handle(m);
+      expect(await occupancy()).toMatchObject({ occupancy: 0, negativeClamps24h: 1 });
+    });
+
+    it('a crash after the count was stored but before the alert: the replay raises parking.full', async () => {
+      for (let i = 0; i < 9; i++) await parking.handle(pass('in'));
+      const tenth = pass('in');
+      // What the handler does first, as if the process died right after it.
+      await repo.applyGateEvent({ siteId: 'testsite', gateId: 'gate-1', lotId: 'lot-1', capacity: 10, seq: tenth.seq, at: clock.now(), pass: { direction: 'in' } }, (o) => o >= 10);
+      expect(await alerts.findOpen('testsite', 'parking.full', 'lot-1')).toBeUndefined();
+      await parking.handle(tenth);
+      expect(await alerts.findOpen('testsite', 'parking.full', 'lot-1')).toMatchObject({ count: 1 });
+      await parking.handle(tenth);
+      expect(await alerts.findOpen('testsite', 'parking.full', 'lot-1')).toMatchObject({ count: 1 });
+    });
+
+    it('stuck open: not at exactly stuckOpenSec, raised 1 s after, once; a report older than the last changes nothing; closing clears', async () => {
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      const openedAt = clock.now();
+      clock.advance(120_000);
+      expect(await parking.sweepStuckOpen()).toBe(0);
+      clock.advance(1_000);
+      expect(await parking.sweepStuckOpen()).toBe(1);
+      expect(await parking.sweepStuckOpen()).toBe(0);
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toMatchObject({ count: 1 });
+      // A heartbeat repeating "open" keeps the moment it opened.
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      expect((await occupancy()).gates[0]!.barrierSince).toBe(openedAt.toISOString());
+      // A buffered "closed" from before it opened is stale.
+      const stale = msg('telemetry', { barrier: 'closed' });
+      await parking.handle({ ...stale, observedAt: new Date(openedAt.getTime() - 1000) });
+      expect((await occupancy()).gates[0]!.barrier).toBe('open');
+      await parking.handle(msg('telemetry', { barrier: 'closed' }));
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toBeUndefined();
+    });
+
+    it('gate.fault carries the code; a new code is a repeat; open or closed clears', async () => {
+      await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E1' }));
+      await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E1' })); // heartbeat: no repeat
+      await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E2' }));
+      expect(await alerts.findOpen('testsite', 'gate.fault', 'gate-1')).toMatchObject({ count: 2, details: { fault: 'E2' } });
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      expect(await alerts.findOpen('testsite', 'gate.fault', 'gate-1')).toBeUndefined();
+    });
+
+    it('the nightly check runs once per site-local day from 03:00 and flags hours over capacity', async () => {
+      for (let i = 0; i < 11; i++) await parking.handle(pass('in'));
+      clock.set('2026-11-27T18:59:00Z'); // 02:59 local the next day
+      expect(await parking.sweepReconciliation()).toBe(0);
+      clock.set('2026-11-27T19:00:00Z'); // 03:00 local
+      expect(await parking.sweepReconciliation()).toBe(1);
+      expect(await parking.sweepReconciliation()).toBe(0);
+      expect((await occupancy()).lastReconciliation).toEqual({ day: '2026-11-28', at: '2026-11-27T19:00:00.000Z', flags: ['over_capacity'] });
+      const [anomaly] = await t.db.query<{ kind: string }>("SELECT kind FROM parking_anomalies WHERE kind = 'implausible_count'");
+      expect(anomaly).toBeDefined();
+    });
+
+    it('the command audit: an ack is recorded once and only from the gate commanded; a late ack keeps the time-out', async () => {
+      const commands = new GateCommandsRepository(t.db);
+      const base = { siteId: 'testsite', gateId: 'gate-1', action: 'open' as const, by: 'supervisor', reason: '救护车', sentAt: clock.now() };
+      await commands.insert({ ...base, id: 'cmd-a' });
+      expect(await commands.recordAck('cmd-a', 'testsite', 'other-gate', true, undefined, clock.now())).toBeUndefined();
+      expect(await commands.recordAck('cmd-a', 'testsite', 'gate-1', false, 'jammed', clock.now())).toMatchObject({ result: 'refused', error: 'jammed' });
+      expect(await commands.recordAck('cmd-a', 'testsite', 'gate-1', true, undefined, clock.now())).toBeUndefined();
+      await commands.insert({ ...base, id: 'cmd-b' });
+      expect(await commands.finish('cmd-b', 'timeout', 'no ack within 10 s')).toBe(true);
+      expect(await commands.recordAck('cmd-b', 'testsite', 'gate-1', true, undefined, clock.now())).toMatchObject({ result: 'timeout', error: 'no ack within 10 s; ack arrived late: ok' });
+      expect(await commands.finish('cmd-b', 'timeout', 'again')).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { parkingSuite } from './parking.suite';
+
+parkingSuite('pglite');
