@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
-import { evaluateLimit, type LimitDecision } from '@estate-watch/domain';
+import { breachOf, evaluateLimit, type LimitDecision } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
@@ -94,7 +94,7 @@ export class EquipmentService implements MessageHandler {
       const limit = sensor.limits[row.metric];
       if (!limit) continue;
       const open = await this.alerts.findOpen(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric));
-      if (row.status === 'raised' && !open) await this.raiseThreshold(siteId, sensor, row.metric, limit, fromRow(row), at);
+      if (row.status === 'raised' && !open) await this.raiseThreshold(siteId, sensor, row.metric, limit, fromRow(row, limit), at);
       else if (row.status !== 'raised' && open) await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric), at);
     }
   }
@@ -139,6 +139,8 @@ export class EquipmentService implements MessageHandler {
   }
 }
 
-function fromRow(row: LimitRow): Pick<MetricDecision, 'breach' | 'value' | 'state'> {
-  return { state: toState(row), value: row.last_value ?? '?', breach: undefined } as Pick<MetricDecision, 'breach' | 'value' | 'state'>;
+/** What a stored raised state says about the reading that raised it (for a re-asserted alert). */
+function fromRow(row: LimitRow, limit: SensorLimit): Pick<MetricDecision, 'breach' | 'value' | 'state'> {
+  const value = row.last_value ?? Number.NaN;
+  return { state: toState(row), value, breach: breachOf(limit, value) };
 }

@@ -70,7 +70,8 @@ export function equipmentSuite(backend: Backend): void {
       }));
       expect(await open()).toBeUndefined();
       await restart().handle(m);
-      expect(await open()).toMatchObject({ count: 1 });
+      expect(await open()).toMatchObject({ count: 1, details: { value: 91, breach: 'max' } });
+      expect((await open())!.message).toMatch(/temperature_c = 91，高于上限 85/);
     });
 
     it('a metric without a limit and a message without the metric leave the limit alone', async () => {
