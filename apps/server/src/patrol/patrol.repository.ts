@@ -42,9 +42,12 @@ export class PatrolRepository {
     return row?.round;
   }
 
-  /** Rounds whose next window opens or closes at or before `now`. */
-  async dueBy(now: Date): Promise<RoundDto[]> {
-    const rows = await this.db.query<{ round: RoundDto }>('SELECT round FROM patrol_rounds WHERE due_at <= $1 ORDER BY due_at, id', [now]);
+  /** Rounds of these sites whose next window opens or closes at or before `now`. */
+  async dueBy(now: Date, siteIds: readonly string[]): Promise<RoundDto[]> {
+    const rows = await this.db.query<{ round: RoundDto }>('SELECT round FROM patrol_rounds WHERE due_at <= $1 AND site_id = ANY($2::text[]) ORDER BY due_at, id', [
+      now,
+      siteIds,
+    ]);
     return rows.map((r) => r.round);
   }
 

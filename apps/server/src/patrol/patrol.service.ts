@@ -44,15 +44,24 @@ export class PatrolService implements MessageHandler {
    */
   sweep(now: Date = this.clock.now()): Promise<RoundDto[]> {
     return this.serially(async () => {
-      for (const site of this.sites.all()) await this.planIfNeeded(site, now);
+      const sites = this.sites.all();
+      for (const site of sites) await this.planIfNeeded(site, now);
       const changed: RoundDto[] = [];
-      for (const round of await this.repo.dueBy(now)) {
-        const out = closeWindows(round, now);
-        if (out.round === round) continue;
-        await this.repo.save(out.round, now);
-        for (const checkpointId of out.missed) await this.alertsFor.missed(this.siteOf(round), out.round, checkpointId, now);
-        changed.push(out.round);
-        this.changes$.next(out.round);
+      // Only configured sites: a site dropped from SITE_CONFIG leaves its rounds as they were.
+      for (const round of await this.repo.dueBy(now, sites.map((s) => s.site.id))) {
+        try {
+          const out = closeWindows(round, now);
+          if (out.round === round) continue;
+          // Alerts before the save: if either fails the next sweep marks the miss again, and a raised
+          // alert raised again only counts a repeat; saved first, a failed raise would be lost.
+          for (const checkpointId of out.missed) await this.alertsFor.missed(this.sites.site(round.siteId)!, out.round, checkpointId, now);
+          await this.repo.save(out.round, now);
+          changed.push(out.round);
+          this.changes$.next(out.round);
+        } catch (error) {
+          // One round that fails must not hold back the misses of every other round.
+          this.log.error(`patrol sweep: round ${round.id} failed: ${(error as Error).message}`);
+        }
       }
       return changed;
     });
@@ -122,12 +131,6 @@ export class PatrolService implements MessageHandler {
       this.log.log(`${site.site.id}: site file changed ${todo.replace.length} rounds not yet started and removed ${todo.remove.length}`);
     }
     this.plannedOn.set(site.site.id, today);
-  }
-
-  private siteOf(round: RoundDto): SiteConfig {
-    const site = this.sites.site(round.siteId);
-    if (!site) throw new Error(`round ${round.id} is of site ${round.siteId}, which is not configured`);
-    return site;
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
