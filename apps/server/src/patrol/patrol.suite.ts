@@ -138,6 +138,16 @@ export function patrolSuite(backend: Backend): void {
         expect(tomorrow.map((r) => [r.id.slice(-4), r.checkpoints[1]!.offsetMin])).toEqual([['0930', 25], ['1500', 25]]);
       });
 
+      it('a round of a site no longer configured is left as it was; the configured site is still swept', async () => {
+        await sweepAt('06:00');
+        const [orphan] = await patrol.list({});
+        await new PatrolRepository(t.db).insert({ ...orphan!, id: 'gone:r1:2026-11-27:0930', siteId: 'gone' }, clock.now());
+        await sweepAt('09:46');
+        expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:pending']);
+        const [gone] = await t.db.query<{ status: string }>(`SELECT status FROM patrol_rounds WHERE site_id = 'gone'`);
+        expect(gone).toEqual({ status: 'scheduled' });
+      });
+
       it('crossing the site-local midnight plans the day after the new day', async () => {
         await sweepAt('23:59:59');
         expect(await patrol.list({ date: '2026-11-29' })).toHaveLength(1); // not stored yet: planned from the file
