@@ -3,6 +3,7 @@ import AlertsPage from './pages/AlertsPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
 import LoginPage from './pages/LoginPage.vue';
 import PatrolPage from './pages/PatrolPage.vue';
+import ReportsPage from './pages/ReportsPage.vue';
 import WorkOrdersPage from './pages/WorkOrdersPage.vue';
 import { useAuthStore } from './stores/auth';
 
@@ -15,6 +16,8 @@ export const router = createRouter({
     { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
     { path: '/work-orders/:id?', name: 'work-orders', component: WorkOrdersPage },
     { path: '/patrol', name: 'patrol', component: PatrolPage },
+    // Supervisors and admins only: the server answers 403 to anyone else, and the tab is not shown.
+    { path: '/reports', name: 'reports', component: ReportsPage, meta: { supervisor: true } },
     { path: '/devices', name: 'devices', component: DevicesPage },
     { path: '/:pathMatch(.*)*', redirect: '/alerts' },
   ],
@@ -24,5 +27,6 @@ router.beforeEach((to) => {
   const auth = useAuthStore();
   if (!to.meta.public && !auth.token) return { name: 'login', query: to.fullPath === '/alerts' ? {} : { next: to.fullPath } };
   if (to.name === 'login' && auth.token) return { path: '/alerts' };
+  if (to.meta.supervisor && !auth.isSupervisor) return { path: '/alerts' };
   return true;
 });

@@ -32,12 +32,20 @@ export function durationParts(ms: number): { h: number; m: number; s: number } {
   return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
 }
 
-/** Full local date-time for the detail panel, seconds included (audit trail). */
-export function dateTime(iso: string | undefined, locale: string): string {
+/** Full local date-time for the detail panel, seconds included (audit trail); in `timeZone` when given (a site's). */
+export function dateTime(iso: string | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   return new Intl.DateTimeFormat(locale, {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone,
   }).format(d);
+}
+
+/** "09:31" in `timeZone` (a site's, from a report). */
+export function clockIn(iso: string | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(d);
 }

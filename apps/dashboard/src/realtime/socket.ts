@@ -7,6 +7,7 @@ import { useAuthStore } from '../stores/auth';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useNotifyStore } from '../stores/notify';
+import { useReportsStore } from '../stores/reports';
 import { useRoundsStore } from '../stores/rounds';
 import { useWorkOrdersStore } from '../stores/work-orders';
 
@@ -67,6 +68,7 @@ export function stopLive(): void {
   useDevicesStore().reset();
   useWorkOrdersStore().reset();
   useRoundsStore().reset();
+  useReportsStore().reset();
   useNotifyStore().reset();
 }
 

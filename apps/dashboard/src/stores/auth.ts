@@ -22,7 +22,9 @@ export const useAuthStore = defineStore('auth', () => {
 
   const token = computed(() => session.value?.token ?? null);
   const user = computed<UserDto | null>(() => session.value?.user ?? null);
-  const canClear = computed(() => user.value?.role === 'supervisor' || user.value?.role === 'admin');
+  /** Supervisors and admins: clearing alerts by hand, the reports (the server's @Roles('supervisor')). */
+  const isSupervisor = computed(() => user.value?.role === 'supervisor' || user.value?.role === 'admin');
+  const canClear = isSupervisor;
 
   function save(next: LoginResponse | null): void {
     session.value = next;
@@ -48,5 +50,5 @@ export const useAuthStore = defineStore('auth', () => {
     if (fresh && session.value && typeof fresh.username === 'string') save({ ...session.value, user: fresh });
   }
 
-  return { token, user, canClear, expired, login, logout, verify };
+  return { token, user, canClear, isSupervisor, expired, login, logout, verify };
 });

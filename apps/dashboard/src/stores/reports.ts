@@ -1,0 +1,91 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { DailyReportDto, WorkOrderReportDto } from '@estate-watch/contracts';
+import { api } from '../api/http';
+import { localDate } from '../lib/dates';
+import { openHtmlInNewTab } from '../lib/open-html';
+import { type DayRange, lastDays, rangeProblem, rangeQuery } from './reports-logic';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The supervisor's reports: work-order figures over a range and the duty log of a day. Not live:
+ * a report is read when asked for (the page loads it on opening and when the range changes).
+ */
+export const useReportsStore = defineStore('reports', () => {
+  const range = ref<DayRange>(lastDays(localDate(Date.now())));
+  const workOrders = ref<WorkOrderReportDto | null>(null);
+  const workOrdersLoading = ref(false);
+  const workOrdersError = ref<string | null>(null);
+
+  const dailyDate = ref(localDate(Date.now()));
+  const daily = ref<DailyReportDto | null>(null);
+  const dailyLoading = ref(false);
+  const dailyError = ref<string | null>(null);
+  const printing = ref(false);
+
+  /** A change of range while one is loading: only the answer for the latest range is kept. */
+  let woAsked = 0;
+  async function loadWorkOrders(next: DayRange = range.value): Promise<void> {
+    range.value = next;
+    if (rangeProblem(next)) return;
+    const asked = ++woAsked;
+    workOrdersLoading.value = true;
+    try {
+      const q = rangeQuery(next);
+      const report = await api.workOrderReport(q.from, q.to);
+      if (asked !== woAsked) return;
+      workOrders.value = report;
+      workOrdersError.value = null;
+    } catch (err) {
+      if (asked === woAsked) workOrdersError.value = message(err);
+    } finally {
+      if (asked === woAsked) workOrdersLoading.value = false;
+    }
+  }
+
+  let dailyAsked = 0;
+  async function loadDaily(date: string = dailyDate.value): Promise<void> {
+    dailyDate.value = date;
+    const asked = ++dailyAsked;
+    dailyLoading.value = true;
+    try {
+      const report = await api.dailyReport(date);
+      if (asked !== dailyAsked) return;
+      daily.value = report;
+      dailyError.value = null;
+    } catch (err) {
+      if (asked === dailyAsked) dailyError.value = message(err);
+    } finally {
+      if (asked === dailyAsked) dailyLoading.value = false;
+    }
+  }
+
+  /** 打印: the day's printable page in a new tab (the user prints it with Ctrl+P there). */
+  async function printDaily(): Promise<void> {
+    printing.value = true;
+    try {
+      await openHtmlInNewTab(() => api.dailyReportHtml(dailyDate.value));
+      dailyError.value = null;
+    } catch (err) {
+      dailyError.value = message(err);
+    } finally {
+      printing.value = false;
+    }
+  }
+
+  function reset(): void {
+    const today = localDate(Date.now());
+    range.value = lastDays(today);
+    dailyDate.value = today;
+    workOrders.value = null;
+    daily.value = null;
+    workOrdersError.value = null;
+    dailyError.value = null;
+  }
+
+  return {
+    range, workOrders, workOrdersLoading, workOrdersError, loadWorkOrders,
+    dailyDate, daily, dailyLoading, dailyError, loadDaily, printing, printDaily, reset,
+  };
+});
