@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN, GateOpenBodySchema, type GateCommandDto, type GateOpenBody, type GateOpenResult, type ParkingLotDto, type UserDto } from '@estate-watch/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
@@ -40,7 +40,21 @@ export class GatesController {
   @Post(':id/open')
   @HttpCode(200)
   @Roles('supervisor')
-  @ApiOperation({ summary: "Open a barrier remotely: publishes cmd, answers with the gate's ack (504 when none within the time-out); audited" })
+  @ApiOperation({
+    summary: "Open a barrier remotely: publishes cmd, answers with the gate's ack (504 when none within the time-out); audited",
+    description: 'The wait for the ack is in the server instance that sent the command: with several instances, an ack ingested by another one is audited there and this call times out.',
+  })
+  @ApiOkResponse({
+    description: "The gate's ack (ok false: the gate refused, see error)",
+    schema: {
+      type: 'object',
+      required: ['commandId', 'ok', 'ackedAt'],
+      properties: { commandId: { type: 'string', example: 'cmd-0b6e…' }, ok: { type: 'boolean' }, error: { type: 'string' }, ackedAt: { type: 'string', format: 'date-time' } },
+    },
+  })
+  @ApiGatewayTimeoutResponse({ description: 'No ack within the time-out (10 s); the command is audited as timeout' })
+  @ApiServiceUnavailableResponse({ description: 'The MQTT broker is not reachable; the command is audited as failed' })
+  @ApiNotFoundResponse({ description: 'No such gate' })
   open(
     @ZodParam('id', GateIdSchema) id: string,
     @ZodQuery(SiteQuerySchema) query: SiteQuery,
