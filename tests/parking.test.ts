@@ -66,7 +66,9 @@ describe('parking: gate passes, barrier alerts and remote open', () => {
     for (let i = 0; i < 9; i++) await pass('in');
     expect((await occupancyIs(9)).full).toBe(false);
     const full = nextEvent(live, 'alert', (a) => a.type === 'parking.full' && a.status === 'active');
+    const lotLive = nextEvent(live, 'parking', (l) => l.id === 'lot-1' && l.occupancy === 10);
     await pass('in', 'tenth-car');
+    expect(await lotLive).toMatchObject({ free: 0, full: true });
     expect(await full).toMatchObject({ subject: 'lot-1', severity: 'minor', details: { occupancy: 10, capacity: 10 } });
     const l = await occupancyIs(10);
     expect(l).toMatchObject({ capacity: 10, occupancy: 10, free: 0, full: true });

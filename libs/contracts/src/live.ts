@@ -1,5 +1,6 @@
 // CONTRACT §6 — Socket.IO namespace /live: events pushed to the control room.
 import type { AlertDto, DeviceDto } from './api';
+import type { ParkingLotDto } from './parking';
 import type { RoundDto } from './patrol';
 import type { WorkOrderDto } from './work-orders';
 
@@ -11,6 +12,8 @@ export interface LiveEvents {
   workOrder: (order: WorkOrderDto) => void;
   /** A round after every visit, miss and status change (CONTRACT §3). */
   patrol: (round: RoundDto) => void;
+  /** A lot after its count, a barrier state or its nightly check changed (issue 5). */
+  parking: (lot: ParkingLotDto) => void;
 }
 
 export type LiveEventName = keyof LiveEvents;

@@ -7,6 +7,7 @@ import { LIVE_NAMESPACE, type LiveEvents, type UserDto } from '@estate-watch/con
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
+import { ParkingService } from '../parking/parking.service';
 import { PatrolService } from '../patrol/patrol.service';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
 
@@ -28,6 +29,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly devices: DevicesService,
     private readonly workOrders: WorkOrdersService,
     private readonly patrol: PatrolService,
+    private readonly parking: ParkingService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -46,6 +48,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
       this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
+      this.parking.changes$.pipe(map((l) => () => namespace.emit('parking', l))),
       this.patrol.changes$.pipe(map((r) => () => namespace.emit('patrol', r))),
     ).subscribe((send) => send());
     this.log.log(`live updates on namespace ${LIVE_NAMESPACE}`);

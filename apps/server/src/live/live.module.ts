@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
+import { ParkingModule } from '../parking/parking.module';
 import { PatrolModule } from '../patrol/patrol.module';
 import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule],
+  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

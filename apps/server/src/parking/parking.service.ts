@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estate-watch/contracts';
 import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
@@ -20,6 +21,8 @@ const DAY_MS = 24 * 3600_000;
 @Injectable()
 export class ParkingService implements MessageHandler {
   readonly name = 'parking';
+  /** Past-tense: a lot whose count, gates or check changed (the live `parking` event). */
+  readonly changes$ = new Subject<ParkingLotDto>();
   private readonly log = new Logger(ParkingService.name);
 
   constructor(
@@ -122,7 +125,14 @@ export class ParkingService implements MessageHandler {
     const occupancy = row?.occupancy ?? 0;
     const flags = reconcileLot({ capacity: lot.capacity, occupancy, negativeClamps, overCapacitySince }, now);
     await this.repo.recordReconciliation(site.site.id, lot.id, day, now, flags, { occupancy, capacity: lot.capacity, negativeClamps });
+    await this.announce(site.site.id, lot.id);
     if (flags.length > 0) this.log.warn(`lot ${site.site.id}/${lot.id}: implausible count (${flags.join(', ')}), occupancy ${occupancy}/${lot.capacity}: recount on site`);
+  }
+
+  private async announce(siteId: string, lotId: string): Promise<void> {
+    if (!this.changes$.observed) return;
+    const lot = (await this.lots(siteId)).find((l) => l.id === lotId);
+    if (lot) this.changes$.next(lot);
   }
 
   private async gateEvent(m: AcceptedMessage, gate: SiteGate, lot: SiteLot, event: GateEvent): Promise<void> {
@@ -136,6 +146,7 @@ export class ParkingService implements MessageHandler {
     if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
     if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, at);
     else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, at);
+    if (pass) await this.announce(m.siteId, lot.id);
   }
 
   /** A replayed message (its state was committed before a crash): make sure the alert its state implies exists. */
@@ -170,6 +181,7 @@ export class ParkingService implements MessageHandler {
       await this.alerts.clear(m.siteId, 'gate.fault', gate.id, at);
     }
     if (after.barrier === 'closed' && before.barrier !== 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, at);
+    if (before.barrier !== after.barrier || before.fault !== after.fault) await this.announce(m.siteId, gate.lot);
   }
 }
 
