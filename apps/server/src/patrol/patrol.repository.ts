@@ -82,15 +82,17 @@ export class PatrolRepository {
     return rows.length > 0;
   }
 
-  async save(round: RoundDto, now: Date, q: Queryable = this.db): Promise<void> {
-    await q.query(`UPDATE patrol_rounds SET status = $2, compliance = $3, due_at = $4, round = $5, updated_at = $6 WHERE id = $1`, [
-      round.id,
-      round.status,
-      round.compliance,
-      roundDueAt(round),
-      JSON.stringify(round),
-      now,
-    ]);
+  /**
+   * Compare-and-set: writes `round` only if the stored round is still `previous`, so two servers
+   * on one database never lose each other's visit or miss. False when it changed in between.
+   */
+  async save(round: RoundDto, previous: RoundDto, now: Date, q: Queryable = this.db): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE patrol_rounds SET status = $2, compliance = $3, due_at = $4, round = $5, updated_at = $6
+       WHERE id = $1 AND round = $7::jsonb RETURNING id`,
+      [round.id, round.status, round.compliance, roundDueAt(round), JSON.stringify(round), now, JSON.stringify(previous)],
+    );
+    return rows.length > 0;
   }
 
   /** Records a tap once; false when this message was seen before (a replay after a crash, a re-send). */
@@ -103,12 +105,23 @@ export class PatrolRepository {
     return rows.length > 0;
   }
 
-  /** The tap and the round it changed, together or not at all. */
-  async saveVisit(tap: TapRow, round: RoundDto, now: Date): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      if (!(await this.recordTap(tap, tx))) return false;
-      await this.save(round, now, tx);
-      return true;
-    });
+  /**
+   * The tap and the round it changed, together or not at all: `seen` when this message was
+   * recorded before, `conflict` when the round changed since it was read (nothing is written).
+   */
+  async saveVisit(tap: TapRow, round: RoundDto, previous: RoundDto, now: Date): Promise<'saved' | 'seen' | 'conflict'> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        if (!(await this.recordTap(tap, tx))) return 'seen' as const;
+        if (!(await this.save(round, previous, now, tx))) throw new RoundChangedMeanwhile();
+        return 'saved' as const;
+      });
+    } catch (error) {
+      if (error instanceof RoundChangedMeanwhile) return 'conflict';
+      throw error;
+    }
   }
 }
+
+/** Rolls the tap's transaction back when its round changed under it. */
+class RoundChangedMeanwhile extends Error {}

@@ -14,9 +14,14 @@ import { PatrolRepository } from './patrol.repository';
  * taps (a MessageHandler fed by ingest), and swept on the caller's clock so a window that closes
  * with no tap is missed whether or not any other message arrives.
  *
- * Every change runs one at a time (taps from ingest and the sweep's timer interleave otherwise):
- * each step reads the round, applies the pure rule, saves, then raises or clears its alerts.
+ * Every change runs one at a time in this process (taps from ingest and the sweep's timer would
+ * interleave otherwise): each step reads the round, applies the pure rule, saves it by
+ * compare-and-set (another server on the same database may have changed it: read again and
+ * re-apply), then raises or clears its alerts.
  */
+/** Compare-and-set retries when another server changed the same round in between. */
+const MAX_ATTEMPTS = 5;
+
 @Injectable()
 export class PatrolService implements MessageHandler {
   readonly name = 'patrol';
@@ -48,23 +53,33 @@ export class PatrolService implements MessageHandler {
       for (const site of sites) await this.planIfNeeded(site, now);
       const changed: RoundDto[] = [];
       // Only configured sites: a site dropped from SITE_CONFIG leaves its rounds as they were.
-      for (const round of await this.repo.dueBy(now, sites.map((s) => s.site.id))) {
+      for (const due of await this.repo.dueBy(now, sites.map((s) => s.site.id))) {
         try {
-          const out = closeWindows(round, now);
-          if (out.round === round) continue;
-          // Alerts before the save: if either fails the next sweep marks the miss again, and a raised
-          // alert raised again only counts a repeat; saved first, a failed raise would be lost.
-          for (const checkpointId of out.missed) await this.alertsFor.missed(this.sites.site(round.siteId)!, out.round, checkpointId, now);
-          await this.repo.save(out.round, now);
-          changed.push(out.round);
-          this.changes$.next(out.round);
+          const round = await this.closed(due, now);
+          if (round) changed.push(round);
         } catch (error) {
           // One round that fails must not hold back the misses of every other round.
-          this.log.error(`patrol sweep: round ${round.id} failed: ${(error as Error).message}`);
+          this.log.error(`patrol sweep: round ${due.id} failed: ${(error as Error).message}`);
         }
       }
       return changed;
     });
+  }
+
+  /** Marks one round's closed windows; saved first, so a miss another server saw first is not raised twice. */
+  private async closed(due: RoundDto, now: Date): Promise<RoundDto | undefined> {
+    let current: RoundDto | undefined = due;
+    for (let attempt = 0; current && attempt < MAX_ATTEMPTS; attempt++) {
+      const out = closeWindows(current, now);
+      if (out.round === current) return undefined;
+      if (await this.repo.save(out.round, current, now)) {
+        for (const checkpointId of out.missed) await this.alertsFor.missed(this.sites.site(current.siteId)!, out.round, checkpointId, now);
+        this.changes$.next(out.round);
+        return out.round;
+      }
+      current = await this.repo.find(current.id); // another server changed it: judge what it holds now
+    }
+    return undefined;
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
@@ -102,17 +117,23 @@ export class PatrolService implements MessageHandler {
       return;
     }
     const day = localDateOf(at, site.site.timezone);
-    const candidates = await this.repo.roundsOn(site.site.id, [shiftDate(day, -1), day]);
-    const place = assignTap(candidates, m.deviceId, at, site.site.timezone);
-    if (!place) {
-      await this.repo.recordTap(tap);
-      this.log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const candidates = await this.repo.roundsOn(site.site.id, [shiftDate(day, -1), day]);
+      const place = assignTap(candidates, m.deviceId, at, site.site.timezone);
+      if (!place) {
+        await this.repo.recordTap(tap);
+        this.log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
+        return;
+      }
+      const { round, effects } = visitRound(place.round, { checkpointId: m.deviceId, at, guardId: guard.id, guardName: guard.name });
+      const saved = await this.repo.saveVisit({ ...tap, roundId: round.id }, round, place.round, now);
+      if (saved === 'seen') return;
+      if (saved === 'conflict') continue; // another server changed the round: place the tap again on what it holds now
+      for (const effect of effects) await this.alertsFor.apply(site, round, effect, now);
+      this.changes$.next(round);
       return;
     }
-    const { round, effects } = visitRound(place.round, { checkpointId: m.deviceId, at, guardId: guard.id, guardName: guard.name });
-    if (!(await this.repo.saveVisit({ ...tap, roundId: round.id }, round, now))) return; // seen before
-    for (const effect of effects) await this.alertsFor.apply(site, round, effect, now);
-    this.changes$.next(round);
+    throw new Error(`tap ${m.msgId} at ${m.deviceId}: its round kept changing under it (${MAX_ATTEMPTS} attempts)`);
   }
 
   private async planIfNeeded(site: SiteConfig, now: Date): Promise<void> {

@@ -251,6 +251,21 @@ export function patrolSuite(backend: Backend): void {
         expect(outcomes(await round())).toEqual(['cp-1:pending', 'cp-2:pending']);
       });
 
+      it('two servers on one database: taps and sweeps on one round at once lose nothing', async () => {
+        clock.set(local('09:46'));
+        const first = patrol;
+        const second = start(site());
+        await Promise.all([
+          first.sweep(clock.now()),
+          second.sweep(clock.now()),
+          first.handle(tap('cp-1', local('09:40'))),
+          second.handle(tap('cp-2', local('09:50'))),
+        ]);
+        expect(outcomes(await round())).toEqual(['cp-1:on_time', 'cp-2:on_time']);
+        expect(await round()).toMatchObject({ status: 'completed', compliance: 1 });
+        expect(await openAlerts()).toEqual([]);
+      });
+
       it('taps and the sweep interleaving run one at a time', async () => {
         clock.set(local('09:46'));
         await Promise.all([patrol.sweep(clock.now()), patrol.handle(tap('cp-1', local('09:40'))), patrol.handle(tap('cp-2', local('09:50'))), patrol.sweep(clock.now())]);
