@@ -60,6 +60,14 @@ export function consumablesSuite(backend: Backend): void {
       expect((await t.db.query('SELECT * FROM dispenser_levels')).length).toBe(3);
     });
 
+    it('the battery comes from telemetry, or from the status when telemetry has none', async () => {
+      await t.db.query("UPDATE devices SET battery = 66 WHERE site_id = 'testsite' AND id = 'soap-1'");
+      await consumables.handle(level(80));
+      expect((await soap()).battery).toBe(66);
+      await consumables.handle(msg('telemetry', { level: 79, battery: 64 }));
+      expect((await soap()).battery).toBe(64);
+    });
+
     it('low makes a normal replenish order, empty raises it to high, the refill verifies it', async () => {
       await consumables.handle(level(19));
       const [order] = await workOrders.list({ limit: 10 });
