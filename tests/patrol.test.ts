@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type RoundDto, type WorkOrderDto } from '@estate-watch/contracts';
-import { localTimeOf } from '@estate-watch/domain';
+import { localDateOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
@@ -18,6 +18,7 @@ const CARD = '04A1B2C3D4E5F6';
 const R = Math.floor(Date.now() / MIN) * MIN;
 const START = new Date(R - 8 * MIN);
 const hhmm = localTimeOf(START, 'Asia/Shanghai');
+const localDate = localDateOf(START, 'Asia/Shanghai');
 const site = parseSiteConfig(
   TEST_SITE_YAML.replace(
     '{ id: r1, name: 日间巡查, schedule: ["09:30"], checkpoints: [{ checkpoint: cp-1, offsetMin: 0 }, { checkpoint: cp-2, offsetMin: 20 }] }',
@@ -34,7 +35,6 @@ describe('patrol: checkpoint tap over MQTT → round, alert and work order over 
   let live: Socket<LiveEvents>;
   const readers: MqttClient[] = [];
   let roundId: string;
-  let localDate: string;
 
   beforeAll(async () => {
     clock = new ManualClock(new Date(R - 10 * MIN)); // the site is first seen before the round starts
@@ -63,11 +63,11 @@ describe('patrol: checkpoint tap over MQTT → round, alert and work order over 
   const rounds = async (query = '') => api<RoundDto[]>(server, token, `/api/patrol/rounds${query}`);
 
   it('lists the day\'s round, planned from the site file in the site time zone, for an operator only', async () => {
-    const { status, body } = await rounds();
+    const { status, body } = await rounds(`?date=${localDate}`);
     expect(status).toBe(200);
     const [round] = body.filter((r) => r.routeId === 'r1' && r.start === START.toISOString());
     roundId = round!.id;
-    localDate = round!.localDate;
+    expect(round!.localDate).toBe(localDate);
     expect(round).toMatchObject({ status: 'scheduled', routeName: '日间巡查', compliance: 0, toleranceMin: 1 });
     expect(round!.checkpoints.map((c) => [c.checkpointId, c.plannedAt, c.outcome])).toEqual([
       ['cp-1', START.toISOString(), 'pending'],
