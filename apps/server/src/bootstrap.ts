@@ -117,7 +117,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         .catch((error: Error) => log.error(`parking sweep failed: ${error.message}`));
     }, options.parkingSweepIntervalMs ?? 2_000);
     parkingSweep.unref();
-    // Plans today's rounds and marks the windows that closed while the server was down, before any device connects.
+    // Plans the rounds and, at once, marks the windows that closed while the server was down (CONTRACT §3).
     const patrol = app.get(PatrolService);
     await patrol.sweep(clock.now());
     patrolSweep = setInterval(() => {
