@@ -90,9 +90,10 @@ export class ParkingRepository {
     return this.db.transaction(async (tx) => {
       await tx.query('INSERT INTO parking_gates (site_id, gate_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [input.siteId, input.gateId]);
       const claimed = await tx.query(
+        // The last pass shown is the newest by device time: a buffered older pass counts but does not replace it.
         `UPDATE parking_gates SET last_seq = $3,
-           last_pass_at = CASE WHEN $4::jsonb IS NULL THEN last_pass_at ELSE $5 END,
-           last_pass = COALESCE($4::jsonb, last_pass)
+           last_pass = CASE WHEN $4::jsonb IS NULL OR last_pass_at > $5 THEN last_pass ELSE $4::jsonb END,
+           last_pass_at = CASE WHEN $4::jsonb IS NULL OR last_pass_at > $5 THEN last_pass_at ELSE $5 END
          WHERE site_id = $1 AND gate_id = $2 AND last_seq < $3 RETURNING gate_id`,
         [input.siteId, input.gateId, input.seq, input.pass ? JSON.stringify(input.pass) : null, input.at],
       );

@@ -51,9 +51,15 @@ export function parkingSuite(backend: Backend): void {
       expect((await occupancy()).occupancy).toBe(1);
     });
 
-    it('a denied event moves no car', async () => {
+    it('a denied event moves no car; a buffered older pass counts but the newest stays the last pass', async () => {
       await parking.handle(msg('event', { type: 'denied', direction: 'in', reason: 'blacklist' }));
       expect((await occupancy()).occupancy).toBe(0);
+      await parking.handle(msg('event', { type: 'pass', direction: 'in', credential: 'card', plate: 'NEW' }));
+      const older = msg('event', { type: 'pass', direction: 'in', credential: 'ticket', plate: 'OLD' });
+      await parking.handle({ ...older, observedAt: new Date(clock.now().getTime() - 60_000) });
+      const lot = await occupancy();
+      expect(lot.occupancy).toBe(2);
+      expect(lot.gates[0]!.lastPass).toMatchObject({ plate: 'NEW', at: clock.now().toISOString() });
     });
 
     it('an out pass at 0 is clamped and recorded once, even when replayed', async () => {
