@@ -1,7 +1,9 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import AlertsPage from './pages/AlertsPage.vue';
+import ConsumablesPage from './pages/ConsumablesPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
 import LoginPage from './pages/LoginPage.vue';
+import ParkingPage from './pages/ParkingPage.vue';
 import PatrolPage from './pages/PatrolPage.vue';
 import ReportsPage from './pages/ReportsPage.vue';
 import WorkOrdersPage from './pages/WorkOrdersPage.vue';
@@ -16,6 +18,8 @@ export const router = createRouter({
     { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
     { path: '/work-orders/:id?', name: 'work-orders', component: WorkOrdersPage },
     { path: '/patrol', name: 'patrol', component: PatrolPage },
+    { path: '/parking', name: 'parking', component: ParkingPage },
+    { path: '/consumables', name: 'consumables', component: ConsumablesPage },
     // Supervisors and admins only: the server answers 403 to anyone else, and the tab is not shown.
     { path: '/reports', name: 'reports', component: ReportsPage, meta: { supervisor: true } },
     { path: '/devices', name: 'devices', component: DevicesPage },

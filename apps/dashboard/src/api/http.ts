@@ -6,10 +6,13 @@ import type {
   AlertType,
   CreateWorkOrderBody,
   DailyReportDto,
+  DispenserDto,
+  GateOpenResult,
   DepartmentId,
   DeviceDto,
   HealthDto,
   LoginResponse,
+  ParkingLotDto,
   RoundDto,
   UserDto,
   WorkOrderDto,
@@ -120,4 +123,8 @@ export const api = {
   workOrderReport: (from: string, to: string) => request<WorkOrderReportDto>('GET', `/api/reports/work-orders${query({ from, to })}`),
   dailyReport: (date: string) => request<DailyReportDto>('GET', `/api/reports/daily${query({ date })}`),
   dailyReportHtml: (date: string) => requestText(`/api/reports/daily.html${query({ date })}`),
+  parkingLots: () => request<ParkingLotDto[]>('GET', '/api/parking/lots'),
+  /** Supervisor+. 200 with the gate's ack; a 504 (HttpError) when it did not answer in time. */
+  openGate: (gateId: string, siteId: string, reason: string) => request<GateOpenResult>('POST', `/api/gates/${id(gateId)}/open${query({ siteId })}`, { reason }),
+  dispensers: () => request<DispenserDto[]>('GET', '/api/consumables/dispensers'),
 };

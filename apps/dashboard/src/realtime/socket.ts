@@ -4,9 +4,11 @@ import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts/live';
 import { useAlertsStore } from '../stores/alerts';
 import { useAuthStore } from '../stores/auth';
+import { useConsumablesStore } from '../stores/consumables';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useNotifyStore } from '../stores/notify';
+import { useParkingStore } from '../stores/parking';
 import { useReportsStore } from '../stores/reports';
 import { useRoundsStore } from '../stores/rounds';
 import { useWorkOrdersStore } from '../stores/work-orders';
@@ -22,6 +24,8 @@ export function startLive(): void {
   const devices = useDevicesStore();
   const workOrders = useWorkOrdersStore();
   const rounds = useRoundsStore();
+  const parking = useParkingStore();
+  const consumables = useConsumablesStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -40,6 +44,8 @@ export function startLive(): void {
     void devices.refetch();
     void workOrders.refetch();
     void rounds.refetch();
+    void parking.refetch();
+    void consumables.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
@@ -53,7 +59,12 @@ export function startLive(): void {
     if (isAuthError(err)) auth.logout('expired');
   });
   socket.on('alert', (alert) => alerts.received(alert));
-  socket.on('device', (device) => devices.received(device));
+  socket.on('device', (device) => {
+    devices.received(device);
+    // Lots and dispensers have no live event of their own: a gate's or dispenser's message reloads them.
+    parking.deviceChanged(device);
+    consumables.deviceChanged(device);
+  });
   socket.on('workOrder', (order) => workOrders.received(order));
   socket.on('patrol', (round) => rounds.received(round));
 }
@@ -69,6 +80,8 @@ export function stopLive(): void {
   useWorkOrdersStore().reset();
   useRoundsStore().reset();
   useReportsStore().reset();
+  useParkingStore().reset();
+  useConsumablesStore().reset();
   useNotifyStore().reset();
 }
 
