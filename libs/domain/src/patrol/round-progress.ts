@@ -42,7 +42,10 @@ export function closeWindows(round: RoundDto, now: Date): WindowsClosed {
 /** The next instant at which closeWindows would change the round; null once it is completed. */
 export function roundDueAt(round: RoundDto): Date | null {
   if (round.status === 'completed') return null;
-  const candidates = round.checkpoints.filter((c) => c.outcome === 'pending').map((c) => Date.parse(c.windowEnd) + 1);
-  if (round.status === 'scheduled') candidates.push(Date.parse(round.windowStart));
-  return candidates.length ? new Date(Math.min(...candidates)) : null;
+  // A loop, not filter/map: the sweep asks this of every open round on every tick.
+  let due = round.status === 'scheduled' ? Date.parse(round.windowStart) : Infinity;
+  for (const c of round.checkpoints) {
+    if (c.outcome === 'pending') due = Math.min(due, Date.parse(c.windowEnd) + 1);
+  }
+  return Number.isFinite(due) ? new Date(due) : null;
 }
