@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDto } from '@estate-watch/contracts';
-import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, upsertBounded, visibleAlerts, withoutSubjectPrefix } from './alert-logic';
+import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, subjectName, upsertBounded, visibleAlerts, withoutSubjectPrefix } from './alert-logic';
 
 const alert = (over: Partial<AlertDto> = {}): AlertDto => ({
   id: 'a1',
@@ -121,5 +121,23 @@ describe(withoutSubjectPrefix.name, () => {
     { message: '北门入口: x', name: undefined, shown: '北门入口: x' },
   ])('"$message" → "$shown"', ({ message, name, shown }) => {
     expect(withoutSubjectPrefix(message, name)).toBe(shown);
+  });
+});
+
+describe('subject names', () => {
+  const names = new Map([
+    ['gate-1', '北门入口'],
+    ['cp-show-flat', '样板间入口'],
+    ['boiler-1', '1号锅炉'],
+  ]);
+
+  it.each([
+    { subject: 'gate-1', name: '北门入口', why: 'a device' },
+    { subject: 'lakeside:day-perimeter:2026-11-27:0930/cp-show-flat', name: '样板间入口', why: 'a patrol alert names the checkpoint' },
+    { subject: 'boiler-1:temperature_c', name: '1号锅炉 · temperature_c', why: 'a sensor limit names the sensor and the metric' },
+    { subject: 'lakeside:day-perimeter:2026-11-27:0930/cp-gone', name: undefined, why: 'an unknown checkpoint: the raw subject is shown' },
+    { subject: 'lot-1', name: undefined, why: 'not a device' },
+  ])('$why', ({ subject, name }) => {
+    expect(subjectName(subject, names)).toBe(name);
   });
 });

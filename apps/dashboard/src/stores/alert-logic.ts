@@ -102,3 +102,19 @@ export function withoutSubjectPrefix(message: string, subjectName: string | unde
   }
   return message;
 }
+
+/**
+ * A person's name for an alert's subject (CONTRACT §6: the device, checkpoint or round it is about):
+ * a device's name; for a patrol alert (`<round id>/<checkpoint>`) the checkpoint's; for a sensor
+ * limit or fault (`<sensor>:<metric or code>`) the sensor's and the metric. Undefined when nothing
+ * is known, and the raw subject is shown.
+ */
+export function subjectName(subject: string, names: ReadonlyMap<string, string>): string | undefined {
+  const direct = names.get(subject);
+  if (direct) return direct;
+  const slash = subject.lastIndexOf('/');
+  if (slash >= 0) return names.get(subject.slice(slash + 1));
+  const colon = subject.indexOf(':');
+  const sensor = colon > 0 ? names.get(subject.slice(0, colon)) : undefined;
+  return sensor ? `${sensor} · ${subject.slice(colon + 1)}` : undefined;
+}
