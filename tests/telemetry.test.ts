@@ -5,6 +5,7 @@ import type { MqttClient } from 'mqtt';
 import { buildTopic, type TelemetryBucketDto, type TelemetryDto, type TelemetryPointDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { IngestService } from '../apps/server/src/ingest/ingest.service';
+import { InfluxSinkService } from '../apps/server/src/telemetry/influx-sink.service';
 import { testSite } from '../apps/server/src/sites/testing';
 import { api, connectDevice, connected, login, startTestServer } from './support/server';
 
@@ -96,5 +97,35 @@ describe('telemetry: MQTT sensor → telemetry rows → GET /api/telemetry', () 
   it('404 for an unknown device; 401 without a token', async () => {
     expect((await get('device=no-such')).status).toBe(404);
     expect((await fetch(`${server.httpUrl}/api/telemetry?device=boiler-1`)).status).toBe(401);
+  });
+});
+
+describe('telemetry with INFLUX_URL pointing at nothing', () => {
+  let server: RunningServer;
+  let boiler: MqttClient;
+
+  beforeAll(async () => {
+    // Port 9 (discard) on loopback: nothing listens, every write is refused at once.
+    server = await startTestServer({ env: { influxUrl: 'http://127.0.0.1:9/estate' } });
+    boiler = await connected(await connectDevice(server, site, 'sensor', 'boiler-1'));
+  });
+
+  afterAll(async () => {
+    boiler?.end(true);
+    await server?.close();
+  });
+
+  it('ingestion and GET /api/telemetry go on; the sink counts its failures and keeps the points', async () => {
+    const topic = buildTopic({ site: 'testsite', kind: 'sensor', device: 'boiler-1', stream: 'telemetry' });
+    const ts = new Date(Date.now() - 5_000).toISOString();
+    await boiler.publishAsync(topic, JSON.stringify({ id: 'down-1', ts, readings: { temperature_c: 66 } }), { qos: 1 });
+    await server.app.get(IngestService).settled();
+    const { token } = await login(server);
+    const res = await api<TelemetryDto>(server, token, '/api/telemetry?device=boiler-1&metric=temperature_c');
+    expect(res.body.series).toEqual([{ metric: 'temperature_c', truncated: false, points: [{ t: ts, v: 66 }] }]);
+    const sink = server.app.get(InfluxSinkService);
+    await expect(sink.flush()).rejects.toThrow('InfluxDB write failed');
+    expect(sink.stats()).toMatchObject({ buffered: 1, written: 0, dropped: 0 });
+    expect(sink.stats()!.failures).toBeGreaterThan(0);
   });
 });
