@@ -148,5 +148,8 @@ describe('patrol board in Chromium', () => {
     await inTable('cp-block-7', 'late').waitFor();
     await page.getByTestId('patrol-show-current').click();
     await onPlan('cp-north-gate', 'on_time').waitFor();
+    // A checkpoint on the plan leads to its round's table.
+    await onPlan('cp-block-7', 'late').click();
+    await page.locator('[data-testid="round-detail"]').filter({ hasText: '地库与楼栋巡查' }).waitFor();
   });
 });
