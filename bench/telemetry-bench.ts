@@ -13,9 +13,11 @@
 // 2. one day of one-second data of one sensor (86,400 rows per metric, 2 metrics) is loaded with
 //    SQL, then GET /api/telemetry's work is timed: TelemetryService.query (range rules, device
 //    lookup, SQL) plus JSON.stringify of the answer; raw (capped at 10,000 per series) and step=1m.
+// 3. when the server is built (apps/server/dist, `npm run build`), the same GETs over HTTP on the
+//    real server started from that build on the same database: auth guard, validation, Express.
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSiteConfig, type TelemetryQuery } from '@estate-watch/contracts';
@@ -37,6 +39,14 @@ const METRICS = Number(process.env.METRICS ?? 8);
 const INFLIGHT = Number(process.env.INFLIGHT ?? 50);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 60);
 const QUERY_RUNS = 5;
+const BUILT_SERVER = join(__dirname, '../apps/server/dist/bootstrap.js');
+
+interface DayQuery {
+  metric?: string;
+  step?: string;
+}
+const DAY_QUERIES: DayQuery[] = [{ metric: 'temperature_c' }, { metric: 'temperature_c', step: '1m' }, {}, { step: '1m' }];
+const label = (q: DayQuery) => `${q.metric ? `metric=${q.metric}` : 'all metrics'}${q.step ? ` step=${q.step}` : ' raw'}`;
 
 function site() {
   const sensors = Array.from({ length: CLIENTS }, (_, i) => `  - { id: s-${i}, name: S ${i}, secret: secret-${i} }`).join('\n');
@@ -114,7 +124,7 @@ async function timeQuery(telemetry: TelemetryService, query: TelemetryQuery) {
   }
   const sorted = [...times].sort((a, b) => a - b);
   return {
-    query: `${query.metric ? `metric=${query.metric}` : 'all metrics'}${query.step ? ` step=${query.step}` : ' raw'}`,
+    query: label(query),
     'first ms': Math.round(times[0] as number),
     'median ms': Math.round(sorted[Math.floor(sorted.length / 2)] as number),
     points,
@@ -123,7 +133,38 @@ async function timeQuery(telemetry: TelemetryService, query: TelemetryQuery) {
   };
 }
 
-async function run(database: string, db: Database): Promise<void> {
+/** Median of QUERY_RUNS GETs over HTTP against the server built in apps/server/dist. */
+async function timeHttp(env: { databaseUrl?: string; dataDir?: string }, day: { from: string; to: string }) {
+  // The build, not the sources: Nest's injection needs the decorator metadata tsc emits and tsx does not.
+  const { startServer } = (await import(BUILT_SERVER)) as typeof import('../apps/server/src/bootstrap');
+  const server = await startServer({ source: {}, sites: [site()], env: { httpPort: 0, mqttPort: 0, simulator: false, logLevel: 'error', ...env } });
+  try {
+    const login = await fetch(`${server.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'demo' }) });
+    const { token } = (await login.json()) as { token: string };
+    const rows = [];
+    for (const q of DAY_QUERIES) {
+      const params = new URLSearchParams({ device: 'day-1', from: day.from, to: day.to, ...q });
+      const times: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < QUERY_RUNS; i++) {
+        const started = performance.now();
+        const res = await fetch(`${server.httpUrl}/api/telemetry?${params}`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await res.text();
+        times.push(performance.now() - started);
+        if (res.status !== 200) throw new Error(`GET /api/telemetry?${params}: ${res.status} ${text}`);
+        bytes = text.length;
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      rows.push({ query: label(q), 'first ms': Math.round(times[0] as number), 'median ms': Math.round(sorted[Math.floor(sorted.length / 2)] as number), 'JSON kB': Math.round(bytes / 1024) });
+    }
+    return rows;
+  } finally {
+    await server.close();
+  }
+}
+
+/** Ingest, then the day's queries through the service; returns the day's range for the HTTP part. */
+async function run(database: string, db: Database): Promise<{ from: string; to: string }> {
   await migrate(db);
   const sites = new SitesService([site()], db);
   await sites.syncToDatabase();
@@ -142,25 +183,38 @@ async function run(database: string, db: Database): Promise<void> {
     },
   ]);
   const day = await loadDay(db);
-  console.log(`${database}: one day of 1 s data loaded by SQL (2 × 86,400 rows) in ${day.seconds.toFixed(1)} s; GET /api/telemetry work, ${QUERY_RUNS} runs each`);
+  console.log(`${database}: one day of 1 s data loaded by SQL (2 × 86,400 rows) in ${day.seconds.toFixed(1)} s; TelemetryService.query + JSON.stringify, ${QUERY_RUNS} runs each`);
   const telemetry = new TelemetryService(new TelemetryRepository(db), systemClock);
-  const range = { device: 'day-1', from: day.from, to: day.to };
   const rows = [];
-  for (const q of [{ metric: 'temperature_c' }, { metric: 'temperature_c', step: '1m' }, {}, { step: '1m' }]) {
-    rows.push(await timeQuery(telemetry, { ...range, ...q }));
-  }
+  for (const q of DAY_QUERIES) rows.push(await timeQuery(telemetry, { device: 'day-1', from: day.from, to: day.to, ...q }));
   console.table(rows);
+  return day;
+}
+
+async function http(database: string, env: { databaseUrl?: string; dataDir?: string }, day: { from: string; to: string }): Promise<void> {
+  if (!existsSync(BUILT_SERVER)) {
+    console.log(`${database}: no ${BUILT_SERVER} (npm run build): GET over HTTP not timed`);
+    return;
+  }
+  console.log(`${database}: GET /api/telemetry over HTTP on the built server, ${QUERY_RUNS} runs each`);
+  console.table(await timeHttp(env, day));
 }
 
 async function main(): Promise<void> {
   console.log(`telemetry bench: ${CLIENTS} MQTT.js sensors × ${MESSAGES} QoS 1 messages of ${METRICS} readings, ${INFLIGHT} in flight each, loopback; max ${MAX_SECONDS} s`);
   if (process.env.PGLITE !== 'off') {
     const dir = mkdtempSync(join(tmpdir(), 'estate-telemetry-bench-'));
-    const pglite = await PgliteDatabase.open(dir);
     try {
-      await run('PGlite (data dir on disk)', pglite);
+      const pglite = await PgliteDatabase.open(dir);
+      let day: { from: string; to: string };
+      try {
+        day = await run('PGlite (data dir on disk)', pglite);
+      } finally {
+        await pglite.close();
+      }
+      // PGlite is one process's: the server opens the data directory once the bench let go of it.
+      await http('PGlite (data dir on disk)', { dataDir: dir }, day);
     } finally {
-      await pglite.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -170,11 +224,16 @@ async function main(): Promise<void> {
     await admin.query(`CREATE DATABASE ${name}`); // generated above, never input
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = `/${name}`;
-    const pg = await PostgresDatabase.open(url.toString());
     try {
-      await run('PostgreSQL', pg);
+      const pg = await PostgresDatabase.open(url.toString());
+      let day: { from: string; to: string };
+      try {
+        day = await run('PostgreSQL', pg);
+      } finally {
+        await pg.close();
+      }
+      await http('PostgreSQL', { databaseUrl: url.toString() }, day);
     } finally {
-      await pg.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.close();
     }
