@@ -11,6 +11,8 @@ export class VirtualDispenser extends VirtualDevice {
   private batteryPct: number;
   private readonly usePerHour: number;
   private lastDrift: number;
+  /** The level drifts down by itself between heartbeats; the living estate turns this off and drives it. */
+  drains = true;
 
   constructor(spec: DeviceSpec, ctx: DeviceContext) {
     super(spec, ctx);
@@ -50,6 +52,7 @@ export class VirtualDispenser extends VirtualDevice {
   }
 
   protected override beforeHeartbeat(): void {
+    if (!this.drains) return;
     const now = this.now();
     const hours = Math.max(0, now - this.lastDrift) / 3_600_000;
     this.lastDrift = now;

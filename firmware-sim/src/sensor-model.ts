@@ -13,6 +13,9 @@ interface Metric {
   noise: number;
   decimals: number;
   value: number;
+  /** How far steering may move the band: the limits less their hysteresis. */
+  floor: number;
+  ceiling: number;
 }
 
 /** Where a metric sits in normal operation when its name says more than its limits do. */
@@ -53,6 +56,27 @@ export class SensorModel {
     this.overrides.delete(name);
   }
 
+  /**
+   * Moves where a metric wanders (the living estate's daily cycle), taking its current value and
+   * band along but never past its limits. A name it does not know becomes a new metric or flag.
+   */
+  steer(name: string, value: Reading): void {
+    const m = this.metrics.get(name);
+    if (typeof value === 'boolean' || (!m && this.flags.has(name))) {
+      this.flags.set(name, Boolean(value));
+      return;
+    }
+    if (!m) {
+      this.metrics.set(name, numeric(value, value * 0.8, value * 1.2, this.random));
+      return;
+    }
+    const shift = value - m.nominal;
+    m.nominal = value;
+    m.low = Math.max(m.floor, Math.min(m.ceiling, m.low + shift));
+    m.high = Math.min(m.ceiling, Math.max(m.floor, m.high + shift));
+    m.value = Math.min(m.high, Math.max(m.low, m.value + shift));
+  }
+
   /** Moves every free-running metric one step (mean-reverting random walk) and returns all readings. */
   step(): Record<string, Reading> {
     for (const m of this.metrics.values()) {
@@ -85,13 +109,13 @@ function fromRange(name: string, limit: SensorLimit, random: Random): Metric {
   if (named !== undefined && named > low && named < high) nominal = named;
   const span = min !== undefined && max !== undefined ? max - min : Math.abs(nominal) * 0.5 || 1;
   const metric = numeric(nominal, Math.max(low, nominal - span * 0.25), Math.min(high, nominal + span * 0.25), random);
-  return { ...metric, noise: span * 0.02 };
+  return { ...metric, noise: span * 0.02, floor: low, ceiling: high };
 }
 
 function numeric(nominal: number, low: number, high: number, random: Random): Metric {
   const noise = Math.abs(nominal) * 0.02 || 0.1;
   const decimals = Math.abs(nominal) < 5 ? 3 : 1;
-  return { nominal, low, high, noise, decimals, value: nominal + (random() - 0.5) * noise };
+  return { nominal, low, high, noise, decimals, value: nominal + (random() - 0.5) * noise, floor: -Infinity, ceiling: Infinity };
 }
 
 function round(value: number, decimals: number): number {

@@ -40,6 +40,13 @@ export class VirtualSensor extends VirtualDevice {
     return this.publish('telemetry', { readings: this.latest });
   }
 
+  /** The living estate's daily cycle: moves where each metric wanders, then reports (see SensorModel.steer). */
+  steer(readings: Record<string, Reading>): Promise<Sent> {
+    for (const [name, value] of Object.entries(readings)) this.model.steer(name, value);
+    this.latest = this.model.step();
+    return this.publish('telemetry', { readings: this.latest });
+  }
+
   fault(code: string, text?: string): Promise<Sent> {
     return this.publish('event', { type: 'fault', code, ...(text ? { text } : {}) });
   }

@@ -7,6 +7,8 @@ import type { DeviceContext, VirtualDevice } from './device';
 import { VirtualDispenser } from './dispenser';
 import { VirtualGate } from './gate';
 import { consoleLog, type SimLog } from './log';
+import type { EstateEvent } from './estate-day';
+import { EstateRunner, type EstateOptions } from './estate-runner';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { hashSeed, seededRandom } from './random';
 import { VirtualSensor } from './sensor';
@@ -37,6 +39,12 @@ export interface SimulatorOptions {
    * `true` for the default deviation rates; default off.
    */
   patrol?: boolean | PatrolOptions;
+  /**
+   * The living estate (see EstateRunner): cars through the gates with morning and evening peaks,
+   * dispensers drained by use and refilled by the cleaning round, equipment on daily cycles with
+   * seeded incidents. `true` for the defaults; default off.
+   */
+  estate?: boolean | EstateOptions;
 }
 
 export interface SimulatorHandle {
@@ -49,6 +57,8 @@ export interface SimulatorHandle {
   sensor(id: string, site?: string): VirtualSensor;
   /** The patrol walking the routes, when started with `patrol`. */
   readonly patrol: PatrolWalker | undefined;
+  /** The living estate, when started with `estate`. */
+  readonly estate: EstateRunner | undefined;
   /** Resolves when every powered device is online. */
   ready(): Promise<void>;
   /** One heartbeat from every online device; resolves when all were acknowledged. */
@@ -96,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   log('info', `simulator: ${online} of ${devices.length} devices online at ${options.url}`);
   const simulator = new Simulator(devices);
   if (options.patrol) simulator.walk(options, clock, log);
+  if (options.estate) simulator.live(options, clock, log);
   return simulator;
 }
 
@@ -116,6 +127,7 @@ function createDevice(site: SiteConfig, spec: ReturnType<typeof siteDevices>[num
 
 class Simulator implements SimulatorHandle {
   patrol: PatrolWalker | undefined;
+  estate: EstateRunner | undefined;
 
   constructor(readonly devices: readonly VirtualDevice[]) {}
 
@@ -131,6 +143,60 @@ class Simulator implements SimulatorHandle {
       log,
       tap: async (t) => (present(t.siteId, t.checkpointId) ? this.checkpoint(t.checkpointId, t.siteId).tap(t.card, t.at) : undefined),
     }).start();
+  }
+
+  live(options: SimulatorOptions, clock: Clock, log: SimLog): void {
+    const estate = options.estate === true ? {} : options.estate || {};
+    const dispensers = this.devices.filter((d): d is VirtualDispenser => d instanceof VirtualDispenser);
+    // The estate drives the levels now; a device draining by itself as well would count use twice.
+    for (const d of dispensers) d.drains = false;
+    this.estate = new EstateRunner({
+      seed: options.seed,
+      ...estate,
+      sites: options.sites,
+      clock,
+      log,
+      levels: (site) => Object.fromEntries(dispensers.filter((d) => d.site === site).map((d) => [d.id, d.level])),
+      act: (event) => this.act(event),
+    }).start();
+  }
+
+  /** One estate event through its device; a device left out with `only`, or powered off, misses it. */
+  private async act(e: EstateEvent): Promise<unknown> {
+    const device = this.devices.find((d) => d.site === e.siteId && d.id === e.device);
+    if (!device) return;
+    if (device.poweredOff) return e.kind === 'sensor' && e.action === 'online' ? device.powerOn() : undefined;
+    switch (e.kind) {
+      case 'gate': {
+        const gate = device as VirtualGate;
+        if (e.action === 'pass') return gate.pass(e.direction, e.plate, e.credential);
+        if (e.action === 'denied') return gate.deny(e.direction, e.plate, e.reason);
+        return gate.setBarrier(e.barrier, e.fault);
+      }
+      case 'dispenser': {
+        const dispenser = device as VirtualDispenser;
+        return e.action === 'refill' ? dispenser.refill() : dispenser.setLevel(e.level);
+      }
+      case 'sensor': {
+        const sensor = device as VirtualSensor;
+        switch (e.action) {
+          case 'steer':
+            return sensor.steer(e.readings);
+          case 'pin':
+            return sensor.setReading(e.name, e.value);
+          case 'release':
+            return sensor.releaseReading(e.name);
+          case 'fault':
+            return sensor.fault(e.code, e.text);
+          case 'fault_cleared':
+            return sensor.faultCleared(e.code);
+          case 'offline':
+            return sensor.goOffline();
+          case 'online':
+            return undefined;
+        }
+      }
+    }
   }
 
   device(id: string, site?: string): VirtualDevice {
@@ -166,6 +232,7 @@ class Simulator implements SimulatorHandle {
 
   async stop(options: { announce?: boolean } = {}): Promise<void> {
     this.patrol?.stop();
+    this.estate?.stop();
     await Promise.all(this.devices.map((d) => d.stop(options)));
   }
 
