@@ -13,7 +13,7 @@ const empty: DailyReportDto = {
   generatedAt: '2026-11-03T01:00:00.000Z',
   alerts: { raised: 0, bySeverity: { info: 0, minor: 0, major: 0, critical: 0 }, byType: [], stillOpen: 0, acknowledged: 0, unacknowledged: 0 },
   patrol: null,
-  patrolNote: 'patrol rounds not yet recorded',
+  patrolNote: 'no patrol rounds that day',
   workOrders: { byDepartment: [], total: { opened: 0, closed: 0, escalated: 0 } },
   escalatedOrders: [],
   escalatedCount: 0,
@@ -46,7 +46,7 @@ describe(renderDailyReportHtml.name, () => {
     const html = renderDailyReportHtml(empty);
     expect(html).toContain('当日无告警');
     expect(html.match(/无。<small>None.<\/small>/g)).toHaveLength(2);
-    expect(html).toContain('巡更记录尚未接入。<small>patrol rounds not yet recorded</small>');
+    expect(html).toContain('当日无巡更轮次。<small>no patrol rounds that day</small>');
   });
 
   it('prints patrol figures once recorded', () => {

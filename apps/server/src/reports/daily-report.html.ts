@@ -51,7 +51,7 @@ function patrolSection(r: DailyReportDto): string {
   const body = r.patrol
     ? `<table class="kv">${head('巡更轮次<small>Rounds</small>', '已完成<small>Completed</small>', '合格率<small>Compliance</small>')}
        <tbody><tr>${num(r.patrol.rounds)}${num(r.patrol.completed)}${cell(r.patrol.compliancePct === null ? '—' : `${r.patrol.compliancePct}%`, 'n')}</tr></tbody></table>`
-    : `<p class="none">巡更记录尚未接入。<small>${escapeHtml(r.patrolNote ?? 'patrol rounds not yet recorded')}</small></p>`;
+    : `<p class="none">当日无巡更轮次。<small>${escapeHtml(r.patrolNote ?? 'no patrol rounds that day')}</small></p>`;
   return `<section><h2>二、巡更<small>Patrol</small></h2>${body}</section>`;
 }
 

@@ -94,7 +94,7 @@ describe('/api/reports', () => {
     expect(html).toMatch(/<th>合计<\/th><td class="n">8<\/td><td class="n">2<\/td><td class="n">4<\/td>/);
     for (const o of [...json.body.escalatedOrders, ...json.body.overdueCallbacks]) expect(html).toContain(o.number);
     expect(html).toContain('3-O1'); // the overdue callback's room
-    expect(html).toContain('巡更记录尚未接入');
+    expect(html).toContain('当日无巡更轮次');
     expect(html).not.toMatch(/<script/i);
   });
 

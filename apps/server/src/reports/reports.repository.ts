@@ -204,25 +204,14 @@ export class ReportsRepository {
     );
   }
 
-  /**
-   * Patrol rounds of the window, once the patrol module records them (a later issue). Until the
-   * table exists: null. If it exists in another shape than expected, null and a warning, so the
-   * duty log still prints.
-   */
+  /** Patrol rounds that started in the window; null when there were none (nothing scheduled or monitored). */
   async patrolDay(w: DayWindow): Promise<PatrolDayRow | null> {
-    const [exists] = await this.db.query<{ present: boolean }>(`SELECT to_regclass('patrol_rounds') IS NOT NULL AS present`);
-    if (!exists?.present) return null;
-    try {
-      const [row] = await this.db.query<PatrolDayRow>(
-        `SELECT count(*) AS rounds, count(*) FILTER (WHERE status = 'completed') AS completed,
-                (avg(compliance) FILTER (WHERE status = 'completed'))::float8 AS compliance
-         FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3`,
-        [w.siteId, w.from, w.to],
-      );
-      return row ?? null;
-    } catch (error) {
-      this.logger.warn(`patrol_rounds is not in the shape the duty log reads (site_id, start, status, compliance): ${(error as Error).message}`);
-      return null;
-    }
+    const [row] = await this.db.query<PatrolDayRow>(
+      `SELECT count(*) AS rounds, count(*) FILTER (WHERE status = 'completed') AS completed,
+              (avg(compliance) FILTER (WHERE status = 'completed'))::float8 AS compliance
+       FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3`,
+      [w.siteId, w.from, w.to],
+    );
+    return row && row.rounds > 0 ? row : null;
   }
 }

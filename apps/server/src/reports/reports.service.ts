@@ -21,7 +21,7 @@ import { renderDailyReportHtml } from './daily-report.html';
 import { SOURCE_NAMES, TOTAL_NAME } from './report-labels';
 import { ReportsRepository, type DailyOrderRow, type DayWindow, type WorkOrderStatsRow } from './reports.repository';
 
-export const PATROL_NOT_RECORDED = 'patrol rounds not yet recorded';
+export const PATROL_NOT_RECORDED = 'no patrol rounds that day';
 
 @Injectable()
 export class ReportsService {

@@ -188,7 +188,7 @@ export function reportsSuite(backend: Backend): void {
         });
       });
 
-      it('says patrol rounds are not yet recorded', () => {
+      it('says when the day had no patrol rounds', () => {
         expect(daily.patrol).toBeNull();
         expect(daily.patrolNote).toBe(PATROL_NOT_RECORDED);
       });
@@ -222,19 +222,23 @@ export function reportsSuite(backend: Backend): void {
         expect(later.overdueCallbacks.map((o) => o.number)).toEqual(['WO-O1', 'WO-C3']);
       });
 
-      it('reads patrol_rounds once the table exists', async () => {
-        await t.db.exec(`CREATE TABLE patrol_rounds (id text PRIMARY KEY, site_id text, start timestamptz, status text, compliance real)`);
-        try {
-          await t.db.query(
-            `INSERT INTO patrol_rounds VALUES ('r1', $1, '2026-11-02T09:30:00+08:00', 'completed', 1), ('r2', $1, '2026-11-02T15:00:00+08:00', 'completed', 0.5),
-               ('r3', $1, '2026-11-02T21:00:00+08:00', 'in_progress', NULL), ('r4', $1, '2026-11-03T09:30:00+08:00', 'completed', 0)`,
-            [SITE],
+      it('counts the rounds of the day and the mean compliance of the completed ones', async () => {
+        const round = (id: string, start: string, status: string, compliance: number) =>
+          t.db.query(
+            `INSERT INTO patrol_rounds (id, site_id, route_id, local_date, start, window_start, window_end, status, compliance, round, created_at, updated_at)
+             VALUES ($1, $2, 'r', $3::timestamptz::date, $3, $3, $3, $4, $5, '{}', $3, $3)`,
+            [id, SITE, start, status, compliance],
           );
+        try {
+          await round('r1', '2026-11-02T09:30:00+08:00', 'completed', 1);
+          await round('r2', '2026-11-02T15:00:00+08:00', 'completed', 0.5);
+          await round('r3', '2026-11-02T21:00:00+08:00', 'in_progress', 0); // not completed: not in the mean
+          await round('r4', '2026-11-03T09:30:00+08:00', 'completed', 0); // next day
           const r = await reports.dailyReport({ date: '2026-11-02' });
           expect(r.patrol).toEqual({ rounds: 3, completed: 2, compliancePct: 75 });
           expect(r.patrolNote).toBeUndefined();
         } finally {
-          await t.db.exec('DROP TABLE patrol_rounds');
+          await t.db.query('DELETE FROM patrol_rounds');
         }
       });
 
