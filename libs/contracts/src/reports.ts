@@ -174,7 +174,7 @@ export interface DailyReportDto {
   asOf: string;
   generatedAt: string;
   alerts: DailyAlertsDto;
-  /** null until patrol rounds are recorded (patrolNote says why). */
+  /** null when the day had no patrol rounds (patrolNote says so). */
   patrol: DailyPatrolDto | null;
   patrolNote?: string;
   workOrders: { byDepartment: DailyDepartmentOrdersDto[]; total: Omit<DailyDepartmentOrdersDto, 'department' | 'name'> };
