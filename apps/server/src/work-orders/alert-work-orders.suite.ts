@@ -84,6 +84,9 @@ export function alertWorkOrdersSuite(backend: Backend): void {
           ['patrol:r1@2026-11-28T09:30', 1],
           ['patrol:r1@2026-11-27T09:30', 2],
         ]);
+        // The round's order lists each of its missed checkpoints (issue 4).
+        expect(orders[1]!.description.split('\n')).toEqual(['r1@2026-11-27T09:30/cp-1：patrol.missed', 'r1@2026-11-27T09:30/cp-2：patrol.missed']);
+        expect(orders[0]!.description).toBe('r1@2026-11-28T09:30/cp-1：patrol.missed');
       });
 
       it('dispenser.empty raises the replenish order to high; the device refilled verifies it once both alerts cleared', async () => {

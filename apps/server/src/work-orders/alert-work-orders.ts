@@ -56,7 +56,9 @@ export class AlertWorkOrders implements AlertFollower {
       else return this.alerts.linkWorkOrder(alert.id, order.id);
     }
     if (!order) throw new Error(`no open work order for ${plan.originKey} after a conflicting insert`);
-    await this.workOrders.attachAlert(order, alert.id, plan.joinNote, plan.priority);
+    // A patrol order is one per round: its description lists every missed checkpoint (issue 4).
+    const descriptionLine = plan.source === 'patrol' ? alert.message : undefined;
+    await this.workOrders.attachAlert(order, alert.id, plan.joinNote, plan.priority, descriptionLine);
     await this.alerts.linkWorkOrder(alert.id, order.id);
   }
 

@@ -159,6 +159,11 @@ export class WorkOrderStore {
     return row;
   }
 
+  /** Adds a line to the description (a patrol order lists each missed checkpoint of its round). */
+  async appendDescription(id: string, line: string, at: Date): Promise<void> {
+    await this.q.query(`UPDATE work_orders SET description = description || E'\n' || $2, updated_at = $3 WHERE id = $1`, [id, line, at]);
+  }
+
   async raisePriority(id: string, from: Priority, to: Priority, at: Date): Promise<WorkOrderRow | undefined> {
     const [row] = await this.q.query<WorkOrderRow>(
       'UPDATE work_orders SET priority = $3, updated_at = $4 WHERE id = $1 AND priority = $2 RETURNING *',

@@ -173,11 +173,13 @@ export class WorkOrdersService {
    * A further alert of the same origin joins the open order (timeline entry); a more severe one
    * raises its priority (dispenser.empty on a replenish order). An alert already attached changes nothing.
    */
-  async attachAlert(order: WorkOrderRow, alertId: string, why: string, priority: WorkOrderRow['priority']): Promise<void> {
+  /** `descriptionLine`: what the alert adds to the order's description (a patrol round's next missed checkpoint). */
+  async attachAlert(order: WorkOrderRow, alertId: string, why: string, priority: WorkOrderRow['priority'], descriptionLine?: string): Promise<void> {
     const now = this.clock.now();
     const changed = await this.repo.transaction(async (store) => {
       if (!(await store.attachAlert(order.id, alertId, now))) return false;
       await this.event(store, order, now, 'attach_alert', why);
+      if (descriptionLine) await store.appendDescription(order.id, descriptionLine, now);
       const to = higherPriority(order.priority, priority);
       if (to !== order.priority && (await store.raisePriority(order.id, order.priority, to, now))) {
         await this.event(store, order, now, 'priority', `更严重的告警并入：优先级 ${order.priority} → ${to}`);
