@@ -67,7 +67,8 @@ export function scaleClock(base: Clock, speed: number): Clock {
   const [start, baseStart] = [base.now(), base.now()];
   return {
     now: () => start + (base.now() - baseStart) * speed,
-    setTimer: (ms, fn, options) => base.setTimer(ms / speed, fn, options),
+    // Rounded up, so a timer never fires a fraction of a millisecond before its scaled due time.
+    setTimer: (ms, fn, options) => base.setTimer(Math.ceil(Math.max(0, ms) / speed), fn, options),
   };
 }
 
