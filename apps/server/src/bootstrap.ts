@@ -126,7 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     patrolSweep.unref();
 
     if (env.simulator) {
-      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true });
+      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: true });
       log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
     }
     log.log(
