@@ -126,7 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     patrolSweep.unref();
 
     if (env.simulator) {
-      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: true });
+      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy: Object.fromEntries((await app.get(ParkingService).lots()).map((l) => [`${l.siteId}/${l.id}`, l.occupancy])) } });
       log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
     }
     log.log(
