@@ -16,8 +16,8 @@ export interface EstateOptions extends EstatePlanOptions {
   /** Lives the estate's schedule this many times faster than `clock` (a day in 1/speed of one). Payload `ts` stay the devices' own time. */
   speed?: number;
   /**
-   * Cars in each lot at the start, by lot id. Default 0: what a server with a fresh database counts.
-   * A server restarting on a kept database should pass its counts, or its lots drift from the estate's.
+   * Cars in each lot at the start, by `site/lot` (or lot id). Default 0: what a server with a fresh
+   * database counts. A server restarting on a kept database passes its counts, or its lots drift from the estate's.
    */
   occupancy?: Record<string, number>;
 }

@@ -59,7 +59,7 @@ export function lotProfile(capacity: number, override: Partial<LotProfile> = {})
 }
 
 /**
- * The lots at the start: `occupancy` cars in each (default 0, what a fresh server counts), residents
+ * The lots at the start: `occupancy` cars in each, by `site/lot` or lot id (default 0, what a fresh server counts), residents
  * first, the rest visitors leaving over the next hours. Resident plates are fixed per lot and seed.
  */
 export function initialTraffic(site: SiteConfig, seed: number, at: number, occupancy: Record<string, number> = {}, lots: Record<string, Partial<LotProfile>> = {}): TrafficState {
@@ -68,7 +68,7 @@ export function initialTraffic(site: SiteConfig, seed: number, at: number, occup
     const profile = lotProfile(lot.capacity, lots[lot.id]);
     const random = seededRandom(hashSeed(`${site.site.id}|${lot.id}|plates`, seed));
     const plates = uniquePlates(profile.residents, random);
-    const parked = Math.max(0, Math.min(lot.capacity, Math.round(occupancy[lot.id] ?? 0)));
+    const parked = Math.max(0, Math.min(lot.capacity, Math.round(occupancy[`${site.site.id}/${lot.id}`] ?? occupancy[lot.id] ?? 0)));
     const home = plates.slice(0, Math.min(parked, plates.length));
     const visitors = Array.from({ length: parked - home.length }, () => ({ plate: plateOf(random), leaveAt: at + between(random, 10, 240) * MIN }));
     state[lot.id] = { home, away: plates.slice(home.length), visitors };
