@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import AlertsPage from './pages/AlertsPage.vue';
 import ConsumablesPage from './pages/ConsumablesPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
+import EquipmentPage from './pages/EquipmentPage.vue';
 import LoginPage from './pages/LoginPage.vue';
 import ParkingPage from './pages/ParkingPage.vue';
 import PatrolPage from './pages/PatrolPage.vue';
@@ -22,6 +23,7 @@ export const router = createRouter({
     { path: '/consumables', name: 'consumables', component: ConsumablesPage },
     // Supervisors and admins only: the server answers 403 to anyone else, and the tab is not shown.
     { path: '/reports', name: 'reports', component: ReportsPage, meta: { supervisor: true } },
+    { path: '/equipment/:id?', name: 'equipment', component: EquipmentPage },
     { path: '/devices', name: 'devices', component: DevicesPage },
     { path: '/:pathMatch(.*)*', redirect: '/alerts' },
   ],

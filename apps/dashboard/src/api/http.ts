@@ -14,6 +14,8 @@ import type {
   LoginResponse,
   ParkingLotDto,
   RoundDto,
+  SensorDto,
+  TelemetryDto,
   UserDto,
   WorkOrderDto,
   WorkOrderEventBody,
@@ -127,4 +129,16 @@ export const api = {
   /** Supervisor+. 200 with the gate's ack; a 504 (HttpError) when it did not answer in time. */
   openGate: (gateId: string, siteId: string, reason: string) => request<GateOpenResult>('POST', `/api/gates/${id(gateId)}/open${query({ siteId })}`, { reason }),
   dispensers: () => request<DispenserDto[]>('GET', '/api/consumables/dispensers'),
+  equipment: () => request<SensorDto[]>('GET', '/api/equipment'),
+  /** `from` inclusive, `to` exclusive; `step` absent: raw points (apps/server/src/telemetry/README.md). */
+  telemetry: (q: TelemetryQuery) => request<TelemetryDto>('GET', `/api/telemetry${query(q)}`),
 };
+
+export interface TelemetryQuery {
+  device: string;
+  site?: string;
+  metric?: string;
+  from?: string;
+  to?: string;
+  step?: string;
+}

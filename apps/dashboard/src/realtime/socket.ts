@@ -7,6 +7,8 @@ import { useAuthStore } from '../stores/auth';
 import { useConsumablesStore } from '../stores/consumables';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
+import { useEquipmentStore } from '../stores/equipment';
+import { useHistoryStore } from '../stores/history';
 import { useNotifyStore } from '../stores/notify';
 import { useParkingStore } from '../stores/parking';
 import { useReportsStore } from '../stores/reports';
@@ -26,6 +28,8 @@ export function startLive(): void {
   const rounds = useRoundsStore();
   const parking = useParkingStore();
   const consumables = useConsumablesStore();
+  const equipment = useEquipmentStore();
+  const history = useHistoryStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -46,6 +50,7 @@ export function startLive(): void {
     void rounds.refetch();
     void parking.refetch();
     void consumables.refetch();
+    void equipment.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
@@ -58,12 +63,17 @@ export function startLive(): void {
     connection.setLink('reconnecting');
     if (isAuthError(err)) auth.logout('expired');
   });
-  socket.on('alert', (alert) => alerts.received(alert));
+  socket.on('alert', (alert) => {
+    alerts.received(alert);
+    equipment.alertChanged(alert);
+  });
   socket.on('device', (device) => {
     devices.received(device);
     // Lots and dispensers have no live event of their own: a gate's or dispenser's message reloads them.
     parking.deviceChanged(device);
     consumables.deviceChanged(device);
+    equipment.deviceChanged(device);
+    history.deviceChanged(device);
   });
   socket.on('workOrder', (order) => workOrders.received(order));
   socket.on('patrol', (round) => rounds.received(round));
@@ -82,6 +92,8 @@ export function stopLive(): void {
   useReportsStore().reset();
   useParkingStore().reset();
   useConsumablesStore().reset();
+  useEquipmentStore().reset();
+  useHistoryStore().reset();
   useNotifyStore().reset();
 }
 

@@ -13,6 +13,8 @@ import {
   readingsOfDevice,
   sensorState,
   seriesOf,
+  timeTicks,
+  valueTicks,
   yDomain,
   type ChartPoint,
 } from './equipment-logic';
@@ -29,7 +31,8 @@ describe(sensorState.name, () => {
     { limits: ['ok', 'ok'], faults: [], state: 'ok' },
     { limits: ['ok', 'pending'], faults: [], state: 'pending' }, // out of range, forSec not over yet: 待确认
     { limits: ['pending', 'raised'], faults: [], state: 'alarm' },
-    { limits: ['raised', 'ok'], faults: ['E42'], state: 'fault' }, // an open fault code outranks a limit
+    { limits: ['ok', 'pending'], faults: ['E42'], state: 'fault' },
+    { limits: ['raised', 'ok'], faults: ['E42'], state: 'alarm' }, // a raised limit outranks a fault code
     { limits: [], faults: [], state: 'ok' },
   ] as const)('limits $limits, faults $faults → $state', ({ limits, faults, state }) => {
     expect(sensorState(sensor({ limits: limits.map((status) => limit({ status })), faults: [...faults] }))).toBe(state);
@@ -42,7 +45,7 @@ describe(sensorState.name, () => {
       sensor({ id: 'c', name: '丙', limits: [limit({ status: 'pending' })] }),
       sensor({ id: 'd', name: '丁', limits: [limit({ status: 'raised' })] }),
     ].sort(compareSensors);
-    expect(list.map((s) => s.id)).toEqual(['b', 'd', 'c', 'a']);
+    expect(list.map((s) => s.id)).toEqual(['d', 'b', 'c', 'a']);
   });
 });
 
@@ -155,5 +158,29 @@ describe('chart series', () => {
   it('draws booleans as a step line of each bucket’s max, to the end of the last bucket', () => {
     const paths = chartPaths([p(0, 0.2, 0, 1), p(10, 0, 0, 0)], (t) => t, (v) => 100 - v * 100, 10, true);
     expect(paths).toEqual({ avg: 'M0,0H10V100H20', band: '' });
+  });
+});
+
+describe('axes', () => {
+  const H = 3600_000;
+  const at = (iso: string) => Date.parse(iso);
+
+  it('puts time ticks on round local times', () => {
+    // 1 h from 02:07 UTC = 10:07 in Shanghai: every 10 min from 10:10.
+    const ticks = timeTicks(at('2026-11-27T02:07:00Z'), at('2026-11-27T03:07:00Z'), 8 * H);
+    expect(ticks[0]).toBe(at('2026-11-27T02:10:00Z'));
+    expect(ticks).toHaveLength(6);
+    // 7 d: one a day, at local midnight (16:00 UTC).
+    const week = timeTicks(at('2026-11-20T02:07:00Z'), at('2026-11-27T02:07:00Z'), 8 * H);
+    expect(week).toHaveLength(7);
+    expect(new Date(week[0]!).toISOString()).toBe('2026-11-20T16:00:00.000Z');
+  });
+
+  it.each([
+    { lo: 36, hi: 84, ticks: [40, 50, 60, 70, 80] },
+    { lo: 0.08, hi: 0.72, ticks: [0.2, 0.4, 0.6] },
+    { lo: -0.1, hi: 1.1, ticks: [0, 0.25, 0.5, 0.75, 1] },
+  ])('values $lo … $hi → $ticks', ({ lo, hi, ticks }) => {
+    expect(valueTicks(lo, hi)).toEqual(ticks);
   });
 });

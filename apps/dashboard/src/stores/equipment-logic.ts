@@ -4,17 +4,18 @@
 import type { DeviceDto, SensorDto, SensorLimitStateDto, TelemetryDto } from '@estate-watch/contracts';
 import { splitUnit } from './device-logic';
 
-export type SensorState = 'fault' | 'alarm' | 'pending' | 'ok';
+export type SensorState = 'alarm' | 'fault' | 'pending' | 'ok';
 
-const STATE_RANK: Record<SensorState, number> = { fault: 0, alarm: 1, pending: 2, ok: 3 };
+const STATE_RANK: Record<SensorState, number> = { alarm: 0, fault: 1, pending: 2, ok: 3 };
 
 /**
- * 故障 (an open fault code) over 告警 (a limit raised, sensor.threshold open) over 待确认 (out of
- * range, forSec not yet over) over 正常 — the server's limit states, not a guess from the value.
+ * 告警 (a limit raised: sensor.threshold open, e.g. a leak or over-pressure) over 故障 (an open
+ * fault code the equipment reported) over 待确认 (out of range, forSec not yet over) over 正常 —
+ * the server's limit states, not a guess from the value.
  */
 export function sensorState(sensor: Pick<SensorDto, 'limits' | 'faults'>): SensorState {
-  if (sensor.faults.length) return 'fault';
   if (sensor.limits.some((l) => l.status === 'raised')) return 'alarm';
+  if (sensor.faults.length) return 'fault';
   return sensor.limits.some((l) => l.status === 'pending') ? 'pending' : 'ok';
 }
 
@@ -212,4 +213,31 @@ export function chartPaths(points: ChartPoint[], x: (t: number) => number, y: (v
     })
     .join('');
   return { avg, band };
+}
+
+// ── Axes ─────────────────────────────────────────────────────────────────────────────────────
+
+const TICK_STEPS = [10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
+
+/**
+ * Time-axis ticks on round local times (every 10 min … every day), at most `max` of them.
+ * `offsetMs`: the local zone's offset east of UTC (8 h for Asia/Shanghai), so 00:00 is local midnight.
+ */
+export function timeTicks(from: number, to: number, offsetMs: number, max = 7): number[] {
+  const step = TICK_STEPS.find((s) => (to - from) / s <= max) ?? 86_400_000 * Math.ceil((to - from) / 86_400_000 / max);
+  const first = Math.ceil((from + offsetMs) / step) * step - offsetMs;
+  const ticks: number[] = [];
+  for (let t = first; t <= to; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** Three to six round values (1, 2, 2.5, 5 × 10ⁿ apart) inside [lo, hi]. */
+export function valueTicks(lo: number, hi: number): number[] {
+  const raw = (hi - lo) / 5;
+  if (!(raw > 0)) return [lo];
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
+  return ticks.map((v) => Number(v.toPrecision(12)));
 }
