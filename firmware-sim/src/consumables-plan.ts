@@ -52,6 +52,7 @@ export function planConsumables(site: SiteConfig, date: string, seed: number, st
   const below = options.refillBelowPct ?? 50;
   const miss = options.missedRound ?? 0.2;
   const first = firstMinute(day, options.from);
+  const notBefore = (at: number) => Math.max(options.from ?? at, at);
   const levels = { ...state };
   const events: EstateEvent[] = [];
   // Rounds: when the cleaner reaches each cluster, drawn apart from the use so a different start does not move them.
@@ -80,7 +81,7 @@ export function planConsumables(site: SiteConfig, date: string, seed: number, st
       for (const d of site.dispensers.filter((x) => clusterOf(x.id) === cluster && levels[x.id]! <= below)) {
         levels[d.id] = 100;
         reported[d.id] = 100;
-        events.push({ at: day.at(m) + between(random, 0, 50) * 1000, siteId: site.site.id, device: d.id, kind: 'dispenser', action: 'refill' });
+        events.push({ at: notBefore(day.at(m) + between(random, 0, 50) * 1000), siteId: site.site.id, device: d.id, kind: 'dispenser', action: 'refill' });
       }
     }
     if ((m + 1) % REPORT_EVERY_MIN !== 0) continue;
@@ -88,7 +89,7 @@ export function planConsumables(site: SiteConfig, date: string, seed: number, st
       const level = round1(levels[d.id]!);
       if (level === reported[d.id]) continue;
       reported[d.id] = level;
-      events.push({ at: day.at(m + 1) - 1000, siteId: site.site.id, device: d.id, kind: 'dispenser', action: 'level', level });
+      events.push({ at: notBefore(day.at(m + 1) - 1000), siteId: site.site.id, device: d.id, kind: 'dispenser', action: 'level', level });
     }
   }
   return { events: events.sort((a, b) => a.at - b.at), state: Object.fromEntries(Object.entries(levels).map(([id, l]) => [id, round1(l)])) };

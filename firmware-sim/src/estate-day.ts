@@ -50,10 +50,10 @@ export function localDay(date: string, timeZone: string): LocalDay {
   return { date, start, weekend: weekday === 0 || weekday === 6, at: (minute) => start + minute * MIN };
 }
 
-/** The first minute of the day at or after instant `from` (0 when `from` is before the day). */
+/** The minute of the day holding instant `from` (0 when `from` is before the day); plans keep nothing before `from`. */
 export function firstMinute(day: LocalDay, from: number | undefined): number {
   if (from === undefined || from <= day.start) return 0;
-  return Math.min(DAY_MIN, Math.ceil((from - day.start) / MIN));
+  return Math.min(DAY_MIN, Math.floor((from - day.start) / MIN));
 }
 
 /** `hh:mm` as a minute of the day. */

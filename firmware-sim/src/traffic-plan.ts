@@ -90,7 +90,7 @@ export function planTraffic(site: SiteConfig, date: string, seed: number, state:
     const random = seededRandom(hashSeed(`${site.site.id}|${date}|${lot.id}|traffic`, seed));
     const lotState = state[lot.id] ?? { home: [], away: [], visitors: [] };
     const sim = new LotDay(lot.id, lot.capacity, profile, lotState, lotGates, day, rates, random);
-    sim.run(firstMinute(day, options.from));
+    sim.run(firstMinute(day, options.from), options.from ?? day.start);
     out[lot.id] = sim.state();
     for (const g of lotGates) g.finish();
   }
@@ -202,11 +202,12 @@ class LotDay {
     return { home: [...this.home], away: [...this.away], visitors: this.visitors };
   }
 
-  run(fromMinute: number): void {
+  run(fromMinute: number, from: number): void {
     if (this.ins.length === 0) return;
     const kind = this.day.weekend ? 'weekend' : 'weekday';
+    for (const g of [...this.ins, ...this.outs]) g.free = Math.max(g.free, from);
     for (let m = fromMinute; m < DAY_MIN; m++) {
-      const t0 = this.day.at(m);
+      const t0 = Math.max(from, this.day.at(m));
       const moves: Array<{ at: number; go: (at: number) => void }> = [];
       const leave = LEAVE[kind](m);
       const back = RETURN[kind](m);
