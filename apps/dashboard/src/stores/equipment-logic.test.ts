@@ -9,6 +9,7 @@ import {
   gaugeLayout,
   isBooleanMetric,
   metricsOf,
+  plainNumber,
   RANGES,
   readingsOfDevice,
   sensorState,
@@ -35,17 +36,24 @@ describe(sensorState.name, () => {
     { limits: ['raised', 'ok'], faults: ['E42'], state: 'alarm' }, // a raised limit outranks a fault code
     { limits: [], faults: [], state: 'ok' },
   ] as const)('limits $limits, faults $faults → $state', ({ limits, faults, state }) => {
-    expect(sensorState(sensor({ limits: limits.map((status) => limit({ status })), faults: [...faults] }))).toBe(state);
+    const readings = { temperature_c: 60 };
+    expect(sensorState(sensor({ readings, limits: limits.map((status) => limit({ status })), faults: [...faults] }))).toBe(state);
+  });
+
+  it('is 无读数 (silent), not 正常, before its first reading', () => {
+    expect(sensorState(sensor({ readings: {} }))).toBe('silent');
+    expect(sensorState(sensor({ readings: {}, faults: ['E1'] }))).toBe('fault');
   });
 
   it('orders the list by who needs someone first, then by name', () => {
     const list = [
-      sensor({ id: 'a', name: '甲' }),
+      sensor({ id: 'e', name: '戊' }),
+      sensor({ id: 'a', name: '甲', readings: { temperature_c: 60 } }),
       sensor({ id: 'b', name: '乙', faults: ['E1'] }),
       sensor({ id: 'c', name: '丙', limits: [limit({ status: 'pending' })] }),
       sensor({ id: 'd', name: '丁', limits: [limit({ status: 'raised' })] }),
     ].sort(compareSensors);
-    expect(list.map((s) => s.id)).toEqual(['d', 'b', 'c', 'a']);
+    expect(list.map((s) => s.id)).toEqual(['d', 'b', 'c', 'a', 'e']);
   });
 });
 
@@ -71,6 +79,10 @@ describe('metrics and readings', () => {
     expect(formatReading(metric, value)).toMatchObject({ text, unit });
   });
 
+  it('writes limits and axis values as a person would: 2, 0.02, 85', () => {
+    expect([2, 0.02, 85, 0.1 + 0.2].map(plainNumber)).toEqual(['2', '0.02', '85', '0.3']);
+  });
+
   it('takes the readings and their device time from a sensor device event', () => {
     const device = { kind: 'sensor', lastValues: { telemetry: { id: 'm', ts: '2026-11-27T02:00:00Z', readings: { temperature_c: 70, leak: false, note: 'x' } } } } as Pick<DeviceDto, 'kind' | 'lastValues'>;
     expect(readingsOfDevice(device)).toEqual({ readings: { temperature_c: 70, leak: false }, at: '2026-11-27T02:00:00Z' });
@@ -94,6 +106,11 @@ describe(gaugeLayout.name, () => {
     expect(g).toMatchObject({ hi: 120, value: 100, zone: 'high', maxBand: null });
     expect(gaugeLayout({ min: 40, max: 80, hysteresis: 0 }, 39.9).zone).toBe('low');
     expect(gaugeLayout({ max: 80, hysteresis: 3 }, undefined)).toMatchObject({ value: null, min: null, zone: 'none' });
+  });
+
+  it('runs from zero under a lone max, so a low water level sits low on the bar, not at its edge', () => {
+    expect(gaugeLayout({ max: 60, hysteresis: 5 }, 18)).toMatchObject({ lo: 0, hi: 75, value: 24, max: 80, maxBand: [73.3, 80] });
+    expect(gaugeLayout({ min: 0.3, hysteresis: 0 }, 0.5)).toMatchObject({ lo: 0.15, hi: 0.75, zone: 'in' });
   });
 });
 
@@ -150,9 +167,16 @@ describe('chart series', () => {
   });
 
   it('draws the avg line and the min–max band, broken over a silence of more than three steps', () => {
-    const paths = chartPaths([p(0, 1, 0, 2), p(10, 2, 1, 3), p(100, 3, 3, 3)], (t) => t, (v) => v * 10, 10, false);
-    expect(paths.avg).toBe('M0,10L10,20M100,30h3');
-    expect(paths.band).toBe('M0,20L10,30L10,10L0,0ZM100,30L100,30Z');
+    const H = 3600_000; // hour steps: the five-minute floor does not apply
+    const x = (t: number) => t / H;
+    const paths = chartPaths([p(0, 1, 0, 2), p(H, 2, 1, 3), p(10 * H, 3, 3, 3)], x, (v) => v * 10, H, false);
+    expect(paths.avg).toBe('M0,10L1,20M10,30h3');
+    expect(paths.band).toBe('M0,20L1,30L1,10L0,0ZM10,30L10,30Z');
+  });
+
+  it('keeps the line whole across readings a minute apart in 10 s buckets (silence under five minutes)', () => {
+    const points = [0, 60_000, 120_000, 420_001].map((t) => p(t, 1));
+    expect(chartPaths(points, (t) => t / 1000, () => 0, 10_000, false).avg).toBe('M0,0L60,0L120,0M420,0h3');
   });
 
   it('draws booleans as a step line of each bucket’s max, to the end of the last bucket', () => {

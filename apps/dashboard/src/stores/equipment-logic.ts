@@ -4,19 +4,21 @@
 import type { DeviceDto, SensorDto, SensorLimitStateDto, TelemetryDto } from '@estate-watch/contracts';
 import { splitUnit } from './device-logic';
 
-export type SensorState = 'alarm' | 'fault' | 'pending' | 'ok';
+export type SensorState = 'alarm' | 'fault' | 'pending' | 'ok' | 'silent';
 
-const STATE_RANK: Record<SensorState, number> = { alarm: 0, fault: 1, pending: 2, ok: 3 };
+const STATE_RANK: Record<SensorState, number> = { alarm: 0, fault: 1, pending: 2, ok: 3, silent: 4 };
 
 /**
  * 告警 (a limit raised: sensor.threshold open, e.g. a leak or over-pressure) over 故障 (an open
  * fault code the equipment reported) over 待确认 (out of range, forSec not yet over) over 正常 —
- * the server's limit states, not a guess from the value.
+ * the server's limit states, not a guess from the value. A sensor that never sent a reading is
+ * 无读数, not 正常: nothing says its limits hold.
  */
-export function sensorState(sensor: Pick<SensorDto, 'limits' | 'faults'>): SensorState {
+export function sensorState(sensor: Pick<SensorDto, 'limits' | 'faults' | 'readings'>): SensorState {
   if (sensor.limits.some((l) => l.status === 'raised')) return 'alarm';
   if (sensor.faults.length) return 'fault';
-  return sensor.limits.some((l) => l.status === 'pending') ? 'pending' : 'ok';
+  if (sensor.limits.some((l) => l.status === 'pending')) return 'pending';
+  return Object.keys(sensor.readings).length ? 'ok' : 'silent';
 }
 
 export const sensorKey = (s: Pick<SensorDto, 'siteId' | 'id'>) => `${s.siteId}:${s.id}`;
@@ -53,6 +55,11 @@ export function formatNumber(v: number): string {
   return v.toFixed(abs < 10 ? 2 : abs < 100 ? 1 : 0);
 }
 
+/** A number from the site file or an axis (a limit, a tick): as written, 2 not 2.00. */
+export function plainNumber(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '—';
+}
+
 export function formatReading(metric: string, value: number | boolean | undefined): Reading {
   if (value === undefined) return { text: '—', unit: '', boolean: false };
   if (typeof value === 'boolean') return { text: String(value), unit: '', boolean: true };
@@ -86,26 +93,35 @@ export interface GaugeLayout {
   zone: 'low' | 'high' | 'in' | 'none';
 }
 
-/** The bar spans the limits with a quarter of their spread either side (and always the value). */
+/** The bar spans the limits with a quarter of their spread either side, or from zero under a lone max (and always the value). */
 export function gaugeLayout(limit: Pick<SensorLimitStateDto, 'min' | 'max' | 'hysteresis'>, value: number | undefined): GaugeLayout {
-  const marks = [limit.min, limit.max, value].filter((x): x is number => x !== undefined && Number.isFinite(x));
-  const lo0 = Math.min(...marks);
-  const hi0 = Math.max(...marks);
-  const spread = limit.min !== undefined && limit.max !== undefined ? limit.max - limit.min : Math.abs(hi0) || 1;
-  const pad = spread * 0.25 || 1;
-  const lo = Math.min(lo0, (limit.min ?? limit.max ?? lo0) - pad);
-  const hi = Math.max(hi0, (limit.max ?? limit.min ?? hi0) + pad);
+  const v = value !== undefined && Number.isFinite(value) ? value : undefined;
+  let lo: number;
+  let hi: number;
+  if (limit.min !== undefined && limit.max !== undefined) {
+    const pad = (limit.max - limit.min) * 0.25 || 1;
+    [lo, hi] = [limit.min - pad, limit.max + pad];
+  } else if (limit.max !== undefined) {
+    // Only a ceiling (a water level, a motor temperature): from zero, or a little under the value.
+    lo = limit.max > 0 ? 0 : limit.max - (Math.abs(limit.max) || 1);
+    hi = limit.max + (limit.max - lo) * 0.25;
+  } else {
+    const floor = limit.min ?? 0;
+    lo = floor - (Math.abs(floor) * 0.5 || 1);
+    hi = floor + (Math.abs(floor) || 1) * 1.5;
+  }
+  if (v !== undefined) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   const pos = (x: number) => Math.round(((x - lo) / (hi - lo)) * 1000) / 10;
   const h = limit.hysteresis;
   return {
-    value: value === undefined ? null : pos(value),
+    value: v === undefined ? null : pos(v),
     min: limit.min === undefined ? null : pos(limit.min),
     max: limit.max === undefined ? null : pos(limit.max),
     minBand: limit.min === undefined || !h ? null : [pos(limit.min), pos(limit.min + h)],
     maxBand: limit.max === undefined || !h ? null : [pos(limit.max - h), pos(limit.max)],
     lo,
     hi,
-    zone: value === undefined ? 'none' : limit.min !== undefined && value < limit.min ? 'low' : limit.max !== undefined && value > limit.max ? 'high' : 'in',
+    zone: v === undefined ? 'none' : limit.min !== undefined && v < limit.min ? 'low' : limit.max !== undefined && v > limit.max ? 'high' : 'in',
   };
 }
 
@@ -179,21 +195,25 @@ export function yDomain(points: ChartPoint[], limit?: Pick<SensorLimitStateDto, 
   return [lo - pad, hi + pad];
 }
 
+export const SILENCE_MS = 5 * 60_000;
+
 export interface ChartPaths {
   avg: string;
   band: string;
 }
 
 /**
- * SVG path data. A gap longer than three steps breaks the line (the sensor was silent, nothing
- * to interpolate). `boolean`: a step line of each bucket's max (did it see `true`).
+ * SVG path data. A silence longer than three steps and five minutes breaks the line (nothing to
+ * interpolate; a sensor reporting every minute still draws a line in 10 s buckets).
+ * `boolean`: a step line of each bucket's max (did it see `true`).
  */
 export function chartPaths(points: ChartPoint[], x: (t: number) => number, y: (v: number) => number, stepMs: number, boolean: boolean): ChartPaths {
+  const gap = Math.max(3 * stepMs, SILENCE_MS);
   const runs: ChartPoint[][] = [];
   for (const p of points) {
     const run = runs[runs.length - 1];
     const prev = run?.[run.length - 1];
-    if (!run || !prev || p.t - prev.t > 3 * stepMs) runs.push([p]);
+    if (!run || !prev || p.t - prev.t > gap) runs.push([p]);
     else run.push(p);
   }
   const f = (n: number) => Math.round(n * 10) / 10;

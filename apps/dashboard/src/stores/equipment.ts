@@ -21,7 +21,7 @@ export const useEquipmentStore = defineStore('equipment', () => {
 
   const sorted = computed(() => [...byKey.values()].sort(compareSensors));
   const counts = computed(() => {
-    const c = { fault: 0, alarm: 0, pending: 0, ok: 0 };
+    const c = { alarm: 0, fault: 0, pending: 0, ok: 0, silent: 0 };
     for (const s of byKey.values()) c[sensorState(s)]++;
     return c;
   });

@@ -1,0 +1,149 @@
+// Issue 5 point 6 (equipment): the 设备运行 view in a real Chromium against the real server on the
+// demo estate. Real MQTT sensors publish 40 minutes of readings (device ts, CONTRACT §1), the view
+// shows the live values and charts them from GET /api/telemetry; a new reading moves the value and
+// the chart without a reload; the boiler over its max turns 待确认 (forSec 60 not over), then 告警.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTopic, parseSiteConfig, type SiteConfig } from '@estate-watch/contracts';
+import type { RunningServer } from '../../apps/server/src/bootstrap';
+import { connectDevice, connected, startTestServer } from '../support/server';
+
+const ROOT = resolve(__dirname, '../..');
+const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
+const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
+const RESULTS = resolve(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const UI_TIMEOUT = 15_000;
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+// Readings end 3 minutes before real now, so every later ts stays in the past (ingest takes up to 2 min ahead).
+const NOW = Date.now();
+const HISTORY_START = NOW - 43 * MIN;
+const HISTORY_END = NOW - 3 * MIN;
+
+function ensureDashboardBuilt(): void {
+  if (existsSync(DIST_INDEX)) return;
+  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** A calm boiler: 62–68 °C in a slow swing, pressure about 0.45 MPa. */
+const boilerAt = (t: number) => {
+  const phase = (t - HISTORY_START) / (12 * MIN);
+  return { temperature_c: Math.round((65 + 3 * Math.sin(phase * 2 * Math.PI)) * 10) / 10, pressure_mpa: Math.round((0.45 + 0.02 * Math.cos(phase * 4)) * 1000) / 1000, burner_on: Math.sin(phase * 2 * Math.PI) < 0 };
+};
+
+describe('equipment view in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let site: SiteConfig;
+  const sensors = new Map<string, MqttClient>();
+  let n = 0;
+
+  const publish = async (sensorId: string, ts: number, readings: Record<string, number | boolean>) => {
+    let client = sensors.get(sensorId);
+    if (!client) sensors.set(sensorId, (client = await connected(await connectDevice(server, site, 'sensor', sensorId))));
+    const topic = buildTopic({ site: site.site.id, kind: 'sensor', device: sensorId, stream: 'telemetry' });
+    await client.publishAsync(topic, JSON.stringify({ id: `eq-${++n}`, ts: new Date(ts).toISOString(), readings }), { qos: 1 });
+  };
+  const row = (id: string) => page.locator(`[data-testid="sensor-row"][data-sensor-id="${id}"]`);
+  const metric = (name: string) => page.locator(`[data-testid="sensor-detail"] [data-testid="metric-row"][data-metric="${name}"]`);
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    site = parseSiteConfig(readFileSync(DEMO_FILE, 'utf8'), DEMO_FILE);
+    server = await startTestServer({ sites: [site] });
+    // 40 virtual minutes of device time: the boiler every 20 s, the sump and the pumps every minute.
+    for (let t = HISTORY_START; t <= HISTORY_END; t += 20 * SEC) await publish('boiler-1', t, boilerAt(t));
+    for (let t = HISTORY_START; t <= HISTORY_END; t += MIN) {
+      const i = (t - HISTORY_START) / MIN;
+      await publish('leak-garage-b1', t, { leak: i >= 20 && i < 23, water_level_cm: 18 + (i % 10) });
+      await publish('pump-domestic', t, { outlet_pressure_mpa: 0.42 + (i % 5) / 100, motor_temp_c: 51 + (i % 7) / 2, running: true });
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.setDefaultTimeout(UI_TIMEOUT);
+  });
+
+  afterAll(async () => {
+    for (const client of sensors.values()) client.end(true);
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('an operator opens 设备运行 and sees every sensor with its state and last values', async () => {
+    await page.goto(server.httpUrl);
+    await page.getByTestId('login-username').fill('operator');
+    await page.getByTestId('login-password').fill('demo');
+    await page.getByTestId('login-submit').click();
+    await page.locator('[data-testid="connection-banner"][data-state="ok"]').waitFor();
+    await page.getByTestId('nav-equipment').click();
+    await expect(page.getByTestId('page-heading').textContent()).resolves.toBe('设备运行');
+
+    expect(await page.getByTestId('sensor-row').count()).toBe(site.sensors.length);
+    const last = boilerAt(HISTORY_END);
+    await expect(row('boiler-1').locator('[data-testid="sensor-value"][data-metric="temperature_c"]').textContent()).resolves.toContain(`${last.temperature_c.toFixed(1)}°C`);
+    await expect(row('boiler-1').locator('[data-testid="sensor-value"][data-metric="pressure_mpa"]').textContent()).resolves.toContain(`${last.pressure_mpa.toFixed(2)} MPa`);
+    await expect(row('boiler-1').getAttribute('data-state')).resolves.toBe('ok');
+    await expect(row('leak-garage-b1').locator('[data-testid="sensor-value"][data-metric="leak"]').textContent()).resolves.toContain('无漏水');
+  });
+
+  it('the boiler’s detail charts its history with the limits: 1 h in 10 s buckets', async () => {
+    await row('boiler-1').click();
+    await page.waitForURL(/\/equipment\/boiler-1$/);
+    await page.locator('[data-testid="sensor-detail"][data-sensor-id="boiler-1"]').waitFor();
+    // 40 minutes of readings every 20 s, one per 10 s bucket: 121 points.
+    await metric('temperature_c').locator('[data-testid="history-chart"][data-points="121"]').waitFor();
+    await metric('pressure_mpa').locator('[data-testid="history-chart"][data-points="121"]').waitFor();
+    expect(await metric('temperature_c').locator('[data-testid="chart-line"]').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){120}$/);
+    await expect(metric('temperature_c').getByTestId('limit-gauge').getAttribute('data-zone')).resolves.toBe('in');
+    await expect(metric('temperature_c').textContent()).resolves.toContain('下限 45 · 上限 85 · 回差 2 · 持续 60 秒');
+  });
+
+  it('a new reading moves the value and extends the chart without a reload', async () => {
+    await publish('boiler-1', NOW - 150 * SEC, { temperature_c: 72.4, pressure_mpa: 0.46 });
+    await page.waitForFunction(() => document.querySelector('[data-metric="temperature_c"] [data-testid="metric-value"]')?.textContent === '72.4°C');
+    await metric('temperature_c').locator('[data-testid="history-chart"][data-points="122"]').waitFor();
+    await expect(row('boiler-1').locator('[data-testid="sensor-value"][data-metric="temperature_c"]').textContent()).resolves.toContain('72.4°C');
+  });
+
+  it('over max the boiler turns 待确认 while forSec runs, then 告警 once it is over', async () => {
+    await publish('boiler-1', NOW - 120 * SEC, { temperature_c: 88.6, pressure_mpa: 0.47 });
+    await row('boiler-1').and(page.locator('[data-state="pending"]')).waitFor();
+    await metric('temperature_c').and(page.locator('[data-limit-state="pending"]')).waitFor();
+    await expect(metric('temperature_c').getByTestId('limit-gauge').getAttribute('data-zone')).resolves.toBe('high');
+    await expect(page.getByTestId('sensor-detail-state').textContent()).resolves.toContain('待确认');
+
+    // 65 s of device time later, still over: the forSec window (60 s) is over.
+    await publish('boiler-1', NOW - 55 * SEC, { temperature_c: 91.2, pressure_mpa: 0.48 });
+    await row('boiler-1').and(page.locator('[data-state="alarm"]')).waitFor();
+    await metric('temperature_c').and(page.locator('[data-limit-state="raised"]')).waitFor();
+    await expect(page.getByTestId('sensor-detail-state').textContent()).resolves.toContain('告警');
+    // The list puts the sensor in alarm first.
+    await expect(page.getByTestId('sensor-row').first().getAttribute('data-sensor-id')).resolves.toBe('boiler-1');
+
+    mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: resolve(RESULTS, 'equipment.png') });
+  });
+
+  it('another range reloads the charts in coarser buckets; a leak sensor charts a step line', async () => {
+    await page.getByTestId('range-6h').click();
+    // 6 h in 1-minute buckets: the 40 minutes of readings (plus the three live ones) in 41–46 buckets.
+    await page.waitForFunction(() => {
+      const n = Number(document.querySelector('[data-metric="temperature_c"] [data-testid="history-chart"]')?.getAttribute('data-points'));
+      return n >= 41 && n <= 46;
+    });
+    await row('leak-garage-b1').click();
+    await metric('leak').locator('[data-testid="history-chart"][data-points="41"]').waitFor();
+    expect(await metric('leak').locator('[data-testid="chart-line"]').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(H[\d.]+V[\d.]+)+H[\d.]+$/);
+    await page.screenshot({ path: resolve(RESULTS, 'equipment-leak.png') });
+  });
+});
