@@ -12,13 +12,15 @@ import { DEMO_SITE_FILE, loadSiteFile } from './site-files';
 
 const USAGE = `estate-sim — virtual devices for Estate Watch
 
-  estate-sim run    [--url mqtt://127.0.0.1:1883] [--site file.yaml ...] [--seed n] [--patrol]
+  estate-sim run    [--url mqtt://127.0.0.1:1883] [--site file.yaml ...] [--seed n] [--patrol] [--estate [--speed 60]]
   estate-sim record [--url ...] --out file.jsonl [--username u --password p] [--topic estate/v1/#] [--tz Asia/Shanghai]
   estate-sim replay [--url ...] --in file.jsonl [--speed 10] [--shift-ts]
                     [--site file.yaml ... | --username u --password p]
 
 --site defaults to the bundled demo site (${DEMO_SITE_FILE}).
 --patrol: guards walk the sites' routes on schedule, tapping the checkpoints (seeded by --seed).
+--estate: cars through the gates, dispensers used and refilled, equipment cycles and incidents;
+          with run, --speed lives the estate's day that many times faster (payload ts stay real).
 Replay connects as each recorded device with the site file's secrets, or as one account with --username.`;
 
 const options = {
@@ -34,6 +36,7 @@ const options = {
   speed: { type: 'string', default: '1' },
   'shift-ts': { type: 'boolean', default: false },
   patrol: { type: 'boolean', default: false },
+  estate: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -59,7 +62,8 @@ async function main(argv: string[]): Promise<void> {
 async function run(args: Args): Promise<void> {
   const sites = (args.site ?? [DEMO_SITE_FILE]).map((file) => loadSiteFile(file));
   const seed = args.seed === undefined ? undefined : number('--seed', args.seed);
-  const sim = await startSimulator({ url: args.url, sites, seed, log: consoleLog, patrol: args.patrol });
+  const estate = args.estate && { speed: number('--speed', args.speed) };
+  const sim = await startSimulator({ url: args.url, sites, seed, log: consoleLog, patrol: args.patrol, estate });
   await untilSignal();
   await sim.stop();
 }
