@@ -23,3 +23,4 @@ export * from './estate-runner';
 export * from './traffic-plan';
 export * from './consumables-plan';
 export * from './equipment-plan';
+export * from './plates';

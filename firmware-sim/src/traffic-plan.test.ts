@@ -4,7 +4,8 @@ import type { EstateEvent } from './estate-day';
 import { addDays, localTime } from './local-time';
 import { loadSiteFile } from './site-files';
 import { formatTs } from './time';
-import { initialTraffic, planTraffic, plateOf, type TrafficState } from './traffic-plan';
+import { plateOf } from './plates';
+import { initialTraffic, planTraffic, type TrafficState } from './traffic-plan';
 import { seededRandom } from './random';
 
 const site = loadSiteFile();

@@ -4,8 +4,9 @@
 // at a full lot is refused). Once a day a barrier sticks open past its stuckOpenSec; now and then
 // one faults with a code and recovers. Pure: same site, date, seed and state, same day.
 import type { SiteConfig } from '@estate-watch/contracts';
-import { between, byHour, DAY_MIN, firstMinute, localDay, MIN, pick, poisson, type EstateEvent, type GateAction, type LocalDay } from './estate-day';
+import { between, byHour, DAY_MIN, firstMinute, localDay, MIN, poisson, type EstateEvent, type GateAction, type LocalDay } from './estate-day';
 import type { Credential, Direction } from './gate';
+import { plateOf, uniquePlates } from './plates';
 import { hashSeed, seededRandom, type Random } from './random';
 
 export interface TrafficRates {
@@ -222,7 +223,7 @@ class LotDay {
 
   private residentOut(plate: string, at: number): void {
     if (!this.home.has(plate)) return;
-    if (!this.pass(this.outs, 'out', at, plate, residentCredential(this.random), () => (this.home.delete(plate), this.away.add(plate)))) return;
+    this.pass(this.outs, 'out', at, plate, residentCredential(this.random), () => (this.home.delete(plate), this.away.add(plate)));
   }
 
   private residentIn(plate: string, at: number): void {
@@ -312,36 +313,4 @@ class LotDay {
 function residentCredential(random: Random): Credential {
   const r = random();
   return r < 0.85 ? 'plate' : r < 0.95 ? 'card' : 'remote';
-}
-
-const PROVINCES: ReadonlyArray<readonly [string, number, string]> = [
-  ['沪', 0.62, 'ABCDEFGHJKLMN'],
-  ['苏', 0.14, 'ABCDEFGHJKLMN'],
-  ['浙', 0.12, 'ABCDEFGHJKL'],
-  ['皖', 0.06, 'ABCDEFGHJKLMNPRS'],
-  ['京', 0.03, 'ABCEFGHJKLMNPQ'],
-  ['鲁', 0.03, 'ABCDEFGHJKLMNPQRSUV'],
-];
-const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-
-/** A Chinese plate such as 沪A·3K721, or 沪A·D12345 for a new-energy car (9 or 10 characters). */
-export function plateOf(random: Random): string {
-  let r = random();
-  const [province, , cities] = PROVINCES.find(([, share]) => (r -= share) < 0) ?? PROVINCES[0]!;
-  const city = pick(random, [...cities]);
-  if (random() < 0.25) return `${province}${city}·${random() < 0.7 ? 'D' : 'F'}${digits(random, 5)}`;
-  const body = [...digits(random, 5)];
-  const letters = random() < 0.5 ? Math.floor(random() * 3) : 0;
-  for (let k = 0; k < letters; k++) body[Math.floor(random() * 5)] = pick(random, [...LETTERS]);
-  return `${province}${city}·${body.join('')}`;
-}
-
-function digits(random: Random, n: number): string {
-  return Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
-}
-
-function uniquePlates(n: number, random: Random): string[] {
-  const plates = new Set<string>();
-  while (plates.size < n) plates.add(plateOf(random));
-  return [...plates];
 }
