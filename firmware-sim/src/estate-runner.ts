@@ -121,6 +121,8 @@ export class EstateRunner {
     const key = `${event.kind}.${event.action}`;
     this.acted[key] = (this.acted[key] ?? 0) + 1;
     if (event.kind === 'gate' && event.action === 'pass') this.counts.set(`${event.siteId}/${event.lot}`, event.occupancy);
+    const incident = describeIncident(event);
+    if (incident) this.log('info', `estate: ${event.siteId}/${event.device} ${incident}`);
     this.options.act(event).catch((err: Error) => this.log('warn', `estate: ${key} at ${event.device} was lost: ${err.message}`));
   }
 
@@ -140,4 +142,15 @@ export class EstateRunner {
     );
     this.dayTimers.add(cancel);
   }
+}
+
+/** One console line for what an operator should see happen in the control room; none for routine traffic. */
+function describeIncident(e: EstateEvent): string | undefined {
+  if (e.kind === 'gate' && e.action === 'barrier' && e.barrier === 'fault') return `barrier fault ${e.fault ?? ''}`.trim();
+  if (e.kind !== 'sensor') return undefined;
+  if (e.action === 'fault') return `fault ${e.code} ${e.text}`;
+  if (e.action === 'offline') return 'loses power (last will)';
+  if (e.action === 'online') return 'powers on again';
+  if (e.action === 'pin' && e.name === 'leak' && e.value === true) return 'detects a leak';
+  return undefined;
 }
