@@ -130,8 +130,16 @@ describe('equipment view in Chromium', () => {
     // The list puts the sensor in alarm first.
     await expect(page.getByTestId('sensor-row').first().getAttribute('data-sensor-id')).resolves.toBe('boiler-1');
 
+    // Hovering the chart reads the nearest bucket out; the part over max is drawn again in red.
+    const chart = metric('temperature_c').getByTestId('history-chart');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 40, box.y + 60);
+    await expect(metric('temperature_c').getByTestId('chart-hover').textContent()).resolves.toMatch(/\d\d:\d\d:\d\d\s+\d+\.\d°C/);
+    expect(await metric('temperature_c').locator('path.line.out').count()).toBe(1);
+
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: resolve(RESULTS, 'equipment.png') });
+    await page.mouse.move(0, 0);
   });
 
   it('another range reloads the charts in coarser buckets; a leak sensor charts a step line', async () => {
@@ -145,5 +153,19 @@ describe('equipment view in Chromium', () => {
     await metric('leak').locator('[data-testid="history-chart"][data-points="41"]').waitFor();
     expect(await metric('leak').locator('[data-testid="chart-line"]').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(H[\d.]+V[\d.]+)+H[\d.]+$/);
     await page.screenshot({ path: resolve(RESULTS, 'equipment-leak.png') });
+  });
+
+  it('in English the view and the top bar’s nine tabs still fit at 1600 px', async () => {
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === 'Equipment');
+    await expect(row('boiler-1').getByTestId('sensor-state').textContent()).resolves.toContain('Alarm');
+    const overflow = await page.evaluate(() => {
+      const bar = document.querySelector('header.topbar') as HTMLElement;
+      return bar.scrollWidth - bar.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: resolve(RESULTS, 'equipment-en.png') });
+    await page.getByTestId('lang-switch').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === '设备运行');
   });
 });

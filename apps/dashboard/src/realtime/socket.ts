@@ -51,6 +51,7 @@ export function startLive(): void {
     void parking.refetch();
     void consumables.refetch();
     void equipment.refetch();
+    void history.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {

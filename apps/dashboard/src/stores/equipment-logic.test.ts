@@ -9,6 +9,7 @@ import {
   gaugeLayout,
   isBooleanMetric,
   metricsOf,
+  nearestPoint,
   plainNumber,
   RANGES,
   readingsOfDevice,
@@ -207,4 +208,19 @@ describe('axes', () => {
   ])('values $lo … $hi → $ticks', ({ lo, hi, ticks }) => {
     expect(valueTicks(lo, hi)).toEqual(ticks);
   });
+});
+
+describe(nearestPoint.name, () => {
+  const points = [0, 10, 20, 60].map((t) => ({ t, avg: t, min: t, max: t, count: 1 }));
+  it.each([
+    { t: -3, found: 0 },
+    { t: 4, found: 0 },
+    { t: 6, found: 10 },
+    { t: 59, found: 60 },
+    { t: 40, found: undefined }, // 20 away from either: beyond maxMs
+    { t: 76, found: undefined },
+  ])('t=$t → $found', ({ t, found }) => {
+    expect(nearestPoint(points, t, 15)?.t).toBe(found);
+  });
+  it('finds nothing in an empty series', () => expect(nearestPoint([], 5, 100)).toBeUndefined());
 });

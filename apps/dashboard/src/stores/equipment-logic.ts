@@ -261,3 +261,17 @@ export function valueTicks(lo: number, hi: number): number[] {
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Math.round(v / step) * step);
   return ticks.map((v) => Number(v.toPrecision(12)));
 }
+
+/** The point nearest to `t` (points in time order), for the chart's hover readout; none beyond `maxMs`. */
+export function nearestPoint(points: ChartPoint[], t: number, maxMs: number): ChartPoint | undefined {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const candidates = [points[lo - 1], points[lo]].filter((p): p is ChartPoint => p !== undefined);
+  const best = candidates.sort((a, b) => Math.abs(a.t - t) - Math.abs(b.t - t))[0];
+  return best && Math.abs(best.t - t) <= maxMs ? best : undefined;
+}

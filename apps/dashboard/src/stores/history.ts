@@ -20,9 +20,11 @@ export const useHistoryStore = defineStore('history', () => {
   const loading = ref(false);
   const error = ref<string | null>(null);
   let request = 0;
+  let shown: Pick<SensorDto, 'siteId' | 'id' | 'limits' | 'readings'> | null = null;
 
   async function load(sensor: Pick<SensorDto, 'siteId' | 'id' | 'limits' | 'readings'>, next: RangeId = range.value): Promise<void> {
     const mine = ++request;
+    shown = sensor;
     const step = chooseStep(RANGES[next]);
     const end = Date.now();
     range.value = next;
@@ -47,6 +49,11 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
+  /** On every connect: readings sent while the link was down never came as events. */
+  async function refetch(): Promise<void> {
+    if (shown && key.value) await load(shown);
+  }
+
   function deviceChanged(device: DeviceDto): void {
     if (sensorKey(device) !== key.value || !stepMs.value) return;
     const live = readingsOfDevice(device);
@@ -64,11 +71,12 @@ export const useHistoryStore = defineStore('history', () => {
 
   function reset(): void {
     request++;
+    shown = null;
     key.value = null;
     series.value = {};
     loading.value = false;
     error.value = null;
   }
 
-  return { range, key, series, from, to, stepMs, loading, error, load, deviceChanged, reset };
+  return { range, key, series, from, to, stepMs, loading, error, load, refetch, deviceChanged, reset };
 });
