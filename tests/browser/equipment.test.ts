@@ -45,12 +45,13 @@ describe('equipment view in Chromium', () => {
   const sensors = new Map<string, MqttClient>();
   let n = 0;
 
-  const publish = async (sensorId: string, ts: number, readings: Record<string, number | boolean>) => {
+  const send = async (sensorId: string, stream: 'telemetry' | 'event', ts: number, body: Record<string, unknown>) => {
     let client = sensors.get(sensorId);
     if (!client) sensors.set(sensorId, (client = await connected(await connectDevice(server, site, 'sensor', sensorId))));
-    const topic = buildTopic({ site: site.site.id, kind: 'sensor', device: sensorId, stream: 'telemetry' });
-    await client.publishAsync(topic, JSON.stringify({ id: `eq-${++n}`, ts: new Date(ts).toISOString(), readings }), { qos: 1 });
+    const topic = buildTopic({ site: site.site.id, kind: 'sensor', device: sensorId, stream });
+    await client.publishAsync(topic, JSON.stringify({ id: `eq-${++n}`, ts: new Date(ts).toISOString(), ...body }), { qos: 1 });
   };
+  const publish = (sensorId: string, ts: number, readings: Record<string, number | boolean>) => send(sensorId, 'telemetry', ts, { readings });
   const row = (id: string) => page.locator(`[data-testid="sensor-row"][data-sensor-id="${id}"]`);
   const metric = (name: string) => page.locator(`[data-testid="sensor-detail"] [data-testid="metric-row"][data-metric="${name}"]`);
 
@@ -65,6 +66,7 @@ describe('equipment view in Chromium', () => {
       await publish('leak-garage-b1', t, { leak: i >= 20 && i < 23, water_level_cm: 18 + (i % 10) });
       await publish('pump-domestic', t, { outlet_pressure_mpa: 0.42 + (i % 5) / 100, motor_temp_c: 51 + (i % 7) / 2, running: true });
     }
+    await publish('boiler-2', NOW - 30 * MIN, { temperature_c: 63.1, pressure_mpa: 0.44 }); // then silent: stale in the list
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -94,6 +96,10 @@ describe('equipment view in Chromium', () => {
     await expect(row('boiler-1').locator('[data-testid="sensor-value"][data-metric="pressure_mpa"]').textContent()).resolves.toContain(`${last.pressure_mpa.toFixed(2)} MPa`);
     await expect(row('boiler-1').getAttribute('data-state')).resolves.toBe('ok');
     await expect(row('leak-garage-b1').locator('[data-testid="sensor-value"][data-metric="leak"]').textContent()).resolves.toContain('无漏水');
+    // Half an hour without a reading is marked; a sensor that never sent one is 无读数, not 正常.
+    await expect(row('boiler-2').getByTestId('sensor-stale').textContent()).resolves.toContain('读数停在30分钟前');
+    expect(await row('boiler-1').getByTestId('sensor-stale').count()).toBe(0);
+    await expect(row('elevator-b3-1').getAttribute('data-state')).resolves.toBe('silent');
   });
 
   it('the boiler’s detail charts its history with the limits: 1 h in 10 s buckets', async () => {
@@ -130,6 +136,11 @@ describe('equipment view in Chromium', () => {
     // The list puts the sensor in alarm first.
     await expect(page.getByTestId('sensor-row').first().getAttribute('data-sensor-id')).resolves.toBe('boiler-1');
 
+    // A pump reports a fault code: 故障, listed right after the boiler in alarm.
+    await send('pump-domestic', 'event', NOW - 50 * SEC, { type: 'fault', code: 'E21', text: '变频器过流' });
+    await row('pump-domestic').and(page.locator('[data-state="fault"]')).waitFor();
+    await expect(page.getByTestId('sensor-row').nth(1).getAttribute('data-sensor-id')).resolves.toBe('pump-domestic');
+
     // Hovering the chart reads the nearest bucket out; the part over max is drawn again in red.
     const chart = metric('temperature_c').getByTestId('history-chart');
     const box = (await chart.boundingBox())!;
@@ -140,6 +151,15 @@ describe('equipment view in Chromium', () => {
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: resolve(RESULTS, 'equipment.png') });
     await page.mouse.move(0, 0);
+  });
+
+  it('↓ walks the list to the pump, whose detail shows the open fault code', async () => {
+    await page.keyboard.press('ArrowDown');
+    await page.waitForURL(/\/equipment\/pump-domestic$/);
+    await expect(page.locator('[data-testid="sensor-detail"][data-sensor-id="pump-domestic"] [data-testid="sensor-fault"]').textContent()).resolves.toBe('E21');
+    await expect(page.getByTestId('sensor-detail-state').textContent()).resolves.toContain('故障');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForURL(/\/equipment\/boiler-1$/);
   });
 
   it('another range reloads the charts in coarser buckets; a leak sensor charts a step line', async () => {

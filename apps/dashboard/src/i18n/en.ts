@@ -119,6 +119,8 @@ const en: typeof zhCN = {
       silent: 'No reading received yet: its limits cannot be judged',
     },
     readingsAt: 'Last reading {at}',
+    stale: 'no reading since {at}',
+    staleHint: 'No new reading for over 10 minutes: the values shown may be out of date',
     noReadings: 'No readings yet',
     faults: 'Open faults',
     range: 'Range',

@@ -188,6 +188,8 @@ export default {
       silent: '尚未收到任何读数，限值无从判断',
     },
     readingsAt: '最近读数 {at}',
+    stale: '读数停在{at}',
+    staleHint: '超过 10 分钟没有新读数，显示的数值可能已不是现状',
     noReadings: '尚无读数',
     faults: '未解除故障',
     range: '时间范围',

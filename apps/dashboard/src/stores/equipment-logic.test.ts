@@ -8,6 +8,8 @@ import {
   formatReading,
   gaugeLayout,
   isBooleanMetric,
+  isStale,
+  neighbourId,
   metricsOf,
   nearestPoint,
   plainNumber,
@@ -223,4 +225,20 @@ describe(nearestPoint.name, () => {
     expect(nearestPoint(points, t, 15)?.t).toBe(found);
   });
   it('finds nothing in an empty series', () => expect(nearestPoint([], 5, 100)).toBeUndefined());
+});
+
+describe('list helpers', () => {
+  const now = Date.parse('2026-11-27T10:00:00Z');
+  it.each([
+    { at: '2026-11-27T09:50:00Z', stale: false }, // exactly ten minutes: still fresh
+    { at: '2026-11-27T09:49:59Z', stale: true },
+    { at: undefined, stale: false }, // never reported: 无读数 says so already
+  ])('readings at $at → stale $stale', ({ at, stale }) => {
+    expect(isStale(at, now)).toBe(stale);
+  });
+
+  it('walks the list with ↑/↓ and stays at its ends', () => {
+    const ids = ['a', 'b', 'c'];
+    expect([neighbourId(ids, 'b', 1), neighbourId(ids, 'c', 1), neighbourId(ids, 'a', -1), neighbourId(ids, 'x', 1), neighbourId([], 'a', 1)]).toEqual(['c', 'c', 'a', 'a', undefined]);
+  });
 });

@@ -275,3 +275,20 @@ export function nearestPoint(points: ChartPoint[], t: number, maxMs: number): Ch
   const best = candidates.sort((a, b) => Math.abs(a.t - t) - Math.abs(b.t - t))[0];
   return best && Math.abs(best.t - t) <= maxMs ? best : undefined;
 }
+
+/** Readings older than this are marked in the list: the values shown may no longer hold. */
+export const STALE_MS = 10 * 60_000;
+
+export function isStale(readingsAt: string | undefined, now: number): boolean {
+  if (!readingsAt) return false;
+  const at = Date.parse(readingsAt);
+  return !Number.isNaN(at) && now - at > STALE_MS;
+}
+
+/** ↑/↓ in the list: the neighbour of the selected sensor, staying at the ends. */
+export function neighbourId(ids: string[], current: string | undefined, delta: 1 | -1): string | undefined {
+  if (!ids.length) return undefined;
+  const at = current === undefined ? -1 : ids.indexOf(current);
+  if (at < 0) return ids[0];
+  return ids[Math.min(ids.length - 1, Math.max(0, at + delta))];
+}
