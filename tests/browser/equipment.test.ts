@@ -173,6 +173,15 @@ describe('equipment view in Chromium', () => {
     await metric('leak').locator('[data-testid="history-chart"][data-points="41"]').waitFor();
     expect(await metric('leak').locator('[data-testid="chart-line"]').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(H[\d.]+V[\d.]+)+H[\d.]+$/);
     await page.screenshot({ path: resolve(RESULTS, 'equipment-leak.png') });
+
+    // 7 days in 20-minute buckets: the 40 minutes of readings are two or three of them.
+    await page.getByTestId('range-7d').click();
+    await page.waitForFunction(() => {
+      const n = Number(document.querySelector('[data-metric="water_level_cm"] [data-testid="history-chart"]')?.getAttribute('data-points'));
+      return n >= 2 && n <= 3;
+    });
+    await page.screenshot({ path: resolve(RESULTS, 'equipment-7d.png') });
+    await page.getByTestId('range-1h').click();
   });
 
   it('in English the view and the top bar (nine tabs for a supervisor) still fit at 1600 px', async () => {
