@@ -29,12 +29,17 @@ describe('the bundled demo site (湖畔花园)', () => {
     }
   });
 
-  it('has two routes at 09:30 and 15:00 that between them visit every checkpoint', () => {
-    expect(site.routes).toHaveLength(2);
-    for (const route of site.routes) {
+  it('has two routes at 09:30 and 15:00 and an hourly fire-lane check that between them visit every checkpoint', () => {
+    const [perimeter, garage, fireLanes, ...others] = site.routes;
+    expect(others).toEqual([]);
+    for (const route of [perimeter!, garage!]) {
       expect(route.schedule).toEqual(['09:30', '15:00']);
       expect(route.toleranceMin).toBe(15);
     }
+    expect(perimeter!.checkpoints.length + garage!.checkpoints.length).toBeGreaterThanOrEqual(12);
+    // So a demo started at any hour shows patrol within the hour.
+    expect(fireLanes!.schedule).toHaveLength(24);
+    expect(fireLanes!.schedule[0]).toBe('00:00');
     const visited = new Set(site.routes.flatMap((r) => r.checkpoints.map((c) => c.checkpoint)));
     expect(visited).toEqual(new Set(site.checkpoints.map((c) => c.id)));
   });

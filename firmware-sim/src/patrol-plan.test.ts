@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from './local-time';
 import { DEFAULT_DEVIATION_RATES, planDay, type DeviationRates, type PlannedTap } from './patrol-plan';
 import { loadSiteFile } from './site-files';
+import { demoDayRoutes } from './test-support/demo-day-routes';
 
-const site = loadSiteFile();
+const site = demoDayRoutes(loadSiteFile());
 const DAY = '2026-11-27';
 const MIN = 60_000;
 const NONE: DeviationRates = { early: 0, late: 0, skipped: 0, outOfOrder: 0, unknownCard: 0 };

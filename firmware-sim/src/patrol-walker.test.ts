@@ -4,8 +4,9 @@ import { localTime } from './local-time';
 import { planDay, type PlannedTap } from './patrol-plan';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { loadSiteFile } from './site-files';
+import { demoDayRoutes } from './test-support/demo-day-routes';
 
-const site = loadSiteFile();
+const site = demoDayRoutes(loadSiteFile());
 const TZ = site.site.timezone;
 const DAY = '2026-11-27';
 const at = (hhmm: string, date = DAY) => localTime(date, hhmm, TZ);

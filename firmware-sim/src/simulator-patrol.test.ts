@@ -5,11 +5,12 @@ import { localTime } from './local-time';
 import { planDay, type DeviationRates } from './patrol-plan';
 import { startSimulator, type SimulatorHandle } from './simulator';
 import { loadSiteFile } from './site-files';
+import { demoDayRoutes } from './test-support/demo-day-routes';
 import { startTestBroker, type TestBroker } from './test-support/broker';
 import { startObserver, type Observer, type Seen } from './test-support/observer';
 import { formatTs } from './time';
 
-const site = loadSiteFile();
+const site = demoDayRoutes(loadSiteFile());
 const DAY = '2026-11-27';
 const at = (hhmm: string) => localTime(DAY, hhmm, site.site.timezone);
 const SEED = 11;
