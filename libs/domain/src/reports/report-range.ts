@@ -1,27 +1,12 @@
 // Which instants a report covers (issue 3.5): site-local days for dates, exact instants for
 // date-times, and the limits that keep one request from scanning years of orders.
 
+import { localDateOf, shiftDate, zoneOffsetMs } from '../patrol/local-time';
+
 const DAY_MS = 24 * 3600_000;
 export const DEFAULT_REPORT_DAYS = 30;
 export const MAX_REPORT_DAYS = 366;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Offset of `timeZone` from UTC at `instant`, in ms (Asia/Shanghai: +8 h). */
-function zoneOffsetMs(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return wall - Math.floor(instant.getTime() / 1000) * 1000;
-}
 
 /** The instant a site-local calendar day (YYYY-MM-DD) begins. */
 export function localDayStart(date: string, timeZone: string): Date {
@@ -29,22 +14,16 @@ export function localDayStart(date: string, timeZone: string): Date {
   if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
   const wallMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   // Two passes settle the offset on days a DST change is near midnight.
-  let guess = wallMidnight - zoneOffsetMs(new Date(wallMidnight), timeZone);
-  guess = wallMidnight - zoneOffsetMs(new Date(guess), timeZone);
+  let guess = wallMidnight - zoneOffsetMs(wallMidnight, timeZone);
+  guess = wallMidnight - zoneOffsetMs(guess, timeZone);
   return new Date(guess);
 }
 
 /** The site-local calendar date (YYYY-MM-DD) of an instant. */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
+export const localDate = localDateOf;
 
 /** The calendar date `days` after `date` (negative: before). */
-export function addDays(date: string, days: number): string {
-  const m = DATE_ONLY.exec(date);
-  if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days)).toISOString().slice(0, 10);
-}
+export const addDays = shiftDate;
 
 /** [start, end) of one site-local day: 24 h, or 23/25 on a DST change. */
 export function localDay(date: string, timeZone: string): { from: Date; to: Date } {
