@@ -5,22 +5,11 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, type AlertDto, type DeviceDto, type HealthDto, type LiveEvents } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, connectLive, liveSocket, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, eventually, liveSocket, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const topic = (device: string, kind: 'gate' | 'checkpoint', stream: 'status' | 'event' | 'telemetry') =>
   buildTopic({ site: 'testsite', kind, device, stream });
-
-/** Polls an HTTP read until it holds; for state that has no live event of its own. */
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('backbone: device → ingest → alerts → HTTP and live', () => {
   let server: RunningServer;

@@ -8,21 +8,11 @@ import { buildTopic, type AlertDto, type DispenserDto, type LiveEvents } from '@
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const topic = (stream: 'event' | 'telemetry') => buildTopic({ site: 'testsite', kind: 'dispenser', device: 'soap-1', stream });
 const MIN = 60_000;
-
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('consumables: a dispenser drains, is refilled, and its replenish order closes the loop', () => {
   let server: RunningServer;

@@ -9,21 +9,11 @@ import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type Senso
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const TEMPERATURE = 'temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }';
 const site = parseSiteConfig(TEST_SITE_YAML.replace(TEMPERATURE, `${TEMPERATURE}\n      leak: { equals: true, severity: critical }`), 'equipment-site.yaml');
 const topic = (stream: 'event' | 'telemetry') => buildTopic({ site: 'testsite', kind: 'sensor', device: 'boiler-1', stream });
-
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('equipment: limits with forSec and hysteresis, faults, and the work orders they raise', () => {
   let server: RunningServer;

@@ -8,20 +8,10 @@ import { buildTopic, type AlertDto, type GateCommand, type GateCommandDto, type 
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { testSite } from '../apps/server/src/sites/testing';
-import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
+import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
 const gateTopic = (stream: 'event' | 'telemetry' | 'ack' | 'cmd') => buildTopic({ site: 'testsite', kind: 'gate', device: 'gate-1', stream });
-
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('parking: gate passes, barrier alerts and remote open', () => {
   let server: RunningServer;

@@ -90,3 +90,14 @@ export function nextEvent<E extends keyof LiveEvents>(
 export function rfc3339(at: Date): string {
   return at.toISOString();
 }
+
+/** Polls an HTTP read until it holds; only for state that has no live event of its own. */
+export async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (holds(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
