@@ -8,6 +8,7 @@ import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { BrokerService } from './broker/broker.service';
 import { systemClock, type Clock } from './common/clock';
+import { Periodic } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
 import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
@@ -66,10 +67,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
   let app: NestExpressApplication | undefined;
   let simulator: SimulatorHandle | undefined;
-  let sweep: NodeJS.Timeout | undefined;
-  let deadlineSweep: NodeJS.Timeout | undefined;
-  let parkingSweep: NodeJS.Timeout | undefined;
-  let patrolSweep: NodeJS.Timeout | undefined;
+  const periodic = new Periodic();
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,
@@ -96,37 +94,27 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const address = app.getHttpServer().address() as { port: number };
     const httpUrl = `http://localhost:${address.port}`;
 
-    const devices = app.get(DevicesService);
-    devices.startWatching(clock.now());
-    sweep = setInterval(() => {
-      devices.sweepSilent(clock.now()).catch((error: Error) => log.error(`offline sweep failed: ${error.message}`));
-    }, options.sweepIntervalMs ?? 5_000);
-    sweep.unref();
-    const workOrders = app.get(WorkOrdersService);
-    deadlineSweep = setInterval(() => {
-      workOrders.sweepDeadlines(clock.now()).catch((error: Error) => log.error(`work-order deadline sweep failed: ${error.message}`));
-    }, options.deadlineSweepIntervalMs ?? 10_000);
-    deadlineSweep.unref();
     if (options.gateAckTimeoutMs !== undefined) app.get(GateCommandsService).ackTimeoutMs = options.gateAckTimeoutMs;
+    const devices = app.get(DevicesService);
+    const workOrders = app.get(WorkOrdersService);
     const parking = app.get(ParkingService);
-    parkingSweep = setInterval(() => {
-      const now = clock.now();
-      parking
-        .sweepStuckOpen(now)
-        .then(() => parking.sweepReconciliation(now))
-        .catch((error: Error) => log.error(`parking sweep failed: ${error.message}`));
-    }, options.parkingSweepIntervalMs ?? 2_000);
-    parkingSweep.unref();
-    // Plans the rounds and, at once, marks the windows that closed while the server was down (CONTRACT §3).
     const patrol = app.get(PatrolService);
+    devices.startWatching(clock.now());
+    // Plans the rounds and, at once, marks the windows that closed while the server was down (CONTRACT §3).
     await patrol.sweep(clock.now());
-    patrolSweep = setInterval(() => {
-      patrol.sweep(clock.now()).catch((error: Error) => log.error(`patrol sweep failed: ${error.message}`));
-    }, options.patrolSweepIntervalMs ?? 1_000);
-    patrolSweep.unref();
+    periodic.every('offline sweep', options.sweepIntervalMs ?? 5_000, () => devices.sweepSilent(clock.now()));
+    periodic.every('work-order deadline sweep', options.deadlineSweepIntervalMs ?? 10_000, () => workOrders.sweepDeadlines(clock.now()));
+    periodic.every('parking sweep', options.parkingSweepIntervalMs ?? 2_000, async () => {
+      const now = clock.now();
+      await parking.sweepStuckOpen(now);
+      await parking.sweepReconciliation(now);
+    });
+    periodic.every('patrol sweep', options.patrolSweepIntervalMs ?? 1_000, () => patrol.sweep(clock.now()));
 
     if (env.simulator) {
-      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy: Object.fromEntries((await app.get(ParkingService).lots()).map((l) => [`${l.siteId}/${l.id}`, l.occupancy])) } });
+      // The virtual cars start from the counts the server already holds, so a restart does not overfill the lots.
+      const occupancy = Object.fromEntries((await parking.lots()).map((l) => [`${l.siteId}/${l.id}`, l.occupancy]));
+      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy } });
       log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
     }
     log.log(
@@ -141,10 +129,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       env,
       app: running,
       close: async () => {
-        clearInterval(sweep);
-        clearInterval(deadlineSweep);
-        clearInterval(parkingSweep);
-        clearInterval(patrolSweep);
+        periodic.stop();
         // The virtual estate stops with the server: no offline announcements to find on the next start.
         await simulator?.stop({ announce: false });
         await running.close();
@@ -152,11 +137,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
-    clearInterval(sweep);
-    clearInterval(deadlineSweep);
-    clearInterval(parkingSweep);
-    clearInterval(patrolSweep);
-    await simulator?.stop().catch(() => undefined);
+    periodic.stop();
+    await simulator?.stop({ announce: false }).catch(() => undefined);
     await app?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Periodic } from './periodic';
+
+describe(Periodic.name, () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs a job every period and never while its previous run is still going', async () => {
+    vi.useFakeTimers();
+    const periodic = new Periodic();
+    let started = 0;
+    let finish: (() => void) | undefined;
+    periodic.every('slow sweep', 1_000, () => {
+      started++;
+      return new Promise<void>((resolve) => (finish = resolve));
+    });
+    await vi.advanceTimersByTimeAsync(5_000); // five ticks while the first run hangs
+    expect(started).toBe(1);
+    finish!();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(started).toBe(2);
+    periodic.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(started).toBe(2);
+  });
+
+  it('a failing job is logged and runs again next period', async () => {
+    vi.useFakeTimers();
+    const periodic = new Periodic();
+    let runs = 0;
+    periodic.every('flaky sweep', 1_000, async () => {
+      runs++;
+      throw new Error('database unavailable');
+    });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(runs).toBe(3);
+    periodic.stop();
+  });
+});
