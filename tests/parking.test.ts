@@ -7,6 +7,7 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, type AlertDto, type GateCommand, type GateCommandDto, type GateOpenResult, type LiveEvents, type ParkingLotDto, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
+import { ParkingService } from '../apps/server/src/parking/parking.service';
 import { testSite } from '../apps/server/src/sites/testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
@@ -91,7 +92,7 @@ describe('parking: gate passes, barrier alerts and remote open', () => {
     await publish('telemetry', { barrier: 'open' });
     await eventually(lot, (l) => l.gates[0]?.barrier === 'open');
     clock.advance(120_000);
-    await new Promise((r) => setTimeout(r, 150)); // several sweeps at exactly stuckOpenSec: not yet
+    await server.app.get(ParkingService).sweepStuckOpen(clock.now()); // a sweep at exactly stuckOpenSec: not yet
     expect((await api<AlertDto[]>(server, operator, '/api/alerts?type=gate.stuck_open')).body).toEqual([]);
     const order = nextEvent(live, 'workOrder', (o) => o.originKey === 'gate.stuck_open:gate-1');
     const stuck = nextEvent(live, 'alert', (a) => a.type === 'gate.stuck_open');

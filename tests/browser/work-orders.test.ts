@@ -183,8 +183,9 @@ describe('work orders in Chromium', () => {
     await expect(card.getByTestId('wo-sla').getAttribute('data-level')).resolves.toBe('red');
     await page.locator('[data-testid="toast"][data-kind="workOrder"]').waitFor();
     // A comment on the escalated order is an update, not a new escalation: still one toast.
+    await card.click();
     await act(late.id, { action: 'comment', note: '已电话催促车场' });
-    await page.waitForTimeout(1000);
+    await page.locator(`[data-testid="wo-detail"][data-order-id="${late.id}"]`).getByText('已电话催促车场').waitFor();
     expect(await page.locator('[data-testid="toast"][data-kind="workOrder"]').count()).toBe(1);
     // The header's escalated count filters the board to those orders and back.
     const allCards = await page.getByTestId('wo-card').count();
