@@ -2,6 +2,7 @@
 // publishing MESSAGES QoS 1 taps with at most INFLIGHT unacknowledged. Reports to the parent.
 import { connect, type MqttClient } from 'mqtt';
 
+const HOST = process.env.BENCH_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.BENCH_PORT);
 const CLIENTS = Number(process.env.CLIENTS);
 const MESSAGES = Number(process.env.MESSAGES);
@@ -10,7 +11,7 @@ const MAX_SECONDS = Number(process.env.MAX_SECONDS);
 
 function connectDevice(i: number): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = connect({ host: '127.0.0.1', port: PORT, username: `bench:cp-${i}`, password: `secret-${i}`, reconnectPeriod: 0 });
+    const client = connect({ host: HOST, port: PORT, username: `bench:cp-${i}`, password: `secret-${i}`, reconnectPeriod: 0 });
     client.once('connect', () => resolve(client));
     client.once('error', reject);
   });

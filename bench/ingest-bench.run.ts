@@ -7,13 +7,23 @@
 //   PGLITE=off DATABASE_URL=… npx tsx bench/ingest-bench.ts        (PostgreSQL only)
 //
 // With DATABASE_URL set it also runs on PostgreSQL, in a fresh database that it drops after.
+//
+// With MQTT_URL set the devices publish to that broker instead (e.g. a local Mosquitto) and the
+// server consumes it through ExternalBroker over SHARDS connections (8 by default). There the
+// broker acknowledges the devices itself, so msg/s is measured at the server (first message
+// stored → last) and PUBACK latencies are not shown. The broker must queue the whole burst for
+// the server (as deploy/mosquitto does): Mosquitto's default max_queued_messages (1000) drops
+// the rest, which shows as fewer messages than CLIENTS × MESSAGES.
+//   MQTT_URL=mqtt://127.0.0.1:1883 SHARDS=8 CLIENTS=20 MESSAGES=250 npx tsx bench/ingest-bench.ts
 import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'mqtt';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { EmbeddedBroker } from '../apps/server/src/broker/embedded-broker';
+import { ExternalBroker } from '../apps/server/src/broker/external-broker';
 import { systemClock } from '../apps/server/src/common/clock';
 import type { Database } from '../apps/server/src/db/database';
 import { migrate } from '../apps/server/src/db/migrate';
@@ -27,6 +37,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 20);
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
 const INFLIGHT = Number(process.env.INFLIGHT ?? 100);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 60);
+const MQTT_URL = process.env.MQTT_URL;
+const SHARDS = Number(process.env.SHARDS ?? 8);
 
 interface Figures {
   database: string;
@@ -59,11 +71,11 @@ interface ClientReport {
  * The devices run in a child process (bench/ingest-bench.clients.ts), so client work does not
  * share the server's event loop and the figures are the server's.
  */
-function runClients(port: number): Promise<ClientReport> {
+function runClients(host: string, port: number): Promise<ClientReport> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, 'ingest-bench.clients.ts'), [], {
       execArgv: process.execArgv,
-      env: { ...process.env, BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(MESSAGES), INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
+      env: { ...process.env, BENCH_HOST: host, BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(MESSAGES), INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
     });
     child.once('message', (report) => resolve(report as ClientReport));
     child.once('error', reject);
@@ -84,21 +96,23 @@ async function run(database: string, db: Database): Promise<Figures> {
   let handled = 0;
   ingest.register({ name: 'count', handle: async () => void handled++ });
   await ingest.start();
-  const broker = new EmbeddedBroker(ingest, sites, { port: 0, host: '127.0.0.1' });
-  const port = await broker.start();
+  const { broker, host, port } = await startBroker(ingest, sites);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const report = await runClients(port);
+  const consumed = MQTT_URL ? untilConsumed(ingest, CLIENTS * MESSAGES) : undefined;
+  const report = await runClients(host, port);
+  const seconds = consumed ? await consumed : report.seconds;
   clearInterval(sampler);
-  const { latencies } = report;
-  const seconds = report.seconds;
+  // Through an external broker the devices' PUBACKs are the broker's, not the server's.
+  const latencies = MQTT_URL ? [] : report.latencies;
   await ingest.settled();
 
   const stats = ingest.stats();
   const [{ n: stored }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_messages')) as [{ n: number }];
   await broker.stop();
+  if (MQTT_URL) await dropSessions(MQTT_URL, `estate-bench-${process.pid}`);
   await ingest.stop();
-  const messages = report.acked;
+  const messages = MQTT_URL ? stats.accepted : report.acked;
   latencies.sort((a, b) => a - b);
   return {
     database,
@@ -116,13 +130,53 @@ async function run(database: string, db: Database): Promise<Figures> {
   };
 }
 
+async function startBroker(ingest: IngestService, sites: SitesService): Promise<{ broker: EmbeddedBroker | ExternalBroker; host: string; port: number }> {
+  if (!MQTT_URL) {
+    const broker = new EmbeddedBroker(ingest, sites, { port: 0, host: '127.0.0.1' });
+    return { broker, host: '127.0.0.1', port: await broker.start() };
+  }
+  const broker = new ExternalBroker(ingest, { url: MQTT_URL, clientId: `estate-bench-${process.pid}`, devices: sites.allDevices(), shards: SHARDS });
+  await broker.start();
+  const url = new URL(MQTT_URL);
+  return { broker, host: url.hostname, port: Number(url.port || 1883) };
+}
+
+/**
+ * Seconds from the first stored message until `expected` are, or until none arrive for 5 s (the
+ * broker dropped some, or MAX_SECONDS cut the devices short).
+ */
+async function untilConsumed(ingest: IngestService, expected: number): Promise<number> {
+  const deadline = performance.now() + MAX_SECONDS * 1000;
+  let first: number | undefined;
+  let last = 0;
+  let lastChange = performance.now();
+  for (;;) {
+    const { accepted, duplicates } = ingest.stats();
+    const now = performance.now();
+    if (accepted + duplicates !== last) [last, lastChange] = [accepted + duplicates, now];
+    if (last > 0) first ??= now;
+    if (first !== undefined && (last >= expected || now - lastChange > 5000)) return (lastChange - first) / 1000;
+    if (now > deadline) return NaN;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Leaves no persistent session of the bench's server behind on the broker. */
+async function dropSessions(url: string, base: string): Promise<void> {
+  for (let i = 0; i < SHARDS; i++) {
+    const client = connect(url, { clientId: `${base}-${i}`, clean: true, reconnectPeriod: 0 });
+    await new Promise<void>((resolve) => (client.once('connect', () => resolve()), client.once('error', () => resolve())));
+    await client.endAsync(true);
+  }
+}
+
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
 
 async function main(): Promise<void> {
-  console.log(`ingest bench: ${CLIENTS} MQTT.js clients × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight per client, loopback, max ${MAX_SECONDS} s per run`);
+  console.log(`ingest bench${MQTT_URL ? ` through ${MQTT_URL}, ${SHARDS} server connections` : ''}: ${CLIENTS} MQTT.js clients × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight per client, loopback, max ${MAX_SECONDS} s per run`);
   const results: Figures[] = [];
 
   if (process.env.PGLITE !== 'off') {

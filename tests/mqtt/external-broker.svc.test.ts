@@ -2,17 +2,28 @@
 // a QoS 1 message only after its commit, so a message whose commit did not happen comes back.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExternalBroker } from '../../apps/server/src/broker/external-broker';
+import { ExternalBroker, type ExternalBrokerOptions } from '../../apps/server/src/broker/external-broker';
 import type { Database } from '../../apps/server/src/db/database';
 import type { BatchResult } from '../../apps/server/src/ingest/ingest.repository';
 import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
 import { connectClient, type Connected } from './mqtt-clients';
 
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
-// The local Mosquitto is shared: listen to this suite's device only.
-const TOPICS = 'estate/v1/lakeside/checkpoint/cp-1/+';
+const SHARDS = 4;
 
-describe('MQTT_URL: the server as a client of Mosquitto', () => {
+// The local Mosquitto is shared: listen to this suite's device only. Both ways of consuming hold
+// the PUBACK until the commit: one connection on a filter, and the production one, the configured
+// devices spread over SHARDS connections (here one device; the others subscribe to nothing).
+const MODES: { mode: string; options: Partial<ExternalBrokerOptions>; clientIds(base: string): string[] }[] = [
+  { mode: 'one connection', options: { topics: 'estate/v1/lakeside/checkpoint/cp-1/+' }, clientIds: (base) => [base] },
+  {
+    mode: `${SHARDS} connections sharded by device`,
+    options: { devices: [{ siteId: 'lakeside', kind: 'checkpoint', id: 'cp-1' }], shards: SHARDS },
+    clientIds: (base) => Array.from({ length: SHARDS }, (_, i) => `${base}-${i}`),
+  },
+];
+
+describe.each(MODES)('MQTT_URL: the server as a client of Mosquitto ($mode)', ({ options, clientIds }) => {
   let db: Database;
   let f: IngestFixture;
   let publisher: Connected;
@@ -20,7 +31,7 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
   let clientId: string;
 
   const server = async () => {
-    const s = new ExternalBroker(f.ingest, { url: MOSQUITTO, clientId, topics: TOPICS });
+    const s = new ExternalBroker(f.ingest, { url: MOSQUITTO, clientId, ...options });
     servers.push(s);
     await s.start();
     return s;
@@ -38,8 +49,10 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
     await publisher.end();
     await Promise.all(servers.splice(0).map((s) => s.stop(true)));
     // Leave no persistent session behind on the shared broker.
-    const cleaner = await connectClient(Number(new URL(MOSQUITTO).port || 1883), undefined, undefined, { clientId, clean: true });
-    await cleaner.end();
+    for (const id of clientIds(clientId)) {
+      const cleaner = await connectClient(Number(new URL(MOSQUITTO).port || 1883), undefined, undefined, { clientId: id, clean: true });
+      await cleaner.end();
+    }
     await f.ingest.stop();
     await db.close();
   });
@@ -117,7 +130,8 @@ describe('MQTT_URL: the server as a client of Mosquitto', () => {
   });
 
   it('fails start-up with a message naming MQTT_URL when the broker is unreachable', async () => {
-    const s = new ExternalBroker(f.ingest, { url: 'mqtt://127.0.0.1:1', connectTimeoutMs: 1500 });
+    const s = new ExternalBroker(f.ingest, { url: 'mqtt://127.0.0.1:1', connectTimeoutMs: 1500, ...options });
     await expect(s.start()).rejects.toThrow(/MQTT_URL \(mqtt:\/\/127\.0\.0\.1:1\)/);
+    expect(s.isUp()).toBe(false);
   });
 });

@@ -1,12 +1,18 @@
 // MQTT_URL set: the server is a client of an external broker (e.g. Mosquitto, configured from
-// deploy/mosquitto). It subscribes to every device topic at QoS 1 and acknowledges a message
-// only after its commit.
+// deploy/mosquitto). It subscribes to device topics at QoS 1 and acknowledges a message only
+// after its commit.
 //
 // How: MQTT.js sends a QoS 1 PUBACK after `handleMessage(packet, callback)` calls back, and
 // processes one incoming packet at a time (README: "Handle messages with backpressure
 // support, one at a time"). `customHandleAcks` is not used: MQTT.js honours it for MQTT 5 only.
-// The price of one-at-a-time is one commit per message on this path (throughput = 1 / commit
-// latency); the broker queues the rest, hence a large max_queued_messages in mosquitto.conf.
+// One connection therefore commits one message at a time (throughput = 1 / commit latency), so
+// given the configured devices the server consumes over `shards` connections, each subscribed
+// to the devices that hash to it (external-broker-shards.ts): their messages share grouped
+// commits, and each device's messages still arrive, and are committed, in order on one connection.
+//
+// Only configured devices are subscribed. A device missing from the site files is never heard
+// through an external broker, which is as it should be: the broker's ACL (deploy/mosquitto,
+// generated from the same site files) refuses it anyway.
 //
 // The external broker does not say who published, so its ACL must hold devices to their own
 // topics; the server still validates everything else.
@@ -16,25 +22,43 @@ import { Logger } from '@nestjs/common';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { TOPIC_ROOT } from '@estate-watch/contracts';
 import type { IngestSink } from './embedded-broker';
+import { shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 
 /** Every device topic: estate/v1/{site}/{kind}/{device}/{stream}. */
 export const DEVICE_TOPICS = `${TOPIC_ROOT}/+/+/+/+`;
 
+export const DEFAULT_SHARDS = 8;
+
 export interface ExternalBrokerOptions {
   url: string;
   username?: string;
   password?: string;
-  /** Stable across restarts so the broker keeps the session and queues while the server is away. */
+  /**
+   * Stable across restarts so the broker keeps each session and queues while the server is away.
+   * With `devices`, connection i is `${clientId}-${i}`; without, the one connection is `clientId`.
+   */
   clientId?: string;
-  /** Subscription filter; every device topic by default. Narrower only in tests on a shared broker. */
+  /** The configured devices (SitesService.allDevices()): consumed over `shards` connections. */
+  devices?: readonly ConsumedDevice[];
+  /** Connections when `devices` are given; 8 by default. */
+  shards?: number;
+  /** Without `devices`: the one connection's filter, every device topic by default. Narrower only in tests on a shared broker. */
   topics?: string;
-  /** How long start() waits for the first connection. */
+  /** How long start() waits for the first connections. */
   connectTimeoutMs?: number;
 }
 
+interface Connection {
+  clientId: string;
+  /** One SUBSCRIBE per batch. */
+  subscriptions: string[][];
+  /** The other connections' filters, one UNSUBSCRIBE per batch: see dropForeign(). */
+  foreign: string[][];
+}
+
 export class ExternalBroker implements MqttTransport {
-  private client: MqttClient | undefined;
+  private clients: MqttClient[] = [];
 
   constructor(
     private readonly ingest: IngestSink,
@@ -42,49 +66,113 @@ export class ExternalBroker implements MqttTransport {
     private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'> = new Logger('Broker'),
   ) {}
 
+  /** Resolves once every connection is up and subscribed; on failure closes them all. */
   async start(): Promise<void> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const opened = this.plan().map((connection) => this.open(connection, timeoutMs));
+    this.clients = opened.map((o) => o.client);
+    try {
+      await Promise.all(opened.map((o) => this.firstConnection(o.client, o.subscribed, timeoutMs)));
+    } catch (error) {
+      await this.stop(true);
+      throw error;
+    }
+  }
+
+  /** Up only when every connection is: a device on a disconnected one is not being heard. */
+  isUp(): boolean {
+    return this.clients.length > 0 && this.clients.every((client) => client.connected);
+  }
+
+  /** Commands go out on the first connection. */
+  async publish(topic: string, payload: string | Uint8Array | object, options: PublishOptions = {}): Promise<void> {
+    const client = this.clients[0];
+    if (!client) throw new Error('not connected to the MQTT_URL broker');
+    await client.publishAsync(topic, payloadBytes(payload), { qos: options.qos ?? 1, retain: options.retain ?? false });
+  }
+
+  /**
+   * Disconnects. `force` drops the connections at once, as a crash would: messages not yet
+   * committed are not acknowledged and the broker redelivers them to the next session.
+   */
+  async stop(force = false): Promise<void> {
+    const clients = this.clients;
+    this.clients = [];
+    await Promise.all(clients.map((client) => client.endAsync(force)));
+  }
+
+  private plan(): Connection[] {
+    const base = this.options.clientId ?? `estate-watch-${hostname()}`.slice(0, 23);
+    const devices = this.options.devices;
+    if (!devices) return [{ clientId: base, subscriptions: [[this.options.topics ?? DEVICE_TOPICS]], foreign: [] }];
+    const shards = Math.max(1, Math.floor(this.options.shards ?? DEFAULT_SHARDS));
+    const plan = shardSubscriptions(devices, shards);
+    return plan.map((subscriptions, i) => ({ clientId: `${base}-${i}`, subscriptions, foreign: plan.filter((_, j) => j !== i).flat() }));
+  }
+
+  /** `subscribed`: the first connection's SUBSCRIBEs (and UNSUBSCRIBEs) have been answered. */
+  private open({ clientId, subscriptions, foreign }: Connection, timeoutMs: number): { client: MqttClient; subscribed: Promise<void> } {
     const opts: IClientOptions = {
-      clientId: this.options.clientId ?? `estate-watch-${hostname()}`.slice(0, 23),
+      clientId,
       // A persistent session: QoS 1 messages published while the server is down wait in the broker.
       clean: false,
       username: this.options.username,
       password: this.options.password,
       reconnectPeriod: 1000,
-      connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+      connectTimeout: timeoutMs,
       protocolVersion: 4,
+      // Subscribed again below on every connect, with the current device list.
+      resubscribe: false,
     };
     const client = connect(this.options.url, opts);
     client.handleMessage = (packet, callback) => this.handleMessage(client, packet, callback);
-    const topics = this.options.topics ?? DEVICE_TOPICS;
-    client.on('connect', () => {
+    let lastError: string | undefined;
+    let markSubscribed!: () => void;
+    const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
+    client.on('connect', (connack) => {
+      lastError = undefined;
       // One PUBACK per message, each waiting on the last: Nagle's algorithm would hold them back.
       (client.stream as Partial<Socket>).setNoDelay?.(true);
-      client.subscribe(topics, { qos: 1 }, (error, granted) => {
-        if (error || granted?.[0]?.qos === 128) this.logger.error(`the broker refused our subscription to ${topics}: check the service account's ACL`);
+      const dropped = connack.sessionPresent ? this.dropForeign(client, foreign) : [];
+      void Promise.all([...dropped, ...subscriptions.map((filters) => this.subscribe(client, filters))]).then(markSubscribed);
+    });
+    client.on('error', (error) => {
+      // Once per outage and connection, not once per reconnect attempt.
+      if (error.message === lastError) return;
+      lastError = error.message;
+      this.logger.warn(`MQTT_URL broker (${clientId}): ${error.message}`);
+    });
+    return { client, subscribed };
+  }
+
+  /** Resolves when answered; a refusal is logged, never thrown. */
+  private subscribe(client: MqttClient, filters: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      client.subscribe(filters, { qos: 1 }, (error, granted) => {
+        resolve();
+        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+        if (!error && refused.length === 0) return;
+        const what = refused.length > 0 ? `${refused.length} filters, e.g. ${refused[0]}` : `${filters.length} filters (${error?.message})`;
+        this.logger.error(`the broker refused our subscription to ${what}: check the service account's ACL`);
       });
     });
-    client.on('error', (error) => this.logger.warn(`MQTT_URL broker: ${error.message}`));
-    this.client = client;
-    await this.firstConnection(client, this.options.connectTimeoutMs ?? 10_000);
-  }
-
-  isUp(): boolean {
-    return this.client?.connected === true;
-  }
-
-  async publish(topic: string, payload: string | Uint8Array | object, options: PublishOptions = {}): Promise<void> {
-    if (!this.client) throw new Error('not connected to the MQTT_URL broker');
-    await this.client.publishAsync(topic, payloadBytes(payload), { qos: options.qos ?? 1, retain: options.retain ?? false });
   }
 
   /**
-   * Disconnects. `force` drops the connection at once, as a crash would: messages not yet
-   * committed are not acknowledged and the broker redelivers them to the next session.
+   * A resumed session keeps the subscriptions it had. Had the shard count changed since, it
+   * would still hold devices now on another connection, which would then arrive on two, out of
+   * order. Unsubscribing a filter the session does not have is harmless [MQTT-3.10.4-5].
    */
-  async stop(force = false): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    if (client) await client.endAsync(force);
+  private dropForeign(client: MqttClient, foreign: string[][]): Promise<void>[] {
+    return foreign.map(
+      (filters) =>
+        new Promise((resolve) => {
+          client.unsubscribe(filters, (error) => {
+            resolve();
+            if (error) this.logger.warn(`could not drop the subscriptions of other connections: ${error.message}`);
+          });
+        }),
+    );
   }
 
   private handleMessage(client: MqttClient, packet: IPublishPacket, callback: (error?: Error) => void): void {
@@ -100,7 +188,7 @@ export class ExternalBroker implements MqttTransport {
     );
   }
 
-  private firstConnection(client: MqttClient, timeoutMs: number): Promise<void> {
+  private firstConnection(client: MqttClient, subscribed: Promise<void>, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = (why: string) => {
         clearTimeout(timer);
@@ -109,9 +197,11 @@ export class ExternalBroker implements MqttTransport {
       };
       const timer = setTimeout(() => fail(`no connection within ${timeoutMs / 1000} s`), timeoutMs);
       client.once('connect', () => {
-        clearTimeout(timer);
         client.removeListener('error', onError);
-        resolve();
+        void subscribed.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
       const onError = (error: Error & { code?: number | string }) => {
         // A refused CONNACK will not get better by retrying.
