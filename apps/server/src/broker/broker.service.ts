@@ -33,7 +33,7 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
     const service: ServiceAccount | undefined =
       env.mqttServiceUsername && env.mqttServicePassword ? { username: env.mqttServiceUsername, password: env.mqttServicePassword } : undefined;
     this.transport = env.mqttUrl
-      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password }, this.logger)
+      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices() }, this.logger)
       : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service }, this.logger);
   }
 
