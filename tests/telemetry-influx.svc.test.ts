@@ -17,7 +17,9 @@ describe('telemetry → InfluxDB (INFLUX_URL)', () => {
   let server: RunningServer;
   let influx: InfluxDB;
   const clients: MqttClient[] = [];
-  const ts = (secondsAgo: number) => new Date(Math.floor(Date.now() / 1000) * 1000 - secondsAgo * 1000);
+  // One base for the whole test: recomputing "now" per call moved the expected times across a second boundary.
+  const base = Math.floor(Date.now() / 1000) * 1000;
+  const ts = (secondsAgo: number) => new Date(base - secondsAgo * 1000);
 
   beforeAll(async () => {
     influx = new InfluxDB(`${INFLUX}/${database}`);
