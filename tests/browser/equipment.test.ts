@@ -2,21 +2,16 @@
 // demo estate. Real MQTT sensors publish 40 minutes of readings (device ts, CONTRACT §1), the view
 // shows the live values and charts them from GET /api/telemetry; a new reading moves the value and
 // the chart without a reload; the boiler over its max turns 待确认 (forSec 60 not over), then 告警.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, parseSiteConfig, type SiteConfig } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { connectDevice, connected, startTestServer } from '../support/server';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
-const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
-const RESULTS = resolve(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -25,11 +20,6 @@ const MIN = 60 * SEC;
 const NOW = Date.now();
 const HISTORY_START = NOW - 43 * MIN;
 const HISTORY_END = NOW - 3 * MIN;
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(DIST_INDEX)) return;
-  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** A calm boiler: 62–68 °C in a slow swing, pressure about 0.45 MPa. */
 const boilerAt = (t: number) => {
@@ -67,10 +57,7 @@ describe('equipment view in Chromium', () => {
       await publish('pump-domestic', t, { outlet_pressure_mpa: 0.42 + (i % 5) / 100, motor_temp_c: 51 + (i % 7) / 2, running: true });
     }
     await publish('boiler-2', NOW - 30 * MIN, { temperature_c: 63.1, pressure_mpa: 0.44 }); // then silent: stale in the list
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.setDefaultTimeout(UI_TIMEOUT);
   });

@@ -2,23 +2,18 @@
 // routes are scheduled to have started half an hour ago; the server runs on a ManualClock that the
 // test moves. Real checkpoints tap over MQTT and the plan and the table turn 准时 without a reload;
 // moving the clock past a window turns a checkpoint 漏检, and a tap after its window 迟到.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, parseSiteConfig, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
 import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, login, startTestServer } from '../support/server';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
-const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
-const RESULTS = resolve(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
 const CARD = '0DBA449373C7E3'; // G01 张伟 in the demo site file
@@ -29,11 +24,6 @@ const R = Math.floor(Date.now() / MIN) * MIN;
 const START = R - 30 * MIN;
 const at = (offsetMin: number, sec = 0) => new Date(START + offsetMin * MIN + sec * 1000);
 const hhmm = (ms: number) => localTimeOf(new Date(ms), 'Asia/Shanghai');
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(DIST_INDEX)) return;
-  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** The demo estate's two day routes rescheduled to now, once a day. */
 function demoStartingNow(): SiteConfig {
@@ -71,10 +61,7 @@ describe('patrol board in Chromium', () => {
     const token = (await login(server)).token;
     const { body } = await api<RoundDto[]>(server, token, '/api/patrol/rounds');
     roundId = body.find((r) => r.routeId === 'day-perimeter' && r.start === at(0).toISOString())!.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.setDefaultTimeout(UI_TIMEOUT);
   });

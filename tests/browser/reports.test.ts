@@ -1,25 +1,16 @@
 // Issue 3.5 in a real Chromium: a supervisor sees the 报表 tab, the work-order figures of the last
 // 30 days per department and source, the day's duty log, and 打印 opens the printable page in a
 // new tab (fetched with the token, opened as a blob). An operator has no such tab and no such page.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateWorkOrderBody, WorkOrderDto, WorkOrderEventBody } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, login, startTestServer } from '../support/server';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
-const RESULTS = resolve(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(DIST_INDEX)) return;
-  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 describe('reports in Chromium', () => {
   let server: RunningServer;
@@ -56,10 +47,7 @@ describe('reports in Chromium', () => {
     ensureDashboardBuilt();
     server = await startTestServer();
     await seed();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);

@@ -1,27 +1,16 @@
 // Issue 2 point 11: the built dashboard in a real Chromium against the real server.
 // A device publishes over MQTT, the alert appears live without a reload, the operator
 // acknowledges it in the page, and the API agrees.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type LoginResponse, type SiteConfig } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
-const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
-const RESULTS = resolve(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
-
-/** The server serves whatever dashboard build exists; CI builds first, a fresh clone may not have. */
-function ensureDashboardBuilt(): void {
-  if (existsSync(DIST_INDEX)) return;
-  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 async function apiLogin(server: RunningServer): Promise<string> {
   const res = await fetch(`${server.httpUrl}/api/auth/login`, {
@@ -47,10 +36,7 @@ describe('dashboard in Chromium', () => {
       source: {},
       env: { httpPort: 0, mqttPort: 0, dataDir: undefined, demo: true, simulator: false, logLevel: 'warn' },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.setDefaultTimeout(UI_TIMEOUT);
   });

@@ -2,11 +2,10 @@
 // operator logs a phone complaint with the keyboard only, sees it on the board, takes it
 // through dispatch → accept → start → resolve → callback → close with the buttons, and the
 // API's timeline records every step by them. Orders made elsewhere and an escalation arrive live.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTopic,
@@ -20,19 +19,10 @@ import {
 } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import type { Clock } from '../../apps/server/src/common/clock';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
 
-const ROOT = resolve(__dirname, '../..');
-const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
-const RESULTS = resolve(ROOT, 'test-results');
-const DEMO_FILE = resolve(ROOT, 'apps/server/demo/lakeside-garden.yaml');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(DIST_INDEX)) return;
-  execFileSync('npm', ['run', 'build', '-w', '@estate-watch/dashboard'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 /** Real time shifted by an offset the test sets: orders can be made "minutes ago" so deadlines pass now. */
 class ShiftedClock implements Clock {
@@ -80,10 +70,7 @@ describe('work orders in Chromium', () => {
     });
     token = ((await login.json()) as LoginResponse).token;
     await seedBoard();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     // A common control-room monitor.
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     page.setDefaultTimeout(UI_TIMEOUT);
