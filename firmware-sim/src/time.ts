@@ -1,35 +1,11 @@
 // Device timestamps: RFC 3339 with the site's own offset, as a device on site would print
-// them (CONTRACT §1 envelope, e.g. 2026-11-27T09:31:05.120+08:00).
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+// them (CONTRACT §1 envelope, e.g. 2026-11-27T09:31:05.120+08:00). The zone arithmetic is the
+// domain's, so the simulator and the server's rules agree on what "09:30 in Asia/Shanghai" is.
+import { zoneOffsetMs } from '@estate-watch/domain';
 
 /** Offset of `timeZone` from UTC at instant `ms`, in minutes (Asia/Shanghai: 480). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  const whole = Math.floor(ms / 1000) * 1000;
-  return Math.round((wall - whole) / 60_000);
+  return Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
 }
 
 /** RFC 3339 with milliseconds and the given offset in minutes. */
