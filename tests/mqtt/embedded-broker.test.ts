@@ -23,7 +23,8 @@ interface Stack {
 async function startStack(): Promise<Stack> {
   const db = await openPglite();
   const f = await ingestOn(db, testClock());
-  const broker = new EmbeddedBroker(f.ingest, f.sites, { port: 0, host: '127.0.0.1', serviceAccount: SERVICE });
+  // No message rate here: these suites flood one device on purpose (broker-limits.test.ts tests the rate).
+  const broker = new EmbeddedBroker(f.ingest, f.sites, { port: 0, host: '127.0.0.1', serviceAccount: SERVICE, limits: { deviceMessagesPerSec: 0 } });
   const port = await broker.start();
   const clients: Connected[] = [];
   const track = async (c: Promise<Connected>) => {

@@ -1,17 +1,25 @@
-// The embedded broker (MQTT_URL unset): aedes on MQTT_PORT with device credentials, topic ACL,
-// a packet-size cap before authentication, and ingest inside the publish authorisation.
+// The embedded broker (MQTT_URL unset): aedes on MQTT_PORT (and MQTTS_PORT) with device
+// credentials, topic ACL, limits (broker-limits.ts), a packet-size cap before authentication,
+// sessions kept across restarts (broker-persistence.ts), and ingest inside the publish
+// authorisation.
 //
 // Why ingest runs inside authorizePublish: for QoS 1 aedes writes the PUBACK first and runs
 // its publish handlers after, so only a blocking hook can hold the PUBACK back until the
 // message is durable. authorizePublish is that hook: the callback fires after the commit.
 import type { EventEmitter } from 'node:events';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
-import type { Aedes, Client, PublishPacket, Subscription } from 'aedes' with { 'resolution-mode': 'import' };
-import { systemClock } from '../common/clock';
+import type { Aedes, AuthenticateError, Client, PublishPacket, Subscription } from 'aedes' with { 'resolution-mode': 'import' };
+import { systemClock, type Clock } from '../common/clock';
 import type { IngestService } from '../ingest/ingest.service';
 import { RateLimitedLog } from '../ingest/rejection-log';
-import { authenticate, maySubscribe, publishRefusal, type CredentialDirectory, type Principal, type ServiceAccount } from './device-acl';
+import { admit, identity } from './admission';
+import { DEFAULT_BROKER_LIMITS, topicLimitRefusal, type BrokerLimits } from './broker-limits';
+import { BrokerListeners, type TlsListenerOptions } from './broker-listeners';
+import { openBrokerPersistence, type BrokerPersistence } from './broker-persistence';
+import { maySubscribe, publishRefusal, type CredentialDirectory, type Principal, type ServiceAccount } from './device-acl';
+import { DeviceRateLimit } from './device-rate-limit';
+import { LoginLockout } from './login-lockout';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-size-guard';
 
@@ -20,8 +28,16 @@ export interface EmbeddedBrokerOptions {
   port: number;
   /** Interface to bind; all by default. */
   host?: string;
+  /** MQTT over TLS on a second port. */
+  tls?: TlsListenerOptions;
   maxPacketBytes?: number;
   serviceAccount?: ServiceAccount;
+  /** Unset fields: DEFAULT_BROKER_LIMITS. */
+  limits?: Partial<BrokerLimits>;
+  /** Sessions and retained messages are kept in `{dataDir}/mqtt-sessions`; undefined: in memory. */
+  dataDir?: string;
+  /** The limits' clock (connection and message rates, lockouts). */
+  clock?: Clock;
 }
 
 export type IngestSink = Pick<IngestService, 'submit' | 'reject'>;
@@ -30,13 +46,20 @@ export class BrokerPortInUseError extends Error {}
 
 export class EmbeddedBroker implements MqttTransport {
   private aedes: Aedes | undefined;
-  private server: Server | undefined;
+  private listeners: BrokerListeners | undefined;
+  private persistence: BrokerPersistence | undefined;
   private stopping = false;
   private readonly principals = new WeakMap<Client, Principal>();
   /** Payloads that were rejected: acknowledged to the device but never forwarded or retained. */
   private readonly dropped = new WeakSet<Buffer>();
   /** Refusals come in floods (a device retrying a wrong secret): a bounded number of lines a minute. */
   private readonly warnings: RateLimitedLog;
+  private readonly limits: BrokerLimits;
+  private readonly clock: Clock;
+  private readonly lockout: LoginLockout;
+  private readonly rates: DeviceRateLimit;
+  /** QoS 1 messages waiting for their turn (device-rate-limit.ts), cleared on stop. */
+  private readonly held = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly ingest: IngestSink,
@@ -44,51 +67,73 @@ export class EmbeddedBroker implements MqttTransport {
     private readonly options: EmbeddedBrokerOptions,
     private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'> = new Logger('Broker'),
   ) {
-    this.warnings = new RateLimitedLog((line) => this.logger.warn(line), systemClock, 20, 60_000, 'more broker refusals were');
+    this.clock = options.clock ?? systemClock;
+    this.limits = { ...DEFAULT_BROKER_LIMITS, ...options.limits };
+    this.warnings = new RateLimitedLog((line) => this.logger.warn(line), this.clock, 20, 60_000, 'more broker refusals were');
+    this.lockout = new LoginLockout({ perUsername: this.limits.authFailuresPerUsername, perAddress: this.limits.authFailuresPerAddress, lockoutMs: this.limits.authLockoutSec * 1000 });
+    this.rates = new DeviceRateLimit(this.limits.deviceMessagesPerSec, this.limits.deviceMessageBurst);
   }
 
-  /** Resolves with the bound port. */
+  /** Resolves with the bound (plain) port. */
   async start(): Promise<number> {
+    this.stopping = false;
+    const persistence = await openBrokerPersistence(this.options.dataDir);
+    const stale = await persistence.clearStaleWills();
+    if (stale > 0) this.logger.log(`dropped ${stale} last wills left by the previous run`);
     // aedes 1.x is an ES module; a dynamic import loads it from this CommonJS server.
     const { Aedes } = await import('aedes');
     const aedes = await Aedes.createBroker({
-      authenticate: (client, username, password, done) => this.authenticate(client, username, password, done),
+      persistence: persistence.store,
+      authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => this.authorizeSubscribe(client, sub, done),
       authorizeForward: (_client, packet) => (this.dropped.has(packet.payload as Buffer) ? null : packet),
       connectTimeout: 10_000,
+      // aedes refuses deeper topics (publish, subscribe, will) before our hooks see them.
+      maxTopicLevels: this.limits.maxTopicLevels,
     });
-    aedes.on('clientError', (client, error) => this.warnings.log(`client ${clip(client.id)}: ${clip(error.message)}`));
-    // An unhandled 'error' would end the process; the broker's own (in-memory) persistence is its only source.
+    aedes.on('clientError', (client, error) => this.clientError(client, error));
+    // An unhandled 'error' would end the process.
     (aedes as unknown as EventEmitter).on('error', (error: Error) => this.logger.error(`broker: ${error.message}`));
     this.aedes = aedes;
+    this.persistence = persistence;
     const maxPacketBytes = this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
-    const server = createServer((socket) => {
-      // MQTT acknowledgements are small packets: without this, Nagle's algorithm holds a PUBACK
-      // back until the device's delayed ACK (40 ms on Linux) for every message sent one at a time.
-      socket.setNoDelay(true);
-      aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`)));
+    const listeners = new BrokerListeners({
+      port: this.options.port,
+      host: this.options.host,
+      tls: this.options.tls,
+      connectionsPerSec: this.limits.connectionsPerSec,
+      clock: this.clock,
+      accept: (socket) => {
+        // MQTT acknowledgements are small packets: without this, Nagle's algorithm holds a PUBACK
+        // back until the device's delayed ACK (40 ms on Linux) for every message sent one at a time.
+        socket.setNoDelay(true);
+        aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`)));
+      },
+      refuse: (reason, socket) => this.warnings.log(`refused connection from ${socket.remoteAddress}: ${reason}`),
     });
-    this.server = server;
+    this.listeners = listeners;
     try {
-      await listen(server, this.options.port, this.options.host);
+      await listeners.start();
     } catch (error) {
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      this.aedes = undefined;
-      this.server = undefined;
+      await this.stop();
       throw this.explainListenError(error);
     }
-    return this.port;
+    return listeners.port;
   }
 
   get port(): number {
-    const address = this.server?.address() as AddressInfo | null | undefined;
-    if (!address) throw new Error('the embedded MQTT broker is not listening');
-    return address.port;
+    if (!this.listeners) throw new Error('the embedded MQTT broker is not listening');
+    return this.listeners.port;
+  }
+
+  /** The MQTT-over-TLS port, when configured. */
+  get tlsPort(): number | undefined {
+    return this.listeners?.tlsPort;
   }
 
   isUp(): boolean {
-    return this.server?.listening === true && this.aedes?.closed === false;
+    return this.listeners?.listening === true && this.aedes?.closed === false;
   }
 
   /** Server → device, straight into aedes (no TCP, no authorisation: the server is trusted). */
@@ -101,51 +146,82 @@ export class EmbeddedBroker implements MqttTransport {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    const { aedes, server } = this;
+    const { aedes, listeners, persistence } = this;
     this.aedes = undefined;
-    this.server = undefined;
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    this.listeners = undefined;
+    this.persistence = undefined;
+    for (const timer of this.held) clearTimeout(timer);
+    this.held.clear();
+    const closed = listeners?.stop() ?? Promise.resolve();
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await closed;
+    // After aedes: closing clients still writes (will and session bookkeeping) to it.
+    await persistence?.close();
   }
 
-  private authenticate(
-    client: Client,
-    username: string | undefined,
-    password: Buffer | undefined,
-    done: (error: null, success: boolean) => void,
-  ): void {
-    const principal = authenticate(username, password, this.devices, this.options.serviceAccount);
-    if (!principal) {
-      this.warnings.log(`refused connection "${clip(String(username))}": bad username or password`);
-      return done(null, false); // CONNACK return code 5, not authorised
+  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean) => void): Promise<void> {
+    const persistence = this.persistence;
+    const verdict = await admit(
+      {
+        devices: this.devices,
+        service: this.options.serviceAccount,
+        lockout: this.lockout,
+        clock: this.clock,
+        connectedAs: (id) => {
+          // aedes.clients (by client id) is public but missing from its types.
+          const holder = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients?.[id];
+          return holder && holder !== client ? this.principals.get(holder) : undefined;
+        },
+        storedSubscriptions: (id) => persistence?.subscriptionsOf(id) ?? Promise.resolve([]),
+      },
+      { clientId: client.id, address: (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown', username, password },
+    ).catch((error: unknown) => ({ ok: false as const, returnCode: 5 as const, reason: `could not check: ${String(error)}` }));
+    if (!verdict.ok) {
+      this.warnings.log(`refused connection "${clip(String(username))}" (client id ${clip(client.id)}): ${verdict.reason}`);
+      return done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }) as AuthenticateError, false);
     }
-    this.principals.set(client, principal);
+    this.principals.set(client, verdict.principal);
     done(null, true);
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     const principal = client ? this.principals.get(client) : undefined;
-    // No client: a will left by another broker instance; this broker keeps wills in memory only.
+    // No client: a will left by another broker instance (start() clears those of earlier runs).
     if (!principal) return done(new Error('publisher unknown'));
     // Closing the broker closes every connection, and aedes would publish each device's last
     // will: the server going down is not every device going offline. Nothing is acknowledged
     // any more either; devices redeliver to the next start.
     if (this.stopping) return done(new Error('the broker is stopping'));
-    const refusal = publishRefusal(principal, packet.topic);
+    const refusal = topicLimitRefusal(packet.topic, this.limits) ?? publishRefusal(principal, packet.topic);
     if (refusal) {
-      // An ACL violation is refused: the connection closes without PUBACK [MQTT-3.3.5-2].
+      // Refused outright: the connection closes without PUBACK [MQTT-3.3.5-2].
       if (principal.role === 'device') void this.ingest.reject({ site: principal.site, device: principal.device }, refusal, packet.topic);
       return done(new Error(refusal));
     }
     if (principal.role === 'service') return done(null);
+    const publisher = { site: principal.site, device: principal.device };
+    const rate = this.rates.check(identity(principal), packet.qos, this.clock.now().getTime());
+    if (!rate.go) {
+      // Acknowledged (so not redelivered) but neither stored nor forwarded; counted with the reason.
+      this.drop(packet);
+      void this.ingest.reject(publisher, rate.reason, packet.topic);
+      return done(null);
+    }
+    const submit = () => this.submit(packet, publisher, done);
+    if (rate.waitMs === 0) return submit();
+    const timer = setTimeout(() => {
+      this.held.delete(timer);
+      if (this.stopping) return done(new Error('the broker is stopping'));
+      submit();
+    }, rate.waitMs);
+    this.held.add(timer);
+  }
+
+  private submit(packet: PublishPacket, publisher: { site: string; device: string }, done: (error?: Error | null) => void): void {
     const payload = packet.payload as Buffer;
-    this.ingest.submit({ topic: packet.topic, payload, publisher: { site: principal.site, device: principal.device } }).then(
+    this.ingest.submit({ topic: packet.topic, payload, publisher }).then(
       (outcome) => {
-        if (outcome.status === 'rejected') {
-          this.dropped.add(payload);
-          packet.retain = false;
-        }
+        if (outcome.status === 'rejected') this.drop(packet);
         done(null);
       },
       // Not durable, so not acknowledged: the connection drops and the device redelivers.
@@ -153,20 +229,35 @@ export class EmbeddedBroker implements MqttTransport {
     );
   }
 
+  private drop(packet: PublishPacket): void {
+    this.dropped.add(packet.payload as Buffer);
+    packet.retain = false;
+  }
+
   private authorizeSubscribe(client: Client, sub: Subscription, done: (error: null, sub: Subscription | null) => void): void {
     const principal = this.principals.get(client);
-    if (principal && maySubscribe(principal, sub.topic)) return done(null, sub);
+    if (principal && !topicLimitRefusal(sub.topic, this.limits) && maySubscribe(principal, sub.topic)) return done(null, sub);
     this.warnings.log(`refused subscription of ${clip(client.id)} to "${clip(sub.topic)}"`);
     done(null, null); // SUBACK return code 0x80 [MQTT-3.9.3]
+  }
+
+  /** aedes refuses some packets itself (too many topic levels): a device's are counted like ours. */
+  private clientError(client: Client, error: Error): void {
+    this.warnings.log(`client ${clip(client.id)}: ${clip(error.message)}`);
+    const principal = this.principals.get(client);
+    if (principal?.role === 'device' && /topic has too many levels/.test(error.message)) {
+      void this.ingest.reject({ site: principal.site, device: principal.device }, `topic has more than ${this.limits.maxTopicLevels} levels`, '(not kept)');
+    }
   }
 
   private explainListenError(error: unknown): Error {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      const port = this.options.port;
+      const port = (error as { port?: number }).port ?? this.options.port;
+      const which = port === this.options.tls?.port ? 'MQTTS_PORT' : 'MQTT_PORT';
       return new BrokerPortInUseError(
         `MQTT port ${port} is already in use (another MQTT broker such as Mosquitto may be running there). ` +
-          `Set MQTT_PORT to a free port for the embedded broker, or set MQTT_URL=mqtt://127.0.0.1:${port} to use the broker already there.`,
+          `Set ${which} to a free port for the embedded broker, or set MQTT_URL=mqtt://127.0.0.1:${port} to use the broker already there.`,
       );
     }
     return error instanceof Error ? error : new Error(String(error));
@@ -178,14 +269,3 @@ function clip(text: string | null | undefined, max = 200): string {
   const value = String(text);
   return value.length <= max ? value : `${value.slice(0, max)}…`;
 }
-
-function listen(server: Server, port: number, host?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port, host }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BROKER_LIMITS } from '../broker/broker-limits';
 import { EnvError, readEnv } from './env';
 
 // CONTRACT §7 — running: defaults, the demo rule and ADMIN_PASSWORD.
@@ -17,6 +18,16 @@ describe(readEnv.name, () => {
     { source: { DATABASE_URL: 'mysql://x' }, error: 'DATABASE_URL must start with postgres://' },
     { source: { SIMULATOR: 'yes' }, error: 'SIMULATOR' },
     { source: { JWT_SECRET: 'short' }, error: 'JWT_SECRET must be at least 32 characters' },
+    { source: { MQTT_CONNECTIONS_PER_SEC: '-1' }, error: 'MQTT_CONNECTIONS_PER_SEC' },
+    { source: { MQTT_DEVICE_MESSAGE_BURST: '0' }, error: 'MQTT_DEVICE_MESSAGE_BURST' },
+    { source: { MQTT_MAX_TOPIC_LENGTH: '127' }, error: 'MQTT_MAX_TOPIC_LENGTH must be at least 128' },
+    { source: { MQTT_MAX_TOPIC_LEVELS: '5' }, error: 'MQTT_MAX_TOPIC_LEVELS must be at least 6' },
+    { source: { MQTT_AUTH_LOCKOUT_SEC: 'soon' }, error: 'MQTT_AUTH_LOCKOUT_SEC' },
+    { source: { TLS_CERT_FILE: 'c.pem' }, error: 'TLS_CERT_FILE and TLS_KEY_FILE: set both' },
+    { source: { MQTTS_PORT: '8883' }, error: 'MQTTS_PORT needs TLS_CERT_FILE' },
+    { source: { TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CA_FILE: 'ca.pem' }, error: 'TLS_CA_FILE (client certificates) is used on MQTTS_PORT only' },
+    { source: { TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', MQTTS_PORT: '8883', MQTTS_REQUIRE_CLIENT_CERT: 'on' }, error: 'MQTTS_REQUIRE_CLIENT_CERT=on needs TLS_CA_FILE' },
+    { source: { MQTT_URL: 'mqtt://broker:1883', MQTT_CA_FILE: 'ca.pem' }, error: 'MQTT_URL must start with mqtts://' },
   ])('refuses $source naming the variable', ({ source, error }) => {
     expect(() => readEnv(source)).toThrow(EnvError);
     expect(() => readEnv(source)).toThrow(error);
@@ -32,6 +43,18 @@ describe(readEnv.name, () => {
 
   it('a site of our own takes ADMIN_PASSWORD as the admin password and is not the demo', () => {
     expect(readEnv({ SITE_CONFIG: 'sites/', ADMIN_PASSWORD: 'Str0ng!' })).toMatchObject({ demo: false, adminPassword: 'Str0ng!' });
+  });
+
+  it('has the broker limits of broker-limits.ts by default, and takes each from the environment', () => {
+    expect(readEnv({}).brokerLimits).toEqual(DEFAULT_BROKER_LIMITS);
+    const env = readEnv({ MQTT_CONNECTIONS_PER_SEC: '5', MQTT_DEVICE_MESSAGES_PER_SEC: '0', MQTT_AUTH_FAILURES_PER_ADDRESS: '100', MQTT_MAX_TOPIC_LENGTH: '512' });
+    expect(env.brokerLimits).toMatchObject({ connectionsPerSec: 5, deviceMessagesPerSec: 0, authFailuresPerAddress: 100, maxTopicLength: 512 });
+  });
+
+  it('takes a TLS setup: certificate and key, MQTTS port, client CA required, paths made absolute', () => {
+    const env = readEnv({ TLS_CERT_FILE: 'tls/c.pem', TLS_KEY_FILE: 'tls/k.pem', MQTTS_PORT: '8883', TLS_CA_FILE: 'tls/ca.pem', MQTTS_REQUIRE_CLIENT_CERT: 'on' });
+    expect(env).toMatchObject({ mqttsPort: 8883, mqttsRequireClientCert: true, tlsCertFile: expect.stringMatching(/^\/.*tls\/c\.pem$/) });
+    expect(readEnv({ MQTT_URL: 'mqtts://broker:8883', MQTT_CA_FILE: 'ca.pem' }).mqttCaFile).toMatch(/^\/.*ca\.pem$/);
   });
 
   it('treats an empty variable as unset', () => {

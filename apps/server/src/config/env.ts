@@ -1,8 +1,11 @@
 // Environment is read and validated once; a bad value stops start-up with a message that names it.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CONTRACT_TOPIC_LEVELS, DEFAULT_BROKER_LIMITS as LIMITS, LONGEST_CONTRACT_TOPIC, type BrokerLimits } from '../broker/broker-limits';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const onOff = z.enum(['on', 'off']);
 
 const EnvSchema = z.object({
   HTTP_PORT: port.default(3000),
@@ -20,6 +23,32 @@ const EnvSchema = z.object({
   MQTT_SERVICE_USERNAME: z.string().optional(),
   MQTT_SERVICE_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Embedded broker limits (broker/broker-limits.ts says why each default). */
+  MQTT_CONNECTIONS_PER_SEC: count(LIMITS.connectionsPerSec),
+  MQTT_DEVICE_MESSAGES_PER_SEC: count(LIMITS.deviceMessagesPerSec),
+  MQTT_DEVICE_MESSAGE_BURST: count(LIMITS.deviceMessageBurst, 1),
+  MQTT_MAX_TOPIC_LENGTH: z.coerce
+    .number()
+    .int()
+    .min(LONGEST_CONTRACT_TOPIC, `MQTT_MAX_TOPIC_LENGTH must be at least ${LONGEST_CONTRACT_TOPIC}, the longest topic CONTRACT §1 allows`)
+    .default(LIMITS.maxTopicLength),
+  MQTT_MAX_TOPIC_LEVELS: z.coerce
+    .number()
+    .int()
+    .min(CONTRACT_TOPIC_LEVELS, `MQTT_MAX_TOPIC_LEVELS must be at least ${CONTRACT_TOPIC_LEVELS}, the levels of a contract topic`)
+    .max(100, 'MQTT_MAX_TOPIC_LEVELS must be at most 100 (aedes cannot match deeper topics)')
+    .default(LIMITS.maxTopicLevels),
+  MQTT_AUTH_FAILURES_PER_USERNAME: count(LIMITS.authFailuresPerUsername),
+  MQTT_AUTH_FAILURES_PER_ADDRESS: count(LIMITS.authFailuresPerAddress),
+  MQTT_AUTH_LOCKOUT_SEC: count(LIMITS.authLockoutSec, 1),
+  /** Encrypted transport: MQTT over TLS on the embedded broker, and HTTPS when a certificate is set. */
+  MQTTS_PORT: port.optional(),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  TLS_CA_FILE: z.string().optional(),
+  MQTTS_REQUIRE_CLIENT_CERT: onOff.default('off'),
+  /** CA that signed an external broker's certificate (MQTT_URL=mqtts://…), when not a public one. */
+  MQTT_CA_FILE: z.string().optional(),
 });
 
 export interface Env {
@@ -39,6 +68,18 @@ export interface Env {
   mqttServiceUsername?: string;
   mqttServicePassword?: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Unset fields: DEFAULT_BROKER_LIMITS. */
+  brokerLimits?: Partial<BrokerLimits>;
+  /** Embedded broker's MQTT-over-TLS port; unset: no TLS listener. */
+  mqttsPort?: number;
+  /** PEM files. Certificate and key set: HTTPS on HTTP_PORT, and MQTTS_PORT may be used. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** CA for client certificates on MQTTS_PORT. */
+  tlsCaFile?: string;
+  /** With tlsCaFile: a client without a certificate it signed is refused at the handshake. */
+  mqttsRequireClientCert?: boolean;
+  mqttCaFile?: string;
 }
 
 export class EnvError extends Error {}
@@ -56,6 +97,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!demo && e.ADMIN_PASSWORD === undefined) {
     throw new EnvError('ADMIN_PASSWORD is required when SITE_CONFIG is set (it becomes the admin user\'s password)');
   }
+  const tlsProblem = tlsSettingsProblem(e);
+  if (tlsProblem) throw new EnvError(`Invalid environment:\n  ${tlsProblem}`);
+  const file = (path: string | undefined) => (path === undefined ? undefined : resolve(path));
   return {
     httpPort: e.HTTP_PORT,
     mqttPort: e.MQTT_PORT,
@@ -71,7 +115,33 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     mqttServiceUsername: e.MQTT_SERVICE_USERNAME,
     mqttServicePassword: e.MQTT_SERVICE_PASSWORD,
     logLevel: e.LOG_LEVEL,
+    brokerLimits: {
+      connectionsPerSec: e.MQTT_CONNECTIONS_PER_SEC,
+      deviceMessagesPerSec: e.MQTT_DEVICE_MESSAGES_PER_SEC,
+      deviceMessageBurst: e.MQTT_DEVICE_MESSAGE_BURST,
+      maxTopicLength: e.MQTT_MAX_TOPIC_LENGTH,
+      maxTopicLevels: e.MQTT_MAX_TOPIC_LEVELS,
+      authFailuresPerUsername: e.MQTT_AUTH_FAILURES_PER_USERNAME,
+      authFailuresPerAddress: e.MQTT_AUTH_FAILURES_PER_ADDRESS,
+      authLockoutSec: e.MQTT_AUTH_LOCKOUT_SEC,
+    },
+    mqttsPort: e.MQTTS_PORT,
+    tlsCertFile: file(e.TLS_CERT_FILE),
+    tlsKeyFile: file(e.TLS_KEY_FILE),
+    tlsCaFile: file(e.TLS_CA_FILE),
+    mqttsRequireClientCert: e.MQTTS_REQUIRE_CLIENT_CERT === 'on',
+    mqttCaFile: file(e.MQTT_CA_FILE),
   };
+}
+
+/** TLS variables that only make sense together. */
+function tlsSettingsProblem(e: z.infer<typeof EnvSchema>): string | undefined {
+  if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) return 'TLS_CERT_FILE and TLS_KEY_FILE: set both (certificate and its private key) or neither';
+  if (e.MQTTS_PORT !== undefined && e.TLS_CERT_FILE === undefined) return 'MQTTS_PORT needs TLS_CERT_FILE and TLS_KEY_FILE';
+  if (e.TLS_CA_FILE !== undefined && e.MQTTS_PORT === undefined) return 'TLS_CA_FILE (client certificates) is used on MQTTS_PORT only: set MQTTS_PORT too';
+  if (e.MQTTS_REQUIRE_CLIENT_CERT === 'on' && e.TLS_CA_FILE === undefined) return 'MQTTS_REQUIRE_CLIENT_CERT=on needs TLS_CA_FILE, the CA that signs the client certificates';
+  if (e.MQTT_CA_FILE !== undefined && !e.MQTT_URL?.startsWith('mqtts://') && !e.MQTT_URL?.startsWith('wss://')) return 'MQTT_CA_FILE is for an external broker over TLS: MQTT_URL must start with mqtts:// or wss://';
+  return undefined;
 }
 
 export const ENV = Symbol('ENV');
