@@ -12,6 +12,7 @@ import { Periodic } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
 import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
+import { loadServerTls } from './config/tls-files';
 import { ConsumablesService } from './consumables/consumables.service';
 import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
@@ -63,6 +64,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const clock = options.clock ?? systemClock;
   const log = new Logger('Bootstrap');
   const sites = options.sites ?? loadSiteFiles(env.siteConfig ?? DEMO_SITE_FILE).map((s) => s.config);
+  // A certificate configured: the API, dashboard and Socket.IO are served over HTTPS only.
+  const tls = loadServerTls(env);
 
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
   let app: NestExpressApplication | undefined;
@@ -72,6 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,
       logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.logLevel) + 1),
+      ...(tls ? { httpsOptions: { cert: tls.cert, key: tls.key } } : {}),
     });
     configureHttp(app);
     setupOpenApi(app);
@@ -92,7 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       throw Object.assign(new Error(`HTTP port ${env.httpPort} is already in use: set HTTP_PORT to a free port, or stop what holds it`), { code: 'EADDRINUSE' });
     });
     const address = app.getHttpServer().address() as { port: number };
-    const httpUrl = `http://localhost:${address.port}`;
+    const httpUrl = `${tls ? 'https' : 'http'}://localhost:${address.port}`;
 
     if (options.gateAckTimeoutMs !== undefined) app.get(GateCommandsService).ackTimeoutMs = options.gateAckTimeoutMs;
     const devices = app.get(DevicesService);

@@ -2,10 +2,11 @@
 // MQTT_PORT) and ties it to the Nest lifecycle. Ingest replays before the broker accepts anything.
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ENV, type Env } from '../config/env';
+import { loadBrokerCa, loadServerTls } from '../config/tls-files';
 import { IngestService } from '../ingest/ingest.service';
 import { SitesService } from '../sites/sites.service';
 import type { ServiceAccount } from './device-acl';
-import { EmbeddedBroker } from './embedded-broker';
+import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker';
 import { ExternalBroker } from './external-broker';
 import type { MqttTransport, PublishOptions } from './mqtt-transport';
 
@@ -33,12 +34,17 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
     const service: ServiceAccount | undefined =
       env.mqttServiceUsername && env.mqttServicePassword ? { username: env.mqttServiceUsername, password: env.mqttServicePassword } : undefined;
     this.transport = env.mqttUrl
-      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices() }, this.logger)
-      : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service }, this.logger);
+      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices(), ca: loadBrokerCa(env) }, this.logger)
+      : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service, ...embeddedSettings(env) }, this.logger);
   }
 
   get mode(): 'embedded' | 'external' {
     return this.transport instanceof EmbeddedBroker ? 'embedded' : 'external';
+  }
+
+  /** The embedded broker's MQTT-over-TLS port (MQTTS_PORT); undefined without one. */
+  get tlsPort(): number | undefined {
+    return this.transport instanceof EmbeddedBroker ? this.transport.tlsPort : undefined;
   }
 
   /** The embedded broker's bound port (MQTT_PORT=0 picks one); undefined with MQTT_URL. */
@@ -67,7 +73,8 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
     const transport = this.transport;
     if (transport instanceof EmbeddedBroker) {
       const port = await transport.start();
-      this.logger.log(`embedded MQTT broker listening on port ${port}`);
+      const tls = transport.tlsPort === undefined ? '' : `, MQTT over TLS on port ${transport.tlsPort}`;
+      this.logger.log(`embedded MQTT broker listening on port ${port}${tls}`);
       return port;
     }
     await transport.start();
@@ -90,4 +97,17 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
   isUp(): boolean {
     return this.transport.isUp();
   }
+}
+
+/**
+ * Limits, TLS and the session store from the environment. The limits run on wall time, not the
+ * app's clock: they meter network traffic, and a test's frozen clock would never refill them.
+ */
+function embeddedSettings(env: Env): Pick<EmbeddedBrokerOptions, 'limits' | 'tls' | 'dataDir'> {
+  const tls = env.mqttsPort === undefined ? undefined : loadServerTls(env);
+  return {
+    limits: env.brokerLimits,
+    dataDir: env.dataDir,
+    ...(tls && env.mqttsPort !== undefined ? { tls: { port: env.mqttsPort, cert: tls.cert, key: tls.key, ca: tls.ca, requireClientCert: env.mqttsRequireClientCert } } : {}),
+  };
 }

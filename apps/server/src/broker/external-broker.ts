@@ -47,6 +47,8 @@ export interface ExternalBrokerOptions {
   topics?: string;
   /** How long start() waits for the first connections. */
   connectTimeoutMs?: number;
+  /** CA that signed the broker's certificate (mqtts:// or wss://, MQTT_CA_FILE); unset: the system's CAs. */
+  ca?: Buffer;
 }
 
 interface Connection {
@@ -123,6 +125,9 @@ export class ExternalBroker implements MqttTransport {
       protocolVersion: 4,
       // Subscribed again below on every connect, with the current device list.
       resubscribe: false,
+      // The certificate is always checked: a broker we cannot verify would see every device's data.
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
+      rejectUnauthorized: true,
     };
     const client = connect(this.options.url, opts);
     client.handleMessage = (packet, callback) => this.handleMessage(client, packet, callback);

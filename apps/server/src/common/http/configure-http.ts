@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mapBodyParserErrors } from './body-parser-errors';
 import { HttpErrorFilter } from './http-error.filter';
+import { securityHeaders } from './security-headers';
 
 /** Largest JSON body the API accepts; work orders and user records are far smaller. */
 export const JSON_BODY_LIMIT = '100kb';
@@ -12,6 +13,8 @@ export const JSON_BODY_LIMIT = '100kb';
  */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  // First, so every answer has them, body-parser errors included.
+  express.use(securityHeaders());
   // Registered before init, so Nest does not add its own JSON parser (it skips one already present).
   express.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   express.use(mapBodyParserErrors);
