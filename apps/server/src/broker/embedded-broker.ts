@@ -79,7 +79,7 @@ export class EmbeddedBroker implements MqttTransport {
     this.stopping = false;
     const persistence = await openBrokerPersistence(this.options.dataDir);
     const stale = await persistence.clearStaleWills();
-    if (stale > 0) this.logger.log(`dropped ${stale} last wills left by the previous run`);
+    if (stale > 0) this.logger.log(`dropped ${stale} last will${stale === 1 ? '' : 's'} left by the previous run`);
     // aedes 1.x is an ES module; a dynamic import loads it from this CommonJS server.
     const { Aedes } = await import('aedes');
     const aedes = await Aedes.createBroker({
