@@ -1,3 +1,4 @@
+/// <reference path="./aedes-persistence-level.d.ts" />
 // What the embedded broker keeps between runs: persistent sessions (subscriptions and the QoS 1
 // messages queued for an offline client, e.g. a gate's cmd) and retained messages. With a data
 // directory they live in a LevelDB under it (aedes-persistence-level, the aedes project's own,

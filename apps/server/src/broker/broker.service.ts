@@ -2,7 +2,7 @@
 // MQTT_PORT) and ties it to the Nest lifecycle. Ingest replays before the broker accepts anything.
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ENV, type Env } from '../config/env';
-import { loadBrokerCa, loadServerTls } from '../config/tls-files';
+import { loadBrokerTls, loadServerTls } from '../config/tls-files';
 import { IngestService } from '../ingest/ingest.service';
 import { SitesService } from '../sites/sites.service';
 import type { ServiceAccount } from './device-acl';
@@ -34,7 +34,7 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
     const service: ServiceAccount | undefined =
       env.mqttServiceUsername && env.mqttServicePassword ? { username: env.mqttServiceUsername, password: env.mqttServicePassword } : undefined;
     this.transport = env.mqttUrl
-      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices(), ca: loadBrokerCa(env) }, this.logger)
+      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices(), ...loadBrokerTls(env) }, this.logger)
       : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service, ...embeddedSettings(env) }, this.logger);
   }
 

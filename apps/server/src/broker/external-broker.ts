@@ -49,6 +49,9 @@ export interface ExternalBrokerOptions {
   connectTimeoutMs?: number;
   /** CA that signed the broker's certificate (mqtts:// or wss://, MQTT_CA_FILE); unset: the system's CAs. */
   ca?: Buffer;
+  /** The server's client certificate and key, for a broker that requires one (MQTT_CERT_FILE, MQTT_KEY_FILE). */
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 interface Connection {
@@ -127,6 +130,7 @@ export class ExternalBroker implements MqttTransport {
       resubscribe: false,
       // The certificate is always checked: a broker we cannot verify would see every device's data.
       ...(this.options.ca ? { ca: this.options.ca } : {}),
+      ...(this.options.cert && this.options.key ? { cert: this.options.cert, key: this.options.key } : {}),
       rejectUnauthorized: true,
     };
     const client = connect(this.options.url, opts);

@@ -27,7 +27,9 @@ describe(readEnv.name, () => {
     { source: { MQTTS_PORT: '8883' }, error: 'MQTTS_PORT needs TLS_CERT_FILE' },
     { source: { TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', TLS_CA_FILE: 'ca.pem' }, error: 'TLS_CA_FILE (client certificates) is used on MQTTS_PORT only' },
     { source: { TLS_CERT_FILE: 'c.pem', TLS_KEY_FILE: 'k.pem', MQTTS_PORT: '8883', MQTTS_REQUIRE_CLIENT_CERT: 'on' }, error: 'MQTTS_REQUIRE_CLIENT_CERT=on needs TLS_CA_FILE' },
-    { source: { MQTT_URL: 'mqtt://broker:1883', MQTT_CA_FILE: 'ca.pem' }, error: 'MQTT_URL must start with mqtts://' },
+    { source: { MQTT_URL: 'mqtt://broker:1883', MQTT_CA_FILE: 'ca.pem' }, error: 'MQTT_CA_FILE is for an external broker over TLS: MQTT_URL must start with mqtts://' },
+    { source: { MQTT_URL: 'mqtts://broker:8883', MQTT_CERT_FILE: 'c.pem' }, error: 'MQTT_CERT_FILE and MQTT_KEY_FILE: set both' },
+    { source: { MQTT_URL: 'mqtt://broker:1883', MQTT_CERT_FILE: 'c.pem', MQTT_KEY_FILE: 'k.pem' }, error: 'MQTT_CERT_FILE is for an external broker over TLS' },
   ])('refuses $source naming the variable', ({ source, error }) => {
     expect(() => readEnv(source)).toThrow(EnvError);
     expect(() => readEnv(source)).toThrow(error);

@@ -49,6 +49,9 @@ const EnvSchema = z.object({
   MQTTS_REQUIRE_CLIENT_CERT: onOff.default('off'),
   /** CA that signed an external broker's certificate (MQTT_URL=mqtts://…), when not a public one. */
   MQTT_CA_FILE: z.string().optional(),
+  /** The server's client certificate for an external broker that requires one. */
+  MQTT_CERT_FILE: z.string().optional(),
+  MQTT_KEY_FILE: z.string().optional(),
 });
 
 export interface Env {
@@ -80,6 +83,8 @@ export interface Env {
   /** With tlsCaFile: a client without a certificate it signed is refused at the handshake. */
   mqttsRequireClientCert?: boolean;
   mqttCaFile?: string;
+  mqttCertFile?: string;
+  mqttKeyFile?: string;
 }
 
 export class EnvError extends Error {}
@@ -131,6 +136,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     tlsCaFile: file(e.TLS_CA_FILE),
     mqttsRequireClientCert: e.MQTTS_REQUIRE_CLIENT_CERT === 'on',
     mqttCaFile: file(e.MQTT_CA_FILE),
+    mqttCertFile: file(e.MQTT_CERT_FILE),
+    mqttKeyFile: file(e.MQTT_KEY_FILE),
   };
 }
 
@@ -140,7 +147,11 @@ function tlsSettingsProblem(e: z.infer<typeof EnvSchema>): string | undefined {
   if (e.MQTTS_PORT !== undefined && e.TLS_CERT_FILE === undefined) return 'MQTTS_PORT needs TLS_CERT_FILE and TLS_KEY_FILE';
   if (e.TLS_CA_FILE !== undefined && e.MQTTS_PORT === undefined) return 'TLS_CA_FILE (client certificates) is used on MQTTS_PORT only: set MQTTS_PORT too';
   if (e.MQTTS_REQUIRE_CLIENT_CERT === 'on' && e.TLS_CA_FILE === undefined) return 'MQTTS_REQUIRE_CLIENT_CERT=on needs TLS_CA_FILE, the CA that signs the client certificates';
-  if (e.MQTT_CA_FILE !== undefined && !e.MQTT_URL?.startsWith('mqtts://') && !e.MQTT_URL?.startsWith('wss://')) return 'MQTT_CA_FILE is for an external broker over TLS: MQTT_URL must start with mqtts:// or wss://';
+  if ((e.MQTT_CERT_FILE === undefined) !== (e.MQTT_KEY_FILE === undefined)) return 'MQTT_CERT_FILE and MQTT_KEY_FILE: set both (the server\'s client certificate and its key) or neither';
+  const overTls = e.MQTT_URL?.startsWith('mqtts://') || e.MQTT_URL?.startsWith('wss://');
+  for (const name of ['MQTT_CA_FILE', 'MQTT_CERT_FILE'] as const) {
+    if (e[name] !== undefined && !overTls) return `${name} is for an external broker over TLS: MQTT_URL must start with mqtts:// or wss://`;
+  }
   return undefined;
 }
 

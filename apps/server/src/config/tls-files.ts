@@ -23,9 +23,12 @@ export function loadServerTls(env: Pick<Env, 'tlsCertFile' | 'tlsKeyFile' | 'tls
   return tls;
 }
 
-/** The external broker's CA (MQTT_CA_FILE), or undefined to trust the system's CAs. */
-export function loadBrokerCa(env: Pick<Env, 'mqttCaFile'>): Buffer | undefined {
-  return env.mqttCaFile ? readPem('MQTT_CA_FILE', env.mqttCaFile) : undefined;
+/** TLS toward an external broker: its CA (MQTT_CA_FILE; unset: the system's CAs) and our client certificate, if any. */
+export function loadBrokerTls(env: Pick<Env, 'mqttCaFile' | 'mqttCertFile' | 'mqttKeyFile'>): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  return {
+    ...(env.mqttCaFile ? { ca: readPem('MQTT_CA_FILE', env.mqttCaFile) } : {}),
+    ...(env.mqttCertFile && env.mqttKeyFile ? { cert: readPem('MQTT_CERT_FILE', env.mqttCertFile), key: readPem('MQTT_KEY_FILE', env.mqttKeyFile) } : {}),
+  };
 }
 
 function readPem(variable: string, path: string): Buffer {
