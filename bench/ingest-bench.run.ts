@@ -132,7 +132,8 @@ async function run(database: string, db: Database): Promise<Figures> {
 
 async function startBroker(ingest: IngestService, sites: SitesService): Promise<{ broker: EmbeddedBroker | ExternalBroker; host: string; port: number }> {
   if (!MQTT_URL) {
-    const broker = new EmbeddedBroker(ingest, sites, { port: 0, host: '127.0.0.1' });
+    // No broker limits: this measures ingest, not the per-device rate (broker-limits.ts).
+    const broker = new EmbeddedBroker(ingest, sites, { port: 0, host: '127.0.0.1', limits: { connectionsPerSec: 0, deviceMessagesPerSec: 0 } });
     return { broker, host: '127.0.0.1', port: await broker.start() };
   }
   const broker = new ExternalBroker(ingest, { url: MQTT_URL, clientId: `estate-bench-${process.pid}`, devices: sites.allDevices(), shards: SHARDS });

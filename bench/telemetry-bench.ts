@@ -81,7 +81,8 @@ function runClients(port: number): Promise<{ acked: number; seconds: number }> {
 async function ingest(db: Database, sites: SitesService): Promise<IngestFigures & { commits: number; avgBatch: number }> {
   const service = new IngestService(new IngestRepository(db), sites, systemClock, { rejectionLogPerMinute: 5 });
   await service.start();
-  const broker = new EmbeddedBroker(service, sites, { port: 0, host: '127.0.0.1' });
+  // No broker limits: this measures ingest, not the per-device rate (broker-limits.ts).
+  const broker = new EmbeddedBroker(service, sites, { port: 0, host: '127.0.0.1', limits: { connectionsPerSec: 0, deviceMessagesPerSec: 0 } });
   const port = await broker.start();
   const report = await runClients(port);
   await service.settled();
