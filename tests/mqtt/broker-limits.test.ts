@@ -143,6 +143,15 @@ describe('login lockout (MQTT_AUTH_FAILURES_PER_USERNAME / _PER_ADDRESS, MQTT_AU
     expect((await s.device('cp-1')).outcome).toBe('connected');
   });
 
+  it('does not let someone elsewhere lock a device out of the address it last logged in from', async () => {
+    const s = await startStack({ authFailuresPerUsername: 3, authFailuresPerAddress: 0, authLockoutSec: 300 });
+    const device = connectedClient(await s.device('cp-1'));
+    await device.endAsync();
+    for (let i = 0; i < 3; i++) expect(await s.device('cp-1', { password: 'guess', localAddress: '127.0.0.2' })).toEqual({ outcome: 'refused', code: 5 });
+    expect(await s.device('cp-1', { localAddress: '127.0.0.2' })).toEqual({ outcome: 'refused', code: 5 });
+    expect((await s.device('cp-1')).outcome).toBe('connected');
+  });
+
   it('refuses every user name from an address that failed with 3 different ones', async () => {
     const s = await startStack({ authFailuresPerUsername: 0, authFailuresPerAddress: 3, authLockoutSec: 60 });
     for (const name of ['cp-9', 'gate-9', 'cp-1']) expect(await s.device(name, { password: 'guess' })).toEqual({ outcome: 'refused', code: 5 });

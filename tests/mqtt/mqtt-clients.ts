@@ -1,5 +1,6 @@
 // Real MQTT.js clients over TCP for the broker suites.
-import { connect, type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import { createConnection } from 'node:net';
+import { connect, MqttClient, type IClientOptions, type IConnackPacket } from 'mqtt';
 
 export interface Connected {
   client: MqttClient;
@@ -26,8 +27,11 @@ export function closed(client: MqttClient): Promise<void> {
  * How a connection attempt ends: CONNACK accepted, refused with a CONNACK code, or closed
  * before any CONNACK (a socket cut at accept, a failed TLS handshake).
  */
-export async function connectOutcome(options: IClientOptions): Promise<{ outcome: 'connected'; connack: IConnackPacket; client: MqttClient } | { outcome: 'refused'; code?: number }> {
-  const client = connect({ host: '127.0.0.1', reconnectPeriod: 0, connectTimeout: 3000, ...options });
+export async function connectOutcome(options: IClientOptions & { localAddress?: string }): Promise<{ outcome: 'connected'; connack: IConnackPacket; client: MqttClient } | { outcome: 'refused'; code?: number }> {
+  const { localAddress, ...rest } = options;
+  const opts: IClientOptions = { host: '127.0.0.1', reconnectPeriod: 0, connectTimeout: 3000, ...rest };
+  // MQTT.js cannot choose the local address; a stream of our own can (any 127.x.y.z is this machine).
+  const client = localAddress ? new MqttClient(() => createConnection({ host: opts.host as string, port: opts.port as number, localAddress }), opts) : connect(opts);
   const result = await new Promise<{ outcome: 'connected'; connack: IConnackPacket; client: MqttClient } | { outcome: 'refused'; code?: number }>((resolve) => {
     client.once('connect', (connack) => resolve({ outcome: 'connected', connack, client }));
     client.once('error', (error) => resolve({ outcome: 'refused', code: (error as { code?: unknown }).code as number | undefined }));

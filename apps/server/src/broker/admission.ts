@@ -39,7 +39,7 @@ export async function admit(deps: AdmissionDeps, c: Connecting): Promise<Admissi
     const more = justLocked.length > 0 ? `; ${justLocked.join(' and ')} now locked out` : '';
     return { ok: false, returnCode: 5, reason: `bad username or password${more}` };
   }
-  deps.lockout.succeeded(name);
+  deps.lockout.succeeded(name, c.address);
 
   // aedes lets a new connection with a client id in use take the old one's place (and session).
   // The same device reconnecting does that legitimately (its old connection half-open); another

@@ -59,11 +59,27 @@ describe(LoginLockout.name, () => {
     expect(l.refusal('lakeside:cp-1', '10.0.0.8', 10)).toBeUndefined();
   });
 
+  it('failures from elsewhere do not lock a device out of the address it last logged in from', () => {
+    const l = lockout();
+    l.succeeded('lakeside:cp-1', '10.0.0.1');
+    for (let i = 0; i < 3; i++) l.failed('lakeside:cp-1', '203.0.113.7', i);
+    expect(l.refusal('lakeside:cp-1', '203.0.113.7', 10)).toMatch(/user name locked out/);
+    expect(l.refusal('lakeside:cp-1', '10.0.0.8', 10)).toMatch(/user name locked out/);
+    expect(l.refusal('lakeside:cp-1', '10.0.0.1', 10)).toBeUndefined();
+  });
+
+  it('a device failing at its own address locks itself out there', () => {
+    const l = lockout();
+    l.succeeded('lakeside:cp-1', '10.0.0.1');
+    for (let i = 0; i < 3; i++) l.failed('lakeside:cp-1', '10.0.0.1', i);
+    expect(l.refusal('lakeside:cp-1', '10.0.0.1', 10)).toMatch(/user name locked out/);
+  });
+
   it('a right secret clears the user name’s count, not the address’s', () => {
     const l = lockout();
     l.failed('lakeside:cp-1', '10.0.0.1', 0);
     l.failed('lakeside:cp-1', '10.0.0.1', 1);
-    l.succeeded('lakeside:cp-1');
+    l.succeeded('lakeside:cp-1', '10.0.0.1');
     l.failed('lakeside:cp-1', '10.0.0.1', 2);
     l.failed('lakeside:cp-1', '10.0.0.1', 3);
     expect(l.refusal('lakeside:cp-1', '10.0.0.1', 4)).toBeUndefined();

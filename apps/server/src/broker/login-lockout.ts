@@ -76,10 +76,20 @@ export interface LoginLockoutPolicy {
   lockoutMs: number;
 }
 
-/** Per user name and per address, as the broker needs it. */
+/**
+ * Per user name and per address, as the broker needs it.
+ *
+ * A device's user name is no secret (it is in its topics), so a plain per-name lockout would
+ * let anyone lock any device out by failing five times. Failures from the address where a
+ * user name last logged in are therefore counted apart from failures elsewhere: a guesser
+ * locks the name out everywhere but there; a device with a stale secret locks itself out
+ * there too.
+ */
 export class LoginLockout {
   private readonly usernames: FailureCounter;
   private readonly addresses: FailureCounter;
+  /** Where each user name last logged in; only right secrets add entries, so it is bounded by the accounts. */
+  private readonly lastGood = new Map<string, string>();
 
   constructor(policy: LoginLockoutPolicy, maxKeys?: number) {
     this.usernames = new FailureCounter({ failures: policy.perUsername, lockoutMs: policy.lockoutMs }, maxKeys);
@@ -90,7 +100,7 @@ export class LoginLockout {
   refusal(username: string, address: string, nowMs: number): string | undefined {
     const byAddress = this.addresses.lockedUntil(address, nowMs);
     if (byAddress) return `address ${address} locked out after repeated failed logins, until ${new Date(byAddress).toISOString()}`;
-    const byName = this.usernames.lockedUntil(username, nowMs);
+    const byName = this.usernames.lockedUntil(this.nameKey(username, address), nowMs);
     if (byName) return `user name locked out after repeated failed logins, until ${new Date(byName).toISOString()}`;
     return undefined;
   }
@@ -98,13 +108,18 @@ export class LoginLockout {
   /** A secret was checked and was wrong. Returns what has just been locked out, if anything. */
   failed(username: string, address: string, nowMs: number): ('username' | 'address')[] {
     const locked: ('username' | 'address')[] = [];
-    if (this.usernames.fail(username, nowMs)) locked.push('username');
+    if (this.usernames.fail(this.nameKey(username, address), nowMs)) locked.push('username');
     if (this.addresses.fail(address, nowMs)) locked.push('address');
     return locked;
   }
 
-  /** A secret was right: the user name starts afresh (the address does not: one good device behind a NAT must not clear a guesser's count). */
-  succeeded(username: string): void {
-    this.usernames.forget(username);
+  /** A secret was right: the user name starts afresh there (the address does not: one good device behind a NAT must not clear a guesser's count). */
+  succeeded(username: string, address: string): void {
+    this.usernames.forget(this.nameKey(username, address));
+    this.lastGood.set(username, address);
+  }
+
+  private nameKey(username: string, address: string): string {
+    return this.lastGood.get(username) === address ? `${username}\u0000${address}` : username;
   }
 }
