@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitDecision } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { EquipmentRepository, toState, type LimitRow, type MetricDecision } from './equipment.repository';
 
@@ -18,15 +19,39 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
  * committed once per seq, then the alerts follow; a replayed message re-asserts the alerts the
  * stored state implies (see README.md).
  */
+@IngestHandler()
 @Injectable()
 export class EquipmentService implements MessageHandler {
   readonly name = 'equipment';
+  readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
 
   constructor(
     private readonly repo: EquipmentRepository,
     private readonly alerts: AlertsService,
     private readonly sites: SitesService,
   ) {}
+
+  /**
+   * What must not wait behind a backlog (issue 14): a fault, or a reading past a limit of
+   * severity critical (a leak, a trapped passenger). Judged on the value alone; the rule itself
+   * (forSec, state) is applied in order when the lane hands the message over.
+   */
+  urgent(m: AcceptedMessage): boolean {
+    if (m.lastWill) return false;
+    if (m.stream === 'event') return (m.payload as SensorEvent).type === 'fault';
+    if (m.stream !== 'telemetry') return false;
+    const sensor = this.sites.site(m.siteId)?.sensors.find((s) => s.id === m.deviceId);
+    if (!sensor) return false;
+    const readings = (m.payload as SensorTelemetry).readings;
+    return Object.entries(readings).some(([metric, value]) => {
+      const limit = sensor.limits[metric];
+      return limit?.severity === 'critical' && breachOf(limit, value) !== undefined;
+    });
+  }
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
+  }
 
   async handle(m: AcceptedMessage): Promise<void> {
     if (m.kind !== 'sensor' || m.lastWill) return;

@@ -4,7 +4,8 @@ import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estat
 import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { ParkingRepository, type GateRow, type LotRow } from './parking.repository';
 
@@ -18,9 +19,11 @@ const DAY_MS = 24 * 3600_000;
  * gate.fault). A MessageHandler fed by ingest; the stuck-open and nightly sweeps run on the caller's clock.
  * State is committed first, once per seq; alerts follow from the change (see README.md).
  */
+@IngestHandler()
 @Injectable()
 export class ParkingService implements MessageHandler {
   readonly name = 'parking';
+  readonly selects: MessageSelector = { kinds: ['gate'], streams: ['event', 'telemetry'] };
   /** Past-tense: a lot whose count, gates or check changed (the live `parking` event). */
   readonly changes$ = new Subject<ParkingLotDto>();
   private readonly log = new Logger(ParkingService.name);
@@ -31,6 +34,10 @@ export class ParkingService implements MessageHandler {
     private readonly sites: SitesService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
+  }
 
   async handle(m: AcceptedMessage): Promise<void> {
     if (m.kind !== 'gate' || m.lastWill) return;
