@@ -8,10 +8,10 @@
 // the queue loses nothing and memory stays bounded.
 //
 // The urgent lane: a message the handler calls urgent (a leak, a critical limit, a fault) is
-// applied at once, with every earlier pending message of its device, beside the batch the
-// backlog is applying. Per-device order holds; the backlog later passes over what the lane
-// applied, and a message of that device in the batch under way may reach the handler twice
-// (handlers are idempotent per seq, under the device row's lock).
+// applied, with every earlier pending message of its device, as soon as the batch under way is
+// done, ahead of the backlog. Per-device order holds; the backlog later passes over what the
+// lane applied. The handler never runs two batches at once: its alerts follow its state changes
+// in order, whichever lane they came from.
 //
 // Several server instances on one database: each dispatches what it committed. Concurrent
 // writers draw bigserial values in one order and may commit in another, so a reader of
@@ -79,8 +79,8 @@ export class HandlerPipeline {
   private stopped = false;
   private running: Promise<void> | undefined;
   private lane: Promise<void> = Promise.resolve();
-  /** The batch the backlog is applying now. */
-  private inFlight: readonly AcceptedMessage[] = [];
+  /** The tail of the chain of handler calls: one at a time, in the order they asked. */
+  private exclusive: Promise<unknown> = Promise.resolve();
   private cursorTimer: NodeJS.Timeout | undefined;
   /** Devices with an urgent message waiting: device → highest urgent seq. */
   private readonly urgentDevices = new Map<string, number>();
@@ -191,8 +191,7 @@ export class HandlerPipeline {
 
   private async drain(): Promise<void> {
     while (!this.stopped && (this.catchUp || this.queue.length > 0)) {
-      if (this.catchUp) await this.catchUpPage();
-      else await this.nextQueued();
+      await this.serially(() => (this.catchUp ? this.catchUpPage() : this.nextQueued()));
       if (this.now() - this.savedAt >= this.options.cursorEveryMs) await this.saveCursor();
     }
     this.scheduleCursorSave();
@@ -221,20 +220,22 @@ export class HandlerPipeline {
   /** Applies a run of messages (skipping what the urgent lane already applied) and moves the cursor to upTo. */
   private async applyInOrder(messages: readonly AcceptedMessage[], upTo: number): Promise<void> {
     const todo = messages.filter((m) => !(m.seq <= (this.appliedAhead.get(deviceKey(m)) ?? 0)));
-    this.inFlight = todo;
-    try {
-      if (todo.length > 0) await this.applyWithRetry(todo);
-    } finally {
-      this.inFlight = [];
-    }
+    if (todo.length > 0) await this.applyWithRetry(todo);
     this.cursor = { seq: Math.max(this.cursor.seq, upTo), applied: this.cursor.applied + messages.length };
     for (const [key, seq] of this.appliedAhead) if (seq <= this.cursor.seq) this.appliedAhead.delete(key);
+  }
+
+  /** Runs work after every handler call asked for before it; the next waits for it. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
   }
 
   /** Lanes run one after another, beside the backlog; a lane's database error leaves the messages to the backlog. */
   private runLane(): void {
     this.lane = this.lane
-      .then(() => this.runUrgentLane())
+      .then(() => this.serially(() => this.runUrgentLane()))
       .catch((error: unknown) => this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`));
   }
 
@@ -255,7 +256,7 @@ export class HandlerPipeline {
   }
 
   private pendingInQueue(key: string, after: number, upTo: number): AcceptedMessage[] {
-    const out: AcceptedMessage[] = this.inFlight.filter((m) => m.seq > after && m.seq <= upTo && deviceKey(m) === key);
+    const out: AcceptedMessage[] = [];
     for (const q of this.queue) {
       for (const m of q.messages) if (m.seq > after && m.seq <= upTo && deviceKey(m) === key) out.push(m);
     }

@@ -10,7 +10,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
-import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import { GroupCommit } from './group-commit';
 import type { HandlerStats, PipelineOptions } from './handler-pipeline';
 import type { DeviceIdentity, IncomingMessage, IngestOutcome, Rejection, ValidMessage } from './incoming-message';
@@ -118,7 +118,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       await this.reject(verdict.claimed, verdict.reason, incoming.topic);
       return { status: 'rejected', reason: verdict.reason };
     }
-    return this.committer.submit({ kind: 'message', message: verdict.message });
+    const m = verdict.message;
+    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent: this.isUrgent(m) });
   }
 
   /**
@@ -139,6 +140,14 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       at: this.clock.now(),
     };
     await this.committer.submit({ kind: 'rejection', rejection, reason }).catch(() => undefined);
+  }
+
+  /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
+  private isUrgent(m: ValidMessage): boolean {
+    const handlers = this.dispatcher.handlers;
+    if (!handlers.some((h) => h.urgent)) return false;
+    const candidate: AcceptedMessage = { ...m, seq: 0, lastWill: m.lastWill };
+    return handlers.some((h) => selects(h.selects, candidate) && h.urgent?.(candidate) === true);
   }
 
   stats(): IngestStats {
