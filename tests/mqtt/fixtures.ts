@@ -19,6 +19,8 @@ site: { id: lakeside, name: Lakeside, timezone: Asia/Shanghai, heartbeatSec: 60 
 departments:
   - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }
   - { id: engineering, name: Engineering, sla: { acceptMin: 15, resolveMin: 240 } }
+  - { id: parking, name: Parking, sla: { acceptMin: 5, resolveMin: 30 } }
+  - { id: cleaning, name: Cleaning, sla: { acceptMin: 15, resolveMin: 120 } }
 checkpoints:
   - { id: cp-1, name: North gate, x: 0, y: 0, secret: secret-cp-1 }
   - { id: cp-2, name: Garage, x: 1, y: 1, secret: secret-cp-2 }

@@ -112,6 +112,8 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
       { name: 'unknown device', topic: 'estate/v1/lakeside/checkpoint/cp-9/event', payload: tap(), device: 'cp-9', reason: /unknown device "cp-9"/ },
       { name: 'ts too old', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-26T08:59:59Z' }), device: 'cp-1', reason: /24 h in the past/ },
       { name: 'ts in the future', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-27T09:02:01Z' }), device: 'cp-1', reason: /2 min in the future/ },
+      { name: 'ts 30 February (CONTRACT §1: a real date)', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-02-30T00:00:00Z' }), device: 'cp-1', reason: /ts: day 30 does not exist in 2026-02/ },
+      { name: 'ts hour 24', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-26T24:00:00Z' }), device: 'cp-1', reason: /ts: hour 24 does not exist/ },
       { name: 'wrong kind', topic: 'estate/v1/lakeside/gate/cp-1/event', payload: tap(), device: 'cp-1', reason: /is a checkpoint, not a gate/ },
       { name: 'stream the kind does not have', topic: 'estate/v1/lakeside/checkpoint/cp-1/telemetry', payload: tap(), device: 'cp-1', reason: /does not publish on "telemetry"/ },
     ])('$name', async ({ topic, payload, device, reason }) => {

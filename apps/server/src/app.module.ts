@@ -12,6 +12,7 @@ import { LiveModule } from './live/live.module';
 import { ParkingModule } from './parking/parking.module';
 import { PatrolModule } from './patrol/patrol.module';
 import { ReportsModule } from './reports/reports.module';
+import { SitesModule } from './sites/sites.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { UsersModule } from './users/users.module';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
@@ -30,6 +31,7 @@ export class AppModule {
         AlertsModule,
         DevicesModule,
         WorkOrdersModule,
+        SitesModule,
         ParkingModule,
         ConsumablesModule,
         EquipmentModule,

@@ -13,6 +13,7 @@ import type {
   HealthDto,
   LoginResponse,
   ParkingLotDto,
+  SiteDto,
   RoundDto,
   SensorDto,
   TelemetryDto,
@@ -125,6 +126,8 @@ export const api = {
   workOrderReport: (from: string, to: string) => request<WorkOrderReportDto>('GET', `/api/reports/work-orders${query({ from, to })}`),
   dailyReport: (date: string) => request<DailyReportDto>('GET', `/api/reports/daily${query({ date })}`),
   dailyReportHtml: (date: string) => requestText(`/api/reports/daily.html${query({ date })}`),
+  /** The configured sites and their own departments (CONTRACT §2). */
+  sites: () => request<SiteDto[]>('GET', '/api/sites'),
   parkingLots: () => request<ParkingLotDto[]>('GET', '/api/parking/lots'),
   /** Supervisor+. 200 with the gate's ack; a 504 (HttpError) when it did not answer in time. */
   openGate: (gateId: string, siteId: string, reason: string) => request<GateOpenResult>('POST', `/api/gates/${id(gateId)}/open${query({ siteId })}`, { reason }),

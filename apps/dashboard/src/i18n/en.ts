@@ -257,7 +257,7 @@ const en: typeof zhCN = {
     notInRound: 'not in the rounds shown',
     taps: '{n} taps',
     roundStatus: { scheduled: 'Not started', in_progress: 'In progress', completed: 'Completed' },
-    state: { upcoming: 'Pending', due: 'Pending', overdue: 'Pending', on_time: 'On time', early: 'Early', late: 'Late', missed: 'Missed' },
+    state: { upcoming: 'Pending', due: 'Pending', overdue: 'Pending', on_time: 'On time', early: 'Early', late: 'Late', missed: 'Missed', unmonitored: 'Not monitored' },
     stateHint: { upcoming: 'window not open yet', due: 'window open, waiting for a tap', overdue: 'window closed, being judged' },
     flag: { duplicate: 'Duplicate', out_of_order: 'Out of order' },
     col: { seq: '#', checkpoint: 'Checkpoint', planned: 'Planned', window: 'Window', outcome: 'Outcome', visited: 'Tapped', guard: 'Guard' },

@@ -326,7 +326,7 @@ export default {
     notInRound: '不在所示班次',
     taps: '打卡 {n} 次',
     roundStatus: { scheduled: '未开始', in_progress: '进行中', completed: '已完成' },
-    state: { upcoming: '待巡', due: '待巡', overdue: '待巡', on_time: '准时', early: '提前', late: '迟到', missed: '漏检' },
+    state: { upcoming: '待巡', due: '待巡', overdue: '待巡', on_time: '准时', early: '提前', late: '迟到', missed: '漏检', unmonitored: '未监控' },
     stateHint: { upcoming: '时间窗未到', due: '时间窗内，等待打卡', overdue: '时间窗已过，正在判定' },
     flag: { duplicate: '重复', out_of_order: '顺序错误' },
     col: { seq: '序', checkpoint: '巡更点', planned: '计划时间', window: '时间窗', outcome: '结果', visited: '打卡时间', guard: '巡更员' },

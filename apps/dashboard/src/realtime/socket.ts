@@ -5,6 +5,7 @@ import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts/live';
 import { useAlertsStore } from '../stores/alerts';
 import { useAuthStore } from '../stores/auth';
 import { useConsumablesStore } from '../stores/consumables';
+import { useSitesStore } from '../stores/sites';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useEquipmentStore } from '../stores/equipment';
@@ -30,6 +31,7 @@ export function startLive(): void {
   const consumables = useConsumablesStore();
   const equipment = useEquipmentStore();
   const history = useHistoryStore();
+  const sites = useSitesStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -52,6 +54,7 @@ export function startLive(): void {
     void consumables.refetch();
     void equipment.refetch();
     void history.refetch();
+    void sites.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RoundDto, RoundQuery, SiteConfig } from '@estate-watch/contracts';
-import { assignTap, closeWindows, localDateOf, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
+import { assignTap, closeWindows, localDateOf, planningDates, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -48,7 +48,8 @@ export class PatrolService implements MessageHandler {
   /**
    * The timer's step: plans a site's rounds when its local date changed (and on the first call),
    * then marks windows that closed with no tap missed and moves statuses on. Called at start-up
-   * too, so windows that closed while the server was down are marked missed at once.
+   * too, so windows that closed while the server was down (back to 24 h) are marked missed at once;
+   * a site seen for the first time gets the round under way, its closed windows `unmonitored`.
    */
   sweep(now: Date = this.clock.now()): Promise<RoundDto[]> {
     return this.serially(async () => {
@@ -147,8 +148,9 @@ export class PatrolService implements MessageHandler {
     const today = localDateOf(now, site.site.timezone);
     if (this.plannedOn.get(site.site.id) === today) return;
     const since = await this.repo.monitoringSince(site.site.id, now);
-    // Yesterday (a restart after midnight still judges last night's rounds) to tomorrow (planned ahead of the day boundary).
-    const dates = [shiftDate(today, -1), today, shiftDate(today, 1)];
+    // Back to the rounds a 24 h-old buffered tap may reach (a restart after a night down judges
+    // them all: CONTRACT §3), to tomorrow (planned ahead of the day boundary).
+    const dates = planningDates(now, site.site.timezone);
     const stored = await this.repo.roundsOn(site.site.id, dates);
     const planned = dates.flatMap((d) => planRounds(site, d));
     const todo = reconcileRounds(stored, planned, now, since);
