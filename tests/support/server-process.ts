@@ -2,9 +2,9 @@
 // with SIGKILL. The compiled server must be current: buildServer() runs the incremental build.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = resolve(__dirname, '../..');
 
 /** tsc -b of the server and the libraries it uses (incremental: seconds when nothing changed). */
 export function buildServer(): void {
