@@ -9,6 +9,7 @@ import { AuthService } from './auth.service';
 import { createJwtService, resolveJwtSecret } from './jwt-options';
 import { RouteDeclarationCheck } from './route-declarations';
 import { SettingsRepository } from './settings.repository';
+import { TrustProxySetting } from './trust-proxy';
 
 /**
  * Login, tokens and the global AuthGuard (every HTTP route must declare @Public() or @Roles()).
@@ -21,6 +22,7 @@ import { SettingsRepository } from './settings.repository';
     AuthService,
     SettingsRepository,
     RouteDeclarationCheck,
+    TrustProxySetting,
     {
       provide: JwtService,
       inject: [ENV, SettingsRepository],

@@ -24,14 +24,14 @@ export class AuthService {
 
   /** `address`: the client's IP, for slowing down password guessing. */
   async login(body: LoginBody, address = 'unknown'): Promise<LoginResponse> {
-    const waitMs = this.throttle.retryAfterMs(address, body.username);
+    // Counted before the hash is awaited, so parallel guesses cannot all slip past the limit.
+    const waitMs = this.throttle.begin(address, body.username);
     if (waitMs > 0) {
       const minutes = Math.ceil(waitMs / 60_000);
       throw new HttpException(`too many failed sign-ins for ${body.username}; try again in ${minutes} min`, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.verifyPassword(body.username, body.password);
     if (!user) {
-      this.throttle.recordFailure(address, body.username);
       // One message for both cases: it must not reveal which usernames exist.
       throw new UnauthorizedException('wrong username or password');
     }

@@ -2,6 +2,8 @@
 // that pair is refused (429) until the window passes. Keyed by (address, username) rather than
 // username alone, so a stranger cannot lock a real operator out from elsewhere.
 // Kept in memory: each instance counts its own failures, which is enough to make guessing slow.
+// An attempt is counted when it starts, before the password hash is awaited (issue 8 point 5):
+// counting on failure let 50 guesses sent at once all pass the check while the first was hashing.
 import type { Clock } from '../common/clock';
 
 export interface LoginThrottleOptions {
@@ -31,6 +33,18 @@ export class LoginThrottle {
     const entry = this.current(key(address, username));
     if (!entry || entry.count < this.options.maxFailures) return 0;
     return entry.firstAt + this.options.windowMs - this.clock.now().getTime();
+  }
+
+  /**
+   * Call before checking the password. 0: go ahead, the attempt is already counted as a failure
+   * (synchronously, so parallel attempts see it); otherwise the milliseconds to wait, not counted.
+   * A right password then calls recordSuccess, which forgets the count.
+   */
+  begin(address: string, username: string): number {
+    const waitMs = this.retryAfterMs(address, username);
+    if (waitMs > 0) return waitMs;
+    this.recordFailure(address, username);
+    return 0;
   }
 
   recordFailure(address: string, username: string): void {
