@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginBody, LoginResponse, Role, UserDto } from '@estate-watch/contracts';
@@ -8,6 +9,19 @@ import { LoginThrottle } from './login-throttle';
 interface TokenClaims {
   sub: string;
   role: Role;
+  /** The session's CSRF token (session-cookies.ts); absent in tokens from before issue 8. */
+  csrf?: string;
+}
+
+/** A signed-in session: the API's answer plus the CSRF token the dashboard repeats in a header. */
+export interface Session extends LoginResponse {
+  csrf: string;
+}
+
+/** What a valid token stands for now. */
+export interface VerifiedSession {
+  user: UserDto;
+  csrf?: string;
 }
 
 @Injectable()
@@ -23,7 +37,7 @@ export class AuthService {
   }
 
   /** `address`: the client's IP, for slowing down password guessing. */
-  async login(body: LoginBody, address = 'unknown'): Promise<LoginResponse> {
+  async login(body: LoginBody, address = 'unknown'): Promise<Session> {
     // Counted before the hash is awaited, so parallel guesses cannot all slip past the limit.
     const waitMs = this.throttle.begin(address, body.username);
     if (waitMs > 0) {
@@ -36,8 +50,9 @@ export class AuthService {
       throw new UnauthorizedException('wrong username or password');
     }
     this.throttle.recordSuccess(address, body.username);
-    const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, iat: this.nowSeconds() };
-    return { token: await this.jwt.signAsync(claims), user };
+    const csrf = randomBytes(24).toString('base64url');
+    const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, csrf, iat: this.nowSeconds() };
+    return { token: await this.jwt.signAsync(claims), user, csrf };
   }
 
   /**
@@ -46,6 +61,11 @@ export class AuthService {
    * Used by the HTTP guard and by the live gateway's handshake.
    */
   async verifyToken(token: string): Promise<UserDto> {
+    return (await this.verifySession(token)).user;
+  }
+
+  /** verifyToken, plus the session's CSRF token for cookie-signed-in requests. */
+  async verifySession(token: string): Promise<VerifiedSession> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, { clockTimestamp: this.nowSeconds() });
@@ -55,7 +75,7 @@ export class AuthService {
     }
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
     if (!user) throw new UnauthorizedException('this token\'s user no longer exists');
-    return user;
+    return { user, csrf: typeof claims.csrf === 'string' ? claims.csrf : undefined };
   }
 
   private nowSeconds(): number {
