@@ -11,3 +11,4 @@ export * from './telemetry';
 export * from './parking';
 export * from './consumables';
 export * from './equipment';
+export * from './audit';

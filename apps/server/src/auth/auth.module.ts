@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { AuditModule } from '../audit/audit.module';
 import { ENV, type Env } from '../config/env';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -16,7 +17,7 @@ import { TrustProxySetting } from './trust-proxy';
  * Needs DATABASE, ENV and CLOCK from the global CoreModule. Exports AuthService for the live gateway.
  */
 @Module({
-  imports: [UsersModule, DiscoveryModule],
+  imports: [UsersModule, AuditModule, DiscoveryModule],
   controllers: [AuthController],
   providers: [
     AuthService,

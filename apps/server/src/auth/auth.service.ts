@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginBody, LoginResponse, Role, UserDto } from '@estate-watch/contracts';
+import { AuditService } from '../audit/audit.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { UsersService } from '../users/users.service';
 import { LoginThrottle } from './login-throttle';
@@ -32,6 +33,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {
     this.throttle = new LoginThrottle(clock);
   }
@@ -40,16 +42,21 @@ export class AuthService {
   async login(body: LoginBody, address = 'unknown'): Promise<Session> {
     // Counted before the hash is awaited, so parallel guesses cannot all slip past the limit.
     const waitMs = this.throttle.begin(address, body.username);
+    // Audited under the name tried (issue 8 point 9), so an admin filtering by user sees the guesses at it too.
+    const attempt = { actor: body.username, action: 'auth.login', address } as const;
     if (waitMs > 0) {
+      if (this.throttle.firstRefusal(address, body.username)) await this.audit.record({ ...attempt, outcome: 'throttled' });
       const minutes = Math.ceil(waitMs / 60_000);
       throw new HttpException(`too many failed sign-ins for ${body.username}; try again in ${minutes} min`, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.verifyPassword(body.username, body.password);
     if (!user) {
+      await this.audit.record({ ...attempt, outcome: 'failed' });
       // One message for both cases: it must not reveal which usernames exist.
       throw new UnauthorizedException('wrong username or password');
     }
     this.throttle.recordSuccess(address, body.username);
+    await this.audit.record({ ...attempt, actor: user.username });
     const csrf = randomBytes(24).toString('base64url');
     const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, csrf, iat: this.nowSeconds() };
     return { token: await this.jwt.signAsync(claims), user, csrf };

@@ -28,6 +28,14 @@ describe('sign-in throttling', () => {
     expect(verify.mock.calls.length).toBeLessThanOrEqual(LIMIT);
     expect(answers.filter((r) => r.status === 401)).toHaveLength(verify.mock.calls.length);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(50 - verify.mock.calls.length);
+    // The audit keeps each failure and the first refusal, not 40 copies of it (issue 8 point 9).
+    const audited = await t.db.query<{ outcome: string; n: number }>(
+      `SELECT outcome, count(*)::int AS n FROM audit_log WHERE action = 'auth.login' AND actor = 'admin' GROUP BY outcome ORDER BY outcome`,
+    );
+    expect(audited).toEqual([
+      { outcome: 'failed', n: verify.mock.calls.length },
+      { outcome: 'throttled', n: 1 },
+    ]);
   });
 
   it('without TRUST_PROXY a made-up X-Forwarded-For does not give a fresh count', async () => {

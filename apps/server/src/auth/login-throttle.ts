@@ -18,6 +18,8 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { maxFailures: 10, w
 interface Failures {
   count: number;
   firstAt: number;
+  /** A refusal was already reported (audited) in this window: a flood of refused guesses is one entry, not millions. */
+  refusalReported?: boolean;
 }
 
 export class LoginThrottle {
@@ -56,6 +58,14 @@ export class LoginThrottle {
     }
     if (this.failures.size >= this.options.maxTracked) this.failures.delete(this.failures.keys().next().value as string);
     this.failures.set(k, { count: 1, firstAt: this.clock.now().getTime() });
+  }
+
+  /** True for the first refusal of a blocked pair in its window, false after that. */
+  firstRefusal(address: string, username: string): boolean {
+    const entry = this.current(key(address, username));
+    if (!entry || entry.refusalReported) return false;
+    entry.refusalReported = true;
+    return true;
   }
 
   recordSuccess(address: string, username: string): void {

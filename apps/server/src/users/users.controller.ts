@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ChangeRoleBodySchema, CreateUserBodySchema, USERNAME_PATTERN, type ChangeRoleBody, type CreateUserBody, type UserDto } from '@estate-watch/contracts';
+import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodParam } from '../common/http/zod-validation';
 import { ErrorSchema, UserSchema } from '../openapi/schemas';
@@ -24,6 +25,7 @@ export class UsersController {
     schema: ErrorSchema,
   })
   @ApiConflictResponse({ description: 'The username is taken', schema: ErrorSchema })
+  @Audited('user.created')
   create(@ZodBody(CreateUserBodySchema) body: CreateUserBody, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.create(body, actor.username);
   }
@@ -41,6 +43,7 @@ export class UsersController {
   @ApiOperation({ summary: "Change a user's role (not your own); their live connections are closed and they sign in again" })
   @ApiOkResponse({ description: 'The user with the new role', schema: UserSchema })
   @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.role_changed')
   changeRole(@ZodParam('username', UsernameSchema) username: string, @ZodBody(ChangeRoleBodySchema) body: ChangeRoleBody, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.changeRole(username, body.role, actor.username);
   }
@@ -50,6 +53,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Remove a user (not yourself); their tokens stop working and their live connections are closed' })
   @ApiOkResponse({ description: 'The removed user', schema: UserSchema })
   @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.removed')
   remove(@ZodParam('username', UsernameSchema) username: string, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.remove(username, actor.username);
   }
