@@ -164,7 +164,7 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
     const stuck = new IngestService(new IngestRepository(opened.db), sites, clock, { consumer: 'replay-test' });
     let entered!: () => void;
     const handlerEntered = new Promise<void>((r) => (entered = r));
-    stuck.register({ name: 'stuck', handle: () => (entered(), new Promise<void>(() => undefined)) });
+    stuck.register({ name: 'replayed', selects: {}, applyBatch: () => (entered(), new Promise<void>(() => undefined)) });
     await stuck.start();
     await stuck.submit({ topic: TOPIC.tap, payload: tap('r-1'), publisher: cp1 });
     await stuck.submit({ topic: TOPIC.tap, payload: tap('r-2'), publisher: cp1 });
@@ -172,9 +172,9 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
 
     const seen: AcceptedMessage[] = [];
     const restarted = new IngestService(new IngestRepository(opened.db), sites, clock, { consumer: 'replay-test' });
-    restarted.register({ name: 'after-restart', handle: async (m) => void seen.push(m) });
+    restarted.register({ name: 'replayed', selects: {}, applyBatch: async (batch) => void seen.push(...batch) });
     await restarted.start();
     expect(seen.map((m) => m.msgId)).toEqual(['r-1', 'r-2']);
-    expect(await new IngestRepository(opened.db).cursor('replay-test')).toBe(seen[1]?.seq);
+    expect(await new IngestRepository(opened.db).handlerCursor('replay-test:replayed')).toEqual({ seq: seen[1]?.seq, applied: 2 });
   });
 }

@@ -21,7 +21,10 @@ const en: typeof zhCN = {
     stale: 'what you see may be out of date; retrying automatically',
     mqttDown: 'device messaging is down',
     dbDown: 'database is down',
+    behind: 'behind by {duration} ({n} messages waiting): alerts may arrive late',
+    handlerFailed: '{handler} failed on {n} message(s), kept for review: tell your system administrator',
   },
+  handlers: { devices: 'device status', parking: 'parking', 'gate-commands': 'gate commands', consumables: 'consumables', equipment: 'equipment', patrol: 'patrol', influx: 'InfluxDB' },
   duration: { h: '{n}h ', m: '{n}m ', s: '{n}s' },
   alerts: {
     heading: 'Alerts',

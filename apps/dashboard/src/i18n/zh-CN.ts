@@ -118,7 +118,10 @@ export default {
     stale: '画面数据可能已过时，正在自动重连',
     mqttDown: '设备消息服务异常',
     dbDown: '数据库异常',
+    behind: '处理滞后 {duration}（{n} 条消息待处理）：告警可能延迟',
+    handlerFailed: '{handler}处理失败 {n} 条消息（已记录）：请通知系统管理员',
   },
+  handlers: { devices: '设备状态', parking: '车场', 'gate-commands': '道闸指令', consumables: '耗材', equipment: '设备运行', patrol: '巡更', influx: 'InfluxDB' },
   duration: { h: '{n}小时', m: '{n}分', s: '{n}秒' },
   alerts: {
     heading: '告警',

@@ -4,7 +4,8 @@ import type { RoundDto, RoundQuery, SiteConfig } from '@estate-watch/contracts';
 import { assignTap, closeWindows, localDateOf, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { PatrolAlerts } from './patrol-alerts';
 import { PatrolRepository } from './patrol.repository';
@@ -22,9 +23,11 @@ import { PatrolRepository } from './patrol.repository';
 /** Compare-and-set retries when another server changed the same round in between. */
 const MAX_ATTEMPTS = 5;
 
+@IngestHandler()
 @Injectable()
 export class PatrolService implements MessageHandler {
   readonly name = 'patrol';
+  readonly selects: MessageSelector = { kinds: ['checkpoint'], streams: ['event'] };
   /** Past-tense: a round after a visit, a miss or a status change (the live `patrol` event). */
   readonly changes$ = new Subject<RoundDto>();
   private readonly log = new Logger(PatrolService.name);
@@ -80,6 +83,10 @@ export class PatrolService implements MessageHandler {
       current = await this.repo.find(current.id); // another server changed it: judge what it holds now
     }
     return undefined;
+  }
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
