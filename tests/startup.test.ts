@@ -18,7 +18,7 @@ describe('start-up', () => {
   it('a bad site file stops it with the file, the path inside it and the problem', async () => {
     const file = join(dir, 'bad-site.yaml');
     writeFileSync(file, TEST_SITE_YAML.replace('{ checkpoint: cp-2, offsetMin: 20 }', '{ checkpoint: cp-x, offsetMin: 20 }'));
-    const start = startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass' }, env: { ...quiet, dataDir: undefined } });
+    const start = startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: { ...quiet, dataDir: undefined } });
     await expect(start).rejects.toThrow(SiteConfigError);
     await expect(start).rejects.toThrow(`${file}: routes[0].checkpoints[1].checkpoint: no checkpoint "cp-x"`);
   });
@@ -41,7 +41,7 @@ describe('start-up', () => {
   });
 
   it('a folder of site files loads each of them; a missing path is named', async () => {
-    await expect(startServer({ source: { SITE_CONFIG: join(dir, 'nope'), ADMIN_PASSWORD: 'x' }, env: quiet })).rejects.toThrow('no such file or folder');
+    await expect(startServer({ source: { SITE_CONFIG: join(dir, 'nope'), ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: quiet })).rejects.toThrow('no such file or folder');
   });
 
   it('outside the demo, ADMIN_PASSWORD is required', async () => {

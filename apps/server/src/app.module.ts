@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BrokerModule } from './broker/broker.module';
 import { ConsumablesModule } from './consumables/consumables.module';
@@ -25,6 +26,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(deps),
         AuthModule,
+        AuditModule,
         UsersModule,
         IngestModule,
         BrokerModule,

@@ -22,6 +22,10 @@ export const CreateUserBodySchema = z.object({
 });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
+/** PATCH /api/users/{username} (admin): a new role. */
+export const ChangeRoleBodySchema = z.object({ role: z.enum(ROLES) });
+export type ChangeRoleBody = z.infer<typeof ChangeRoleBodySchema>;
+
 export const AckBodySchema = z.object({ note: z.string().max(1000).optional() });
 export type AckBody = z.infer<typeof AckBodySchema>;
 

@@ -12,3 +12,4 @@ export * from './parking';
 export * from './consumables';
 export * from './equipment';
 export * from './sites';
+export * from './audit';

@@ -2,6 +2,7 @@
 import type {
   AlertStatus,
   AlertType,
+  AuditAction,
   Channel,
   DepartmentId,
   DeviceKind,
@@ -69,9 +70,36 @@ const woAction: Record<TimelineEntryDto['action'], string> = {
   callback_overdue: '回访逾期',
 };
 
+/** Audit log (issue 8 point 9), keyed by the contract's dotted action ids: looked up directly, like alertType. */
+const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order' | 'gate' | 'config', string> = {
+  'auth.login': '登录',
+  'user.created': '新建用户',
+  'user.role_changed': '变更角色',
+  'user.removed': '删除用户',
+  'alert.acknowledged': '确认告警',
+  'alert.cleared': '手动恢复告警',
+  'work_order.created': '新建工单',
+  'work_order.dispatch': '工单派单',
+  'work_order.accept': '工单接单',
+  'work_order.start': '工单开始处理',
+  'work_order.resolve': '工单办结',
+  'work_order.verify': '工单回访',
+  'work_order.reopen': '工单重新打开',
+  'work_order.close': '工单关闭',
+  'work_order.comment': '工单备注',
+  'gate.open': '远程开闸',
+  'config.loaded': '启动加载配置',
+  auth: '全部登录记录',
+  user: '全部用户变更',
+  alert: '全部告警操作',
+  work_order: '全部工单操作',
+  gate: '全部道闸操作',
+  config: '全部配置记录',
+};
+
 export default {
   app: { name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '关闭提示音', unmute: '开启提示音' },
-  nav: { alerts: '告警', workOrders: '工单', patrol: '巡更', parking: '车场', consumables: '耗材', reports: '报表', devices: '设备', equipment: '设备运行' },
+  nav: { alerts: '告警', workOrders: '工单', patrol: '巡更', parking: '车场', consumables: '耗材', reports: '报表', devices: '设备', equipment: '设备运行', audit: '审计日志' },
   login: {
     heading: '值班登录',
     username: '用户名',
@@ -453,6 +481,23 @@ export default {
     failed: '登记失败：{message}',
     error: { required: '必填', tooLong: '太长了', phone: '电话号码只能包含数字、空格和 + - ( )，3–20 位' },
   },
+  audit: {
+    heading: '审计日志',
+    user: '用户',
+    action: '操作',
+    allActions: '全部操作',
+    from: '开始时间',
+    to: '结束时间',
+    apply: '查询',
+    reset: '重置',
+    more: '加载更多',
+    empty: '没有符合条件的记录',
+    rangeOrder: '结束时间须晚于开始时间',
+    count: '已显示 {n} 条',
+    server: '系统',
+    col: { at: '时间', actor: '用户', action: '操作', target: '对象', address: '地址', outcome: '结果', details: '详情' },
+    outcome: { ok: '成功', failed: '失败', throttled: '已限制', refused: '被拒绝', timeout: '超时' },
+  },
   error: { network: '无法连接服务器', unknown: '未知错误' },
   alertType,
   severity,
@@ -465,4 +510,5 @@ export default {
   woSource,
   woStatus,
   woAction,
+  auditAction,
 };
