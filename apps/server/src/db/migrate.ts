@@ -5,6 +5,7 @@ import * as workOrders from './migrations/003-work-orders';
 import * as patrol from './migrations/004-patrol';
 import * as telemetry from './migrations/005-telemetry';
 import * as devicesRules from './migrations/006-devices-rules';
+import * as readPaths from './migrations/010-read-paths';
 
 interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'patrol', up: patrol.up },
   { version: 5, name: 'telemetry', up: telemetry.up, extra: { up: telemetry.timescaleUp, onlyIf: telemetry.timescaleSql } },
   { version: 6, name: 'devices-rules', up: devicesRules.up },
+  { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

@@ -13,11 +13,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export type Backend = 'pglite' | 'postgres';
+/** `timescale`: PGlite with TimescaleDB (a devDependency, loaded only when asked for). */
+export type Backend = 'pglite' | 'postgres' | 'timescale';
 
 export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const db = await openDatabase({});
+    return { db, drop: () => db.close() };
+  }
+  if (backend === 'timescale') {
+    const { openTimescaleTestDatabase } = await import('./testing-timescale');
+    const db = await openTimescaleTestDatabase();
     return { db, drop: () => db.close() };
   }
   const name = `estate_test_${randomBytes(6).toString('hex')}`;
