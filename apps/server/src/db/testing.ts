@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './database';
 import { openDatabase } from './open-database';
+import { openTimescaleTestDatabase } from './testing-timescale';
 
 /** PostgreSQL server for the service suite; CI and dev machines run one on 127.0.0.1:5432. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,7 +14,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** `timescale`: PGlite with TimescaleDB (a devDependency, loaded only when asked for). */
+/** `timescale`: PGlite with TimescaleDB (a devDependency; its WASM loads only when asked for). */
 export type Backend = 'pglite' | 'postgres' | 'timescale';
 
 export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
@@ -22,7 +23,6 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
     return { db, drop: () => db.close() };
   }
   if (backend === 'timescale') {
-    const { openTimescaleTestDatabase } = await import('./testing-timescale');
     const db = await openTimescaleTestDatabase();
     return { db, drop: () => db.close() };
   }

@@ -3,7 +3,7 @@
 // (migrate.test.ts and every other suite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './database';
-import { MIGRATIONS } from './migrate';
+import { migrate, MIGRATIONS } from './migrate';
 import { openTimescaleTestDatabase } from './testing-timescale';
 
 interface JobRow {
@@ -62,7 +62,6 @@ describe('migrations on TimescaleDB', () => {
   });
 
   it('a second start finds nothing to do', async () => {
-    const { migrate } = await import('./migrate');
     expect(await migrate(db)).toEqual([]);
   });
 });
