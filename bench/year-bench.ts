@@ -9,6 +9,8 @@
 //   TELEMETRY_DAYS=3 ALERTS=100000 ORDERS=10000 RUNS=20 npm run bench:year   (smaller, quicker)
 //   SERVER=/path/to/dist/bootstrap.js               (another build of the server, e.g. before a change)
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseSiteConfig } from '@estate-watch/contracts';
@@ -63,13 +65,32 @@ function calls(now: Date): Call[] {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-async function measure(httpUrl: string, now: Date): Promise<void> {
+/**
+ * CPU time (ms) of the PostgreSQL backends serving this database, from /proc (the server runs on
+ * this machine). With the Node process's own CPU time it tells work from waiting: the machine is
+ * shared, and at a load average of 10 on 2 cores wall-clock times say more about the neighbours.
+ */
+async function backendCpuMs(admin: pg.Client, database: string): Promise<number> {
+  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the backend ended between the two reads
+    }
+  }
+  return ticks * 10; // USER_HZ = 100
+}
+
+async function measure(httpUrl: string, now: Date, admin: pg.Client, database: string): Promise<void> {
   const tokens: Record<string, string> = {};
   for (const role of ['operator', 'supervisor']) {
     const res = await fetch(`${httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: role, password: 'demo' }) });
     tokens[role] = ((await res.json()) as { token: string }).token;
   }
-  console.log(`\n${'call'.padEnd(92)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}  rows   bytes  target`);
+  console.log(`\n${'call'.padEnd(92)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'node'.padStart(6)} ${'pg'.padStart(6)}  rows   bytes  target`);
   for (const call of calls(now)) {
     const get = async () => {
       const t0 = performance.now();
@@ -82,17 +103,20 @@ async function measure(httpUrl: string, now: Date): Promise<void> {
     for (let i = 0; i < 3; i++) await get(); // warm: plan cache, buffers, the JIT of Node
     const times: number[] = [];
     let last = '';
+    const cpu0 = { node: process.cpuUsage(), pg: await backendCpuMs(admin, database) };
     for (let i = 0; i < RUNS; i++) {
       const { ms, text } = await get();
       times.push(ms);
       last = text;
     }
+    const nodeCpu = process.cpuUsage(cpu0.node);
+    const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1000 / RUNS, pg: ((await backendCpuMs(admin, database)) - cpu0.pg) / RUNS };
     times.sort((x, y) => x - y);
     const body = JSON.parse(last) as unknown;
     const rows = Array.isArray(body) ? body.length : ((body as { series?: { points: unknown[] }[] }).series?.reduce((n, s) => n + s.points.length, 0) ?? 1);
     const p95 = pct(times, 95);
     const verdict = p95 < TARGETS_MS[call.group] ? 'ok' : 'MISSED';
-    console.log(`${call.path.padEnd(92)} ${pct(times, 50).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${pct(times, 99).toFixed(1).padStart(7)} ${String(rows).padStart(5)} ${String(last.length).padStart(7)}  p95 < ${TARGETS_MS[call.group]} ms ${verdict}`);
+    console.log(`${call.path.padEnd(92)} ${pct(times, 50).toFixed(1).padStart(7)} ${p95.toFixed(1).padStart(7)} ${pct(times, 99).toFixed(1).padStart(7)} ${cpu.node.toFixed(1).padStart(6)} ${cpu.pg.toFixed(1).padStart(6)} ${String(rows).padStart(5)} ${String(last.length).padStart(7)}  p95 < ${TARGETS_MS[call.group]} ms ${verdict}`);
   }
 }
 
@@ -125,7 +149,8 @@ async function main(): Promise<void> {
     try {
       const [sizes] = await admin.query(`SELECT pg_size_pretty(pg_database_size($1)) AS size`, [name]).then((r) => r.rows);
       console.log(`server ${SERVER} on ${name} (${sizes.size}); ${RUNS} sequential GETs per call after 3 warm-ups; ms`);
-      await measure(server.httpUrl, now);
+      console.log(`p50/p95/p99: wall clock per GET; node: CPU of this process (server and client) per GET; pg: CPU of the database's backends per GET; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+      await measure(server.httpUrl, now, admin, name);
     } finally {
       await server.close();
     }
