@@ -50,8 +50,10 @@ const BUCKET = `date_bin(make_interval(secs => $5), time, timezone($6, TIMESTAMP
 // own stretch of the (site_id, device_id, metric, time) index. Filtering all metrics at once by
 // time would walk the device's whole history in that index (a month of 1 s data: 2.6 M entries
 // for one day's 86,400; bench/year-bench.ts). $7 is the metric asked for, or null for all.
+// One metric: MATERIALIZED keeps the same nested-loop plan, whose per-metric aggregate hashes the
+// buckets; inlined, the planner sorted the day's 86,400 rows by bucket instead (65 → 33 ms).
 const bucketsFromRows = (oneMetric: boolean) => `
-  WITH RECURSIVE ${oneMetric ? 'metrics AS (SELECT $7::text AS metric)' : ALL_METRICS}
+  WITH RECURSIVE ${oneMetric ? 'metrics AS MATERIALIZED (SELECT $7::text AS metric)' : ALL_METRICS}
   SELECT m.metric COLLATE "C" AS metric, b.t, b.avg, b.min, b.max, b.count
   FROM metrics m
   CROSS JOIN LATERAL (
