@@ -129,7 +129,7 @@ export class TelemetryRepository {
    * site-local midnight of 2000-01-01. The origin never depends on the range asked for, so the
    * same bucket has the same bounds in every answer; and a 1d step starts at local midnight.
    * Under TimescaleDB a step of whole minutes reads the 1-minute continuous aggregate instead of
-   * every raw row (bucketsFromAggregate); elsewhere, and for other steps, the raw rows.
+   * every raw row (BUCKETS_FROM_AGGREGATE); elsewhere, and for other steps, the raw rows.
    */
   async buckets(range: SeriesRange, stepSeconds: number, timezone: string): Promise<BucketRow[]> {
     const minutes = { from: ceilMinute(range.from), to: floorMinute(range.to) };
