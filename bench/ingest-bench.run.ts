@@ -57,7 +57,7 @@ interface Figures {
 
 function site() {
   const checkpoints = Array.from({ length: CLIENTS }, (_, i) => `  - { id: cp-${i}, name: CP ${i}, x: 0, y: 0, secret: secret-${i} }`).join('\n');
-  const yaml = `site: { id: bench, name: Bench, timezone: UTC }\ndepartments:\n  - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }\ncheckpoints:\n${checkpoints}\n`;
+  const yaml = `site: { id: bench, name: Bench, timezone: UTC }\ndepartments:\n  - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }\nrouting: { device.offline: security }\ncheckpoints:\n${checkpoints}\n`;
   return parseSiteConfig(yaml, 'bench.yaml');
 }
 

@@ -18,13 +18,30 @@ describe('start-up', () => {
   it('a bad site file stops it with the file, the path inside it and the problem', async () => {
     const file = join(dir, 'bad-site.yaml');
     writeFileSync(file, TEST_SITE_YAML.replace('{ checkpoint: cp-2, offsetMin: 20 }', '{ checkpoint: cp-x, offsetMin: 20 }'));
-    const start = startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass' }, env: { ...quiet, dataDir: undefined } });
+    const start = startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: { ...quiet, dataDir: undefined } });
     await expect(start).rejects.toThrow(SiteConfigError);
     await expect(start).rejects.toThrow(`${file}: routes[0].checkpoints[1].checkpoint: no checkpoint "cp-x"`);
   });
 
+  // Issue 8, points 1 and 3: a misspelt key and a department the site relies on but lacks.
+  it.each([
+    { name: 'an unknown key', edit: (t: string) => t.replace('{ id: lot-1, name: 北区地面车场, capacity: 10 }', '{ id: lot-1, name: 北区地面车场, capacty: 10 }'), problem: 'lots[0].capacty: unknown key, did you mean capacity?' },
+    {
+      name: 'a department §4 needs and routing does not map',
+      edit: (t: string) => t.replace(/  - \{ id: parking, .*\n/, ''),
+      problem: 'departments: no department "parking", where CONTRACT §4 sends gate.stuck_open work orders; add { id: parking',
+    },
+  ])('$name stops it, naming the file, the path and what to add', async ({ edit, problem }) => {
+    const file = join(dir, 'strict-site.yaml');
+    writeFileSync(file, edit(TEST_SITE_YAML));
+    const error = await startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass' }, env: { ...quiet, dataDir: undefined } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SiteConfigError);
+    expect((error as SiteConfigError).message.startsWith(`${file}: `)).toBe(true);
+    expect((error as SiteConfigError).problems).toContainEqual(expect.stringContaining(problem));
+  });
+
   it('a folder of site files loads each of them; a missing path is named', async () => {
-    await expect(startServer({ source: { SITE_CONFIG: join(dir, 'nope'), ADMIN_PASSWORD: 'x' }, env: quiet })).rejects.toThrow('no such file or folder');
+    await expect(startServer({ source: { SITE_CONFIG: join(dir, 'nope'), ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: quiet })).rejects.toThrow('no such file or folder');
   });
 
   it('outside the demo, ADMIN_PASSWORD is required', async () => {

@@ -10,10 +10,10 @@ export default defineConfig({
   plugins: [vue()],
   resolve: {
     // The dashboard reads the contracts' TypeScript sources directly: no build step, one source of truth.
-    // Runtime values come from the dependency-free modules (`/alerts`, `/live`, `/work-order-constants`); the index would
+    // Runtime values come from the dependency-free modules (`/alerts`, `/audit-actions`, `/live`, `/work-order-constants`); the index would
     // drag zod and yaml into the bundle, so it is imported for types only.
     alias: [
-      { find: /^@estate-watch\/contracts\/(alerts|live|work-order-constants)$/, replacement: contracts('$1.ts') },
+      { find: /^@estate-watch\/contracts\/(alerts|audit-actions|live|work-order-constants)$/, replacement: contracts('$1.ts') },
       { find: /^@estate-watch\/contracts$/, replacement: contracts('index.ts') },
     ],
   },

@@ -18,17 +18,19 @@ import { connectClient } from './mqtt-clients';
 describe('BrokerModule and IngestModule in a Nest application', () => {
   let db: Database;
   let app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>;
-  const handler = new RecordingHandler();
+  let handler: RecordingHandler;
 
   beforeAll(async () => {
     db = await openPglite();
     const env = { ...readEnv({ MQTT_PORT: '0' }), dataDir: undefined };
-    @Module({ imports: [CoreModule.forRoot({ env, db, clock: testClock(), sites: [SITE] }), IngestModule, BrokerModule] })
+    // The handler reaches ingest as the app's handlers do: a provider marked @IngestHandler().
+    @Module({ imports: [CoreModule.forRoot({ env, db, clock: testClock(), sites: [SITE] }), IngestModule, BrokerModule], providers: [RecordingHandler] })
     class TestAppModule {}
     app = await NestFactory.createApplicationContext(TestAppModule, { logger: false });
     await app.get(SitesService).syncToDatabase();
-    app.get(IngestService).register(handler);
     await app.init();
+    handler = app.get(RecordingHandler);
+    expect(app.get(IngestService).handlers).toEqual([handler]);
   });
 
   afterAll(async () => {

@@ -20,7 +20,7 @@ const SHARDS = 4;
 /** A site of its own per test: the local Mosquitto is shared, and only configured devices are subscribed. */
 function siteOf(siteId: string) {
   const checkpoints = Array.from({ length: 8 }, (_, i) => `  - { id: cp-${i}, name: CP ${i}, x: 0, y: 0, secret: secret-cp-${i} }`).join('\n');
-  return parseSiteConfig(`site: { id: ${siteId}, name: Shards, timezone: UTC }\ndepartments:\n  - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }\ncheckpoints:\n${checkpoints}\n`, 'shards.yaml');
+  return parseSiteConfig(`site: { id: ${siteId}, name: Shards, timezone: UTC }\ndepartments:\n  - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }\nrouting: { device.offline: security }\ncheckpoints:\n${checkpoints}\n`, 'shards.yaml');
 }
 
 /** The n-th tap of a device, `ts` n ms after a start 10 minutes before the fixture clock. */

@@ -9,6 +9,7 @@ import { migrate } from '../../apps/server/src/db/migrate';
 import { PgliteDatabase } from '../../apps/server/src/db/pglite-database';
 import { PostgresDatabase } from '../../apps/server/src/db/postgres-database';
 import type { AcceptedMessage, MessageHandler } from '../../apps/server/src/ingest/accepted-message';
+import { IngestHandler } from '../../apps/server/src/ingest/ingest-handler';
 import { IngestRepository } from '../../apps/server/src/ingest/ingest.repository';
 import { IngestService, type IngestOptions } from '../../apps/server/src/ingest/ingest.service';
 import { SitesService } from '../../apps/server/src/sites/sites.service';
@@ -18,6 +19,8 @@ site: { id: lakeside, name: Lakeside, timezone: Asia/Shanghai, heartbeatSec: 60 
 departments:
   - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }
   - { id: engineering, name: Engineering, sla: { acceptMin: 15, resolveMin: 240 } }
+  - { id: parking, name: Parking, sla: { acceptMin: 5, resolveMin: 30 } }
+  - { id: cleaning, name: Cleaning, sla: { acceptMin: 15, resolveMin: 120 } }
 checkpoints:
   - { id: cp-1, name: North gate, x: 0, y: 0, secret: secret-cp-1 }
   - { id: cp-2, name: Garage, x: 1, y: 1, secret: secret-cp-2 }
@@ -90,13 +93,15 @@ export async function ingestOn(db: Database, clock: Clock, options: IngestOption
 }
 
 /** Records what it is handed; wait for a count without sleeping. */
+@IngestHandler()
 export class RecordingHandler implements MessageHandler {
   readonly name = 'recording';
+  readonly selects = {};
   readonly seen: AcceptedMessage[] = [];
   private waiters: { count: number; resolve(): void }[] = [];
 
-  async handle(message: AcceptedMessage): Promise<void> {
-    this.seen.push(message);
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    this.seen.push(...batch);
     this.waiters = this.waiters.filter((w) => (this.seen.length >= w.count ? (w.resolve(), false) : true));
   }
 

@@ -112,6 +112,8 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
       { name: 'unknown device', topic: 'estate/v1/lakeside/checkpoint/cp-9/event', payload: tap(), device: 'cp-9', reason: /unknown device "cp-9"/ },
       { name: 'ts too old', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-26T08:59:59Z' }), device: 'cp-1', reason: /24 h in the past/ },
       { name: 'ts in the future', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-27T09:02:01Z' }), device: 'cp-1', reason: /2 min in the future/ },
+      { name: 'ts 30 February (CONTRACT §1: a real date)', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-02-30T00:00:00Z' }), device: 'cp-1', reason: /ts: day 30 does not exist in 2026-02/ },
+      { name: 'ts hour 24', topic: TOPIC.tap, payload: json({ ...envelope({ type: 'tap', card: '04A1B2C3D4' }), ts: '2026-11-26T24:00:00Z' }), device: 'cp-1', reason: /ts: hour 24 does not exist/ },
       { name: 'wrong kind', topic: 'estate/v1/lakeside/gate/cp-1/event', payload: tap(), device: 'cp-1', reason: /is a checkpoint, not a gate/ },
       { name: 'stream the kind does not have', topic: 'estate/v1/lakeside/checkpoint/cp-1/telemetry', payload: tap(), device: 'cp-1', reason: /does not publish on "telemetry"/ },
     ])('$name', async ({ topic, payload, device, reason }) => {
@@ -164,7 +166,7 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
     const stuck = new IngestService(new IngestRepository(opened.db), sites, clock, { consumer: 'replay-test' });
     let entered!: () => void;
     const handlerEntered = new Promise<void>((r) => (entered = r));
-    stuck.register({ name: 'stuck', handle: () => (entered(), new Promise<void>(() => undefined)) });
+    stuck.register({ name: 'replayed', selects: {}, applyBatch: () => (entered(), new Promise<void>(() => undefined)) });
     await stuck.start();
     await stuck.submit({ topic: TOPIC.tap, payload: tap('r-1'), publisher: cp1 });
     await stuck.submit({ topic: TOPIC.tap, payload: tap('r-2'), publisher: cp1 });
@@ -172,9 +174,9 @@ export function ingestStorageSuite(open: () => Promise<OpenedDatabase>): void {
 
     const seen: AcceptedMessage[] = [];
     const restarted = new IngestService(new IngestRepository(opened.db), sites, clock, { consumer: 'replay-test' });
-    restarted.register({ name: 'after-restart', handle: async (m) => void seen.push(m) });
+    restarted.register({ name: 'replayed', selects: {}, applyBatch: async (batch) => void seen.push(...batch) });
     await restarted.start();
     expect(seen.map((m) => m.msgId)).toEqual(['r-1', 'r-2']);
-    expect(await new IngestRepository(opened.db).cursor('replay-test')).toBe(seen[1]?.seq);
+    expect(await new IngestRepository(opened.db).handlerCursor('replay-test:replayed')).toEqual({ seq: seen[1]?.seq, applied: 2 });
   });
 }

@@ -10,21 +10,23 @@ import './styles.css';
 
 const app = createApp(App).use(createPinia()).use(i18n);
 const auth = useAuthStore();
-configureHttp({ token: () => auth.token, onUnauthorized: () => auth.logout('expired') });
-app.use(router);
+configureHttp({ onUnauthorized: () => auth.logout('expired') });
 
-// The live link exists exactly while someone is signed in.
-watch(
-  () => auth.token,
-  (token, previous) => {
-    if (token) startLive();
-    else {
-      stopLive();
-      if (previous) void router.replace({ name: 'login' });
-    }
-  },
-  { immediate: true },
-);
-void auth.verify();
-
-app.mount('#app');
+// Who is signed in is the server's to say (the session cookie is out of page scripts' reach),
+// so the router starts once that answer is in.
+void auth.restore().then(() => {
+  app.use(router);
+  // The live link exists exactly while someone is signed in.
+  watch(
+    () => auth.signedIn,
+    (signedIn, previous) => {
+      if (signedIn) startLive();
+      else {
+        stopLive();
+        if (previous) void router.replace({ name: 'login' });
+      }
+    },
+    { immediate: true },
+  );
+  app.mount('#app');
+});

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BrokerModule } from './broker/broker.module';
 import { ConsumablesModule } from './consumables/consumables.module';
@@ -12,6 +13,7 @@ import { LiveModule } from './live/live.module';
 import { ParkingModule } from './parking/parking.module';
 import { PatrolModule } from './patrol/patrol.module';
 import { ReportsModule } from './reports/reports.module';
+import { SitesModule } from './sites/sites.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 import { UsersModule } from './users/users.module';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
@@ -24,12 +26,14 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(deps),
         AuthModule,
+        AuditModule,
         UsersModule,
         IngestModule,
         BrokerModule,
         AlertsModule,
         DevicesModule,
         WorkOrdersModule,
+        SitesModule,
         ParkingModule,
         ConsumablesModule,
         EquipmentModule,

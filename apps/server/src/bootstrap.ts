@@ -12,11 +12,8 @@ import { Periodic } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
 import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
-import { ConsumablesService } from './consumables/consumables.service';
 import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
-import { EquipmentService } from './equipment/equipment.service';
-import { IngestService } from './ingest/ingest.service';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { GateCommandsService } from './parking/gate-commands.service';
 import { ParkingService } from './parking/parking.service';
@@ -78,10 +75,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     serveDashboard(app);
     await app.get(SitesService).syncToDatabase();
     await app.get(UsersService).seedFromEnv();
-    // Handlers register before init: init replays stored messages after the cursor to them.
-    app.get(IngestService).register(app.get(DevicesService));
-    for (const rule of [app.get(ParkingService), app.get(GateCommandsService), app.get(ConsumablesService), app.get(EquipmentService)]) app.get(IngestService).register(rule);
-    app.get(IngestService).register(app.get(PatrolService));
     // Alerts become work orders through this one follower; it must hear the replayed alerts too.
     app.get(AlertsService).follow(app.get(AlertWorkOrders));
     await app.init();

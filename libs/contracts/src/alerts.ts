@@ -1,5 +1,5 @@
 // CONTRACT §4 — alert types, their severity and whether they raise a work order by default.
-import type { DepartmentId, Severity } from './site-config';
+import type { Severity } from './site-config';
 
 export const ALERT_TYPES = [
   'patrol.missed',
@@ -25,8 +25,11 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 export interface AlertRule {
   /** 'config' means the severity comes from the site file (sensor limits). */
   severity: Severity | 'config';
-  /** Department of the default work order; 'route' and 'sensor' take it from config; null: none. */
-  workOrder: DepartmentId | 'route' | 'sensor' | null;
+  /**
+   * Who takes the default work order: the route's or the sensor's department (site file), a
+   * department (§4's, unless the site's `routing` maps the type to one of its own), or null: none.
+   */
+  workOrder: 'route' | 'sensor' | { department: string } | null;
 }
 
 export const ALERT_RULES: Record<AlertType, AlertRule> = {
@@ -34,15 +37,15 @@ export const ALERT_RULES: Record<AlertType, AlertRule> = {
   'patrol.late': { severity: 'minor', workOrder: null },
   'patrol.early': { severity: 'minor', workOrder: null },
   'patrol.out_of_order': { severity: 'info', workOrder: null },
-  'patrol.unknown_card': { severity: 'major', workOrder: 'security' },
-  'gate.stuck_open': { severity: 'major', workOrder: 'parking' },
-  'gate.fault': { severity: 'major', workOrder: 'engineering' },
+  'patrol.unknown_card': { severity: 'major', workOrder: { department: 'security' } },
+  'gate.stuck_open': { severity: 'major', workOrder: { department: 'parking' } },
+  'gate.fault': { severity: 'major', workOrder: { department: 'engineering' } },
   'parking.full': { severity: 'minor', workOrder: null },
-  'dispenser.low': { severity: 'minor', workOrder: 'cleaning' },
-  'dispenser.empty': { severity: 'major', workOrder: 'cleaning' },
+  'dispenser.low': { severity: 'minor', workOrder: { department: 'cleaning' } },
+  'dispenser.empty': { severity: 'major', workOrder: { department: 'cleaning' } },
   'sensor.threshold': { severity: 'config', workOrder: 'sensor' },
   'equipment.fault': { severity: 'major', workOrder: 'sensor' },
-  'device.offline': { severity: 'major', workOrder: 'engineering' },
+  'device.offline': { severity: 'major', workOrder: { department: 'engineering' } },
   'device.clock_skew': { severity: 'info', workOrder: null },
 };
 
@@ -50,3 +53,13 @@ export const ALERT_RULES: Record<AlertType, AlertRule> = {
 export const CLOCK_SKEW_LIMIT_MS = 120_000;
 /** Silence for this many heartbeats means offline. */
 export const OFFLINE_AFTER_HEARTBEATS = 3;
+
+/** Alert types a site file's `routing` may send to a department of its own (CONTRACT §2). */
+export const ROUTABLE_ALERT_TYPES = ALERT_TYPES.filter((t) => typeof ALERT_RULES[t].workOrder === 'object' && ALERT_RULES[t].workOrder !== null);
+
+/** The department an alert type's work order goes to on a site: its `routing`, else §4's default. */
+export function routedDepartment(site: { routing?: Partial<Record<string, string>> }, type: AlertType): string | undefined {
+  const rule = ALERT_RULES[type].workOrder;
+  if (rule === null || typeof rule !== 'object') return undefined;
+  return site.routing?.[type] ?? rule.department;
+}

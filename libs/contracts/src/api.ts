@@ -22,6 +22,10 @@ export const CreateUserBodySchema = z.object({
 });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
+/** PATCH /api/users/{username} (admin): a new role. */
+export const ChangeRoleBodySchema = z.object({ role: z.enum(ROLES) });
+export type ChangeRoleBody = z.infer<typeof ChangeRoleBodySchema>;
+
 export const AckBodySchema = z.object({ note: z.string().max(1000).optional() });
 export type AckBody = z.infer<typeof AckBodySchema>;
 
@@ -51,6 +55,29 @@ export interface HealthDto {
   status: 'ok' | 'degraded';
   mqtt: 'up' | 'down';
   db: 'up' | 'down';
+  /** How long the oldest stored message has waited for a handler (0 when every handler is caught up). */
+  lagMs: number;
+  /** Each handler of the message path: applied against stored, errors, failures. */
+  handlers: HandlerHealthDto[];
+}
+
+export interface HandlerHealthDto {
+  name: string;
+  /** Messages of its kinds stored so far, and how many of them it has applied. */
+  stored: number;
+  applied: number;
+  /** Every message of its kinds up to this seq is applied. */
+  appliedSeq: number;
+  /** Arrival time of the oldest message it has not applied yet. */
+  oldestPendingAt?: string;
+  lagMs: number;
+  /** Batches that threw (retried). */
+  errors: number;
+  /** Messages that failed every retry, recorded in handler_failures: a person must look. */
+  failed: number;
+  /** Messages applied ahead of the backlog by the urgent lane (alarms). */
+  urgent: number;
+  lastError?: string;
 }
 
 export interface AlertDto {

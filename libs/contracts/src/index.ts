@@ -11,3 +11,5 @@ export * from './telemetry';
 export * from './parking';
 export * from './consumables';
 export * from './equipment';
+export * from './sites';
+export * from './audit';

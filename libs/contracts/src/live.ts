@@ -14,10 +14,18 @@ export interface LiveEvents {
   patrol: (round: RoundDto) => void;
   /** A lot after its count, a barrier state or its nightly check changed (issue 5). */
   parking: (lot: ParkingLotDto) => void;
+  /** Sent just before the server closes this socket because its sign-in no longer holds (issue 8 point 6). */
+  session: (ended: LiveSessionEnded) => void;
+}
+
+/** Why the server closed a live socket: the dashboard asks the user to sign in again. */
+export interface LiveSessionEnded {
+  reason: 'expired' | 'removed' | 'role_changed';
 }
 
 export type LiveEventName = keyof LiveEvents;
 
+/** The socket's credentials: a bearer token here, or else the dashboard's session cookie. */
 export interface LiveAuth {
-  token: string;
+  token?: string;
 }

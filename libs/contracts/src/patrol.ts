@@ -5,7 +5,8 @@ import type { DepartmentId } from './site-config';
 export const ROUND_STATUSES = ['scheduled', 'in_progress', 'completed'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
-export const CHECKPOINT_OUTCOMES = ['pending', 'on_time', 'early', 'late', 'missed'] as const;
+/** `unmonitored`: the window closed before monitoring of the site began (CONTRACT §3): no alert, no order. */
+export const CHECKPOINT_OUTCOMES = ['pending', 'on_time', 'early', 'late', 'missed', 'unmonitored'] as const;
 export type CheckpointOutcome = (typeof CHECKPOINT_OUTCOMES)[number];
 
 export const VISIT_FLAGS = ['duplicate', 'out_of_order'] as const;
@@ -54,7 +55,7 @@ export interface RoundDto {
   windowStart: string;
   windowEnd: string;
   status: RoundStatus;
-  /** On-time checkpoints ÷ all checkpoints (0–1); final once `completed`. */
+  /** On-time checkpoints ÷ all checkpoints but `unmonitored` ones (0–1); final once `completed`. */
   compliance: number;
   checkpoints: RoundCheckpointDto[];
 }

@@ -63,6 +63,13 @@ const bad: (Case & { reason: string; raw?: string | Uint8Array })[] = [
   { name: 'ts without offset', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-27T09:31:05', type: 'refill' }, reason: 'ts' },
   { name: 'ts as epoch number', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: 1764207065, type: 'refill' }, reason: 'ts' },
   { name: 'ts impossible date', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-13-45T09:31:05Z', type: 'refill' }, reason: 'ts' },
+  // JavaScript's Date rolls these over to a real date; CONTRACT §1 asks for a real RFC 3339 time.
+  { name: 'ts 30 February', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-02-30T00:00:00Z', type: 'refill' }, reason: 'ts: day 30 does not exist in 2026-02' },
+  { name: 'ts 29 February of a common year', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-02-29T09:00:00+08:00', type: 'refill' }, reason: 'ts: day 29 does not exist' },
+  { name: 'ts 31 November', kind: 'checkpoint', stream: 'event', payload: { ...env, ts: '2026-11-31T09:31:05+08:00', type: 'tap', card: '04A1B2C3' }, reason: 'ts: day 31 does not exist' },
+  { name: 'ts hour 24', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-26T24:00:00Z', type: 'refill' }, reason: 'ts: hour 24 does not exist' },
+  { name: 'ts minute 60', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-27T09:60:00+08:00', type: 'refill' }, reason: 'ts: minute 60' },
+  { name: 'ts offset +24:00', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-27T09:31:05+24:00', type: 'refill' }, reason: 'ts: offset +24:00' },
   { name: 'ts over 24 h old', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-26T01:31:05.119Z', type: 'refill' }, reason: 'more than 24 h in the past' },
   { name: 'ts over 2 min ahead', kind: 'dispenser', stream: 'event', payload: { id: 'a', ts: '2026-11-27T01:33:05.121Z', type: 'refill' }, reason: 'more than 2 min in the future' },
   { name: 'unknown event type', kind: 'checkpoint', stream: 'event', payload: { ...env, type: 'swipe', card: '04A1B2C3' }, reason: 'type' },

@@ -1,5 +1,6 @@
 // CONTRACT §1 — envelope and payloads by kind. Every device payload is hostile until parsed here.
 import { z } from 'zod';
+import { rfc3339Problem } from './rfc3339';
 import type { DeviceKind, UpstreamStream } from './topics';
 
 export const MAX_PAYLOAD_BYTES = 4096;
@@ -7,13 +8,11 @@ export const MAX_PAYLOAD_BYTES = 4096;
 export const MAX_PAST_MS = 24 * 60 * 60 * 1000;
 export const MAX_FUTURE_MS = 2 * 60 * 1000;
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
 export const MessageIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 of [A-Za-z0-9_.:-]');
-export const TimestampSchema = z
-  .string()
-  .regex(RFC3339, 'RFC 3339 time with offset or Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
+export const TimestampSchema = z.string().superRefine((s, ctx) => {
+  const problem = rfc3339Problem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const envelope = { id: MessageIdSchema, ts: TimestampSchema };
 const shortCode = z.string().min(1).max(16);

@@ -1,11 +1,23 @@
 // CONTRACT §2 — one site a YAML file. Errors name the file, the path inside it and the problem.
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath, metricRecord } from './payloads';
+import type { AlertType } from './alerts';
+import { metricRecord } from './payloads';
+import { checkDepartments, checkRoutingKeys } from './site-departments';
+import { formatSiteIssue, strictObject } from './strict-object';
 import { DEVICE_ID_PATTERN, SITE_ID_PATTERN } from './topics';
 
-export const DEPARTMENT_IDS = ['security', 'cleaning', 'engineering', 'parking', 'service'] as const;
-export type DepartmentId = (typeof DEPARTMENT_IDS)[number];
+/**
+ * A department is the site's own (CONTRACT §2: the five of the example are an example): any id
+ * the site file defines. Everything that names one is checked against the site, not a fixed list.
+ */
+export type DepartmentId = string;
+/** Printable, no spaces or control characters: it appears in URLs, filters and timelines. */
+export const DEPARTMENT_ID_PATTERN = /^[^\s\p{C}]{1,32}$/u;
+export const DepartmentIdSchema = z.string().regex(DEPARTMENT_ID_PATTERN, '1–32 characters, no spaces');
+/** Which department a route's or sensor's alerts go to when the site file names none (§2 example, §4). */
+export const DEFAULT_ROUTE_DEPARTMENT = 'security';
+export const DEFAULT_SENSOR_DEPARTMENT = 'engineering';
 export const CONSUMABLES = ['paper_towel', 'toilet_paper', 'soap', 'sanitizer', 'shoe_cover'] as const;
 export const SEVERITIES = ['info', 'minor', 'major', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -17,45 +29,43 @@ const minutes = z.number().int().nonnegative();
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (00:00–23:59)');
 const pct = z.number().min(0).max(100);
 
-const SiteSchema = z.object({
+const SiteSchema = strictObject({
   id: z.string().regex(SITE_ID_PATTERN, 'must match [a-z0-9][a-z0-9-]{0,31}'),
   name,
   timezone: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Asia/Shanghai)'),
   heartbeatSec: z.number().int().min(5).max(3600).default(60),
 });
 
-const DepartmentSchema = z.object({
-  id: z.enum(DEPARTMENT_IDS),
+const DepartmentSchema = strictObject({
+  id: DepartmentIdSchema,
   name,
-  sla: z.object({ acceptMin: minutes.min(1), resolveMin: minutes.min(1) }),
+  sla: strictObject({ acceptMin: minutes.min(1), resolveMin: minutes.min(1) }),
 });
 
-const GuardSchema = z.object({
+const GuardSchema = strictObject({
   id,
   name,
   card: z.string().regex(/^[0-9A-F]{8,20}$/, 'NFC UID: 8–20 upper-case hex chars'),
 });
 
-const CheckpointSchema = z.object({ id, name, x: z.number(), y: z.number(), secret });
+const CheckpointSchema = strictObject({ id, name, x: z.number(), y: z.number(), secret });
 
-const RouteSchema = z.object({
+const RouteSchema = strictObject({
   id,
   name,
-  department: z.enum(DEPARTMENT_IDS).default('security'),
+  department: DepartmentIdSchema.default(DEFAULT_ROUTE_DEPARTMENT),
   toleranceMin: minutes.max(720).default(15),
   schedule: z.array(hhmm).min(1),
-  checkpoints: z.array(z.object({ checkpoint: z.string(), offsetMin: minutes.max(1440) })).min(1),
+  checkpoints: z.array(strictObject({ checkpoint: z.string(), offsetMin: minutes.max(1440) })).min(1),
 });
 
-const LotSchema = z.object({ id, name, capacity: z.number().int().positive() });
-const GateSchema = z.object({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret });
+const LotSchema = strictObject({ id, name, capacity: z.number().int().positive() });
+const GateSchema = strictObject({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret });
 
-const DispenserSchema = z
-  .object({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret })
+const DispenserSchema = strictObject({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret })
   .refine((d) => d.emptyPct < d.lowPct, { message: 'emptyPct must be below lowPct', path: ['emptyPct'] });
 
-const LimitSchema = z
-  .object({
+const LimitSchema = strictObject({
     min: z.number().optional(),
     max: z.number().optional(),
     equals: z.union([z.boolean(), z.number()]).optional(),
@@ -66,18 +76,24 @@ const LimitSchema = z
   .refine((l) => l.min !== undefined || l.max !== undefined || l.equals !== undefined, 'a limit needs min, max or equals')
   .refine((l) => l.min === undefined || l.max === undefined || l.min < l.max, 'min must be below max');
 
-const SensorSchema = z.object({
+const SensorSchema = strictObject({
   id,
   name,
-  department: z.enum(DEPARTMENT_IDS).default('engineering'),
+  department: DepartmentIdSchema.default(DEFAULT_SENSOR_DEPARTMENT),
   secret,
   limits: metricRecord(LimitSchema).default({}),
 });
 
-export const SiteConfigSchema = z
-  .object({
+/** `routing: { gate.fault: maintenance }` — alert type → the site's own department (CONTRACT §2). */
+const RoutingSchema = z
+  .record(z.string(), DepartmentIdSchema)
+  .superRefine(checkRoutingKeys)
+  .transform((r) => r as Partial<Record<AlertType, DepartmentId>>);
+
+export const SiteConfigSchema = strictObject({
     site: SiteSchema,
     departments: z.array(DepartmentSchema).min(1),
+    routing: RoutingSchema.default({}),
     guards: z.array(GuardSchema).default([]),
     checkpoints: z.array(CheckpointSchema).default([]),
     routes: z.array(RouteSchema).default([]),
@@ -96,7 +112,6 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
   const c = cfg as unknown as SiteConfig;
   const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const checkpointIds = new Set(c.checkpoints.map((cp) => cp.id));
-  const departmentIds = new Set(c.departments.map((d) => d.id));
   const lotIds = new Set(c.lots.map((l) => l.id));
 
   // Device ids share one namespace per site: they are MQTT usernames (CONTRACT §1).
@@ -118,8 +133,8 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
     else cards.set(g.card, i);
   });
 
+  checkDepartments(c, fail);
   c.routes.forEach((route, r) => {
-    if (!departmentIds.has(route.department)) fail(['routes', r, 'department'], `no department "${route.department}"`);
     route.checkpoints.forEach((stop, s) => {
       if (!checkpointIds.has(stop.checkpoint)) fail(['routes', r, 'checkpoints', s, 'checkpoint'], `no checkpoint "${stop.checkpoint}"`);
       const prev = route.checkpoints[s - 1];
@@ -134,9 +149,6 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
   });
   c.gates.forEach((gate, i) => {
     if (!lotIds.has(gate.lot)) fail(['gates', i, 'lot'], `no lot "${gate.lot}"`);
-  });
-  c.sensors.forEach((sensor, i) => {
-    if (!departmentIds.has(sensor.department)) fail(['sensors', i, 'department'], `no department "${sensor.department}"`);
   });
 }
 
@@ -175,10 +187,7 @@ export function parseSiteConfig(text: string, file: string): SiteConfig {
   }
   const parsed = SiteConfigSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    throw new SiteConfigError(
-      file,
-      parsed.error.issues.map((issue) => (issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message)),
-    );
+    throw new SiteConfigError(file, parsed.error.issues.flatMap(formatSiteIssue));
   }
   return parsed.data;
 }

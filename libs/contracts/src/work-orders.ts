@@ -1,6 +1,6 @@
 // CONTRACT §5 and §6 — work orders (派工单): bodies (validated) and the response object.
 import { z } from 'zod';
-import { DEPARTMENT_IDS, type DepartmentId } from './site-config';
+import { DepartmentIdSchema, type DepartmentId } from './site-config';
 import {
   CHANNELS,
   PRIORITIES,
@@ -31,7 +31,7 @@ export const CreateWorkOrderBodySchema = z
     source: z.enum(['complaint', 'inspection']),
     title: text(100),
     description: text(2000),
-    department: z.enum(DEPARTMENT_IDS).optional(),
+    department: DepartmentIdSchema.optional(),
     priority: z.enum(PRIORITIES).optional(),
     reporter: ReporterSchema.optional(),
     channel: z.enum(CHANNELS).optional(),
@@ -45,7 +45,7 @@ const note = z.string().trim().max(2000).optional();
 
 /** POST /api/work-orders/{id}/events */
 export const WorkOrderEventBodySchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('dispatch'), department: z.enum(DEPARTMENT_IDS), assignee: z.string().trim().max(50).optional(), note }),
+  z.object({ action: z.literal('dispatch'), department: DepartmentIdSchema, assignee: z.string().trim().max(50).optional(), note }),
   z.object({ action: z.literal('accept'), note }),
   z.object({ action: z.literal('start'), note }),
   z.object({ action: z.literal('resolve'), note }),
@@ -58,7 +58,7 @@ export type WorkOrderEventBody = z.infer<typeof WorkOrderEventBodySchema>;
 
 export const WorkOrderQuerySchema = z.object({
   status: z.enum([...WORK_ORDER_STATUS_IDS, 'open']).optional(),
-  department: z.enum(DEPARTMENT_IDS).optional(),
+  department: DepartmentIdSchema.optional(),
   source: z.enum(WORK_ORDER_SOURCES).optional(),
   escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   siteId: z.string().max(32).optional(),

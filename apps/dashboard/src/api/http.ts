@@ -1,7 +1,12 @@
-// Typed fetch wrapper for CONTRACT §6. The bearer token comes from the auth store through
-// `configureHttp`, and a 401 (token expired) hands control back to it.
+// Typed fetch wrapper for CONTRACT §6. The dashboard signs in with the server's httpOnly session
+// cookie (issue 8 point 7): page scripts never hold the token, the browser sends the cookie, and
+// every state-changing call repeats the CSRF token from the script-readable `ew_csrf` cookie in
+// X-CSRF-Token. A 401 (session expired) hands control back to the auth store through `configureHttp`.
 import type {
   AlertDto,
+  AuditAction,
+  AuditPageDto,
+  Role,
   AlertStatus,
   AlertType,
   CreateWorkOrderBody,
@@ -13,6 +18,7 @@ import type {
   HealthDto,
   LoginResponse,
   ParkingLotDto,
+  SiteDto,
   RoundDto,
   SensorDto,
   TelemetryDto,
@@ -40,16 +46,28 @@ export class HttpError extends Error {
 }
 
 interface HttpHooks {
-  token: () => string | null;
   onUnauthorized: () => void;
 }
-let hooks: HttpHooks = { token: () => null, onUnauthorized: () => undefined };
+let hooks: HttpHooks = { onUnauthorized: () => undefined };
 
 export function configureHttp(next: HttpHooks): void {
   hooks = next;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The server's session-bound CSRF token (apps/server/src/auth/session-cookies.ts). */
+export const CSRF_COOKIE = 'ew_csrf';
+
+export function readCookie(cookies: string, name: string): string | undefined {
+  for (const part of cookies.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const res = await send(method, path, 'application/json', body);
   return (await res.json().catch(() => undefined)) as T;
 }
@@ -59,21 +77,21 @@ async function requestText(path: string): Promise<string> {
   return (await send('GET', path, 'text/html')).text();
 }
 
-async function send(method: 'GET' | 'POST', path: string, accept: string, body?: unknown): Promise<Response> {
+async function send(method: Method, path: string, accept: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: accept };
-  const token = hooks.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const csrf = method === 'GET' ? undefined : readCookie(document.cookie, CSRF_COOKIE);
+  if (csrf) headers['X-CSRF-Token'] = csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new HttpError(0, err instanceof Error ? err.message : String(err));
   }
   if (!res.ok) {
     const payload: unknown = await res.json().catch(() => undefined);
     // Login answers 401 for a wrong password: that is not an expired session.
-    if (res.status === 401 && token) hooks.onUnauthorized();
+    if (res.status === 401 && !path.startsWith('/api/auth/')) hooks.onUnauthorized();
     throw new HttpError(res.status, errorMessage(payload) ?? res.statusText, payload);
   }
   return res;
@@ -108,7 +126,9 @@ export interface WorkOrderListQuery {
 const id = (value: string) => encodeURIComponent(value);
 
 export const api = {
+  /** Sets the session cookies; the answer's token is for API clients and is not kept. */
   login: (username: string, password: string) => request<LoginResponse>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<UserDto | { user: UserDto }>('GET', '/api/auth/me'),
   health: () => request<HealthDto>('GET', '/api/health'),
   alerts: (q: AlertListQuery = {}) => request<AlertDto[]>('GET', `/api/alerts${query(q)}`),
@@ -125,6 +145,8 @@ export const api = {
   workOrderReport: (from: string, to: string) => request<WorkOrderReportDto>('GET', `/api/reports/work-orders${query({ from, to })}`),
   dailyReport: (date: string) => request<DailyReportDto>('GET', `/api/reports/daily${query({ date })}`),
   dailyReportHtml: (date: string) => requestText(`/api/reports/daily.html${query({ date })}`),
+  /** The configured sites and their own departments (CONTRACT §2). */
+  sites: () => request<SiteDto[]>('GET', '/api/sites'),
   parkingLots: () => request<ParkingLotDto[]>('GET', '/api/parking/lots'),
   /** Supervisor+. 200 with the gate's ack; a 504 (HttpError) when it did not answer in time. */
   openGate: (gateId: string, siteId: string, reason: string) => request<GateOpenResult>('POST', `/api/gates/${id(gateId)}/open${query({ siteId })}`, { reason }),
@@ -132,7 +154,24 @@ export const api = {
   equipment: () => request<SensorDto[]>('GET', '/api/equipment'),
   /** `from` inclusive, `to` exclusive; `step` absent: raw points (apps/server/src/telemetry/README.md). */
   telemetry: (q: TelemetryQuery) => request<TelemetryDto>('GET', `/api/telemetry${query(q)}`),
+  /** Admin. Newest first; pass the answer's `next` as `before` for the following page. */
+  audit: (q: AuditListQuery = {}) => request<AuditPageDto>('GET', `/api/audit${query(q)}`),
+  users: () => request<UserDto[]>('GET', '/api/users'),
+  createUser: (username: string, password: string, role: Role) => request<UserDto>('POST', '/api/users', { username, password, role }),
+  changeRole: (username: string, role: Role) => request<UserDto>('PATCH', `/api/users/${id(username)}`, { role }),
+  removeUser: (username: string) => request<UserDto>('DELETE', `/api/users/${id(username)}`),
 };
+
+export interface AuditListQuery {
+  user?: string;
+  /** An action, or a group such as `work_order`. */
+  action?: AuditAction | string;
+  /** RFC 3339; `from` inclusive, `to` exclusive. */
+  from?: string;
+  to?: string;
+  before?: number;
+  limit?: number;
+}
 
 export interface TelemetryQuery {
   device: string;

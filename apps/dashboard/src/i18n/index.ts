@@ -1,5 +1,5 @@
 // zh-CN is first-class and the default; the operator's choice is remembered on this machine.
-import type { AlertType } from '@estate-watch/contracts';
+import type { AlertType, AuditAction } from '@estate-watch/contracts';
 import { createI18n } from 'vue-i18n';
 import en from './en';
 import zhCN from './zh-CN';
@@ -36,4 +36,10 @@ const MESSAGES = { 'zh-CN': zhCN, en } as const;
  */
 export function alertTypeLabel(type: AlertType, locale: string): string {
   return MESSAGES[locale as Locale]?.alertType[type] ?? zhCN.alertType[type] ?? type;
+}
+
+/** Audit actions and their groups (`work_order`), looked up directly for the same reason. */
+export function auditActionLabel(action: AuditAction | string, locale: string): string {
+  const key = action as keyof typeof zhCN.auditAction;
+  return MESSAGES[locale as Locale]?.auditAction[key] ?? zhCN.auditAction[key] ?? action;
 }

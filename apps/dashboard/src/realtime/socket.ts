@@ -1,10 +1,13 @@
-// The one Socket.IO connection (CONTRACT §6: namespace /live, auth { token }). It only feeds
-// stores; components read the stores. The only file that imports socket.io-client.
+// The one Socket.IO connection (CONTRACT §6: namespace /live). It signs in with the browser's
+// session cookie, which the handshake carries (issue 8 point 7), so no token passes through page
+// scripts. It only feeds stores; components read the stores. The only file that imports socket.io-client.
 import { io, type Socket } from 'socket.io-client';
 import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts/live';
 import { useAlertsStore } from '../stores/alerts';
+import { useAuditStore } from '../stores/audit';
 import { useAuthStore } from '../stores/auth';
 import { useConsumablesStore } from '../stores/consumables';
+import { useSitesStore } from '../stores/sites';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
 import { useEquipmentStore } from '../stores/equipment';
@@ -30,13 +33,13 @@ export function startLive(): void {
   const consumables = useConsumablesStore();
   const equipment = useEquipmentStore();
   const history = useHistoryStore();
+  const sites = useSitesStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
   socket = io(LIVE_NAMESPACE, {
     path: '/socket.io',
-    // A function, so every reconnect presents the current token (re-auth after a drop).
-    auth: (cb) => cb({ token: auth.token ?? '' }),
+    withCredentials: true,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 10_000,
   });
@@ -52,14 +55,18 @@ export function startLive(): void {
     void consumables.refetch();
     void equipment.refetch();
     void history.refetch();
+    void sites.refetch();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
     if (reason === 'io client disconnect') return;
     connection.setLink('reconnecting');
     // The server dropped us on purpose (e.g. token revoked): socket.io does not retry that itself.
-    if (reason === 'io server disconnect') socket?.connect();
+    if (reason === 'io server disconnect' && auth.signedIn) socket?.connect();
   });
+  // The server closes the link of a sign-in that no longer holds (token expired, user removed or
+  // given another role) and says so first: back to the login page, which explains why.
+  socket.on('session', () => auth.logout('expired'));
   socket.on('connect_error', (err) => {
     connection.setLink('reconnecting');
     if (isAuthError(err)) auth.logout('expired');
@@ -96,6 +103,7 @@ export function stopLive(): void {
   useEquipmentStore().reset();
   useHistoryStore().reset();
   useNotifyStore().reset();
+  useAuditStore().reset();
 }
 
 function isAuthError(err: Error & { data?: unknown }): boolean {

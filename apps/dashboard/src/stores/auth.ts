@@ -1,54 +1,44 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { LoginResponse, UserDto } from '@estate-watch/contracts';
+import type { UserDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 
-const STORAGE_KEY = 'estate-watch.session';
+// Issue 8 point 7: the session is the server's httpOnly cookie, which no page script can read;
+// the store holds only who is signed in, learned from the login answer or, after a reload, from
+// GET /api/auth/me (the cookie survives the reload, so a mid-shift reload does not sign out).
+// The old localStorage entry, which held the token itself, is removed wherever it is found.
+const LEGACY_STORAGE_KEY = 'estate-watch.session';
 
-function loadSession(): LoginResponse | null {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as LoginResponse | null;
-    return parsed && typeof parsed.token === 'string' && parsed.user ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The signed-in user. Kept in localStorage so a reload mid-shift does not sign the operator out. */
 export const useAuthStore = defineStore('auth', () => {
-  const session = ref<LoginResponse | null>(loadSession());
-  /** Set when the server said 401: the login page explains why the operator is back there. */
+  localStorage.removeItem(LEGACY_STORAGE_KEY);
+  const user = ref<UserDto | null>(null);
+  /** Set when the server said 401, or closed the live link on a sign-in that no longer holds. */
   const expired = ref(false);
 
-  const token = computed(() => session.value?.token ?? null);
-  const user = computed<UserDto | null>(() => session.value?.user ?? null);
+  const signedIn = computed(() => user.value !== null);
+  const isAdmin = computed(() => user.value?.role === 'admin');
   /** Supervisors and admins: clearing alerts by hand, the reports (the server's @Roles('supervisor')). */
   const isSupervisor = computed(() => user.value?.role === 'supervisor' || user.value?.role === 'admin');
   const canClear = isSupervisor;
 
-  function save(next: LoginResponse | null): void {
-    session.value = next;
-    if (next) localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-    else localStorage.removeItem(STORAGE_KEY);
-  }
-
   async function login(username: string, password: string): Promise<void> {
-    save(await api.login(username, password));
+    user.value = (await api.login(username, password)).user;
     expired.value = false;
   }
 
+  /** Forgets the user at once; the server clears the cookies (a failure there changes nothing here). */
   function logout(reason?: 'expired'): void {
-    save(null);
+    user.value = null;
     expired.value = reason === 'expired';
+    void api.logout().catch(() => undefined);
   }
 
-  /** Checks a remembered token once at start-up; a 401 lands in `logout('expired')`. */
-  async function verify(): Promise<void> {
-    if (!session.value) return;
+  /** Once at start-up: is the browser's session cookie still good? No answer means signed out. */
+  async function restore(): Promise<void> {
     const me = await api.me().catch(() => null);
     const fresh = me && 'user' in me ? me.user : me;
-    if (fresh && session.value && typeof fresh.username === 'string') save({ ...session.value, user: fresh });
+    user.value = fresh && typeof fresh.username === 'string' ? fresh : null;
   }
 
-  return { token, user, canClear, isSupervisor, expired, login, logout, verify };
+  return { user, signedIn, canClear, isSupervisor, isAdmin, expired, login, logout, restore };
 });

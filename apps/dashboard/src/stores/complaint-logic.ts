@@ -24,9 +24,10 @@ const MAX: Record<ComplaintField, number> = { name: 50, room: 50, phone: 20, tit
 /** CONTRACT ReporterSchema: 3–20 of digits, spaces, + - ( ). */
 const PHONE = /^[0-9+\-() ]{3,20}$/;
 
-export function emptyDraft(): ComplaintDraft {
+/** `department`: the site's default for complaints (department-logic.ts: its customer-service centre, else its first). */
+export function emptyDraft(department: DepartmentId = 'service'): ComplaintDraft {
   // A phone call to the customer-service centre is the common case (issue 3).
-  return { name: '', room: '', phone: '', channel: 'phone', department: 'service', priority: 'normal', title: '', description: '' };
+  return { name: '', room: '', phone: '', channel: 'phone', department, priority: 'normal', title: '', description: '' };
 }
 
 export function validateComplaint(draft: ComplaintDraft): ComplaintErrors {

@@ -4,7 +4,8 @@ import type { HealthDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 import type { LinkState } from './connection-logic';
 
-const HEALTH_EVERY_MS = 30_000;
+/** Often enough that a backlog past 5 s shows within seconds (the health call is cheap). */
+const HEALTH_EVERY_MS = 5_000;
 
 /** State of the live link (fed by realtime/socket.ts) and of the server's own dependencies. */
 export const useConnectionStore = defineStore('connection', () => {

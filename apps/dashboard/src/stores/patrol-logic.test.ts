@@ -126,12 +126,18 @@ describe('the current round of a route', () => {
 });
 
 describe('round progress and compliance', () => {
-  it('counts each outcome; settled means visited or missed', () => {
+  it('counts each outcome; settled means visited, missed or never monitored', () => {
     const r = round('09:30', {
       compliance: 0.5,
-      checkpoints: [cp({ outcome: 'on_time' }), cp({ outcome: 'late' }), cp({ outcome: 'missed' }), cp({ outcome: 'on_time' }), cp()],
+      checkpoints: [cp({ outcome: 'unmonitored' }), cp({ outcome: 'on_time' }), cp({ outcome: 'late' }), cp({ outcome: 'missed' }), cp({ outcome: 'on_time' }), cp()],
     });
-    expect(roundProgress(r)).toEqual({ total: 5, settled: 4, onTime: 2, early: 0, late: 1, missed: 1 });
+    expect(roundProgress(r)).toEqual({ total: 6, settled: 5, onTime: 2, early: 0, late: 1, missed: 1, unmonitored: 1 });
+  });
+
+  it('a window closed before monitoring began shows as unmonitored, with no countdown', () => {
+    const unwatched = cp({ outcome: 'unmonitored' });
+    expect(checkpointState(unwatched, Date.parse(unwatched.windowEnd) + 60_000)).toBe('unmonitored');
+    expect(windowClock(unwatched, Date.parse(unwatched.windowEnd) + 60_000)).toBeNull();
   });
 
   it.each([

@@ -81,12 +81,14 @@ export interface RoundProgress {
   early: number;
   late: number;
   missed: number;
+  /** Windows that closed before the site was first monitored (CONTRACT §3). */
+  unmonitored: number;
 }
 
 export function roundProgress(round: RoundDto): RoundProgress {
   const count = (o: CheckpointOutcome) => round.checkpoints.filter((c) => c.outcome === o).length;
   const total = round.checkpoints.length;
-  return { total, settled: total - count('pending'), onTime: count('on_time'), early: count('early'), late: count('late'), missed: count('missed') };
+  return { total, settled: total - count('pending'), onTime: count('on_time'), early: count('early'), late: count('late'), missed: count('missed'), unmonitored: count('unmonitored') };
 }
 
 /** Compliance as a whole percentage (the server sends a 0–1 fraction). */

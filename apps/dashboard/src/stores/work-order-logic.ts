@@ -14,10 +14,6 @@ export const BOARD_COLUMNS = (Object.keys(COLUMN_RANK) as WorkOrderStatusId[]).s
 /** Finished: shown for today only, collapsed by default, so the board stays about work to do. */
 export const DONE_STATUSES: readonly WorkOrderStatusId[] = ['verified', 'closed'];
 
-/** Contract order of the departments (site-config DEPARTMENT_IDS); the Record keeps it complete. */
-const DEPARTMENT_RANK: Record<DepartmentId, number> = { security: 0, cleaning: 1, engineering: 2, parking: 3, service: 4 };
-export const DEPARTMENTS = Object.keys(DEPARTMENT_RANK) as DepartmentId[];
-
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
 export interface OrderFilter {

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AckBodySchema, AlertQuerySchema, ClearBodySchema, type AckBody, type AlertDto, type AlertQuery, type ClearBody, type UserDto } from '@estate-watch/contracts';
+import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
 import { AlertsService } from './alerts.service';
@@ -20,6 +21,7 @@ export class AlertsController {
   @Post(':id/ack')
   @Roles('operator')
   @ApiOperation({ summary: 'Acknowledge, with an optional note' })
+  @Audited('alert.acknowledged')
   ack(@Param('id', ParseUUIDPipe) id: string, @ZodBody(AckBodySchema) body: AckBody, @CurrentUser() user: UserDto): Promise<AlertDto> {
     return this.alerts.acknowledge(id, user.username, body.note);
   }
@@ -27,6 +29,7 @@ export class AlertsController {
   @Post(':id/clear')
   @Roles('supervisor')
   @ApiOperation({ summary: 'Clear by hand (supervisor or admin)' })
+  @Audited('alert.cleared')
   clear(@Param('id', ParseUUIDPipe) id: string, @ZodBody(ClearBodySchema) body: ClearBody, @CurrentUser() user: UserDto): Promise<AlertDto> {
     return this.alerts.clearByUser(id, user.username, body.note);
   }

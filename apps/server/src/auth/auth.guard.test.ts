@@ -29,15 +29,16 @@ const users: Record<string, UserDto> = {
   'adm-token': { username: 'ada', role: 'admin' },
 };
 const auth = {
-  verifyToken: async (token: string) => {
+  verifySession: async (token: string) => {
     const user = users[token];
     if (!user) throw new UnauthorizedException('invalid token');
-    return user;
+    return { user, csrf: `csrf-of-${token}` };
   },
 } as AuthService;
 
-function contextFor(controller: new () => object, method: string, authorization?: string) {
-  const request: Record<string, unknown> = { headers: authorization ? { authorization } : {}, method: 'GET', originalUrl: '/' };
+function contextFor(controller: new () => object, method: string, authorization?: string, extra: { method?: string; headers?: Record<string, string> } = {}) {
+  const headers = { ...(authorization ? { authorization } : {}), ...extra.headers };
+  const request: Record<string, unknown> = { headers, method: extra.method ?? 'GET', originalUrl: '/' };
   const context = {
     getType: () => 'http',
     getClass: () => controller,
@@ -93,6 +94,27 @@ describe(AuthGuard.name, () => {
     await expect(guard.canActivate(contextFor(ClassLevelController, 'inherited', 'Bearer op-token').context)).rejects.toBeInstanceOf(ForbiddenException);
     await expect(guard.canActivate(contextFor(ClassLevelController, 'inherited', 'Bearer sup-token').context)).resolves.toBe(true);
     await expect(guard.canActivate(contextFor(ClassLevelController, 'overridden').context)).resolves.toBe(true);
+  });
+});
+
+// Issue 8 point 7: the dashboard's session cookie, with the CSRF header on state-changing calls.
+describe(`${AuthGuard.name} with the session cookie`, () => {
+  const guard = new AuthGuard(auth);
+  const withCookie = (method: string, headers: Record<string, string>) => contextFor(SampleController, 'ops', undefined, { method, headers });
+
+  it.each([
+    { method: 'GET', headers: { cookie: 'ew_session=op-token' }, outcome: 'admitted', why: 'reading needs no CSRF token' },
+    { method: 'POST', headers: { cookie: 'ew_session=op-token' }, outcome: ForbiddenException, why: 'no CSRF header' },
+    { method: 'POST', headers: { cookie: 'ew_session=op-token', 'x-csrf-token': 'csrf-of-sup-token' }, outcome: ForbiddenException, why: "another session's CSRF token" },
+    { method: 'POST', headers: { cookie: 'ew_session=op-token', 'x-csrf-token': 'csrf-of-op-token' }, outcome: 'admitted', why: "the session's own CSRF token" },
+    { method: 'DELETE', headers: { cookie: 'ew_session=op-token; ew_csrf=csrf-of-op-token' }, outcome: ForbiddenException, why: 'the CSRF cookie alone is what a forged request carries' },
+    { method: 'GET', headers: { cookie: 'ew_session=forged' }, outcome: UnauthorizedException, why: 'an invalid cookie token' },
+    { method: 'GET', headers: { cookie: 'theme=dark' }, outcome: UnauthorizedException, why: 'no session cookie' },
+    { method: 'POST', headers: { cookie: 'ew_session=forged', authorization: 'Bearer op-token' }, outcome: 'admitted', why: 'a bearer header wins and needs no CSRF token' },
+  ])('$method with $headers → $outcome.name ($why)', async ({ method, headers, outcome }) => {
+    const { context } = withCookie(method, headers);
+    if (outcome === 'admitted') await expect(guard.canActivate(context)).resolves.toBe(true);
+    else await expect(guard.canActivate(context)).rejects.toBeInstanceOf(outcome);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { AuditModule } from '../audit/audit.module';
 import { ENV, type Env } from '../config/env';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -9,18 +10,20 @@ import { AuthService } from './auth.service';
 import { createJwtService, resolveJwtSecret } from './jwt-options';
 import { RouteDeclarationCheck } from './route-declarations';
 import { SettingsRepository } from './settings.repository';
+import { TrustProxySetting } from './trust-proxy';
 
 /**
  * Login, tokens and the global AuthGuard (every HTTP route must declare @Public() or @Roles()).
  * Needs DATABASE, ENV and CLOCK from the global CoreModule. Exports AuthService for the live gateway.
  */
 @Module({
-  imports: [UsersModule, DiscoveryModule],
+  imports: [UsersModule, AuditModule, DiscoveryModule],
   controllers: [AuthController],
   providers: [
     AuthService,
     SettingsRepository,
     RouteDeclarationCheck,
+    TrustProxySetting,
     {
       provide: JwtService,
       inject: [ENV, SettingsRepository],

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginBody, LoginResponse, Role, UserDto } from '@estate-watch/contracts';
+import { AuditService } from '../audit/audit.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { UsersService } from '../users/users.service';
 import { LoginThrottle } from './login-throttle';
@@ -8,6 +10,19 @@ import { LoginThrottle } from './login-throttle';
 interface TokenClaims {
   sub: string;
   role: Role;
+  /** The session's CSRF token (session-cookies.ts); absent in tokens from before issue 8. */
+  csrf?: string;
+}
+
+/** A signed-in session: the API's answer plus the CSRF token the dashboard repeats in a header. */
+export interface Session extends LoginResponse {
+  csrf: string;
+}
+
+/** What a valid token stands for now. */
+export interface VerifiedSession {
+  user: UserDto;
+  csrf?: string;
 }
 
 @Injectable()
@@ -18,26 +33,33 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {
     this.throttle = new LoginThrottle(clock);
   }
 
   /** `address`: the client's IP, for slowing down password guessing. */
-  async login(body: LoginBody, address = 'unknown'): Promise<LoginResponse> {
-    const waitMs = this.throttle.retryAfterMs(address, body.username);
+  async login(body: LoginBody, address = 'unknown'): Promise<Session> {
+    // Counted before the hash is awaited, so parallel guesses cannot all slip past the limit.
+    const waitMs = this.throttle.begin(address, body.username);
+    // Audited under the name tried (issue 8 point 9), so an admin filtering by user sees the guesses at it too.
+    const attempt = { actor: body.username, action: 'auth.login', address } as const;
     if (waitMs > 0) {
+      if (this.throttle.firstRefusal(address, body.username)) await this.audit.record({ ...attempt, outcome: 'throttled' });
       const minutes = Math.ceil(waitMs / 60_000);
       throw new HttpException(`too many failed sign-ins for ${body.username}; try again in ${minutes} min`, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.verifyPassword(body.username, body.password);
     if (!user) {
-      this.throttle.recordFailure(address, body.username);
+      await this.audit.record({ ...attempt, outcome: 'failed' });
       // One message for both cases: it must not reveal which usernames exist.
       throw new UnauthorizedException('wrong username or password');
     }
     this.throttle.recordSuccess(address, body.username);
-    const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, iat: this.nowSeconds() };
-    return { token: await this.jwt.signAsync(claims), user };
+    await this.audit.record({ ...attempt, actor: user.username });
+    const csrf = randomBytes(24).toString('base64url');
+    const claims: TokenClaims & { iat: number } = { sub: user.username, role: user.role, csrf, iat: this.nowSeconds() };
+    return { token: await this.jwt.signAsync(claims), user, csrf };
   }
 
   /**
@@ -46,6 +68,11 @@ export class AuthService {
    * Used by the HTTP guard and by the live gateway's handshake.
    */
   async verifyToken(token: string): Promise<UserDto> {
+    return (await this.verifySession(token)).user;
+  }
+
+  /** verifyToken, plus the session's CSRF token for cookie-signed-in requests. */
+  async verifySession(token: string): Promise<VerifiedSession> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, { clockTimestamp: this.nowSeconds() });
@@ -55,7 +82,7 @@ export class AuthService {
     }
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
     if (!user) throw new UnauthorizedException('this token\'s user no longer exists');
-    return user;
+    return { user, csrf: typeof claims.csrf === 'string' ? claims.csrf : undefined };
   }
 
   private nowSeconds(): number {

@@ -5,6 +5,8 @@ export interface AuthenticatedRequest {
   method: string;
   originalUrl: string;
   headers: Record<string, string | string[] | undefined>;
+  /** HTTPS, directly or as a trusted proxy says (TRUST_PROXY). */
+  secure?: boolean;
   /** Set by AuthGuard on @Roles endpoints. */
   user?: UserDto;
 }

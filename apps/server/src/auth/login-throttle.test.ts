@@ -47,4 +47,19 @@ describe(LoginThrottle.name, () => {
     failTimes(throttle, 1, 'c');
     expect(throttle.retryAfterMs('a', 'admin')).toBe(0);
   });
+
+  it('counts an attempt when it begins: the attempts after the limit are refused while the first ones are still being checked', () => {
+    const throttle = new LoginThrottle(new ManualClock('2026-11-27T09:00:00Z'), options);
+    const answers = Array.from({ length: 5 }, () => throttle.begin('10.0.0.1', 'admin'));
+    expect(answers.map((ms) => ms === 0)).toEqual([true, true, true, false, false]);
+  });
+
+  it('a begun attempt that succeeds forgets the count', () => {
+    const throttle = new LoginThrottle(new ManualClock('2026-11-27T09:00:00Z'), options);
+    throttle.begin('10.0.0.1', 'admin');
+    throttle.begin('10.0.0.1', 'admin');
+    throttle.recordSuccess('10.0.0.1', 'admin');
+    expect(throttle.begin('10.0.0.1', 'admin')).toBe(0);
+    expect(throttle.begin('10.0.0.1', 'admin')).toBe(0);
+  });
 });

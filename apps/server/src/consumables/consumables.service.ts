@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AlertDto, DispenserDto, DispenserTelemetry, SiteConfig } from '@estate-watch/contracts';
 import { consumptionRate, dispenserAlerts, expectedEmptyAt } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { ConsumablesRepository } from './consumables.repository';
 
@@ -17,15 +18,21 @@ const RATE_WINDOW_MS = 24 * 3600_000;
  * holds and none is open, clear when it no longer holds), so a replay after a crash converges to
  * the same alerts. A `refill` clears both; the work-order follower then verifies the replenish order.
  */
+@IngestHandler()
 @Injectable()
 export class ConsumablesService implements MessageHandler {
   readonly name = 'consumables';
+  readonly selects: MessageSelector = { kinds: ['dispenser'], streams: ['event', 'telemetry'] };
 
   constructor(
     private readonly repo: ConsumablesRepository,
     private readonly alerts: AlertsService,
     private readonly sites: SitesService,
   ) {}
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
+  }
 
   async handle(m: AcceptedMessage): Promise<void> {
     if (m.kind !== 'dispenser' || m.lastWill) return;

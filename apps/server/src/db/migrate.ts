@@ -5,6 +5,8 @@ import * as workOrders from './migrations/003-work-orders';
 import * as patrol from './migrations/004-patrol';
 import * as telemetry from './migrations/005-telemetry';
 import * as devicesRules from './migrations/006-devices-rules';
+import * as handlerPipelines from './migrations/007-handler-pipelines';
+import * as audit from './migrations/008-audit';
 import * as readPaths from './migrations/010-read-paths';
 
 interface Migration {
@@ -25,6 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'patrol', up: patrol.up },
   { version: 5, name: 'telemetry', up: telemetry.up, extra: { up: telemetry.timescaleUp, onlyIf: telemetry.timescaleSql } },
   { version: 6, name: 'devices-rules', up: devicesRules.up },
+  { version: 7, name: 'handler-pipelines', up: handlerPipelines.up },
+  { version: 8, name: 'audit', up: audit.up },
   { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
 ];
 

@@ -8,7 +8,7 @@ export class PostgresDatabase implements Database {
 
   private constructor(private readonly pool: pg.Pool) {}
 
-  static async open(connectionString: string, max = 10): Promise<PostgresDatabase> {
+  static async open(connectionString: string, max = 20): Promise<PostgresDatabase> {
     const pool = new pg.Pool({
       connectionString,
       max,

@@ -3,7 +3,8 @@ import { Subject } from 'rxjs';
 import { CLOCK_SKEW_LIMIT_MS, OFFLINE_AFTER_HEARTBEATS, type DeviceDto } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { DevicesRepository } from './devices.repository';
 
@@ -14,9 +15,11 @@ const VALUE_EVENT_INTERVAL_MS = 2_000;
  * Online / offline and clock skew (CONTRACT §4): from `status`, the last will, and silence for
  * 3 × heartbeatSec. A MessageHandler fed by ingest; the silence sweep is driven by the caller's clock.
  */
+@IngestHandler()
 @Injectable()
 export class DevicesService implements MessageHandler, OnModuleDestroy {
   readonly name = 'devices';
+  readonly selects: MessageSelector = {};
   readonly changes$ = new Subject<DeviceDto>();
   private readonly log = new Logger(DevicesService.name);
   private readonly pendingValueEvents = new Map<string, NodeJS.Timeout>();
@@ -31,6 +34,10 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
 
   list(siteId?: string): Promise<DeviceDto[]> {
     return this.repo.list(siteId);
+  }
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LimitDecision, LimitState } from '@estate-watch/domain';
-import { DATABASE, type Database } from '../db/database';
+import { DATABASE, type Database, type Queryable } from '../db/database';
 
 export interface SensorRow {
   site_id: string;
@@ -51,55 +51,133 @@ export class EquipmentRepository {
     return rows.map(limitRow);
   }
 
-  /**
-   * One telemetry message, once per seq, in one transaction: each metric with a limit is
-   * evaluated by `decide` (the pure rule) against its stored state, and the new states saved.
-   * Undefined when the seq was already applied (a replay after a crash).
-   */
+  /** One telemetry message (see applyBatch); undefined when the seq was already applied. */
   async applyReadings(input: ReadingsInput, decide: (metric: string, state: LimitState, value: number | boolean) => LimitDecision | undefined): Promise<MetricDecision[] | undefined> {
-    return this.db.transaction(async (tx) => {
-      if (!(await claim(tx, input.siteId, input.sensorId, input.seq))) return undefined;
-      await tx.query(
-        `UPDATE sensor_states SET readings = readings || $3::jsonb, readings_at = GREATEST(readings_at, $4)
-         WHERE site_id = $1 AND sensor_id = $2 AND (readings_at IS NULL OR readings_at <= $4)`,
-        [input.siteId, input.sensorId, JSON.stringify(input.readings), input.at],
-      );
-      const stored = (await tx.query<LimitRow>('SELECT * FROM sensor_limit_states WHERE site_id = $1 AND sensor_id = $2 FOR UPDATE', [input.siteId, input.sensorId])).map(limitRow);
-      const decisions: MetricDecision[] = [];
-      for (const [metric, value] of Object.entries(input.readings)) {
-        const row = stored.find((r) => r.metric === metric);
-        const decision = decide(metric, row ? toState(row) : { status: 'ok' }, value);
-        if (!decision) continue;
-        const s = decision.state;
-        await tx.query(
-          `INSERT INTO sensor_limit_states (site_id, sensor_id, metric, status, out_since, last_at, last_value) VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (site_id, sensor_id, metric) DO UPDATE SET status = $4, out_since = $5, last_at = $6, last_value = $7`,
-          [input.siteId, input.sensorId, metric, s.status, s.outSince ?? null, s.lastAt ?? null, s.lastValue === undefined ? null : JSON.stringify(s.lastValue)],
-        );
-        decisions.push({ ...decision, metric, value });
-      }
-      return decisions;
-    });
+    const [outcome] = await this.applyBatch([{ type: 'readings', ...input }], (_, metric, state, value) => decide(metric, state, value));
+    return outcome?.applied ? outcome.decisions : undefined;
   }
 
-  /** A fault / fault_cleared event, once per seq: the sensor's list of open fault codes. False when already applied. */
-  async applyFault(siteId: string, sensorId: string, seq: number, code: string, active: boolean): Promise<boolean> {
+  /**
+   * A batch of sensor messages in seq order, in one transaction and a fixed number of
+   * statements whatever its size: lock the sensors' rows (sorted, so concurrent batches cannot
+   * deadlock), judge each message against the state left by the one before (the pure rule, via
+   * `decide`), write every changed state back with unnest. A message at or below its sensor's
+   * last_seq was applied before (a replay after a crash, or the urgent lane got there first):
+   * it changes nothing and comes back `applied: false`.
+   *
+   * `stopAfter` ends the transaction after an input (the caller follows its alerts, then sends the
+   * rest): a state change that calls for an alert is then never committed together with a later
+   * one, so a crash before the alert leaves the state the replay re-asserts it from.
+   * Answers for the inputs it applied, a prefix of `inputs`.
+   */
+  async applyBatch(inputs: readonly SensorInput[], decide: Decide, stopAfter: (input: SensorInput, outcome: SensorOutcome) => boolean = () => false): Promise<SensorOutcome[]> {
+    if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
-      if (!(await claim(tx, siteId, sensorId, seq))) return false;
-      const [row] = await tx.query<{ faults: string[] }>('SELECT faults FROM sensor_states WHERE site_id = $1 AND sensor_id = $2', [siteId, sensorId]);
-      const faults = new Set(row?.faults ?? []);
-      if (active) faults.add(code);
-      else faults.delete(code);
-      await tx.query('UPDATE sensor_states SET faults = $3 WHERE site_id = $1 AND sensor_id = $2', [siteId, sensorId, JSON.stringify([...faults].sort())]);
-      return true;
+      const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      const sites = keys.map((k) => k.siteId);
+      const ids = keys.map((k) => k.sensorId);
+      await tx.query('INSERT INTO sensor_states (site_id, sensor_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sites, ids]);
+      const states = new Map(
+        (await tx.query<SensorRow>(
+          `SELECT s.* FROM sensor_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)
+           ORDER BY s.site_id, s.sensor_id FOR UPDATE OF s`,
+          [sites, ids],
+        )).map((r) => { const row = sensorRow(r); return [key({ siteId: row.site_id, sensorId: row.sensor_id }), { ...row, faultSet: new Set(row.faults) }]; }),
+      );
+      const limits = new Map(
+        (await tx.query<LimitRow>('SELECT l.* FROM sensor_limit_states l JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)', [sites, ids]))
+          .map((r) => { const row = limitRow(r); return [`${key({ siteId: row.site_id, sensorId: row.sensor_id })}\u0000${row.metric}`, toState(row)]; }),
+      );
+      const touched = new Set<string>();
+      const changedLimits = new Set<string>();
+      const outcomes: SensorOutcome[] = [];
+      for (const input of inputs) {
+        const outcome = applyOne(input, states.get(key(input))!, limits, decide, changedLimits);
+        outcomes.push(outcome);
+        if (outcome.applied) touched.add(key(input));
+        if (stopAfter(input, outcome)) break;
+      }
+      await writeStates(tx, [...touched].map((k) => states.get(k)!));
+      await writeLimits(tx, [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
+      return outcomes;
     });
   }
 }
 
-async function claim(tx: { query: Database['query'] }, siteId: string, sensorId: string, seq: number): Promise<boolean> {
-  await tx.query('INSERT INTO sensor_states (site_id, sensor_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [siteId, sensorId]);
-  const rows = await tx.query('UPDATE sensor_states SET last_seq = $3 WHERE site_id = $1 AND sensor_id = $2 AND last_seq < $3 RETURNING sensor_id', [siteId, sensorId, seq]);
-  return rows.length > 0;
+export type SensorInput =
+  | ({ type: 'readings' } & ReadingsInput)
+  | { type: 'fault'; siteId: string; sensorId: string; seq: number; at: Date; code: string; active: boolean };
+
+export type SensorOutcome = { applied: false } | { applied: true; decisions: MetricDecision[] };
+
+type SensorStateRow = SensorRow & { faultSet: Set<string> };
+
+/** One input against its sensor's state (changed in place), in seq order. */
+function applyOne(input: SensorInput, st: SensorStateRow, limits: Map<string, LimitState>, decide: Decide, changedLimits: Set<string>): SensorOutcome {
+  if (input.seq <= st.last_seq) return { applied: false };
+  st.last_seq = input.seq;
+  if (input.type === 'fault') {
+    if (input.active) st.faultSet.add(input.code);
+    else st.faultSet.delete(input.code);
+    return { applied: true, decisions: [] };
+  }
+  if (!st.readings_at || st.readings_at.getTime() <= input.at.getTime()) {
+    st.readings = { ...st.readings, ...input.readings };
+    st.readings_at = input.at;
+  }
+  const decisions: MetricDecision[] = [];
+  for (const [metric, value] of Object.entries(input.readings)) {
+    const lk = `${key(input)}\u0000${metric}`;
+    const decision = decide(input, metric, limits.get(lk) ?? { status: 'ok' }, value);
+    if (!decision) continue;
+    limits.set(lk, decision.state);
+    changedLimits.add(lk);
+    decisions.push({ ...decision, metric, value });
+  }
+  return { applied: true, decisions };
+}
+
+type Decide = (input: ReadingsInput, metric: string, state: LimitState, value: number | boolean) => LimitDecision | undefined;
+
+const key = (i: { siteId: string; sensorId: string }) => `${i.siteId}\u0000${i.sensorId}`;
+
+async function writeStates(tx: Queryable, rows: SensorStateRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE sensor_states AS s SET last_seq = u.last_seq, readings = u.readings::jsonb, readings_at = u.readings_at, faults = u.faults::jsonb
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS u(site_id, sensor_id, last_seq, readings, readings_at, faults)
+     WHERE s.site_id = u.site_id AND s.sensor_id = u.sensor_id`,
+    [
+      rows.map((r) => r.site_id),
+      rows.map((r) => r.sensor_id),
+      rows.map((r) => r.last_seq),
+      rows.map((r) => JSON.stringify(r.readings)),
+      rows.map((r) => r.readings_at?.toISOString() ?? null),
+      rows.map((r) => JSON.stringify([...r.faultSet].sort())),
+    ],
+  );
+}
+
+async function writeLimits(tx: Queryable, rows: { lk: string; state: LimitState }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const parts = rows.map((r) => r.lk.split('\u0000') as [string, string, string]);
+  await tx.query(
+    `INSERT INTO sensor_limit_states (site_id, sensor_id, metric, status, out_since, last_at, last_value)
+     SELECT site_id, sensor_id, metric, status, out_since, last_at, last_value::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[])
+          AS u(site_id, sensor_id, metric, status, out_since, last_at, last_value)
+     ON CONFLICT (site_id, sensor_id, metric) DO UPDATE SET
+       status = EXCLUDED.status, out_since = EXCLUDED.out_since, last_at = EXCLUDED.last_at, last_value = EXCLUDED.last_value`,
+    [
+      parts.map((p) => p[0]),
+      parts.map((p) => p[1]),
+      parts.map((p) => p[2]),
+      rows.map((r) => r.state.status),
+      rows.map((r) => r.state.outSince?.toISOString() ?? null),
+      rows.map((r) => r.state.lastAt?.toISOString() ?? null),
+      rows.map((r) => (r.state.lastValue === undefined ? null : JSON.stringify(r.state.lastValue))),
+    ],
+  );
 }
 
 export function toState(r: LimitRow): LimitState {

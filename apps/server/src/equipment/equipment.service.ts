@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
-import { breachOf, evaluateLimit, type LimitDecision } from '@estate-watch/domain';
+import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { EquipmentRepository, toState, type LimitRow, type MetricDecision } from './equipment.repository';
+import { EquipmentRepository, toState, type LimitRow, type MetricDecision, type ReadingsInput, type SensorInput, type SensorOutcome } from './equipment.repository';
 
 type SiteSensor = SiteConfig['sensors'][number];
 
@@ -18,9 +19,11 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
  * committed once per seq, then the alerts follow; a replayed message re-asserts the alerts the
  * stored state implies (see README.md).
  */
+@IngestHandler()
 @Injectable()
 export class EquipmentService implements MessageHandler {
   readonly name = 'equipment';
+  readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
 
   constructor(
     private readonly repo: EquipmentRepository,
@@ -28,13 +31,60 @@ export class EquipmentService implements MessageHandler {
     private readonly sites: SitesService,
   ) {}
 
-  async handle(m: AcceptedMessage): Promise<void> {
-    if (m.kind !== 'sensor' || m.lastWill) return;
+  /**
+   * What must not wait behind a backlog (issue 14): a fault, or a reading past a limit of
+   * severity critical (a leak, a trapped passenger). Judged on the value alone; the rule itself
+   * (forSec, state) is applied in order when the lane hands the message over.
+   */
+  urgent(m: AcceptedMessage): boolean {
+    if (m.lastWill) return false;
+    if (m.stream === 'event') return (m.payload as SensorEvent).type === 'fault';
+    if (m.stream !== 'telemetry') return false;
     const sensor = this.sites.site(m.siteId)?.sensors.find((s) => s.id === m.deviceId);
-    if (!sensor) return;
-    const at = m.observedAt ?? m.receivedAt;
-    if (m.stream === 'telemetry') await this.readings(m, sensor, (m.payload as SensorTelemetry).readings, at);
-    else if (m.stream === 'event') await this.faultEvent(m, sensor, m.payload as SensorEvent, at);
+    if (!sensor) return false;
+    const readings = (m.payload as SensorTelemetry).readings;
+    return Object.entries(readings).some(([metric, value]) => {
+      const limit = sensor.limits[metric];
+      return limit?.severity === 'critical' && breachOf(limit, value) !== undefined;
+    });
+  }
+
+  /**
+   * A batch in one transaction (EquipmentRepository.applyBatch), then the alerts its state
+   * changes call for, in seq order. A replayed message re-asserts what the stored state implies.
+   */
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    const items: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }[] = [];
+    for (const m of batch) {
+      if (m.kind !== 'sensor' || m.lastWill) continue;
+      const sensor = this.sensor(m.siteId, m.deviceId);
+      if (!sensor) continue;
+      const base = { siteId: m.siteId, sensorId: sensor.id, seq: m.seq, at: m.observedAt ?? m.receivedAt };
+      if (m.stream === 'telemetry') items.push({ m, sensor, input: { type: 'readings', ...base, readings: (m.payload as SensorTelemetry).readings } });
+      else if (m.stream === 'event') {
+        const e = m.payload as SensorEvent;
+        items.push({ m, sensor, input: { type: 'fault', ...base, code: e.code, active: e.type === 'fault' } });
+      }
+    }
+    const decide = (input: ReadingsInput, metric: string, state: LimitState, value: number | boolean) => {
+      const limit = this.sensor(input.siteId, input.sensorId)?.limits[metric];
+      return limit ? evaluateLimit(limit, state, value, input.at) : undefined;
+    };
+    // Each transaction ends after a message whose alerts must follow before the next state is stored.
+    for (let from = 0; from < items.length; ) {
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction);
+      for (const [k, outcome] of outcomes.entries()) {
+        const { m, sensor, input } = items[from + k]!;
+        if (input.type === 'fault') await this.faultEvent(m, sensor, m.payload as SensorEvent, input.at, outcome.applied);
+        else if (!outcome.applied) await this.reassert(m.siteId, sensor, input.at);
+        else await this.followDecisions(m.siteId, sensor, outcome.decisions, input.at);
+      }
+      from += outcomes.length;
+    }
+  }
+
+  async handle(m: AcceptedMessage): Promise<void> {
+    await this.applyBatch([m]);
   }
 
   async list(siteId?: string): Promise<SensorDto[]> {
@@ -74,18 +124,16 @@ export class EquipmentService implements MessageHandler {
     return out;
   }
 
-  private async readings(m: AcceptedMessage, sensor: SiteSensor, readings: Record<string, number | boolean>, at: Date): Promise<void> {
-    const decide = (metric: string, state: Parameters<typeof evaluateLimit>[1], value: number | boolean): LimitDecision | undefined => {
-      const limit = sensor.limits[metric];
-      return limit ? evaluateLimit(limit, state, value, at) : undefined;
-    };
-    const decisions = await this.repo.applyReadings({ siteId: m.siteId, sensorId: sensor.id, seq: m.seq, at, readings }, decide);
-    if (!decisions) return this.reassert(m.siteId, sensor, at);
+  private async followDecisions(siteId: string, sensor: SiteSensor, decisions: MetricDecision[], at: Date): Promise<void> {
     for (const d of decisions) {
       const limit = sensor.limits[d.metric]!;
-      if (d.action === 'raise') await this.raiseThreshold(m.siteId, sensor, d.metric, limit, d, at);
-      else if (d.action === 'clear') await this.alerts.clear(m.siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), at);
+      if (d.action === 'raise') await this.raiseThreshold(siteId, sensor, d.metric, limit, d, at);
+      else if (d.action === 'clear') await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), at);
     }
+  }
+
+  private sensor(siteId: string, sensorId: string): SiteSensor | undefined {
+    return this.sites.site(siteId)?.sensors.find((s) => s.id === sensorId);
   }
 
   /** After a crash between the state commit and the alert: the stored states say which alerts must be open. */
@@ -119,8 +167,7 @@ export class EquipmentService implements MessageHandler {
     });
   }
 
-  private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date): Promise<void> {
-    const fresh = await this.repo.applyFault(m.siteId, sensor.id, m.seq, e.code, e.type === 'fault');
+  private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date, fresh: boolean): Promise<void> {
     const subject = faultSubject(sensor.id, e.code);
     if (e.type === 'fault_cleared') {
       await this.alerts.clear(m.siteId, 'equipment.fault', subject, at);
@@ -137,6 +184,11 @@ export class EquipmentService implements MessageHandler {
       details: { sensorId: sensor.id, code: e.code, text: e.text },
     });
   }
+}
+
+/** A replay, a fault event, or a reading that raises or clears: its alert comes before the next state is committed. */
+function endsTransaction(input: SensorInput, outcome: SensorOutcome): boolean {
+  return !outcome.applied || input.type === 'fault' || outcome.decisions.some((d) => d.action !== 'none');
 }
 
 /** What a stored raised state says about the reading that raised it (for a re-asserted alert). */

@@ -74,6 +74,23 @@ export function equipmentSuite(backend: Backend): void {
       expect((await open())!.message).toMatch(/temperature_c = 91，高于上限 85/);
     });
 
+    it('a raise and a clear in one batch, and a crash before the raise reached the alerts: the replay raises it, then clears it', async () => {
+      await restart().handle(temperature(90)); // pending: forSec 30
+      clock.advance(30_000);
+      const over = temperature(91);
+      const back = temperature(70);
+      // The alerts are away for the first raise: the handler fails after the state of `over` was committed.
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      const crashed = new EquipmentService(new EquipmentRepository(t.db), failing, sites);
+      await expect(crashed.applyBatch([over, back])).rejects.toThrow('crash before the alert');
+      // Only `over` is stored: a batch never commits a state past one whose alert has not followed.
+      expect((await restart().list('testsite'))[0]!.limits[0]).toMatchObject({ status: 'raised', lastValue: 91 });
+      await restart().applyBatch([over, back]);
+      const rows = await alerts.list({ type: 'sensor.threshold', subject: 'boiler-1:temperature_c', limit: 10 });
+      expect(rows.map((a) => [a.status, a.details?.value])).toEqual([['cleared', 91]]);
+    });
+
     it('a metric without a limit and a message without the metric leave the limit alone', async () => {
       const equipment = restart();
       await equipment.handle(temperature(90));

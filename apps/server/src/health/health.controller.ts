@@ -1,9 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { HealthDto } from '@estate-watch/contracts';
+import type { HandlerHealthDto, HealthDto } from '@estate-watch/contracts';
 import { Public } from '../auth/auth.decorators';
+import { CLOCK, type Clock } from '../common/clock';
 import { DATABASE, type Database } from '../db/database';
 import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
+import { IngestRepository } from '../ingest/ingest.repository';
+import { IngestService } from '../ingest/ingest.service';
 
 @ApiTags('health')
 @Controller('api/health')
@@ -11,17 +14,44 @@ export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(MQTT_TRANSPORT) private readonly mqtt: MqttTransport,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly ingest: IngestService,
+    private readonly ingestRepo: IngestRepository,
   ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness for load balancers and the dashboard banner: {status, mqtt, db}' })
+  @ApiOperation({ summary: 'Liveness for load balancers and the dashboard banner: {status, mqtt, db}, and how far each message handler is behind' })
   async health(): Promise<HealthDto> {
-    const db = await this.db.query('SELECT 1').then(
-      () => 'up' as const,
-      () => 'down' as const,
-    );
+    const handlers = await this.handlers().catch(() => undefined);
+    const db = handlers ? 'up' : 'down';
     const mqtt = this.mqtt.isUp() ? 'up' : 'down';
-    return { status: db === 'up' && mqtt === 'up' ? 'ok' : 'degraded', mqtt, db };
+    const lagMs = Math.max(0, ...(handlers ?? []).map((h) => h.lagMs));
+    return { status: db === 'up' && mqtt === 'up' ? 'ok' : 'degraded', mqtt, db, lagMs, handlers: handlers ?? [] };
+  }
+
+  /** Stored is counted from the database (applied + what is still after the handler's cursor); the rest is the pipeline's own view. */
+  private async handlers(): Promise<HandlerHealthDto[]> {
+    const now = this.clock.now().getTime();
+    const failed = await this.ingestRepo.countHandlerFailures();
+    const selectors = new Map(this.ingest.handlers.map((h) => [h.name, h.selects]));
+    return Promise.all(
+      this.ingest.handlerStats().map(async (s) => {
+        const behind = await this.ingestRepo.countBetween(s.appliedSeq, null, selectors.get(s.name));
+        const lagMs = s.oldestPendingAt ? Math.max(0, now - Date.parse(s.oldestPendingAt)) : 0;
+        return {
+          name: s.name,
+          stored: s.applied + behind,
+          applied: s.applied,
+          appliedSeq: s.appliedSeq,
+          oldestPendingAt: s.oldestPendingAt,
+          lagMs: behind > 0 ? lagMs : 0,
+          errors: s.errors,
+          failed: failed[s.name] ?? 0,
+          urgent: s.urgent,
+          lastError: s.lastError,
+        };
+      }),
+    );
   }
 }

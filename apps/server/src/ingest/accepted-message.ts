@@ -19,16 +19,38 @@ export interface AcceptedMessage {
   lastWill: boolean;
 }
 
+/** Which stored messages a handler takes; an absent list takes every value. */
+export interface MessageSelector {
+  readonly kinds?: readonly DeviceKind[];
+  readonly streams?: readonly UpstreamStream[];
+}
+
 /**
- * A domain step, registered with IngestService.register(). Called once per stored message, in
- * seq order, after the message's commit; the ingest cursor moves past a message only after
- * every handler returned. A handler that throws is logged and the message is skipped for that
- * handler (never blocks ingestion). After a crash a handler may see the last ~250 ms of
- * messages again (the cursor is written at that pace): be idempotent on `seq` or `msgId`.
+ * A domain step of the message path. Each handler has a pipeline of its own (ingest/handler-pipeline.ts):
+ * its own durable cursor, its own backlog, so a slow handler never holds another one up.
+ *
+ * - It receives only the messages its selector takes, in seq order, after their commit, in
+ *   batches (one message or hundreds). `applyBatch` resolves when every effect of the batch is
+ *   durable, alerts included; the handler's cursor moves past the batch only then.
+ * - At-least-once: after a crash the messages after the saved cursor come again, and a message
+ *   pulled ahead by the urgent lane comes again in its place. Be idempotent per seq (each device
+ *   row keeps the last seq it applied).
+ * - A batch that throws is retried; what still fails is recorded in handler_failures and reported
+ *   on /api/health, never skipped in silence.
  */
 export interface MessageHandler {
   readonly name: string;
-  handle(message: AcceptedMessage): Promise<void>;
+  readonly selects: MessageSelector;
+  applyBatch(messages: readonly AcceptedMessage[]): Promise<void>;
+  /**
+   * Messages that must not wait behind a backlog (a leak, a critical limit, a fault). The
+   * pipeline applies them, with every earlier message of the same device, ahead of the queue.
+   */
+  urgent?(message: AcceptedMessage): boolean;
+}
+
+export function selects(selector: MessageSelector, m: Pick<AcceptedMessage, 'kind' | 'stream'>): boolean {
+  return (!selector.kinds || selector.kinds.includes(m.kind)) && (!selector.streams || selector.streams.includes(m.stream));
 }
 
 /** Kept for modules that imported it from here. */

@@ -18,6 +18,28 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe(GroupCommit.name, () => {
+  it('an urgent item goes ahead of a long queue, but never ahead of its own key (per-device order)', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 3, noLinger);
+    void group.submit(0, { key: 'x' });
+    await until(() => calls.length === 1);
+    // Queued behind the commit in flight: 1..5 from devices a and b, then urgent items.
+    for (const [i, key] of [[1, 'a'], [2, 'b'], [3, 'a'], [4, 'b'], [5, 'b']] as const) void group.submit(i, { key });
+    void group.submit(10, { key: 'leak', urgent: true }); // no earlier item of its own: to the front
+    void group.submit(11, { key: 'a', urgent: true }); // a has 1 and 3 queued: just after 3
+    void group.submit(12, { key: 'leak', urgent: true }); // after the first leak item
+    calls[0]?.release();
+    await until(() => calls.length === 2);
+    expect(calls[1]?.items).toEqual([10, 12, 1]);
+    calls[1]?.release();
+    await until(() => calls.length === 3);
+    expect(calls[2]?.items).toEqual([2, 3, 11]);
+    calls[2]?.release();
+    await until(() => calls.length === 4);
+    expect(calls[3]?.items).toEqual([4, 5]);
+    calls[3]?.release();
+  });
+
   it('commits what arrived in one tick together', async () => {
     const { calls, commit } = heldCommits();
     const group = new GroupCommit(commit, 100, noLinger);

@@ -4,6 +4,9 @@
 
 interface Waiting<T, R> {
   item: T;
+  /** Set for an item that may go ahead of the queue: the key of the sequence it must stay in order with. */
+  ahead?: string;
+  key?: string;
   resolve(result: R): void;
   reject(error: unknown): void;
 }
@@ -29,12 +32,32 @@ export class GroupCommit<T, R> {
     private readonly linger: { ms: number; below: number; after: number } = { ms: 2, below: 256, after: 32 },
   ) {}
 
-  /** Resolves once the item's batch has committed. */
-  submit(item: T): Promise<R> {
+  /**
+   * Resolves once the item's batch has committed. `order.key` names the sequence the item must
+   * keep its place in (a device); with `order.urgent` it goes ahead of every queued item of
+   * other keys, so an alarm is in the next commit however long the queue (issue 14). It never
+   * passes an item of its own key.
+   */
+  submit(item: T, order: { key?: string; urgent?: boolean } = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      const waiting: Waiting<T, R> = { item, resolve, reject, key: order.key, ahead: order.urgent ? order.key : undefined };
+      this.queue.splice(this.placeOf(waiting), 0, waiting);
       this.schedule();
     });
+  }
+
+  /**
+   * The back of the queue; for an urgent item, behind the urgent items already at the front and
+   * behind the last queued item of its own key, whichever is later.
+   */
+  private placeOf(w: Waiting<T, R>): number {
+    if (w.ahead === undefined) return this.queue.length;
+    let place = 0;
+    while (place < this.queue.length && (this.queue[place] as Waiting<T, R>).ahead !== undefined) place++;
+    for (let i = this.queue.length - 1; i >= place; i--) {
+      if ((this.queue[i] as Waiting<T, R>).key === w.key) return i + 1;
+    }
+    return place;
   }
 
   get pending(): number {

@@ -4,8 +4,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { telemetryValues } from '../telemetry/telemetry-points';
-import type { AcceptedMessage } from './accepted-message';
+import type { AcceptedMessage, MessageSelector } from './accepted-message';
 import type { Rejection, ValidMessage } from './incoming-message';
+
+export interface HandlerCursor {
+  /** Every message of the handler's kinds with seq ≤ this one is handled. */
+  seq: number;
+  /** How many there were. */
+  applied: number;
+}
+
+export interface HandlerFailure {
+  handler: string;
+  seq: number;
+  siteId: string;
+  deviceId: string;
+  stream: string;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
 
 export interface BatchResult {
   /** One entry per input message: its stored form, or undefined for a duplicate. */
@@ -47,26 +65,88 @@ export class IngestRepository {
     });
   }
 
-  /** Highest seq the consumer has handed on; 0 before the first message. */
-  async cursor(consumer: string): Promise<number> {
-    const rows = await this.db.query<{ seq: number }>('SELECT seq FROM ingest_cursor WHERE consumer = $1', [consumer]);
-    return rows[0]?.seq ?? 0;
+  /**
+   * Where a handler's pipeline resumes. A handler new to this database starts where the single
+   * cursor of schema v6 (`legacy`) stood, so an upgrade does not replay the whole history.
+   */
+  async handlerCursor(name: string, legacy = 'domain'): Promise<HandlerCursor> {
+    const rows = await this.db.query<{ consumer: string; seq: number; applied: number }>(
+      'SELECT consumer, seq, applied FROM ingest_cursor WHERE consumer = $1 OR consumer = $2',
+      [name, legacy],
+    );
+    const own = rows.find((r) => r.consumer === name) ?? rows.find((r) => r.consumer === legacy);
+    return { seq: Number(own?.seq ?? 0), applied: own?.consumer === name ? Number(own.applied) : 0 };
   }
 
-  async saveCursor(consumer: string, seq: number): Promise<void> {
+  async saveHandlerCursor(name: string, cursor: HandlerCursor): Promise<void> {
     await this.db.query(
-      `INSERT INTO ingest_cursor (consumer, seq) VALUES ($1, $2)
-       ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(ingest_cursor.seq, EXCLUDED.seq)`,
-      [consumer, seq],
+      `INSERT INTO ingest_cursor (consumer, seq, applied) VALUES ($1, $2, $3)
+       ON CONFLICT (consumer) DO UPDATE SET seq = EXCLUDED.seq, applied = EXCLUDED.applied
+       WHERE ingest_cursor.seq <= EXCLUDED.seq`,
+      [name, cursor.seq, cursor.applied],
     );
   }
 
-  async messagesAfter(seq: number, limit: number): Promise<AcceptedMessage[]> {
+  /** Stored messages after seq that the selector takes, in seq order. */
+  async messagesAfter(seq: number, limit: number, selector: MessageSelector = {}): Promise<AcceptedMessage[]> {
     const rows = await this.db.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM device_messages WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [seq, limit],
+      `SELECT ${MESSAGE_COLUMNS} FROM device_messages
+       WHERE seq > $1 AND ($3::text[] IS NULL OR kind = ANY($3)) AND ($4::text[] IS NULL OR stream = ANY($4))
+       ORDER BY seq LIMIT $2`,
+      [seq, limit, selector.kinds ?? null, selector.streams ?? null],
     );
     return rows.map(fromRow);
+  }
+
+  /** One device's stored messages in (after, upTo], for the urgent lane. */
+  async deviceMessagesBetween(siteId: string, deviceId: string, after: number, upTo: number, selector: MessageSelector = {}): Promise<AcceptedMessage[]> {
+    const rows = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM device_messages
+       WHERE site_id = $1 AND device_id = $2 AND seq > $3 AND seq <= $4
+         AND ($5::text[] IS NULL OR kind = ANY($5)) AND ($6::text[] IS NULL OR stream = ANY($6))
+       ORDER BY seq`,
+      [siteId, deviceId, after, upTo, selector.kinds ?? null, selector.streams ?? null],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Stored messages the selector takes with seq in (after, upTo]: what a handler still has to apply. */
+  async countBetween(after: number, upTo: number | null, selector: MessageSelector = {}): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM device_messages
+       WHERE seq > $1 AND ($2::bigint IS NULL OR seq <= $2)
+         AND ($3::text[] IS NULL OR kind = ANY($3)) AND ($4::text[] IS NULL OR stream = ANY($4))`,
+      [after, upTo, selector.kinds ?? null, selector.streams ?? null],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async recordHandlerFailure(handler: string, m: AcceptedMessage, error: string, attempts: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO handler_failures (handler, seq, site_id, device_id, stream, error, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (handler, seq) DO UPDATE SET error = EXCLUDED.error, attempts = handler_failures.attempts + EXCLUDED.attempts, failed_at = now()`,
+      [handler, m.seq, m.siteId, m.deviceId, m.stream, error.slice(0, 2000), attempts],
+    );
+  }
+
+  /** Recorded handler failures, newest first. */
+  async handlerFailures(limit = 50): Promise<HandlerFailure[]> {
+    const rows = await this.db.query<{ handler: string; seq: number; site_id: string; device_id: string; stream: string; error: string; attempts: number; failed_at: Date | string }>(
+      'SELECT * FROM handler_failures ORDER BY failed_at DESC, seq DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ handler: r.handler, seq: Number(r.seq), siteId: r.site_id, deviceId: r.device_id, stream: r.stream, error: r.error, attempts: r.attempts, failedAt: new Date(r.failed_at).toISOString() }));
+  }
+
+  async countHandlerFailures(): Promise<Record<string, number>> {
+    const rows = await this.db.query<{ handler: string; n: number }>('SELECT handler, count(*)::int AS n FROM handler_failures GROUP BY handler');
+    return Object.fromEntries(rows.map((r) => [r.handler, Number(r.n)]));
+  }
+
+  /** Highest stored seq (0 when none). */
+  async maxSeq(): Promise<number> {
+    const [row] = await this.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM device_messages');
+    return Number(row?.seq ?? 0);
   }
 
   /** Dedup ids older than the window a device may buffer (CONTRACT §1: 24 h) are no longer needed. */

@@ -10,8 +10,9 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
-import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import { GroupCommit } from './group-commit';
+import type { HandlerStats, PipelineOptions } from './handler-pipeline';
 import type { DeviceIdentity, IncomingMessage, IngestOutcome, Rejection, ValidMessage } from './incoming-message';
 import { IngestRepository } from './ingest.repository';
 import { MessageDispatcher } from './message-dispatcher';
@@ -23,10 +24,12 @@ export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
 export interface IngestOptions {
   /** Most messages in one grouped commit. */
   maxBatch?: number;
-  /** Stored messages held in memory for the handlers before reading them back from the database. */
+  /** Stored messages held in memory for each handler before reading them back from the database. */
   maxQueuedForHandlers?: number;
-  /** Name of the durable cursor row. */
+  /** Prefix of the handlers' durable cursor rows. */
   consumer?: string;
+  /** Batch size, retries and pauses of the handlers' pipelines. */
+  pipeline?: Partial<PipelineOptions>;
   /** Rejection log lines per minute. */
   rejectionLogPerMinute?: number;
 }
@@ -40,7 +43,7 @@ export interface IngestStats {
   lastBatchSize: number;
   commitFailures: number;
   handlerErrors: number;
-  /** Highest seq every handler has seen. */
+  /** Highest seq every handler has applied. */
   dispatchedSeq: number;
 }
 
@@ -69,11 +72,16 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Optional() @Inject(INGEST_OPTIONS) options: IngestOptions | null = null,
   ) {
     this.committer = new GroupCommit((items) => this.commit(items), options?.maxBatch ?? 2000);
-    this.dispatcher = new MessageDispatcher(repo, options?.consumer ?? 'domain', options?.maxQueuedForHandlers ?? 50_000, this.logger);
+    this.dispatcher = new MessageDispatcher(
+      repo,
+      options?.consumer ?? 'domain',
+      { ...(options?.maxQueuedForHandlers !== undefined && { maxQueued: options.maxQueuedForHandlers }), ...options?.pipeline },
+      this.logger,
+    );
     this.rejectionLog = new RateLimitedLog((line) => this.logger.warn(line), clock, options?.rejectionLogPerMinute ?? 20);
   }
 
-  /** Domain modules register in their constructor or onModuleInit, before start(). */
+  /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
   }
@@ -81,7 +89,6 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Replays stored messages after the cursor to the handlers. Idempotent; the broker awaits it before listening. */
   start(): Promise<void> {
     this.startup ??= this.dispatcher.start().then(() => {
-      if (this.dispatcher.dispatched > 0) this.logger.log(`replayed ${this.dispatcher.dispatched} stored messages to the handlers (after cursor)`);
       this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
       this.pruneTimer.unref();
     });
@@ -111,7 +118,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       await this.reject(verdict.claimed, verdict.reason, incoming.topic);
       return { status: 'rejected', reason: verdict.reason };
     }
-    return this.committer.submit({ kind: 'message', message: verdict.message });
+    const m = verdict.message;
+    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent: this.isUrgent(m) });
   }
 
   /**
@@ -134,8 +142,26 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     await this.committer.submit({ kind: 'rejection', rejection, reason }).catch(() => undefined);
   }
 
+  /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
+  private isUrgent(m: ValidMessage): boolean {
+    const handlers = this.dispatcher.handlers;
+    if (!handlers.some((h) => h.urgent)) return false;
+    const candidate: AcceptedMessage = { ...m, seq: 0, lastWill: m.lastWill };
+    return handlers.some((h) => selects(h.selects, candidate) && h.urgent?.(candidate) === true);
+  }
+
   stats(): IngestStats {
-    return { ...this.counters, handlerErrors: this.dispatcher.handlerErrors, dispatchedSeq: this.dispatcher.dispatchedSeq };
+    const handlers = this.dispatcher.stats();
+    return { ...this.counters, handlerErrors: handlers.reduce((n, h) => n + h.errors, 0), dispatchedSeq: this.dispatcher.dispatchedSeq };
+  }
+
+  /** Each handler's pipeline: how far it applied, what waits, errors, failures (/api/health). */
+  handlerStats(): HandlerStats[] {
+    return this.dispatcher.stats();
+  }
+
+  get handlers(): readonly MessageHandler[] {
+    return this.dispatcher.handlers;
   }
 
   /** Resolves when every submitted message is committed and handed to the handlers. */

@@ -1,30 +1,44 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
 import { merge, type Subscription } from 'rxjs';
 import { map } from 'rxjs/operators';
-import type { Namespace, Socket } from 'socket.io';
-import { LIVE_NAMESPACE, type LiveEvents, type UserDto } from '@estate-watch/contracts';
+import type { IncomingMessage } from 'node:http';
+import type { Namespace } from 'socket.io';
+import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
+import { ENV, type Env } from '../config/env';
 import { DevicesService } from '../devices/devices.service';
 import { ParkingService } from '../parking/parking.service';
 import { PatrolService } from '../patrol/patrol.service';
+import { UsersService } from '../users/users.service';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
+import { LiveSessions } from './live-sessions';
+import { originAllowed } from './origin-check';
 
 type LiveNamespace = Namespace<Record<string, never>, LiveEvents>;
 
+/** How often every socket's token is checked again (expiry, a user changed on another instance). */
+export const LIVE_REVALIDATE_MS = 15_000;
+
 /**
  * Socket.IO namespace /live (CONTRACT §6): a connection must present a valid token in
- * `auth: { token }`; domain events are pushed to every authenticated operator.
+ * `auth: { token }` or the dashboard's session cookie, from the dashboard's own origin or one in
+ * ALLOWED_ORIGINS; domain events are pushed to every authenticated operator. No `cors` option:
+ * browsers on other origins get no CORS headers and are refused at the handshake anyway.
  */
-@WebSocketGateway({ namespace: LIVE_NAMESPACE, cors: { origin: true } })
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() private server!: LiveNamespace;
   private readonly log = new Logger(LiveGateway.name);
   private subscription?: Subscription;
+  private sessions?: LiveSessions;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly auth: AuthService,
+    private readonly users: UsersService,
+    @Inject(ENV) private readonly env: Pick<Env, 'allowedOrigins'>,
     private readonly alerts: AlertsService,
     private readonly devices: DevicesService,
     private readonly workOrders: WorkOrdersService,
@@ -33,28 +47,36 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
-    namespace.use((socket: Socket, next) => {
-      const token: unknown = socket.handshake.auth?.token;
-      if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: auth.token is required'));
-      this.auth
-        .verifyToken(token)
-        .then((user: UserDto) => {
-          socket.data.user = user;
-          next();
-        })
-        .catch(() => next(new Error('unauthorized: token invalid or expired, log in again')));
-    });
+    // engine.io reads allowRequest at every handshake (polling and WebSocket alike), and this is the
+    // server's only gateway: a foreign page is refused with 403 before any namespace is reached.
+    const allowed = this.env.allowedOrigins ?? [];
+    namespace.server.engine.opts.allowRequest = (request: IncomingMessage, callback: (error: string | null | undefined, ok: boolean) => void) => {
+      const ok = originAllowed(request.headers.origin, request.headers.host, allowed);
+      callback(ok ? null : `origin ${request.headers.origin} may not open the live socket (ALLOWED_ORIGINS)`, ok);
+    };
+    const sessions = new LiveSessions(namespace as unknown as Namespace, this.auth);
+    this.sessions = sessions;
+    namespace.use(sessions.authenticate);
     this.subscription = merge(
       this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
       this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
       this.parking.changes$.pipe(map((l) => () => namespace.emit('parking', l))),
       this.patrol.changes$.pipe(map((r) => () => namespace.emit('patrol', r))),
+      this.users.changes$.pipe(map((change) => () => sessions.userChanged(change))),
     ).subscribe((send) => send());
+    this.timer = setInterval(() => void this.revalidate(), LIVE_REVALIDATE_MS);
+    this.timer.unref();
     this.log.log(`live updates on namespace ${LIVE_NAMESPACE}`);
   }
 
+  /** Checks every socket's sign-in again now (also on a timer); tests call it after moving the clock. */
+  async revalidate(): Promise<void> {
+    await this.sessions?.revalidate().catch((error: Error) => this.log.error(`live revalidation failed: ${error.message}`));
+  }
+
   onModuleDestroy(): void {
+    clearInterval(this.timer);
     this.subscription?.unsubscribe();
   }
 }

@@ -4,11 +4,12 @@ import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
 import { ParkingModule } from '../parking/parking.module';
 import { PatrolModule } from '../patrol/patrol.module';
+import { UsersModule } from '../users/users.module';
 import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule, ParkingModule],
+  imports: [AuthModule, UsersModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

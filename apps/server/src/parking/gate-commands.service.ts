@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { buildTopic, type GateAck, type GateCommand, type GateCommandDto, type GateOpenResult } from '@estate-watch/contracts';
 import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { GateCommandsRepository } from './gate-commands.repository';
 
@@ -23,9 +24,11 @@ interface Waiter {
   resolve(ack: { ok: boolean; error?: string; ackedAt: Date }): void;
 }
 
+@IngestHandler()
 @Injectable()
 export class GateCommandsService implements MessageHandler, OnModuleDestroy {
   readonly name = 'gate-commands';
+  readonly selects: MessageSelector = { kinds: ['gate'], streams: ['ack'] };
   private readonly log = new Logger(GateCommandsService.name);
   private readonly waiters = new Map<string, Waiter>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -76,6 +79,10 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
 
   commands(gateId: string, siteId: string | undefined, limit = 100): Promise<GateCommandDto[]> {
     return this.repo.list(this.gateSite(gateId, siteId), gateId, limit);
+  }
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
   }
 
   /** gate/ack: the answer to a command; its `id` is the command's. Idempotent (a replay changes nothing). */

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN, GateOpenBodySchema, type GateCommandDto, type GateOpenBody, type GateOpenResult, type ParkingLotDto, type UserDto } from '@estate-watch/contracts';
+import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodParam, ZodQuery } from '../common/http/zod-validation';
 import { GateCommandsService } from './gate-commands.service';
@@ -55,6 +56,7 @@ export class GatesController {
   @ApiGatewayTimeoutResponse({ description: 'No ack within the time-out (10 s); the command is audited as timeout' })
   @ApiServiceUnavailableResponse({ description: 'The MQTT broker is not reachable; the command is audited as failed' })
   @ApiNotFoundResponse({ description: 'No such gate' })
+  @Audited('gate.open')
   open(
     @ZodParam('id', GateIdSchema) id: string,
     @ZodQuery(SiteQuerySchema) query: SiteQuery,

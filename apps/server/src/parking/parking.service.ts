@@ -4,7 +4,8 @@ import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estat
 import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { ParkingRepository, type GateRow, type LotRow } from './parking.repository';
 
@@ -18,12 +19,16 @@ const DAY_MS = 24 * 3600_000;
  * gate.fault). A MessageHandler fed by ingest; the stuck-open and nightly sweeps run on the caller's clock.
  * State is committed first, once per seq; alerts follow from the change (see README.md).
  */
+@IngestHandler()
 @Injectable()
 export class ParkingService implements MessageHandler {
   readonly name = 'parking';
+  readonly selects: MessageSelector = { kinds: ['gate'], streams: ['event', 'telemetry'] };
   /** Past-tense: a lot whose count, gates or check changed (the live `parking` event). */
   readonly changes$ = new Subject<ParkingLotDto>();
   private readonly log = new Logger(ParkingService.name);
+  /** While a batch is applied: the lots to announce at its end. */
+  private changedLots: Set<string> | undefined;
 
   constructor(
     private readonly repo: ParkingRepository,
@@ -31,6 +36,24 @@ export class ParkingService implements MessageHandler {
     private readonly sites: SitesService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /**
+   * Messages one by one (each its own transaction, alerts after it), the live `parking` event
+   * once per changed lot at the end: a burst of passes reads each lot back once, not per pass.
+   */
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    const changed = new Set<string>();
+    this.changedLots = changed;
+    try {
+      for (const m of batch) await this.handle(m);
+    } finally {
+      this.changedLots = undefined;
+    }
+    for (const key of changed) {
+      const [siteId, lotId] = key.split('\u0000') as [string, string];
+      await this.announce(siteId, lotId);
+    }
+  }
 
   async handle(m: AcceptedMessage): Promise<void> {
     if (m.kind !== 'gate' || m.lastWill) return;
@@ -129,6 +152,11 @@ export class ParkingService implements MessageHandler {
     if (flags.length > 0) this.log.warn(`lot ${site.site.id}/${lot.id}: implausible count (${flags.join(', ')}), occupancy ${occupancy}/${lot.capacity}: recount on site`);
   }
 
+  private async lotChanged(siteId: string, lotId: string): Promise<void> {
+    if (this.changedLots) this.changedLots.add(`${siteId}\u0000${lotId}`);
+    else await this.announce(siteId, lotId);
+  }
+
   private async announce(siteId: string, lotId: string): Promise<void> {
     if (!this.changes$.observed) return;
     const lot = (await this.lots(siteId)).find((l) => l.id === lotId);
@@ -146,7 +174,7 @@ export class ParkingService implements MessageHandler {
     if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
     if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, at);
     else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, at);
-    if (pass) await this.announce(m.siteId, lot.id);
+    if (pass) await this.lotChanged(m.siteId, lot.id);
   }
 
   /** A replayed message (its state was committed before a crash): make sure the alert its state implies exists. */
@@ -181,7 +209,7 @@ export class ParkingService implements MessageHandler {
       await this.alerts.clear(m.siteId, 'gate.fault', gate.id, at);
     }
     if (after.barrier === 'closed' && before.barrier !== 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, at);
-    if (before.barrier !== after.barrier || before.fault !== after.fault) await this.announce(m.siteId, gate.lot);
+    if (before.barrier !== after.barrier || before.fault !== after.fault) await this.lotChanged(m.siteId, gate.lot);
   }
 }
 

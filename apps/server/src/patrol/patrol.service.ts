@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RoundDto, RoundQuery, SiteConfig } from '@estate-watch/contracts';
-import { assignTap, closeWindows, localDateOf, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
+import { assignTap, closeWindows, localDateOf, planningDates, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
+import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { PatrolAlerts } from './patrol-alerts';
 import { PatrolRepository } from './patrol.repository';
@@ -22,9 +23,11 @@ import { PatrolRepository } from './patrol.repository';
 /** Compare-and-set retries when another server changed the same round in between. */
 const MAX_ATTEMPTS = 5;
 
+@IngestHandler()
 @Injectable()
 export class PatrolService implements MessageHandler {
   readonly name = 'patrol';
+  readonly selects: MessageSelector = { kinds: ['checkpoint'], streams: ['event'] };
   /** Past-tense: a round after a visit, a miss or a status change (the live `patrol` event). */
   readonly changes$ = new Subject<RoundDto>();
   private readonly log = new Logger(PatrolService.name);
@@ -45,7 +48,8 @@ export class PatrolService implements MessageHandler {
   /**
    * The timer's step: plans a site's rounds when its local date changed (and on the first call),
    * then marks windows that closed with no tap missed and moves statuses on. Called at start-up
-   * too, so windows that closed while the server was down are marked missed at once.
+   * too, so windows that closed while the server was down (back to 24 h) are marked missed at once;
+   * a site seen for the first time gets the round under way, its closed windows `unmonitored`.
    */
   sweep(now: Date = this.clock.now()): Promise<RoundDto[]> {
     return this.serially(async () => {
@@ -80,6 +84,10 @@ export class PatrolService implements MessageHandler {
       current = await this.repo.find(current.id); // another server changed it: judge what it holds now
     }
     return undefined;
+  }
+
+  async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    for (const m of batch) await this.handle(m);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
@@ -140,8 +148,9 @@ export class PatrolService implements MessageHandler {
     const today = localDateOf(now, site.site.timezone);
     if (this.plannedOn.get(site.site.id) === today) return;
     const since = await this.repo.monitoringSince(site.site.id, now);
-    // Yesterday (a restart after midnight still judges last night's rounds) to tomorrow (planned ahead of the day boundary).
-    const dates = [shiftDate(today, -1), today, shiftDate(today, 1)];
+    // Back to the rounds a 24 h-old buffered tap may reach (a restart after a night down judges
+    // them all: CONTRACT §3), to tomorrow (planned ahead of the day boundary).
+    const dates = planningDates(now, site.site.timezone);
     const stored = await this.repo.roundsOn(site.site.id, dates);
     const planned = dates.flatMap((d) => planRounds(site, d));
     const todo = reconcileRounds(stored, planned, now, since);

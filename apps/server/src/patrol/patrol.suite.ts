@@ -1,109 +1,32 @@
 // Patrol rounds in storage (CONTRACT §3, §4), run on PGlite (unit suite) and PostgreSQL (service suite):
-// planning and monitoring start, taps from ingest, the sweep, restarts, site-file changes, the day boundary.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSiteConfig, type AlertDto, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
-import { AlertsRepository } from '../alerts/alerts.repository';
-import { AlertsService } from '../alerts/alerts.service';
-import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
-import type { AcceptedMessage } from '../ingest/accepted-message';
-import { SitesService } from '../sites/sites.service';
+// planning, taps from ingest, the sweep, restarts, site-file changes, the day boundary.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Backend } from '../db/testing';
 import { TEST_SITE_YAML } from '../sites/testing';
-import { AlertWorkOrders } from '../work-orders/alert-work-orders';
-import { WorkOrdersRepository } from '../work-orders/work-orders.repository';
-import { WorkOrdersService } from '../work-orders/work-orders.service';
 import { PatrolRepository } from './patrol.repository';
-import { PatrolService } from './patrol.service';
-
-const CARD = '04A1B2C3D4E5F6'; // G01 张伟
-const ROUND = 'testsite:r1:2026-11-27:0930'; // cp-1 window [09:15, 09:45], cp-2 window [09:35, 10:05]
-/** Site-local wall time (+08:00) on 2026-11-27 unless another date is given. */
-const local = (hms: string, date = '2026-11-27') => new Date(`${date}T${hms.length === 5 ? `${hms}:00` : hms}+08:00`);
-const site = (yaml = TEST_SITE_YAML) => parseSiteConfig(yaml, 'test-site.yaml');
+import { local, patrolHarness, ROUND, site } from './patrol.testing';
 
 export function patrolSuite(backend: Backend): void {
   describe(`patrol on ${backend}`, () => {
-    let t: TestDatabase;
-    let clock: ManualClock;
-    let alerts: AlertsService;
-    let workOrders: WorkOrdersService;
-    let patrol: PatrolService;
-    let live: RoundDto[];
-    let seq = 0;
-
-    beforeAll(async () => {
-      t = await openTestDatabase(backend);
-    });
-    afterAll(async () => t.drop());
-    beforeEach(async () => {
-      for (const table of ['work_order_events', 'work_order_alerts', 'alerts', 'work_orders', 'patrol_taps', 'patrol_rounds', 'patrol_monitoring']) {
-        await t.db.query(`DELETE FROM ${table}`);
-      }
-      clock = new ManualClock(local('06:00'));
-      patrol = start(site());
-    });
-
-    /** A (re)started server: fresh services over the same database, the sites as the file says now. */
-    function start(cfg: SiteConfig): PatrolService {
-      const sites = new SitesService([cfg], t.db);
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
-      workOrders = new WorkOrdersService(new WorkOrdersRepository(t.db), sites, clock);
-      alerts.follow(new AlertWorkOrders(workOrders, alerts, sites));
-      const service = new PatrolService(new PatrolRepository(t.db), alerts, sites, clock);
-      live = [];
-      service.changes$.subscribe((r) => live.push(r));
-      return service;
-    }
-
-    /** A checkpoint tap as ingest hands it over: device time `at`, received now. */
-    function tap(checkpoint: string, at: Date, card = CARD, msgId = `m${++seq}`): AcceptedMessage {
-      return {
-        seq: ++seq,
-        siteId: 'testsite',
-        kind: 'checkpoint',
-        deviceId: checkpoint,
-        stream: 'event',
-        msgId,
-        payload: { id: msgId, ts: at.toISOString(), type: 'tap', card },
-        observedAt: at,
-        receivedAt: clock.now(),
-        lastWill: false,
-      };
-    }
-
-    const sweepAt = (hms: string, date?: string) => {
-      clock.set(local(hms, date));
-      return patrol.sweep(clock.now());
-    };
-    const round = async (id = ROUND, date = '2026-11-27') => (await patrol.list({ date })).find((r) => r.id === id);
-    const outcomes = (r: RoundDto | undefined) => r?.checkpoints.map((c) => `${c.checkpointId}:${c.outcome}${c.flags.length ? `+${c.flags.join('+')}` : ''}`);
-    const openAlerts = async (): Promise<AlertDto[]> =>
-      (await alerts.list({ status: 'active', limit: 100 })).sort((a, b) => a.subject.localeCompare(b.subject) || a.type.localeCompare(b.type));
+    const h = patrolHarness(backend);
+    const { start, tap, sweepAt, round, outcomes, openAlerts } = h;
 
     describe('planning', () => {
       it('the first start plans the rounds that start after it: today and tomorrow, not yesterday', async () => {
         await sweepAt('06:00');
-        expect((await patrol.list({})).map((r) => r.id)).toEqual([ROUND]);
-        expect((await patrol.list({ date: '2026-11-28' })).map((r) => [r.id, r.status])).toEqual([['testsite:r1:2026-11-28:0930', 'scheduled']]);
-        expect(await patrol.list({ date: '2026-11-26' })).toEqual([]);
-        const [r] = await patrol.list({ date: '2026-11-27' });
+        expect((await h.patrol.list({})).map((r) => r.id)).toEqual([ROUND]);
+        expect((await h.patrol.list({ date: '2026-11-28' })).map((r) => [r.id, r.status])).toEqual([['testsite:r1:2026-11-28:0930', 'scheduled']]);
+        expect(await h.patrol.list({ date: '2026-11-26' })).toEqual([]);
+        const [r] = await h.patrol.list({ date: '2026-11-27' });
         expect(r).toMatchObject({ routeName: '日间巡查', start: '2026-11-27T01:30:00.000Z', windowStart: '2026-11-27T01:15:00.000Z', windowEnd: '2026-11-27T02:05:00.000Z' });
         expect(r!.checkpoints[1]).toMatchObject({ checkpointId: 'cp-2', name: '地下车库B1', x: 300, y: 220, plannedAt: '2026-11-27T01:50:00.000Z', outcome: 'pending' });
       });
 
-      it('a first start in the middle of a round does not create it: a fresh install opens with no misses', async () => {
-        await sweepAt('09:40');
-        expect(await patrol.list({})).toEqual([]);
-        await sweepAt('10:10');
-        expect(await openAlerts()).toEqual([]);
-        expect((await patrol.list({ date: '2026-11-28' })).map((r) => r.id)).toEqual(['testsite:r1:2026-11-28:0930']);
-      });
-
       it('after a restart, windows that closed while the server was down are marked missed on start', async () => {
         await sweepAt('06:00');
-        clock.set(local('10:10'));
-        patrol = start(site());
-        await patrol.sweep(clock.now());
+        h.clock.set(local('10:10'));
+        h.patrol = start(site());
+        await h.patrol.sweep(h.clock.now());
         expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:missed']);
         expect(await round()).toMatchObject({ status: 'completed', compliance: 0 });
         expect((await openAlerts()).map((a) => [a.type, a.subject])).toEqual([
@@ -114,46 +37,46 @@ export function patrolSuite(backend: Backend): void {
 
       it('a restart in the middle of a round keeps it: the open window stays open', async () => {
         await sweepAt('06:00');
-        clock.set(local('09:50'));
-        patrol = start(site());
-        await patrol.sweep(clock.now());
+        h.clock.set(local('09:50'));
+        h.patrol = start(site());
+        await h.patrol.sweep(h.clock.now());
         expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:pending']);
-        await patrol.handle(tap('cp-2', local('09:51')));
+        await h.patrol.handle(tap('cp-2', local('09:51')));
         expect(await round()).toMatchObject({ status: 'completed', compliance: 0.5 });
       });
 
       it('a changed site file: a round not yet started follows it, one already started keeps its plan', async () => {
         const twoRounds = TEST_SITE_YAML.replace('schedule: ["09:30"]', 'schedule: ["09:30", "14:00"]');
-        patrol = start(site(twoRounds));
+        h.patrol = start(site(twoRounds));
         await sweepAt('06:00');
-        clock.set(local('09:20')); // the 09:30 round's first window opened at 09:15
+        h.clock.set(local('09:20')); // the 09:30 round's first window opened at 09:15
         const edited = twoRounds.replace('schedule: ["09:30", "14:00"]', 'schedule: ["09:30", "15:00"]').replace('offsetMin: 20', 'offsetMin: 25');
-        patrol = start(site(edited));
-        await patrol.sweep(clock.now());
-        const today = await patrol.list({});
+        h.patrol = start(site(edited));
+        await h.patrol.sweep(h.clock.now());
+        const today = await h.patrol.list({});
         expect(today.map((r) => r.id)).toEqual([ROUND, 'testsite:r1:2026-11-27:1500']);
         expect(today[0]!.checkpoints[1]!.offsetMin).toBe(20); // started: kept
         expect(today[1]!.checkpoints[1]!.offsetMin).toBe(25); // new plan
-        const tomorrow = await patrol.list({ date: '2026-11-28' });
+        const tomorrow = await h.patrol.list({ date: '2026-11-28' });
         expect(tomorrow.map((r) => [r.id.slice(-4), r.checkpoints[1]!.offsetMin])).toEqual([['0930', 25], ['1500', 25]]);
       });
 
       it('a round of a site no longer configured is left as it was; the configured site is still swept', async () => {
         await sweepAt('06:00');
-        const [orphan] = await patrol.list({});
-        await new PatrolRepository(t.db).insert({ ...orphan!, id: 'gone:r1:2026-11-27:0930', siteId: 'gone' }, clock.now());
+        const [orphan] = await h.patrol.list({});
+        await new PatrolRepository(h.db).insert({ ...orphan!, id: 'gone:r1:2026-11-27:0930', siteId: 'gone' }, h.clock.now());
         await sweepAt('09:46');
         expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:pending']);
-        const [gone] = await t.db.query<{ status: string }>(`SELECT status FROM patrol_rounds WHERE site_id = 'gone'`);
+        const [gone] = await h.db.query<{ status: string }>(`SELECT status FROM patrol_rounds WHERE site_id = 'gone'`);
         expect(gone).toEqual({ status: 'scheduled' });
       });
 
       it('crossing the site-local midnight plans the day after the new day', async () => {
         await sweepAt('23:59:59');
-        expect(await patrol.list({ date: '2026-11-29' })).toHaveLength(1); // not stored yet: planned from the file
-        expect(await t.db.query(`SELECT id FROM patrol_rounds WHERE local_date = '2026-11-29'`)).toEqual([]);
+        expect(await h.patrol.list({ date: '2026-11-29' })).toHaveLength(1); // not stored yet: planned from the file
+        expect(await h.db.query(`SELECT id FROM patrol_rounds WHERE local_date = '2026-11-29'`)).toEqual([]);
         await sweepAt('00:00:01', '2026-11-28');
-        expect(await t.db.query(`SELECT id FROM patrol_rounds WHERE local_date = '2026-11-29'`)).toEqual([{ id: 'testsite:r1:2026-11-29:0930' }]);
+        expect(await h.db.query(`SELECT id FROM patrol_rounds WHERE local_date = '2026-11-29'`)).toEqual([{ id: 'testsite:r1:2026-11-29:0930' }]);
       });
     });
 
@@ -164,11 +87,11 @@ export function patrolSuite(backend: Backend): void {
 
       it('on-time taps complete the round with compliance 1 and no alert; each change is announced', async () => {
         await sweepAt('09:15');
-        await patrol.handle(tap('cp-1', local('09:31')));
-        await patrol.handle(tap('cp-2', local('09:52')));
+        await h.patrol.handle(tap('cp-1', local('09:31')));
+        await h.patrol.handle(tap('cp-2', local('09:52')));
         expect(await round()).toMatchObject({ status: 'completed', compliance: 1 });
         expect((await round())!.checkpoints[0]).toMatchObject({ outcome: 'on_time', visitedAt: local('09:31').toISOString(), guardId: 'G01', guardName: '张伟', flags: [], taps: 1 });
-        expect(live.map((r) => [r.status, outcomes(r)!.join(' ')])).toEqual([
+        expect(h.live.map((r) => [r.status, outcomes(r)!.join(' ')])).toEqual([
           ['in_progress', 'cp-1:pending cp-2:pending'],
           ['in_progress', 'cp-1:on_time cp-2:pending'],
           ['completed', 'cp-1:on_time cp-2:on_time'],
@@ -190,7 +113,7 @@ export function patrolSuite(backend: Backend): void {
       it('a round with two misses gets ONE work order for the route department, listing both checkpoints', async () => {
         await sweepAt('09:46');
         await sweepAt('10:06');
-        const orders = await workOrders.list({ limit: 10 });
+        const orders = await h.workOrders.list({ limit: 10 });
         expect(orders).toHaveLength(1);
         expect(orders[0]).toMatchObject({ source: 'patrol', department: 'security', status: 'dispatched', originKey: `patrol:${ROUND}` });
         expect(orders[0]!.alertIds).toHaveLength(2);
@@ -206,19 +129,19 @@ export function patrolSuite(backend: Backend): void {
       ])('$edge', async ({ tapped, outcome, open }) => {
         await sweepAt('09:46');
         expect((await openAlerts()).map((a) => a.type)).toEqual(['patrol.missed']);
-        clock.set(local('09:48'));
-        await patrol.handle(tap('cp-1', local(tapped)));
+        h.clock.set(local('09:48'));
+        await h.patrol.handle(tap('cp-1', local(tapped)));
         expect((await round())!.checkpoints[0]).toMatchObject({ outcome, missedAt: local('09:46').toISOString() });
         expect((await openAlerts()).map((a) => [a.type, a.severity])).toEqual(open);
-        expect((await alerts.list({ type: 'patrol.missed', limit: 10 }))[0]).toMatchObject({ status: 'cleared' });
+        expect((await h.alerts.list({ type: 'patrol.missed', limit: 10 }))[0]).toMatchObject({ status: 'cleared' });
       });
 
       it('early, out of order and duplicate taps: flags on the round, alerts per §4', async () => {
-        await patrol.handle(tap('cp-1', local('09:10'))); // early
-        await patrol.handle(tap('cp-1', local('09:30'))); // duplicate: the early visit stands
-        await patrol.handle(tap('cp-2', local('09:20'))); // early, and after cp-1's visit: in order
+        await h.patrol.handle(tap('cp-1', local('09:10'))); // early
+        await h.patrol.handle(tap('cp-1', local('09:30'))); // duplicate: the early visit stands
+        await h.patrol.handle(tap('cp-2', local('09:20'))); // early, and after cp-1's visit: in order
         expect(outcomes(await round())).toEqual(['cp-1:early+duplicate', 'cp-2:early']);
-        await patrol.handle(tap('cp-2', local('09:05'))); // an earlier cp-2 visit arrives buffered: cp-1 came after it
+        await h.patrol.handle(tap('cp-2', local('09:05'))); // an earlier cp-2 visit arrives buffered: cp-1 came after it
         expect(outcomes(await round())).toEqual(['cp-1:early+duplicate+out_of_order', 'cp-2:early+duplicate']);
         expect((await openAlerts()).map((a) => [a.type, a.severity, a.subject])).toEqual([
           ['patrol.early', 'minor', `${ROUND}/cp-1`],
@@ -228,36 +151,36 @@ export function patrolSuite(backend: Backend): void {
       });
 
       it('a tap is placed by its device time, so a checkpoint on the next day goes to that day', async () => {
-        await patrol.handle(tap('cp-1', local('09:29', '2026-11-28')));
-        expect((await patrol.list({ date: '2026-11-28' }))[0]!.checkpoints[0]).toMatchObject({ outcome: 'on_time' });
+        await h.patrol.handle(tap('cp-1', local('09:29', '2026-11-28')));
+        expect((await h.patrol.list({ date: '2026-11-28' }))[0]!.checkpoints[0]).toMatchObject({ outcome: 'on_time' });
         expect(outcomes(await round())).toEqual(['cp-1:pending', 'cp-2:pending']);
       });
 
       it('a message seen again (replay after a crash, a re-send) is counted once', async () => {
         const m = tap('cp-1', local('09:31'));
-        await patrol.handle(m);
-        await patrol.handle(m);
+        await h.patrol.handle(m);
+        await h.patrol.handle(m);
         expect((await round())!.checkpoints[0]).toMatchObject({ taps: 1, flags: [] });
       });
 
       it('an unknown card raises patrol.unknown_card on the checkpoint, counting repeats, with the card in details', async () => {
-        await patrol.handle(tap('cp-1', local('09:31'), 'DEADBEEF01'));
+        await h.patrol.handle(tap('cp-1', local('09:31'), 'DEADBEEF01'));
         const repeat = tap('cp-1', local('09:32'), 'DEADBEEF01');
-        await patrol.handle(repeat);
-        await patrol.handle(repeat);
-        const [alert] = await alerts.list({ type: 'patrol.unknown_card', limit: 10 });
+        await h.patrol.handle(repeat);
+        await h.patrol.handle(repeat);
+        const [alert] = await h.alerts.list({ type: 'patrol.unknown_card', limit: 10 });
         expect(alert).toMatchObject({ severity: 'major', subject: 'cp-1', count: 2 });
         expect(alert!.details).toMatchObject({ card: 'DEADBEEF01', checkpointId: 'cp-1' });
         expect(outcomes(await round())).toEqual(['cp-1:pending', 'cp-2:pending']);
       });
 
       it('two servers on one database: taps and sweeps on one round at once lose nothing', async () => {
-        clock.set(local('09:46'));
-        const first = patrol;
+        h.clock.set(local('09:46'));
+        const first = h.patrol;
         const second = start(site());
         await Promise.all([
-          first.sweep(clock.now()),
-          second.sweep(clock.now()),
+          first.sweep(h.clock.now()),
+          second.sweep(h.clock.now()),
           first.handle(tap('cp-1', local('09:40'))),
           second.handle(tap('cp-2', local('09:50'))),
         ]);
@@ -267,8 +190,8 @@ export function patrolSuite(backend: Backend): void {
       });
 
       it('taps and the sweep interleaving run one at a time', async () => {
-        clock.set(local('09:46'));
-        await Promise.all([patrol.sweep(clock.now()), patrol.handle(tap('cp-1', local('09:40'))), patrol.handle(tap('cp-2', local('09:50'))), patrol.sweep(clock.now())]);
+        h.clock.set(local('09:46'));
+        await Promise.all([h.patrol.sweep(h.clock.now()), h.patrol.handle(tap('cp-1', local('09:40'))), h.patrol.handle(tap('cp-2', local('09:50'))), h.patrol.sweep(h.clock.now())]);
         expect(outcomes(await round())).toEqual(['cp-1:on_time', 'cp-2:on_time']);
         expect(await openAlerts()).toEqual([]);
       });

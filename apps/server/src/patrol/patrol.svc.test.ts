@@ -1,3 +1,5 @@
+import { patrolMonitoringSuite } from './patrol-monitoring.suite';
 import { patrolSuite } from './patrol.suite';
 
 patrolSuite('postgres');
+patrolMonitoringSuite('postgres');

@@ -1,5 +1,5 @@
 // Response shape of GET /api/patrol/rounds for the OpenAPI document (the type is RoundDto in libs/contracts).
-import { CHECKPOINT_OUTCOMES, DEPARTMENT_IDS, ROUND_STATUSES, VISIT_FLAGS } from '@estate-watch/contracts';
+import { CHECKPOINT_OUTCOMES, ROUND_STATUSES, VISIT_FLAGS } from '@estate-watch/contracts';
 
 const instant = { type: 'string', format: 'date-time' };
 
@@ -33,7 +33,7 @@ export const RoundSchema = {
     siteId: { type: 'string' },
     routeId: { type: 'string' },
     routeName: { type: 'string' },
-    department: { type: 'string', enum: [...DEPARTMENT_IDS] },
+    department: { type: 'string', description: "one of the site file's departments (CONTRACT §2)" },
     localDate: { type: 'string', format: 'date' },
     startLocal: { type: 'string', example: '09:30' },
     start: instant,

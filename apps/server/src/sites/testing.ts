@@ -30,6 +30,22 @@ sensors:
       temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }
 `;
 
+/** The test site with departments of its own (none of CONTRACT §2's example five) and routing for §4's defaults. */
+export const OWN_DEPARTMENTS_YAML = TEST_SITE_YAML.replace(
+  /departments:[\s\S]*?guards:/,
+  `departments:
+  - { id: patrol-team, name: 秩序维护部, sla: { acceptMin: 5, resolveMin: 45 } }
+  - { id: maintenance, name: 工程维修部, sla: { acceptMin: 20, resolveMin: 300 } }
+  - { id: greening,    name: 绿化部, sla: { acceptMin: 30, resolveMin: 600 } }
+  - { id: environment, name: 环境部, sla: { acceptMin: 25, resolveMin: 120 } }
+  - { id: hotline,     name: 热线组, sla: { acceptMin: 3, resolveMin: 1440 } }
+  - { id: 车管组,       name: 车管组, sla: { acceptMin: 7, resolveMin: 30 } }
+routing: { patrol.unknown_card: patrol-team, gate.stuck_open: 车管组, gate.fault: maintenance, dispenser.low: environment, dispenser.empty: environment, device.offline: maintenance }
+guards:`,
+)
+  .replace('{ id: r1, name: 日间巡查,', '{ id: r1, name: 日间巡查, department: patrol-team,')
+  .replace('    secret: secret-boiler-1\n', '    secret: secret-boiler-1\n    department: greening\n');
+
 export function testSite(): SiteConfig {
   return parseSiteConfig(TEST_SITE_YAML, 'test-site.yaml');
 }

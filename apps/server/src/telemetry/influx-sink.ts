@@ -4,7 +4,7 @@
 // ingestion: the batch is retried with backoff, and when the buffer is full new readings are
 // dropped and counted (PostgreSQL's `telemetry` table still has them).
 import { Logger } from '@nestjs/common';
-import type { AcceptedMessage, MessageHandler } from '../ingest/accepted-message';
+import type { AcceptedMessage } from '../ingest/accepted-message';
 import type { InfluxPoint, InfluxWriter } from './influx-writer';
 import { telemetryValues } from './telemetry-points';
 
@@ -29,7 +29,7 @@ export interface InfluxSinkStats {
 
 type Log = Pick<Logger, 'log' | 'warn'>;
 
-export class InfluxSink implements MessageHandler {
+export class InfluxSink {
   readonly name = 'influx';
   private buffer: InfluxPoint[] = [];
   /** The batch being written or waiting for its retry; it keeps its place ahead of the buffer. */

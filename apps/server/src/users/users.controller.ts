@@ -1,10 +1,14 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateUserBodySchema, type CreateUserBody, type UserDto } from '@estate-watch/contracts';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ChangeRoleBodySchema, CreateUserBodySchema, USERNAME_PATTERN, type ChangeRoleBody, type CreateUserBody, type UserDto } from '@estate-watch/contracts';
+import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
-import { ZodBody } from '../common/http/zod-validation';
+import { ZodBody, ZodParam } from '../common/http/zod-validation';
 import { ErrorSchema, UserSchema } from '../openapi/schemas';
 import { UsersService } from './users.service';
+
+const UsernameSchema = z.string().regex(USERNAME_PATTERN, '2–32 of letters, digits, _ . -');
 
 @ApiTags('users')
 @Controller('api/users')
@@ -16,8 +20,12 @@ export class UsersController {
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user' })
   @ApiCreatedResponse({ description: 'Created', schema: UserSchema })
-  @ApiBadRequestResponse({ description: 'Invalid body: the message names each field and its problem', schema: ErrorSchema })
+  @ApiBadRequestResponse({
+    description: 'Invalid body: the message names each field and its problem; outside the demo a password under 12 characters or on a list of common passwords',
+    schema: ErrorSchema,
+  })
   @ApiConflictResponse({ description: 'The username is taken', schema: ErrorSchema })
+  @Audited('user.created')
   create(@ZodBody(CreateUserBodySchema) body: CreateUserBody, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.create(body, actor.username);
   }
@@ -28,5 +36,25 @@ export class UsersController {
   @ApiOkResponse({ description: 'All users, by name', schema: { type: 'array', items: UserSchema } })
   list(): Promise<UserDto[]> {
     return this.users.list();
+  }
+
+  @Patch(':username')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change a user's role (not your own); their live connections are closed and they sign in again" })
+  @ApiOkResponse({ description: 'The user with the new role', schema: UserSchema })
+  @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.role_changed')
+  changeRole(@ZodParam('username', UsernameSchema) username: string, @ZodBody(ChangeRoleBodySchema) body: ChangeRoleBody, @CurrentUser() actor: UserDto): Promise<UserDto> {
+    return this.users.changeRole(username, body.role, actor.username);
+  }
+
+  @Delete(':username')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Remove a user (not yourself); their tokens stop working and their live connections are closed' })
+  @ApiOkResponse({ description: 'The removed user', schema: UserSchema })
+  @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.removed')
+  remove(@ZodParam('username', UsernameSchema) username: string, @CurrentUser() actor: UserDto): Promise<UserDto> {
+    return this.users.remove(username, actor.username);
   }
 }

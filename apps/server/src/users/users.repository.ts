@@ -46,6 +46,23 @@ export class UsersRepository {
     await this.db.query('UPDATE users SET password_hash = $2, role = $3 WHERE username = $1', [username, passwordHash, role]);
   }
 
+  /** The user as it was before, or undefined when there is none (any letter case). */
+  async updateRole(username: string, role: Role): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(
+      `UPDATE users u SET role = $2 FROM users old
+       WHERE lower(u.username) = lower($1) AND old.username = u.username
+       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy"`,
+      [username, role],
+    );
+    return rows[0];
+  }
+
+  /** The removed user, or undefined when there was none. */
+  async delete(username: string): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(`DELETE FROM users WHERE lower(username) = lower($1) RETURNING ${COLUMNS}`, [username]);
+    return rows[0];
+  }
+
   async list(): Promise<UserRow[]> {
     return this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username`);
   }

@@ -82,14 +82,14 @@ describe('UsersService.verifyPassword', () => {
   it('runs a full argon2 verification for an unknown name too, so timing does not reveal which names exist', async () => {
     const hasher = new PasswordHasher(TEST_HASH_COST);
     const users = new UsersService(new UsersRepository(db), hasher, { demo: false, adminPassword: 'x' });
-    await users.create({ username: 'known', password: 'password123', role: 'operator' });
+    await users.create({ username: 'known', password: 'known-user-pass', role: 'operator' });
     const verify = vi.spyOn(hasher, 'verify');
 
-    expect(await users.verifyPassword('ghost', 'password123')).toBeUndefined();
+    expect(await users.verifyPassword('ghost', 'known-user-pass')).toBeUndefined();
     expect(verify).toHaveBeenCalledTimes(1);
     expect(await users.verifyPassword('known', 'wrong-password')).toBeUndefined();
     expect(verify).toHaveBeenCalledTimes(2);
-    expect(await users.verifyPassword('KNOWN', 'password123')).toEqual({ username: 'known', role: 'operator' });
+    expect(await users.verifyPassword('KNOWN', 'known-user-pass')).toEqual({ username: 'known', role: 'operator' });
   });
 });
 

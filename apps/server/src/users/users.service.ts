@@ -1,7 +1,9 @@
-import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import type { CreateUserBody, Role, UserDto } from '@estate-watch/contracts';
 import { ENV, type Env } from '../config/env';
 import { PasswordHasher } from './password-hasher';
+import { passwordProblem } from './password-policy';
 import { UsersRepository, type UserRow } from './users.repository';
 
 /** CONTRACT §7: the demo's users, all with ADMIN_PASSWORD or `demo`. */
@@ -13,9 +15,14 @@ export const DEMO_USERS: readonly UserDto[] = [
 const ADMIN: UserDto = { username: 'admin', role: 'admin' };
 const DEFAULT_DEMO_PASSWORD = 'demo';
 
+/** A signed-in user's rights changed: the live gateway drops their sockets (issue 8 point 6). */
+export type UserChanged = { kind: 'role_changed'; username: string; from: Role; to: Role } | { kind: 'removed'; username: string };
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
+  private readonly changes = new Subject<UserChanged>();
+  readonly changes$ = this.changes.asObservable();
 
   constructor(
     private readonly repository: UsersRepository,
@@ -24,6 +31,9 @@ export class UsersService {
   ) {}
 
   async create(body: CreateUserBody, createdBy?: string): Promise<UserDto> {
+    // Issue 8 point 8; the demo keeps its short password, ADMIN_PASSWORD was checked in config/env.ts.
+    const weakness = this.env.demo || createdBy === 'environment' ? undefined : passwordProblem(body.password);
+    if (weakness) throw new BadRequestException(`password: ${weakness}`);
     const passwordHash = await this.hasher.hash(body.password);
     const inserted = await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy });
     if (!inserted) throw new ConflictException(`user "${body.username}" already exists; choose another username`);
@@ -41,6 +51,27 @@ export class UsersService {
   async find(username: string): Promise<UserDto | undefined> {
     const row = await this.repository.findByUsername(username);
     return row && toDto(row);
+  }
+
+  /** Admins change roles; not their own, so the last admin cannot lock everyone out by a slip. */
+  async changeRole(username: string, role: Role, by: string): Promise<UserDto> {
+    if (username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot change your own role; ask another admin');
+    const before = await this.repository.updateRole(username, role);
+    if (!before) throw new NotFoundException(`no user "${username}"`);
+    if (before.role !== role) {
+      this.logger.log(`user ${before.username}: role ${before.role} → ${role} by ${by}`);
+      this.changes.next({ kind: 'role_changed', username: before.username, from: before.role, to: role });
+    }
+    return { username: before.username, role };
+  }
+
+  async remove(username: string, by: string): Promise<UserDto> {
+    if (username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot remove your own account; ask another admin');
+    const removed = await this.repository.delete(username);
+    if (!removed) throw new NotFoundException(`no user "${username}"`);
+    this.logger.log(`user ${removed.username} removed by ${by}`);
+    this.changes.next({ kind: 'removed', username: removed.username });
+    return toDto(removed);
   }
 
   async list(): Promise<UserDto[]> {

@@ -11,13 +11,15 @@ export function changesFor(
   to: WorkOrderRow['status'],
   now: Date,
   slaOf: (department: DepartmentId) => DepartmentSla | undefined,
+  /** The site's department ids, named when a dispatch goes to one it does not have. */
+  known?: string,
 ): WorkOrderChanges {
   const changes: WorkOrderChanges = { status: to };
   switch (a.action) {
     case 'dispatch': {
       const department = a.department ?? order.department;
       const sla = slaOf(department);
-      if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${order.site_id}`);
+      if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${order.site_id}${known ? ` (departments: ${known})` : ''}`);
       // Re-routed to another department: its SLA, still counted from when the order was made.
       const d = deadlines(order.created_at, sla);
       Object.assign(changes, { department, assignee: a.assignee ?? null, dispatched_at: now, accept_by: d.acceptBy, resolve_by: d.resolveBy });

@@ -10,6 +10,7 @@ import {
   type WorkOrderEventBody,
   type WorkOrderQuery,
 } from '@estate-watch/contracts';
+import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
 import { WorkOrdersService } from './work-orders.service';
@@ -37,6 +38,7 @@ export class WorkOrdersController {
   @Post()
   @ApiOperation({ summary: 'Raise a complaint (reporter and channel) or an inspection order; it starts "new"' })
   @ApiBadRequestResponse({ description: 'Invalid body, unknown site or a department the site does not have' })
+  @Audited('work_order.created')
   create(@ZodBody(CreateWorkOrderBodySchema) body: CreateWorkOrderBody, @CurrentUser() user: UserDto): Promise<WorkOrderDto> {
     return this.workOrders.create(body, user.username);
   }
@@ -46,6 +48,7 @@ export class WorkOrdersController {
   @ApiBadRequestResponse({ description: 'Invalid body; a complaint verified without the callback note' })
   @ApiConflictResponse({ description: 'The action does not apply to the current status: {statusCode, message, status, allowed}' })
   @ApiNotFoundResponse({ description: 'No such work order' })
+  @Audited('work_order.event')
   act(@Param('id', ParseUUIDPipe) id: string, @ZodBody(WorkOrderEventBodySchema) body: WorkOrderEventBody, @CurrentUser() user: UserDto): Promise<WorkOrderDto> {
     return this.workOrders.act(id, body, user.username);
   }

@@ -72,9 +72,15 @@ export class WorkOrdersService {
   /** A complaint or an inspection raised by staff; it starts `new` and the control room dispatches it. */
   async create(body: CreateWorkOrderBody, by: string): Promise<WorkOrderDto> {
     const site = this.siteFor(body.siteId);
+    // Without a department: the customer-service centre for complaints, engineering for inspections,
+    // as in CONTRACT §2's example; a site without them must name one (its departments are its own).
     const department = body.department ?? (body.source === 'complaint' ? 'service' : 'engineering');
     const sla = this.slaOf(site, department);
-    if (!sla) throw new BadRequestException(`department: "${department}" is not a department of site ${site.site.id}`);
+    if (!sla) {
+      const known = site.departments.map((d) => d.id).join(', ');
+      const what = body.department ? `"${department}" is not a department of site ${site.site.id}` : `required: site ${site.site.id} has no "${department}" department to default to`;
+      throw new BadRequestException(`department: ${what} (departments: ${known})`);
+    }
     const now = this.clock.now();
     const row = await this.insertWithTimeline(site, {
       status: 'new',
@@ -113,7 +119,7 @@ export class WorkOrdersService {
     if (!result.ok) throw conflict(result.reason, order);
     const now = this.clock.now();
     const site = this.sites.site(order.site_id);
-    const changes = changesFor(order, a, result.status, now, (department) => site && this.slaOf(site, department));
+    const changes = changesFor(order, a, result.status, now, (department) => site && this.slaOf(site, department), site?.departments.map((d) => d.id).join(', '));
     const updated = await this.repo.transaction(async (store) => {
       const row = await store.update(order.id, order.status, changes, now);
       if (!row) return undefined;

@@ -217,7 +217,8 @@ export function workOrdersSuite(backend: Backend): void {
       });
 
       it('a department the site does not list cannot be dispatched to', async () => {
-        const small = parseSiteConfig(TEST_SITE_YAML.replace(/ {2}- \{ id: parking, .*\n/, ''), 'small.yaml');
+        // Its gate's stuck-open orders go to security instead (CONTRACT §2 routing), so the file is valid without parking.
+        const small = parseSiteConfig(TEST_SITE_YAML.replace(/ {2}- \{ id: parking, .*\n/, '').replace('guards:', 'routing: { gate.stuck_open: security }\nguards:'), 'small.yaml');
         const service = new WorkOrdersService(new WorkOrdersRepository(h.db), new SitesService([small], h.db), h.clock);
         const o = await service.create(inspection, 'operator');
         await expect(service.act(o.id, { action: 'dispatch', department: 'parking' }, 'operator')).rejects.toThrow(/not a department/);

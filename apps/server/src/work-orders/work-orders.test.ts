@@ -1,3 +1,4 @@
+import { ownDepartmentsSuite } from './own-departments.suite';
 import { alertWorkOrdersSuite } from './alert-work-orders.suite';
 import { workOrderDeadlinesSuite } from './work-order-deadlines.suite';
 import { workOrdersSuite } from './work-orders.suite';
@@ -5,3 +6,4 @@ import { workOrdersSuite } from './work-orders.suite';
 workOrdersSuite('pglite');
 alertWorkOrdersSuite('pglite');
 workOrderDeadlinesSuite('pglite');
+ownDepartmentsSuite('pglite');

@@ -59,11 +59,11 @@ export interface Harness {
 /** `by:action:from>to` for each timeline entry. */
 export const steps = (o: WorkOrderDto) => o.timeline.map((e) => `${e.by}:${e.action}:${e.from ?? ''}>${e.to ?? ''}`);
 
-/** Registers the hooks; the returned object's fields are fresh in every test. */
-export function workOrdersHarness(backend: Backend, suite: string): Harness {
+/** Registers the hooks; the returned object's fields are fresh in every test. `siteYaml`: a site with id testsite. */
+export function workOrdersHarness(backend: Backend, suite: string, siteYaml = WORK_ORDER_SITE_YAML): Harness {
   let t: TestDatabase;
   let seq = 0;
-  const site = workOrderSite();
+  const site = parseSiteConfig(siteYaml, 'work-order-site.yaml');
   const h = {} as Harness;
 
   const recordTransitions = async () => {

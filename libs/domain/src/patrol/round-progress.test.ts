@@ -49,10 +49,22 @@ describe(roundDueAt.name, () => {
 });
 
 describe(roundProgress.name, () => {
-  it('compliance is on-time ÷ all, whatever the others are', () => {
+  // CONTRACT §3: on-time ÷ all; an `unmonitored` checkpoint counts in neither part.
+  it.each([
+    { outcomes: ['on_time', 'early'], expected: { status: 'completed', compliance: 0.5 } },
+    { outcomes: ['unmonitored', 'on_time'], expected: { status: 'completed', compliance: 1 } },
+    { outcomes: ['unmonitored', 'missed'], expected: { status: 'completed', compliance: 0 } },
+    { outcomes: ['unmonitored', 'pending'], expected: { status: 'scheduled', compliance: 0 } },
+    { outcomes: ['unmonitored', 'unmonitored'], expected: { status: 'completed', compliance: 0 } }, // nothing monitored: nothing on time
+  ] as const)('$outcomes → $expected', ({ outcomes, expected }) => {
     const r = r1();
-    r.checkpoints[0]!.outcome = 'on_time';
-    r.checkpoints[1]!.outcome = 'early';
-    expect(roundProgress(r, {})).toEqual({ status: 'completed', compliance: 0.5 });
+    outcomes.forEach((o, i) => (r.checkpoints[i]!.outcome = o));
+    expect(roundProgress(r, {})).toEqual(expected);
+  });
+
+  it('an unmonitored checkpoint is never marked missed by a closing window', () => {
+    const r = r1();
+    r.checkpoints[0]!.outcome = 'unmonitored';
+    expect(closeWindows(r, local('10:06')).missed).toEqual(['cp-2']);
   });
 });

@@ -3,10 +3,11 @@ import type { RoundDto } from '@estate-watch/contracts';
 
 /**
  * scheduled → in_progress when the first window opens or a tap arrives → completed when every
- * checkpoint has a visit or a miss. Compliance is on-time checkpoints ÷ all checkpoints.
+ * checkpoint has a visit or a miss (or was never monitored). Compliance is on-time checkpoints ÷
+ * all checkpoints; an `unmonitored` one counts in neither part (CONTRACT §3).
  */
 export function roundProgress(round: RoundDto, seen: { now?: Date; visited?: boolean }): Pick<RoundDto, 'status' | 'compliance'> {
-  const all = round.checkpoints.length;
+  const all = round.checkpoints.filter((c) => c.outcome !== 'unmonitored').length;
   const onTime = round.checkpoints.filter((c) => c.outcome === 'on_time').length;
   const compliance = all === 0 ? 0 : onTime / all;
   if (round.checkpoints.every((c) => c.outcome !== 'pending')) return { status: 'completed', compliance };

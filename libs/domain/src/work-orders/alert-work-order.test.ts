@@ -35,6 +35,24 @@ describe(planWorkOrder.name, () => {
     expect(planWorkOrder(alert(type, subject, severity, details), site)).toMatchObject(expected);
   });
 
+  // CONTRACT §2 — a site routes §4's defaults to departments of its own; unmapped types keep §4's.
+  const ownSite: RoutingConfig = {
+    routes: [{ id: 'night-round', department: '秩序维护部' }],
+    sensors: [{ id: 'pool-pump', department: 'greening' }],
+    routing: { 'gate.fault': 'maintenance', 'gate.stuck_open': 'car-team', 'dispenser.low': 'environment', 'dispenser.empty': 'environment', 'device.offline': 'maintenance' },
+  };
+  it.each([
+    { type: 'gate.fault', subject: 'gate-1', details: undefined, department: 'maintenance' },
+    { type: 'gate.stuck_open', subject: 'gate-1', details: undefined, department: 'car-team' },
+    { type: 'dispenser.empty', subject: 'soap-1', details: undefined, department: 'environment' },
+    { type: 'device.offline', subject: 'cp-1', details: undefined, department: 'maintenance' },
+    { type: 'patrol.unknown_card', subject: 'cp-1', details: undefined, department: 'security' }, // not mapped: §4's default
+    { type: 'patrol.missed', subject: 'cp-1', details: { routeId: 'night-round' }, department: '秩序维护部' },
+    { type: 'sensor.threshold', subject: 'pool-pump:ph', details: undefined, department: 'greening' },
+  ] as const)("with the site's routing, $type → $department", ({ type, subject, details, department }) => {
+    expect(planWorkOrder(alert(type, subject, 'major', details), ownSite)?.department).toBe(department);
+  });
+
   it.each(['patrol.late', 'patrol.early', 'patrol.out_of_order', 'parking.full', 'device.clock_skew'] as const)('%s raises no work order', (type) => {
     expect(planWorkOrder(alert(type, 's', 'minor'), site)).toBeNull();
   });

@@ -1,6 +1,6 @@
 // CONTRACT §4 table, last column — which work order an alert raises or joins, in one pure rule.
 // The patrol, parking, dispenser and sensor rules only raise alerts; this decides the order.
-import { ALERT_RULES, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
+import { ALERT_RULES, DEFAULT_ROUTE_DEPARTMENT, DEFAULT_SENSOR_DEPARTMENT, routedDepartment, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
 import type { WorkOrderPriority } from './sla';
 import type { WorkOrderSource } from './work-order-transitions';
 
@@ -16,6 +16,8 @@ export interface AlertFacts {
 export interface RoutingConfig {
   routes: readonly { id: string; department: DepartmentId }[];
   sensors: readonly { id: string; department: DepartmentId }[];
+  /** The site's own departments for §4's defaults (CONTRACT §2 `routing`). */
+  routing?: Partial<Record<AlertType, DepartmentId>>;
 }
 
 export interface AlertWorkOrderPlan {
@@ -82,14 +84,14 @@ function joinNote(alert: AlertFacts): string {
   return alert.type === 'patrol.missed' ? `${label}：${alert.message}`.slice(0, 500) : label;
 }
 
-function department(target: DepartmentId | 'route' | 'sensor', alert: AlertFacts, site: RoutingConfig): DepartmentId {
+function department(target: 'route' | 'sensor' | { department: string }, alert: AlertFacts, site: RoutingConfig): DepartmentId {
   if (target === 'route') {
     const routeId = alert.details?.routeId;
-    // A route's department defaults to security in the site file (§2); so does a round we cannot place.
-    return site.routes.find((r) => r.id === routeId)?.department ?? 'security';
+    // A round we cannot place goes where a route naming no department goes (§2).
+    return site.routes.find((r) => r.id === routeId)?.department ?? DEFAULT_ROUTE_DEPARTMENT;
   }
-  if (target === 'sensor') return site.sensors.find((s) => s.id === sensorOf(alert.subject))?.department ?? 'engineering';
-  return target;
+  if (target === 'sensor') return site.sensors.find((s) => s.id === sensorOf(alert.subject))?.department ?? DEFAULT_SENSOR_DEPARTMENT;
+  return routedDepartment(site, alert.type) ?? target.department;
 }
 
 /** Sensor alerts are about `${sensorId}:${metric}` or `${sensorId}:${code}`; device ids hold no ':' (CONTRACT §1). */

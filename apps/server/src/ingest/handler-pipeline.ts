@@ -1,0 +1,323 @@
+// Step 3 of the path of one message, for one handler: stored messages → that handler, in seq
+// order, in batches, after their commit. Each handler has its own pipeline, cursor and backlog,
+// so a slow parking handler never holds a leak alarm in the equipment handler.
+//
+// Live batches arrive in memory from the committer. At start-up, after a database error, and
+// whenever the in-memory backlog overflows (the handler is slower than ingest), the pipeline
+// reads from the database instead ("catch-up"): every queued message is committed, so dropping
+// the queue loses nothing and memory stays bounded.
+//
+// The urgent lane: a message the handler calls urgent (a leak, a critical limit, a fault) is
+// applied, with every earlier pending message of its device, as soon as the batch under way is
+// done, ahead of the backlog. Per-device order holds; the backlog later passes over what the
+// lane applied. The handler never runs two batches at once: its alerts follow its state changes
+// in order, whichever lane they came from.
+//
+// Several server instances on one database: each dispatches what it committed. Concurrent
+// writers draw bigserial values in one order and may commit in another, so a reader of
+// "seq > cursor" could pass over a row whose lower seq commits a moment later; within one
+// process commits are serial (GroupCommit), so that cannot happen here.
+import type { Logger } from '@nestjs/common';
+import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
+import type { HandlerCursor, IngestRepository } from './ingest.repository';
+
+export interface PipelineOptions {
+  /** Messages held in memory before falling back to reading from the database. */
+  maxQueued: number;
+  /** Most messages handed over in one batch: the urgent lane waits at most one batch. */
+  maxBatch: number;
+  /** Attempts of a batch (and then of each of its messages) before a message is recorded as failed. */
+  attempts: number;
+  /** First retry delay; doubled each attempt. */
+  retryMs: number;
+  /** The cursor is written at most this often while messages keep coming, and when the pipeline goes idle. */
+  cursorEveryMs: number;
+  /** Pause after a database error before reading again. */
+  pauseMs: number;
+}
+
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { maxQueued: 50_000, maxBatch: 500, attempts: 4, retryMs: 100, cursorEveryMs: 250, pauseMs: 1_000 };
+
+export interface HandlerStats {
+  name: string;
+  /** Every message this handler takes with seq ≤ this one is applied (or recorded as failed). */
+  appliedSeq: number;
+  /** Messages applied up to appliedSeq, durable across restarts (count of its kinds stored up to there). */
+  applied: number;
+  /** Messages waiting in memory; in catch-up the backlog is in the database and this is a lower bound. */
+  pending: number;
+  catchingUp: boolean;
+  /** Device time of arrival of the oldest message not yet applied; undefined when nothing waits. */
+  oldestPendingAt?: string;
+  /** Batches that threw (each retry counts). */
+  errors: number;
+  /** Messages that failed every attempt and were recorded in handler_failures. */
+  failed: number;
+  /** Messages applied ahead of the backlog by the urgent lane. */
+  urgent: number;
+  lastError?: string;
+}
+
+type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'>;
+
+interface Queued {
+  messages: AcceptedMessage[];
+  /** Highest seq of the committed batch this came from: the cursor may move this far once it is applied. */
+  upTo: number;
+}
+
+const deviceKey = (m: Pick<AcceptedMessage, 'siteId' | 'deviceId'>) => `${m.siteId}\u0000${m.deviceId}`;
+
+export class HandlerPipeline {
+  private queue: Queued[] = [];
+  private queued = 0;
+  private cursor: HandlerCursor = { seq: 0, applied: 0 };
+  private saved: HandlerCursor = { seq: 0, applied: 0 };
+  private savedAt = 0;
+  private catchUp = true;
+  private started = false;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private lane: Promise<void> = Promise.resolve();
+  /** The tail of the chain of handler calls: one at a time, in the order they asked. */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  private cursorTimer: NodeJS.Timeout | undefined;
+  /** Devices with an urgent message waiting: device → highest urgent seq. */
+  private readonly urgentDevices = new Map<string, number>();
+  /** Devices whose messages up to this seq the urgent lane already applied. */
+  private readonly appliedAhead = new Map<string, number>();
+  private catchUpHeadAt: Date | undefined;
+  private readonly counters = { errors: 0, failed: 0, urgent: 0 };
+  private lastError: string | undefined;
+
+  constructor(
+    readonly handler: MessageHandler,
+    /** Its row in ingest_cursor. */
+    private readonly cursorName: string,
+    private readonly repo: PipelineRepo,
+    private readonly logger: Pick<Logger, 'error' | 'warn'>,
+    private readonly options: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get name(): string {
+    return this.handler.name;
+  }
+
+  /** Resumes after the durable cursor (replaying what was stored since), then follows live batches. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.cursor = await this.repo.handlerCursor(this.cursorName);
+    this.saved = { ...this.cursor };
+    this.started = true;
+    this.catchUp = true;
+    this.kick();
+    await this.idle();
+  }
+
+  /** A committed batch, in seq order (every kind: the pipeline keeps what its handler takes). */
+  enqueue(batch: readonly AcceptedMessage[]): void {
+    if (batch.length === 0) return;
+    const taken = batch.filter((m) => selects(this.handler.selects, m));
+    let urgent = false;
+    for (const m of taken) {
+      if (this.handler.urgent?.(m)) {
+        this.urgentDevices.set(deviceKey(m), m.seq);
+        urgent = true;
+      }
+    }
+    const upTo = (batch[batch.length - 1] as AcceptedMessage).seq;
+    if (this.queued + taken.length > this.options.maxQueued) {
+      // Every queued batch is committed, so a catch-up read started after this point sees them.
+      this.queue = [];
+      this.queued = 0;
+      this.catchUp = true;
+    } else {
+      this.queue.push({ messages: taken, upTo });
+      this.queued += taken.length;
+    }
+    if (this.started) {
+      if (urgent) this.runLane();
+      this.kick();
+    }
+  }
+
+  /** Resolves when every queued message went to the handler and the cursor is written. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+    await this.lane;
+    await this.saveCursor();
+  }
+
+  /** After idle(): no further reads or cursor writes (the database may close next). */
+  stop(): void {
+    this.stopped = true;
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = undefined;
+  }
+
+  stats(): HandlerStats {
+    const head = this.queue.find((q) => q.messages.length > 0)?.messages[0];
+    const oldest = this.catchUp ? this.catchUpHeadAt : head?.receivedAt;
+    return {
+      name: this.handler.name,
+      appliedSeq: this.cursor.seq,
+      applied: this.cursor.applied,
+      pending: this.queued,
+      catchingUp: this.catchUp,
+      oldestPendingAt: oldest && (this.queued > 0 || this.catchUp) ? oldest.toISOString() : undefined,
+      ...this.counters,
+      lastError: this.lastError,
+    };
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.drain()
+      .catch(async (error: unknown) => {
+        // The database is away: start over from the cursor after a pause; nothing is skipped.
+        this.lastError = String(error);
+        this.logger.error(`handler ${this.handler.name} paused: ${String(error)}`);
+        this.catchUp = true;
+        this.appliedAhead.clear();
+        await new Promise((r) => setTimeout(r, this.options.pauseMs));
+      })
+      .finally(() => {
+        this.running = undefined;
+        // A batch that arrived while the last step was finishing.
+        if (!this.stopped && (this.catchUp || this.queue.length > 0)) this.kick();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && (this.catchUp || this.queue.length > 0)) {
+      await this.serially(() => (this.catchUp ? this.catchUpPage() : this.nextQueued()));
+      if (this.now() - this.savedAt >= this.options.cursorEveryMs) await this.saveCursor();
+    }
+    this.scheduleCursorSave();
+  }
+
+  private async catchUpPage(): Promise<void> {
+    const page = await this.repo.messagesAfter(this.cursor.seq, this.options.maxBatch, this.handler.selects);
+    this.catchUpHeadAt = page[0]?.receivedAt;
+    if (page.length < this.options.maxBatch) this.catchUp = false;
+    if (page.length === 0) return;
+    await this.applyInOrder(page, (page[page.length - 1] as AcceptedMessage).seq);
+  }
+
+  private async nextQueued(): Promise<void> {
+    const head = this.queue[0] as Queued;
+    const taken = head.messages.splice(0, this.options.maxBatch);
+    this.queued -= taken.length;
+    const whole = head.messages.length === 0;
+    if (whole) this.queue.shift();
+    // A message at or below the cursor was already applied by a catch-up read that overlapped it.
+    const fresh = taken.filter((m) => m.seq > this.cursor.seq);
+    const upTo = whole ? head.upTo : (taken[taken.length - 1] as AcceptedMessage).seq;
+    await this.applyInOrder(fresh, upTo);
+  }
+
+  /** Applies a run of messages (skipping what the urgent lane already applied) and moves the cursor to upTo. */
+  private async applyInOrder(messages: readonly AcceptedMessage[], upTo: number): Promise<void> {
+    const todo = messages.filter((m) => !(m.seq <= (this.appliedAhead.get(deviceKey(m)) ?? 0)));
+    if (todo.length > 0) await this.applyWithRetry(todo);
+    this.cursor = { seq: Math.max(this.cursor.seq, upTo), applied: this.cursor.applied + messages.length };
+    for (const [key, seq] of this.appliedAhead) if (seq <= this.cursor.seq) this.appliedAhead.delete(key);
+  }
+
+  /** Runs work after every handler call asked for before it; the next waits for it. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Lanes run one after another, beside the backlog; a lane's database error leaves the messages to the backlog. */
+  private runLane(): void {
+    this.lane = this.lane
+      .then(() => this.serially(() => this.runUrgentLane()))
+      .catch((error: unknown) => this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`));
+  }
+
+  /** Applies, for each device with an urgent message, every pending message of it up to that one. */
+  private async runUrgentLane(): Promise<void> {
+    if (this.urgentDevices.size === 0 || this.stopped) return;
+    const devices = [...this.urgentDevices];
+    this.urgentDevices.clear();
+    for (const [key, urgentSeq] of devices) {
+      const from = Math.max(this.cursor.seq, this.appliedAhead.get(key) ?? 0);
+      if (urgentSeq <= from) continue;
+      const lane = this.catchUp ? await this.pendingInDatabase(key, from, urgentSeq) : this.pendingInQueue(key, from, urgentSeq);
+      if (lane.length === 0) continue;
+      await this.applyWithRetry(lane);
+      this.counters.urgent += lane.length;
+      this.appliedAhead.set(key, urgentSeq);
+    }
+  }
+
+  private pendingInQueue(key: string, after: number, upTo: number): AcceptedMessage[] {
+    const out: AcceptedMessage[] = [];
+    for (const q of this.queue) {
+      for (const m of q.messages) if (m.seq > after && m.seq <= upTo && deviceKey(m) === key) out.push(m);
+    }
+    return out;
+  }
+
+  private async pendingInDatabase(key: string, after: number, upTo: number): Promise<AcceptedMessage[]> {
+    const [siteId, deviceId] = key.split('\u0000') as [string, string];
+    return this.repo.deviceMessagesBetween(siteId, deviceId, after, upTo, this.handler.selects);
+  }
+
+  /**
+   * A failing batch is retried with a growing pause, then message by message; a message that
+   * fails every attempt is recorded in handler_failures (and on /api/health) and passed. If even
+   * that record cannot be written (database away), the error goes up and the pipeline pauses.
+   */
+  private async applyWithRetry(batch: readonly AcceptedMessage[]): Promise<void> {
+    if (await this.attempt(batch)) return;
+    if (batch.length === 1) return this.recordFailure(batch[0] as AcceptedMessage);
+    for (const m of batch) {
+      if (!(await this.attempt([m]))) await this.recordFailure(m);
+    }
+  }
+
+  private async attempt(batch: readonly AcceptedMessage[]): Promise<boolean> {
+    for (let i = 0; i < this.options.attempts; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, this.options.retryMs * 2 ** (i - 1)));
+      try {
+        await this.handler.applyBatch(batch);
+        return true;
+      } catch (error) {
+        this.counters.errors++;
+        this.lastError = String(error);
+        const first = batch[0] as AcceptedMessage;
+        this.logger.error(`handler ${this.handler.name} failed (attempt ${i + 1}/${this.options.attempts}) on ${batch.length} message(s) from seq ${first.seq} (${first.siteId}/${first.deviceId}/${first.stream}): ${String(error)}`);
+      }
+    }
+    return false;
+  }
+
+  private async recordFailure(m: AcceptedMessage): Promise<void> {
+    await this.repo.recordHandlerFailure(this.handler.name, m, this.lastError ?? 'unknown error', this.options.attempts);
+    this.counters.failed++;
+    this.logger.error(`handler ${this.handler.name} gave up on seq ${m.seq} (${m.siteId}/${m.deviceId}/${m.stream}); recorded in handler_failures`);
+  }
+
+  /** A trailing write, so a quiet pipeline still records how far it got. */
+  private scheduleCursorSave(): void {
+    if (this.cursorTimer || this.stopped || this.saved.seq === this.cursor.seq) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = undefined;
+      if (!this.running) void this.saveCursor().catch((error: unknown) => this.logger.warn(`handler ${this.handler.name}: cursor not saved (${String(error)}); retried with the next batch`));
+    }, this.options.cursorEveryMs);
+    this.cursorTimer.unref();
+  }
+
+  private async saveCursor(): Promise<void> {
+    if (this.saved.seq === this.cursor.seq) return;
+    const at = { ...this.cursor };
+    await this.repo.saveHandlerCursor(this.cursorName, at);
+    this.saved = at;
+    this.savedAt = this.now();
+  }
+}

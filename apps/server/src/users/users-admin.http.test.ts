@@ -1,0 +1,73 @@
+// Issue 8 points 8 and 9: password policy outside the demo; admins change roles and remove users.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../common/http/testing';
+
+const ADMIN_PASSWORD = 'Lakeside-Night-Shift';
+
+describe('/api/users outside the demo', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { demo: false, adminPassword: ADMIN_PASSWORD } });
+    admin = await t.login('admin');
+  });
+  afterAll(() => t.close());
+
+  const create = (username: string, password: string, role = 'operator') => t.request('POST', '/api/users', { token: admin, body: { username, password, role } });
+
+  it.each([
+    { password: 'short-pass', message: 'password: at least 12 characters are needed (this one has 10)' },
+    { password: '1qaz2wsx3edc', message: 'password: it is on a list of 49,233 common passwords that attackers try first; choose another' },
+    { password: 'Sunshine2026!!', message: 'password: it is a common password ("sunshine"' },
+  ])('refuses the password $password with 400 saying why', async ({ password, message }) => {
+    const res = await create('weakling', password);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain(message);
+    expect(await t.db.query('SELECT 1 FROM users WHERE username = $1', ['weakling'])).toHaveLength(0);
+  });
+
+  it('accepts a 12-character password that is not a common one', async () => {
+    expect((await create('night-guard', 'moon-over-B1')).status).toBe(201);
+  });
+
+  it('PATCH changes the role; the next request with the old token has the new role', async () => {
+    expect((await create('dispatcher', 'dispatch-desk-7', 'supervisor')).status).toBe(201);
+    const token = await t.login('dispatcher', 'dispatch-desk-7');
+    const res = await t.request('PATCH', '/api/users/Dispatcher', { token: admin, body: { role: 'operator' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ username: 'dispatcher', role: 'operator' });
+    expect((await t.request('GET', '/api/auth/me', { token })).body).toEqual({ username: 'dispatcher', role: 'operator' });
+  });
+
+  it('DELETE removes the user; their token stops working', async () => {
+    expect((await create('temp-worker', 'temporary-shift-9')).status).toBe(201);
+    const token = await t.login('temp-worker', 'temporary-shift-9');
+    const res = await t.request('DELETE', '/api/users/temp-worker', { token: admin });
+    expect(res.status).toBe(200);
+    expect((await t.request('GET', '/api/auth/me', { token })).status).toBe(401);
+    expect((await t.request('DELETE', '/api/users/temp-worker', { token: admin })).status).toBe(404);
+  });
+
+  it.each([
+    { method: 'PATCH', body: { role: 'operator' }, message: 'you cannot change your own role; ask another admin' },
+    { method: 'DELETE', body: undefined, message: 'you cannot remove your own account; ask another admin' },
+  ])('$method of your own account answers 400', async ({ method, body, message }) => {
+    const res = await t.request(method, '/api/users/admin', { token: admin, body });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(message);
+  });
+
+  it.each([
+    { method: 'PATCH', body: { role: 'admin' } },
+    { method: 'DELETE', body: undefined },
+  ])('$method by a non-admin answers 403', async ({ method, body }) => {
+    const token = await t.login('night-guard', 'moon-over-B1');
+    expect((await t.request(method, '/api/users/dispatcher', { token, body })).status).toBe(403);
+  });
+
+  it('PATCH with an unknown role answers 400 naming the field', async () => {
+    const res = await t.request('PATCH', '/api/users/night-guard', { token: admin, body: { role: 'root' } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain('role:');
+  });
+});
