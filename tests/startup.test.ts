@@ -34,7 +34,7 @@ describe('start-up', () => {
   ])('$name stops it, naming the file, the path and what to add', async ({ edit, problem }) => {
     const file = join(dir, 'strict-site.yaml');
     writeFileSync(file, edit(TEST_SITE_YAML));
-    const error = await startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass' }, env: { ...quiet, dataDir: undefined } }).catch((e: unknown) => e);
+    const error = await startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: { ...quiet, dataDir: undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SiteConfigError);
     expect((error as SiteConfigError).message.startsWith(`${file}: `)).toBe(true);
     expect((error as SiteConfigError).problems).toContainEqual(expect.stringContaining(problem));

@@ -2,6 +2,29 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { INT8_OID, NUMERIC_OID, type Database, type Queryable } from './database';
 
+/** What PgliteDatabase uses of a PGlite instance: any build of PGlite with the same API fits. */
+export interface PgliteClient {
+  readonly closed: boolean;
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+  transaction<T>(work: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgliteOpenOptions {
+  dataDir?: string;
+  parsers: Record<number, (value: string) => unknown>;
+}
+
+/**
+ * Which PGlite build to start. The shipped server uses `@electric-sql/pglite`; the TimescaleDB
+ * test suite passes another build (db/testing-timescale.ts) so the same class, migrations and
+ * repositories run on it.
+ */
+export type PgliteEngine = (options: PgliteOpenOptions) => Promise<PgliteClient>;
+
+export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(options);
+
 /**
  * Embedded PostgreSQL (PGlite). One connection: PGlite queues statements itself.
  * Durability: PGlite on disk makes no fsync calls, so a power cut can lose recent commits;
@@ -10,15 +33,16 @@ import { INT8_OID, NUMERIC_OID, type Database, type Queryable } from './database
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(private readonly db: PgliteClient) {}
 
   /** `dataDir` undefined keeps everything in memory (tests). */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  static async open(dataDir?: string, engine: PgliteEngine = defaultPgliteEngine): Promise<PgliteDatabase> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    const db = new PGlite(dataDir, {
+    // One options object: `new PGlite(undefined, options)` would drop the options (and the parsers).
+    const db = await engine({
+      ...(dataDir ? { dataDir } : {}),
       parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
     });
-    await db.waitReady;
     return new PgliteDatabase(db);
   }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './database';
 import { openDatabase } from './open-database';
+import { openTimescaleTestDatabase } from './testing-timescale';
 
 /** PostgreSQL server for the service suite; CI and dev machines run one on 127.0.0.1:5432. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,11 +14,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export type Backend = 'pglite' | 'postgres';
+/** `timescale`: PGlite with TimescaleDB (a devDependency; its WASM loads only when asked for). */
+export type Backend = 'pglite' | 'postgres' | 'timescale';
 
 export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const db = await openDatabase({});
+    return { db, drop: () => db.close() };
+  }
+  if (backend === 'timescale') {
+    const db = await openTimescaleTestDatabase();
     return { db, drop: () => db.close() };
   }
   const name = `estate_test_${randomBytes(6).toString('hex')}`;
