@@ -30,15 +30,17 @@ export const LONGEST_CONTRACT_TOPIC = 128;
 export const CONTRACT_TOPIC_LEVELS = 6;
 
 export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
-  // A 1000-device estate reconnecting after a server restart is back within about 10 s (MQTT.js
-  // retries every second), while a CONNECT flood costs at most 100 credential checks a second.
-  connectionsPerSec: 100,
-  // The busiest device the contract describes (a gate at a busy entrance: a pass and a barrier
-  // change every couple of seconds, or a sensor reporting every second) sends about 2 a second.
-  deviceMessagesPerSec: 20,
-  // A device replays its offline buffer on reconnect; the simulator's firmware keeps 1000. The
-  // burst takes the first 200 at once, the rest are slowed to 20/s rather than dropped (QoS 1).
-  deviceMessageBurst: 200,
+  // 10,000 devices reconnecting after a server restart are back within about 35 s (issue 9 asks
+  // for 60 s), while a CONNECT flood costs at most 300 credential checks a second (~1.5–3 ms each:
+  // under a core).
+  connectionsPerSec: 300,
+  // Far above any real device (a busy gate sends about 2 a second), so a burst from a site's
+  // gateway, a replayed offline buffer or a load test is never slowed, while one device flooding
+  // can take only a small share of ingest (tens of thousands a second). Held QoS 1 messages are
+  // dropped after 10 s, so a limit that real traffic can reach would lose data.
+  deviceMessagesPerSec: 1_000,
+  // A device replays its offline buffer (24 h of it) on reconnect: taken at once.
+  deviceMessageBurst: 5_000,
   // Twice the longest contract topic, and 8 levels to the contract's 6: a legitimate client
   // never comes near, and no topic long or deep enough to cost anything gets parsed or logged.
   maxTopicLength: 2 * LONGEST_CONTRACT_TOPIC,
