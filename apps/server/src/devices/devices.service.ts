@@ -121,6 +121,11 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     }
   }
 
+  /** Another handler changed what the device's screens show: a `device` event follows (coalesced). */
+  valueChanged(siteId: string, deviceId: string): void {
+    this.scheduleValueEvent(siteId, deviceId);
+  }
+
   private scheduleValueEvent(siteId: string, deviceId: string): void {
     const key = `${siteId}/${deviceId}`;
     if (this.pendingValueEvents.has(key)) return;

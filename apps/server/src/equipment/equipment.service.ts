@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
@@ -24,6 +25,8 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
 export class EquipmentService implements MessageHandler {
   readonly name = 'equipment';
   readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
+  /** Past-tense: sensors whose stored state a batch changed (the live gateway tells the screens). */
+  readonly applied$ = new Subject<{ siteId: string; sensorId: string }>();
 
   constructor(
     private readonly repo: EquipmentRepository,
@@ -81,6 +84,8 @@ export class EquipmentService implements MessageHandler {
       }
       from += outcomes.length;
     }
+    const touched = new Map(items.map((i) => [`${i.m.siteId}/${i.sensor.id}`, { siteId: i.m.siteId, sensorId: i.sensor.id }]));
+    for (const sensor of touched.values()) this.applied$.next(sensor);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {

@@ -9,6 +9,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { ENV, type Env } from '../config/env';
 import { DevicesService } from '../devices/devices.service';
+import { EquipmentService } from '../equipment/equipment.service';
 import { ParkingService } from '../parking/parking.service';
 import { PatrolService } from '../patrol/patrol.service';
 import { UsersService } from '../users/users.service';
@@ -44,6 +45,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly workOrders: WorkOrdersService,
     private readonly patrol: PatrolService,
     private readonly parking: ParkingService,
+    private readonly equipment: EquipmentService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -60,6 +62,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.subscription = merge(
       this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
+      // The equipment handler runs beside the devices handler: once it has applied a sensor's
+      // readings, the screens hear of that sensor (again), so a limit state never waits for the next reading.
+      this.equipment.applied$.pipe(map((s) => () => this.devices.valueChanged(s.siteId, s.sensorId))),
       this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
       this.parking.changes$.pipe(map((l) => () => namespace.emit('parking', l))),
       this.patrol.changes$.pipe(map((r) => () => namespace.emit('patrol', r))),

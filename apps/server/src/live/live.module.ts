@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { DevicesModule } from '../devices/devices.module';
+import { EquipmentModule } from '../equipment/equipment.module';
 import { ParkingModule } from '../parking/parking.module';
 import { PatrolModule } from '../patrol/patrol.module';
 import { UsersModule } from '../users/users.module';
@@ -9,7 +10,7 @@ import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, UsersModule, AlertsModule, DevicesModule, WorkOrdersModule, PatrolModule, ParkingModule],
+  imports: [AuthModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}
