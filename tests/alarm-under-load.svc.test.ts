@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type HealthDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/testing';
 import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/testing';
 import { IngestService } from '../apps/server/src/ingest/ingest.service';
 import { api, connectLive, login, nextEvent, startTestServer } from './support/server';
@@ -20,13 +21,7 @@ const ALARM_WITHIN_MS = 5_000;
 const site = parseSiteConfig(
   `
 site: { id: plant, name: 设备测试, timezone: Asia/Shanghai, heartbeatSec: 60 }
-departments:
-  - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
-  - { id: security, name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
-  - { id: cleaning, name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
-  - { id: parking, name: 车场, sla: { acceptMin: 5, resolveMin: 30 } }
-  - { id: service, name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
-sensors:
+${EXAMPLE_DEPARTMENTS_YAML}sensors:
 ${Array.from({ length: SENSORS }, (_, i) => `  - { id: temp-${i}, name: 温度${i}, secret: secret-temp-${i}, limits: { temperature_c: { min: 0, max: 95 } } }`).join('\n')}
   - { id: leak1, name: 水泵房漏水, secret: secret-leak1, limits: { leak: { equals: true, severity: critical } } }
 `,

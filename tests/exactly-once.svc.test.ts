@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type HealthDto, type LoginResponse, type ParkingLotDto } from '@estate-watch/contracts';
 import { evaluateLimit, INITIAL_LIMIT_STATE, type LimitState } from '@estate-watch/domain';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/testing';
 import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/testing';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from './support/server-process';
 import { eventually } from './support/server';
@@ -27,13 +28,7 @@ const LIMIT = { max: 80, forSec: 0, hysteresis: 5 };
 
 const SITE_YAML = `
 site: { id: eo, name: 一次性测试, timezone: Asia/Shanghai, heartbeatSec: 600 }
-departments:
-  - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
-  - { id: security, name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
-  - { id: cleaning, name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
-  - { id: parking, name: 车场, sla: { acceptMin: 5, resolveMin: 30 } }
-  - { id: service, name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
-lots:
+${EXAMPLE_DEPARTMENTS_YAML}lots:
   - { id: lot-a, name: A区车场, capacity: 100000 }
 gates:
 ${Array.from({ length: GATES }, (_, i) => `  - { id: gate-${i}, name: ${i}号道闸, lot: lot-a, secret: secret-gate-${i} }`).join('\n')}

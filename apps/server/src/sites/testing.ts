@@ -1,15 +1,18 @@
 // A small site for tests: one device of each kind, heartbeat 30 s.
 import { parseSiteConfig, type SiteConfig } from '@estate-watch/contracts';
 
-export const TEST_SITE_YAML = `
-site: { id: testsite, name: 测试小区, timezone: Asia/Shanghai, heartbeatSec: 30 }
-departments:
+/** The five departments of CONTRACT §2's example, for test sites that need §4's defaults. */
+export const EXAMPLE_DEPARTMENTS_YAML = `departments:
   - { id: security,    name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
   - { id: cleaning,    name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
   - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
   - { id: parking,     name: 车场,   sla: { acceptMin: 5,  resolveMin: 30 } }
   - { id: service,     name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
-guards:
+`;
+
+export const TEST_SITE_YAML = `
+site: { id: testsite, name: 测试小区, timezone: Asia/Shanghai, heartbeatSec: 30 }
+${EXAMPLE_DEPARTMENTS_YAML}guards:
   - { id: G01, name: 张伟, card: 04A1B2C3D4E5F6 }
 checkpoints:
   - { id: cp-1, name: 北门岗亭, x: 120, y: 40, secret: secret-cp-1 }
