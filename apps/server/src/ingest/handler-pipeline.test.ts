@@ -145,6 +145,18 @@ describe(HandlerPipeline.name, () => {
     expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 402, urgent: 2 });
   });
 
+  it('an urgent message arriving in one batch with a backlog goes before that backlog', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({}, 'leak');
+    const p = await started(store, handler);
+    const backlog = Array.from({ length: 300 }, () => store.add('temp'));
+    const alarm = store.add('leak', { payload: { alarm: true } });
+    p.enqueue([...backlog, alarm]);
+    await p.idle();
+    expect(handler.batches[0]).toEqual([alarm.seq]);
+    expect(handler.applied).toHaveLength(301);
+  });
+
   it('in catch-up, the lane reads the device\'s pending messages from the store', async () => {
     const store = new MemoryStore();
     const handler = new TestHandler({}, 'leak');

@@ -232,11 +232,15 @@ export class HandlerPipeline {
     return run;
   }
 
-  /** Lanes run one after another, beside the backlog; a lane's database error leaves the messages to the backlog. */
+  /**
+   * Asks for the handler at once, before the backlog's next batch does (enqueue calls this before
+   * kick), so the lane is the next handler call. A lane's database error leaves the messages to the backlog.
+   */
   private runLane(): void {
-    this.lane = this.lane
-      .then(() => this.serially(() => this.runUrgentLane()))
-      .catch((error: unknown) => this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`));
+    const run = this.serially(() => this.runUrgentLane()).catch((error: unknown) =>
+      this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`),
+    );
+    this.lane = Promise.all([this.lane, run]).then(() => undefined);
   }
 
   /** Applies, for each device with an urgent message, every pending message of it up to that one. */
