@@ -24,7 +24,7 @@ const en: typeof zhCN = {
     behind: 'behind by {duration} ({n} messages waiting): alerts may arrive late',
     handlerFailed: '{handler} failed on {n} message(s), kept for review: tell your system administrator',
   },
-  handlers: { devices: 'device status', parking: 'parking', 'gate-commands': 'gate commands', consumables: 'consumables', equipment: 'equipment', patrol: 'patrol', influx: 'InfluxDB' },
+  handlers: { devices: 'Device status', parking: 'Parking', 'gate-commands': 'Gate commands', consumables: 'Consumables', equipment: 'Equipment', patrol: 'Patrol', influx: 'InfluxDB' },
   duration: { h: '{n}h ', m: '{n}m ', s: '{n}s' },
   alerts: {
     heading: 'Alerts',

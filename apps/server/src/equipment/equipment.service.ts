@@ -27,6 +27,7 @@ export class EquipmentService implements MessageHandler {
   readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
   /** Past-tense: sensors whose stored state a batch changed (the live gateway tells the screens). */
   readonly applied$ = new Subject<{ siteId: string; sensorId: string }>();
+  private sensorIndex: Map<string, SiteSensor> | undefined;
 
   constructor(
     private readonly repo: EquipmentRepository,
@@ -43,7 +44,7 @@ export class EquipmentService implements MessageHandler {
     if (m.lastWill) return false;
     if (m.stream === 'event') return (m.payload as SensorEvent).type === 'fault';
     if (m.stream !== 'telemetry') return false;
-    const sensor = this.sites.site(m.siteId)?.sensors.find((s) => s.id === m.deviceId);
+    const sensor = this.sensor(m.siteId, m.deviceId);
     if (!sensor) return false;
     const readings = (m.payload as SensorTelemetry).readings;
     return Object.entries(readings).some(([metric, value]) => {
@@ -137,8 +138,12 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
+  /** On the message path twice per reading (urgent() at ingest and in the pipeline, then the batch): a map, not a scan of the site's sensors. */
   private sensor(siteId: string, sensorId: string): SiteSensor | undefined {
-    return this.sites.site(siteId)?.sensors.find((s) => s.id === sensorId);
+    if (!this.sensorIndex) {
+      this.sensorIndex = new Map(this.sites.all().flatMap((site) => site.sensors.map((s) => [`${site.site.id}\u0000${s.id}`, s] as const)));
+    }
+    return this.sensorIndex.get(`${siteId}\u0000${sensorId}`);
   }
 
   /** After a crash between the state commit and the alert: the stored states say which alerts must be open. */

@@ -30,14 +30,15 @@ export class HealthController {
     return { status: db === 'up' && mqtt === 'up' ? 'ok' : 'degraded', mqtt, db, lagMs, handlers: handlers ?? [] };
   }
 
-  /** Stored is counted from the database (applied + what is still after the handler's cursor); the rest is the pipeline's own view. */
+  /** Stored = applied + what is still after the handler's cursor in the database (counted only when the pipeline has work). */
   private async handlers(): Promise<HandlerHealthDto[]> {
     const now = this.clock.now().getTime();
     const failed = await this.ingestRepo.countHandlerFailures();
     const selectors = new Map(this.ingest.handlers.map((h) => [h.name, h.selects]));
     return Promise.all(
       this.ingest.handlerStats().map(async (s) => {
-        const behind = await this.ingestRepo.countBetween(s.appliedSeq, null, selectors.get(s.name));
+        // An idle pipeline has applied everything stored: no count to make (the dashboard asks every 5 s).
+        const behind = s.busy || s.catchingUp || s.pending > 0 ? await this.ingestRepo.countBetween(s.appliedSeq, null, selectors.get(s.name)) : 0;
         const lagMs = s.oldestPendingAt ? Math.max(0, now - Date.parse(s.oldestPendingAt)) : 0;
         return {
           name: s.name,

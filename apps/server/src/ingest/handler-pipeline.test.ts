@@ -96,7 +96,7 @@ const FAST: PipelineOptions = { maxQueued: 10_000, maxBatch: 100, attempts: 3, r
 const quiet = { error: () => undefined, warn: () => undefined };
 
 async function started(store: MemoryStore, handler: TestHandler, options: Partial<PipelineOptions> = {}) {
-  const p = new HandlerPipeline(handler, 'c:test', store.repo, quiet, { ...FAST, ...options });
+  const p = new HandlerPipeline(handler, 'c:test', 'c', store.repo, quiet, { ...FAST, ...options });
   await p.start();
   return p;
 }

@@ -44,9 +44,11 @@ export interface HandlerStats {
   appliedSeq: number;
   /** Messages applied up to appliedSeq, durable across restarts (count of its kinds stored up to there). */
   applied: number;
-  /** Messages waiting in memory; in catch-up the backlog is in the database and this is a lower bound. */
+  /** Messages waiting in memory, the batch being applied included; in catch-up the backlog is in the database and this is a lower bound. */
   pending: number;
   catchingUp: boolean;
+  /** Applying, reading or about to: false only when it has nothing left to do. */
+  busy: boolean;
   /** Device time of arrival of the oldest message not yet applied; undefined when nothing waits. */
   oldestPendingAt?: string;
   /** Batches that threw (each retry counts). */
@@ -78,7 +80,6 @@ export class HandlerPipeline {
   private started = false;
   private stopped = false;
   private running: Promise<void> | undefined;
-  private lane: Promise<void> = Promise.resolve();
   /** The tail of the chain of handler calls: one at a time, in the order they asked. */
   private exclusive: Promise<unknown> = Promise.resolve();
   private cursorTimer: NodeJS.Timeout | undefined;
@@ -92,8 +93,9 @@ export class HandlerPipeline {
 
   constructor(
     readonly handler: MessageHandler,
-    /** Its row in ingest_cursor. */
+    /** Its row in ingest_cursor, and the v6 single cursor a handler new to the database starts from. */
     private readonly cursorName: string,
+    private readonly legacyCursorName: string,
     private readonly repo: PipelineRepo,
     private readonly logger: Pick<Logger, 'error' | 'warn'>,
     private readonly options: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
@@ -107,7 +109,7 @@ export class HandlerPipeline {
   /** Resumes after the durable cursor (replaying what was stored since), then follows live batches. */
   async start(): Promise<void> {
     if (this.started) return;
-    this.cursor = await this.repo.handlerCursor(this.cursorName);
+    this.cursor = await this.repo.handlerCursor(this.cursorName, this.legacyCursorName);
     this.saved = { ...this.cursor };
     this.started = true;
     this.catchUp = true;
@@ -145,7 +147,7 @@ export class HandlerPipeline {
   /** Resolves when every queued message went to the handler and the cursor is written. */
   async idle(): Promise<void> {
     while (this.running) await this.running;
-    await this.lane;
+    await this.exclusive; // an urgent lane still under way
     await this.saveCursor();
   }
 
@@ -164,6 +166,7 @@ export class HandlerPipeline {
       appliedSeq: this.cursor.seq,
       applied: this.cursor.applied,
       pending: this.queued,
+      busy: this.running !== undefined,
       catchingUp: this.catchUp,
       oldestPendingAt: oldest && (this.queued > 0 || this.catchUp) ? oldest.toISOString() : undefined,
       ...this.counters,
@@ -227,7 +230,7 @@ export class HandlerPipeline {
 
   /** Runs work after every handler call asked for before it; the next waits for it. */
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.exclusive.then(work, work);
+    const run = this.exclusive.then(work);
     this.exclusive = run.catch(() => undefined);
     return run;
   }
@@ -237,10 +240,9 @@ export class HandlerPipeline {
    * kick), so the lane is the next handler call. A lane's database error leaves the messages to the backlog.
    */
   private runLane(): void {
-    const run = this.serially(() => this.runUrgentLane()).catch((error: unknown) =>
+    void this.serially(() => this.runUrgentLane()).catch((error: unknown) =>
       this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`),
     );
-    this.lane = Promise.all([this.lane, run]).then(() => undefined);
   }
 
   /** Applies, for each device with an urgent message, every pending message of it up to that one. */

@@ -14,17 +14,6 @@ export interface HandlerCursor {
   applied: number;
 }
 
-export interface HandlerFailure {
-  handler: string;
-  seq: number;
-  siteId: string;
-  deviceId: string;
-  stream: string;
-  error: string;
-  attempts: number;
-  failedAt: string;
-}
-
 export interface BatchResult {
   /** One entry per input message: its stored form, or undefined for a duplicate. */
   stored: (AcceptedMessage | undefined)[];
@@ -129,24 +118,9 @@ export class IngestRepository {
     );
   }
 
-  /** Recorded handler failures, newest first. */
-  async handlerFailures(limit = 50): Promise<HandlerFailure[]> {
-    const rows = await this.db.query<{ handler: string; seq: number; site_id: string; device_id: string; stream: string; error: string; attempts: number; failed_at: Date | string }>(
-      'SELECT * FROM handler_failures ORDER BY failed_at DESC, seq DESC LIMIT $1',
-      [limit],
-    );
-    return rows.map((r) => ({ handler: r.handler, seq: Number(r.seq), siteId: r.site_id, deviceId: r.device_id, stream: r.stream, error: r.error, attempts: r.attempts, failedAt: new Date(r.failed_at).toISOString() }));
-  }
-
   async countHandlerFailures(): Promise<Record<string, number>> {
     const rows = await this.db.query<{ handler: string; n: number }>('SELECT handler, count(*)::int AS n FROM handler_failures GROUP BY handler');
     return Object.fromEntries(rows.map((r) => [r.handler, Number(r.n)]));
-  }
-
-  /** Highest stored seq (0 when none). */
-  async maxSeq(): Promise<number> {
-    const [row] = await this.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM device_messages');
-    return Number(row?.seq ?? 0);
   }
 
   /** Dedup ids older than the window a device may buffer (CONTRACT §1: 24 h) are no longer needed. */

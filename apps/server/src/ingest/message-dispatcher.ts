@@ -4,16 +4,15 @@
 import { Logger } from '@nestjs/common';
 import type { AcceptedMessage, MessageHandler } from './accepted-message';
 import { DEFAULT_PIPELINE_OPTIONS, HandlerPipeline, type HandlerStats, type PipelineOptions } from './handler-pipeline';
-import type { IngestRepository } from './ingest.repository';
 
-type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[2];
+type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[3];
 
 export class MessageDispatcher {
   private readonly pipelines: HandlerPipeline[] = [];
   private started = false;
 
   constructor(
-    private readonly repo: DispatcherRepo & Pick<IngestRepository, 'handlerCursor'>,
+    private readonly repo: DispatcherRepo,
     /** Prefix of the handlers' rows in ingest_cursor (and the v6 single cursor's name). */
     private readonly consumer: string,
     private readonly options: Partial<PipelineOptions> = {},
@@ -23,12 +22,7 @@ export class MessageDispatcher {
   register(handler: MessageHandler): void {
     if (this.started) throw new Error(`handler ${handler.name} registered after start: it would miss the replay of stored messages`);
     if (this.pipelines.some((p) => p.name === handler.name)) throw new Error(`two message handlers are named ${handler.name}`);
-    const repo: DispatcherRepo = {
-      ...bind(this.repo),
-      // The v6 cursor (one for all handlers) is where a handler new to this database starts.
-      handlerCursor: (name: string) => this.repo.handlerCursor(name, this.consumer),
-    };
-    this.pipelines.push(new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, repo, this.logger, { ...DEFAULT_PIPELINE_OPTIONS, ...this.options }));
+    this.pipelines.push(new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, { ...DEFAULT_PIPELINE_OPTIONS, ...this.options }));
   }
 
   get handlers(): readonly MessageHandler[] {
@@ -64,14 +58,4 @@ export class MessageDispatcher {
     const seqs = this.pipelines.map((p) => p.stats().appliedSeq);
     return seqs.length === 0 ? 0 : Math.min(...seqs);
   }
-}
-
-function bind(repo: DispatcherRepo): DispatcherRepo {
-  return {
-    handlerCursor: repo.handlerCursor.bind(repo),
-    saveHandlerCursor: repo.saveHandlerCursor.bind(repo),
-    messagesAfter: repo.messagesAfter.bind(repo),
-    deviceMessagesBetween: repo.deviceMessagesBetween.bind(repo),
-    recordHandlerFailure: repo.recordHandlerFailure.bind(repo),
-  };
 }
