@@ -29,6 +29,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Issue 13 point 5: `kill -HUP` reloads the site files; a bad file changes nothing (both logged).
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    server.reloadSites().catch((error: unknown) => console.error('SIGHUP: site files not reloaded:', error));
+  });
 }
 
 void main();
