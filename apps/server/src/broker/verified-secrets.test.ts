@@ -49,6 +49,25 @@ describe(VerifiedSecrets.name, () => {
     expect(await secrets.matches('s:pump', other, Buffer.from(SECRET))).toBe(false);
   });
 
+  it('runs at most `concurrency` verifications at once; the rest wait their turn', async () => {
+    let running = 0;
+    let most = 0;
+    const slow = async (h: string, p: Buffer) => {
+      running += 1;
+      most = Math.max(most, running);
+      try {
+        return await argon2.verify(h, p);
+      } finally {
+        running -= 1;
+      }
+    };
+    const secrets = new VerifiedSecrets(slow, 2);
+    const all = await Promise.all(Array.from({ length: 8 }, (_, i) => secrets.matches(`s:d${i}`, hash, Buffer.from(i % 2 ? SECRET : 'wrong-secret-000'))));
+    expect(all).toEqual([false, true, false, true, false, true, false, true]);
+    expect(secrets.verifications).toBe(8);
+    expect(most).toBe(2);
+  });
+
   it('a hash argon2 cannot read is a mismatch, not a crash', async () => {
     const secrets = new VerifiedSecrets();
     expect(await secrets.matches('s:boiler', '$argon2id$v=19$m=1,t=1,p=1$AAAA$AAAA', Buffer.from(SECRET))).toBe(false);

@@ -5,6 +5,10 @@
 // and never stored, and the device's next CONNECTs compare against that in constant time.
 // Kept per device and per hash: a new hash (re-keyed by a reload) misses it and is verified
 // afresh; `forget` drops a removed or re-keyed device's entry. Plaintext secrets never come here.
+//
+// argon2 runs on libuv's thread pool (4 threads), which file and DNS work share: at most
+// `concurrency` verifications run at once, the rest of a storm's first CONNECTs wait their turn.
+// The cache lives in memory, so after a restart every hashed device pays one verification.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as argon2 from 'argon2';
 
@@ -20,8 +24,13 @@ export class VerifiedSecrets {
   private readonly pending = new Map<string, Promise<boolean>>();
   /** How many argon2 verifications ran (a figure for tests and the benchmark). */
   verifications = 0;
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
 
-  constructor(private readonly verify: HashVerifier = argon2Verify) {}
+  constructor(
+    private readonly verify: HashVerifier = argon2Verify,
+    private readonly concurrency = 2,
+  ) {}
 
   async matches(device: string, hash: string, password: Uint8Array): Promise<boolean> {
     const mac = createHmac('sha256', this.key).update(password).digest();
@@ -33,7 +42,7 @@ export class VerifiedSecrets {
     if (!check) {
       this.verifications += 1;
       // A malformed hash counts as a mismatch (the schema checked its shape; argon2 may still refuse its parameters).
-      check = this.verify(hash, Buffer.from(password))
+      check = this.limited(() => this.verify(hash, Buffer.from(password)))
         .catch(() => false)
         .finally(() => this.pending.delete(flight));
       this.pending.set(flight, check);
@@ -45,5 +54,16 @@ export class VerifiedSecrets {
 
   forget(device: string): void {
     this.verified.delete(device);
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((go) => this.queue.push(go));
+    this.running += 1;
+    try {
+      return await work();
+    } finally {
+      this.running -= 1;
+      this.queue.shift()?.();
+    }
   }
 }
