@@ -8,6 +8,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, deviceUsername, type AlertDto, type AuditPageDto, type RoundDto, type SensorDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
+import { BrokerService } from '../apps/server/src/broker/broker.service';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { loadSiteFiles } from '../apps/server/src/sites/load-site-files';
 import type { SiteFileProblem } from '../apps/server/src/sites/load-site-files';
@@ -95,7 +96,8 @@ describe('site files reloaded without a restart (POST /api/sites/reload)', () =>
   });
 
   it('a device added (with a secretHash) can connect once reloaded, and its messages are applied', async () => {
-    const hash = await argon2.hash(SECRETS.pump, { type: argon2.argon2id });
+    // OWASP's minimum cost, as the README recommends for device secrets.
+    const hash = await argon2.hash(SECRETS.pump, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
     edit((t) => t.replace('sensors:\n', `sensors:\n  - id: pump-1\n    name: 2号水泵\n    secretHash: '${hash}'\n    limits:\n      pressure_bar: { max: 6 }\n`));
     await expect(device('sensor', 'pump-1', SECRETS.pump)).rejects.toThrow(/Not authorized/);
 
@@ -111,6 +113,14 @@ describe('site files reloaded without a restart (POST /api/sites/reload)', () =>
     );
     expect(alerts.find((x) => x.subject === 'pump-1:pressure_bar')).toMatchObject({ status: 'active' });
     await expect(device('sensor', 'pump-1', 'pump-1-wrong-secret')).rejects.toThrow(/Not authorized/);
+  });
+
+  it('a hashed secret is verified once: reconnecting does not run argon2 again', async () => {
+    const broker = server.app.get(BrokerService);
+    const before = broker.hashVerifications;
+    expect(before).toBeGreaterThan(0);
+    for (let i = 0; i < 5; i++) (await device('sensor', 'pump-1', SECRETS.pump)).end(true);
+    expect(broker.hashVerifications).toBe(before);
   });
 
   it('a rotated secret cuts the old session at once; the new secret works, the old does not', async () => {

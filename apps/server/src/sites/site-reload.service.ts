@@ -53,8 +53,8 @@ export class SiteReloadService {
     const problems = [...read.problems];
     if (problems.length === 0) problems.push(...this.sitesGone(configs, read.sites));
     if (problems.length > 0) {
-      await this.record(request, 'invalid', { problems: problems.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem}`) });
-      this.log.warn(`site files not reloaded (${request.trigger}), nothing changed: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${problems.map(describe).join('\n  ')}`);
+      await this.record(request, 'invalid', { problems: problems.map(located) });
+      this.log.warn(`site files not reloaded (${request.trigger}), nothing changed: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n  ${problems.map(located).join('\n  ')}`);
       return { ok: false, problems };
     }
     const diff = diffSites(this.sites.all(), configs);
@@ -94,7 +94,7 @@ export class SiteReloadService {
   }
 }
 
-function describe(p: SiteFileProblem): string {
+function located(p: SiteFileProblem): string {
   return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem}`;
 }
 
