@@ -44,6 +44,9 @@ export function buildDynsecConfig(sites: SiteConfig[], service: ServiceAccount):
   };
   for (const site of sites) {
     for (const device of siteDevices(site)) {
+      if (device.secret === undefined) {
+        throw new Error(`${site.site.id}:${device.id} has only a secretHash: Mosquitto makes its own hash of the secret, so generate its config from a site file that gives the secret`);
+      }
       const rolename = `device:${site.site.id}:${device.id}`;
       const topic = (stream: (typeof UPSTREAM_STREAMS)[number] | 'cmd') => buildTopic({ site: site.site.id, kind: device.kind, device: device.id, stream });
       config.roles.push({

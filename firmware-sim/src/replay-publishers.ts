@@ -44,7 +44,8 @@ export function devicePublisher(options: DevicePublisherOptions): ReplayPublishe
   const log = options.log ?? consoleLog;
   const secrets = new Map<string, string>();
   for (const site of options.sites) {
-    for (const d of siteDevices(site)) secrets.set(deviceUsername(site.site.id, d.id), d.secret);
+    // A device whose site file gives only a secretHash cannot be impersonated: it counts as not configured here.
+    for (const d of siteDevices(site)) if (d.secret !== undefined) secrets.set(deviceUsername(site.site.id, d.id), d.secret);
   }
   const clients = new Map<string, Promise<MqttClient>>();
   const skipped = new Set<string>();

@@ -85,6 +85,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   for (const site of options.sites) {
     for (const spec of siteDevices(site)) {
       if (options.only && !options.only(site.site.id, spec.id)) continue;
+      // Only a secretHash in the site file: the simulator cannot know the password, so it does not play that device.
+      if (spec.secret === undefined) {
+        log('warn', `simulator: ${site.site.id}:${spec.id} has only a secretHash; not simulated`);
+        continue;
+      }
       const creds = options.credentials?.(site.site.id, spec);
       const ctx: DeviceContext = {
         url: options.url,

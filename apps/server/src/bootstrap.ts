@@ -20,6 +20,7 @@ import { GateCommandsService } from './parking/gate-commands.service';
 import { ParkingService } from './parking/parking.service';
 import { PatrolService } from './patrol/patrol.service';
 import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
+import { SiteReloadService, type ReloadOutcome } from './sites/site-reload.service';
 import { SitesService } from './sites/sites.service';
 import { UsersService } from './users/users.service';
 import { AlertWorkOrders } from './work-orders/alert-work-orders';
@@ -50,6 +51,8 @@ export interface RunningServer {
   mqttPort: number;
   env: Env;
   app: NestExpressApplication;
+  /** Reads SITE_CONFIG again (SIGHUP, issue 13 point 5); the outcome is logged and audited. */
+  reloadSites(): Promise<ReloadOutcome>;
   close(): Promise<void>;
 }
 
@@ -125,6 +128,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       mqttPort,
       env,
       app: running,
+      reloadSites: () => running.get(SiteReloadService).reload({ trigger: 'SIGHUP' }),
       close: async () => {
         periodic.stop();
         // The virtual estate stops with the server: no offline announcements to find on the next start.

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   ...WORK_ORDER_ACTION_IDS.map((a) => `work_order.${a}` as const),
   'gate.open',
   'config.loaded',
+  'config.reloaded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

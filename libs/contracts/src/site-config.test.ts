@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseSiteConfig } from './site-config';
+import { parseSiteConfig, siteDevices } from './site-config';
+
+/** argon2id of "s3cret-5-long-enough" (format only: parsing does not verify it). */
+const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Vb8C3X3cXoiVZ3TC0rWCqSG4xJ0QKp2Sx5iVjH8M6rk';
 import { example, problemsOf } from './site-config.fixture';
 
 describe(parseSiteConfig.name, () => {
@@ -15,6 +18,13 @@ describe(parseSiteConfig.name, () => {
     const cfg = parseSiteConfig(example.replace('    toleranceMin: 15\n', '').replace(', heartbeatSec: 60', ''), 'x.yaml');
     expect(cfg.routes[0]!.toleranceMin).toBe(15);
     expect(cfg.site.heartbeatSec).toBe(60);
+  });
+
+  it('takes an argon2 secretHash in place of a secret', () => {
+    const cfg = parseSiteConfig(example.replace('secret: s3cret-5', `secretHash: '${HASH}'`), 'x.yaml');
+    const boiler = siteDevices(cfg).find((d) => d.id === 'boiler-1');
+    expect(boiler).toMatchObject({ secretHash: HASH });
+    expect(boiler?.secret).toBeUndefined();
   });
 
   // Each problem names the path inside the file and what is wrong.
@@ -34,6 +44,9 @@ describe(parseSiteConfig.name, () => {
     { name: 'min above max', edit: (t: string) => t.replace('min: 40, max: 85', 'min: 90, max: 85'), problem: 'sensors[0].limits.temperature_c: min must be below max' },
     { name: 'bad metric name', edit: (t: string) => t.replace('temperature_c:', 'Temperature:'), problem: 'sensors[0].limits.Temperature: metric name "Temperature" must match' },
     { name: 'short secret', edit: (t: string) => t.replace('secret: s3cret-1', 'secret: s1'), problem: 'checkpoints[0].secret: device secret must be at least 6 characters' },
+    { name: 'both secret and secretHash', edit: (t: string) => t.replace('secret: s3cret-1', `secret: s3cret-1, secretHash: '${HASH}'`), problem: 'checkpoints[0].secretHash: give exactly one of secret and secretHash' },
+    { name: 'neither secret nor secretHash', edit: (t: string) => t.replace(', secret: s3cret-3', ''), problem: 'gates[0].secret: give exactly one of secret and secretHash' },
+    { name: 'secretHash not argon2', edit: (t: string) => t.replace('secret: s3cret-4', 'secretHash: "$2b$10$abcdefghijklmnopqrstuv"'), problem: 'dispensers[0].secretHash: must be an argon2 hash' },
     { name: 'offsets going backwards', edit: (t: string) => t.replace('offsetMin: 20', 'offsetMin: -5'), problem: 'routes[0].checkpoints[1].offsetMin' },
     { name: 'missing departments', edit: (t: string) => t.replace(/departments:[\s\S]*?guards:/, 'guards:'), problem: 'departments:' },
     { name: 'YAML syntax', edit: (t: string) => t.replace('site: {', 'site: {{'), problem: 'YAML:' },

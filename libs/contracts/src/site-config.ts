@@ -24,7 +24,17 @@ export type Severity = (typeof SEVERITIES)[number];
 
 const id = z.string().regex(DEVICE_ID_PATTERN, 'must match [A-Za-z0-9][A-Za-z0-9_-]{0,63}');
 const name = z.string().min(1).max(100);
-const secret = z.string().min(6, 'device secret must be at least 6 characters').max(128);
+const secret = z.string().min(6, 'device secret must be at least 6 characters').max(128).optional();
+/**
+ * A device's secret as an argon2 PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) instead of
+ * the secret itself, so a copy of the site file does not give the device's password away. A device
+ * has exactly one of `secret` and `secretHash` (checkCredentials).
+ */
+const secretHash = z
+  .string()
+  .max(512)
+  .regex(/^\$argon2(id|i|d)\$(v=\d+\$)?m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, 'must be an argon2 hash ($argon2id$v=19$m=…,t=…,p=…$salt$hash)')
+  .optional();
 const minutes = z.number().int().nonnegative();
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (00:00–23:59)');
 const pct = z.number().min(0).max(100);
@@ -48,7 +58,7 @@ const GuardSchema = strictObject({
   card: z.string().regex(/^[0-9A-F]{8,20}$/, 'NFC UID: 8–20 upper-case hex chars'),
 });
 
-const CheckpointSchema = strictObject({ id, name, x: z.number(), y: z.number(), secret });
+const CheckpointSchema = strictObject({ id, name, x: z.number(), y: z.number(), secret, secretHash });
 
 const RouteSchema = strictObject({
   id,
@@ -60,9 +70,9 @@ const RouteSchema = strictObject({
 });
 
 const LotSchema = strictObject({ id, name, capacity: z.number().int().positive() });
-const GateSchema = strictObject({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret });
+const GateSchema = strictObject({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret, secretHash });
 
-const DispenserSchema = strictObject({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret })
+const DispenserSchema = strictObject({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret, secretHash })
   .refine((d) => d.emptyPct < d.lowPct, { message: 'emptyPct must be below lowPct', path: ['emptyPct'] });
 
 const LimitSchema = strictObject({
@@ -81,6 +91,7 @@ const SensorSchema = strictObject({
   name,
   department: DepartmentIdSchema.default(DEFAULT_SENSOR_DEPARTMENT),
   secret,
+  secretHash,
   limits: metricRecord(LimitSchema).default({}),
 });
 
@@ -121,6 +132,10 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
       const first = seen.get(device.id);
       if (first) fail([key, i, 'id'], `device id "${device.id}" is already used by ${first}`);
       else seen.set(device.id, `${key}[${i}]`);
+      // CONTRACT §1: the MQTT password is checked against exactly one of them.
+      if ((device.secret === undefined) === (device.secretHash === undefined)) {
+        fail([key, i, device.secret === undefined ? 'secret' : 'secretHash'], 'give exactly one of secret and secretHash');
+      }
     });
   }
   uniqueIds(c.departments, 'departments', fail);
@@ -192,12 +207,17 @@ export function parseSiteConfig(text: string, file: string): SiteConfig {
   return parsed.data;
 }
 
-/** Every device of a site with its kind, for credentials and the device list. */
-export function siteDevices(cfg: SiteConfig): { id: string; name: string; kind: 'checkpoint' | 'gate' | 'dispenser' | 'sensor'; secret: string }[] {
+/** A device's credential: its secret, or an argon2 hash of it (exactly one). */
+export type DeviceCredential = { secret: string; secretHash?: undefined } | { secret?: undefined; secretHash: string };
+
+/** Every device of a site with its kind and credential, for credentials and the device list. */
+export function siteDevices(cfg: SiteConfig): ({ id: string; name: string; kind: 'checkpoint' | 'gate' | 'dispenser' | 'sensor' } & DeviceCredential)[] {
+  const credential = (d: { secret?: string; secretHash?: string }): DeviceCredential =>
+    d.secret !== undefined ? { secret: d.secret } : { secretHash: d.secretHash as string };
   return [
-    ...cfg.checkpoints.map((d) => ({ id: d.id, name: d.name, kind: 'checkpoint' as const, secret: d.secret })),
-    ...cfg.gates.map((d) => ({ id: d.id, name: d.name, kind: 'gate' as const, secret: d.secret })),
-    ...cfg.dispensers.map((d) => ({ id: d.id, name: d.name, kind: 'dispenser' as const, secret: d.secret })),
-    ...cfg.sensors.map((d) => ({ id: d.id, name: d.name, kind: 'sensor' as const, secret: d.secret })),
+    ...cfg.checkpoints.map((d) => ({ id: d.id, name: d.name, kind: 'checkpoint' as const, ...credential(d) })),
+    ...cfg.gates.map((d) => ({ id: d.id, name: d.name, kind: 'gate' as const, ...credential(d) })),
+    ...cfg.dispensers.map((d) => ({ id: d.id, name: d.name, kind: 'dispenser' as const, ...credential(d) })),
+    ...cfg.sensors.map((d) => ({ id: d.id, name: d.name, kind: 'sensor' as const, ...credential(d) })),
   ];
 }

@@ -469,6 +469,7 @@ const en: typeof zhCN = {
     'work_order.comment': 'Work order comment',
     'gate.open': 'Remote gate open',
     'config.loaded': 'Configuration loaded',
+    'config.reloaded': 'Site files reloaded',
     auth: 'All sign-ins',
     user: 'All user changes',
     alert: 'All alert actions',

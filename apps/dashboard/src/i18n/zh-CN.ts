@@ -89,6 +89,7 @@ const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order'
   'work_order.comment': '工单备注',
   'gate.open': '远程开闸',
   'config.loaded': '启动加载配置',
+  'config.reloaded': '重新加载站点配置',
   auth: '全部登录记录',
   user: '全部用户变更',
   alert: '全部告警操作',

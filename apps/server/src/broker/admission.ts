@@ -1,8 +1,9 @@
-// CONNECT, in order: lockout → credentials → client-id ownership. Returns a verdict (STYLE:
+// CONNECT, in order: lockout → credentials (a hash verified once: verified-secrets.ts) → client-id ownership. Returns a verdict (STYLE:
 // aedes, validation returns an error value) that the broker turns into a CONNACK.
 import type { Clock } from '../common/clock';
 import { authenticate, maySubscribe, type CredentialDirectory, type Principal, type ServiceAccount } from './device-acl';
 import type { LoginLockout } from './login-lockout';
+import type { VerifiedSecrets } from './verified-secrets';
 
 export type Admission =
   | { ok: true; principal: Principal }
@@ -13,6 +14,8 @@ export interface AdmissionDeps {
   devices: CredentialDirectory;
   service?: ServiceAccount;
   lockout: LoginLockout;
+  /** Devices whose site file gives a secretHash: verified once, then remembered. */
+  hashed?: VerifiedSecrets;
   clock: Clock;
   /** Who holds this client id on a live connection now, if anyone. */
   connectedAs(clientId: string): Principal | undefined;
@@ -33,7 +36,7 @@ export async function admit(deps: AdmissionDeps, c: Connecting): Promise<Admissi
   const locked = deps.lockout.refusal(name, c.address, now);
   if (locked) return { ok: false, returnCode: 5, reason: locked };
 
-  const principal = authenticate(c.username, c.password, deps.devices, deps.service);
+  const principal = await authenticate(c.username, c.password, deps.devices, deps.service, deps.hashed);
   if (!principal) {
     const justLocked = deps.lockout.failed(name, c.address, now);
     const more = justLocked.length > 0 ? `; ${justLocked.join(' and ')} now locked out` : '';

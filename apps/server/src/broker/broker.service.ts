@@ -4,7 +4,8 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { ENV, type Env } from '../config/env';
 import { loadBrokerTls, loadServerTls } from '../config/tls-files';
 import { IngestService } from '../ingest/ingest.service';
-import { SitesService } from '../sites/sites.service';
+import { evictedDevices } from '../sites/site-diff';
+import { SitesService, type SitesReplaced } from '../sites/sites.service';
 import type { ServiceAccount } from './device-acl';
 import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker';
 import { ExternalBroker } from './external-broker';
@@ -36,6 +37,24 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
     this.transport = env.mqttUrl
       ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices(), ...loadBrokerTls(env) }, this.logger)
       : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service, ...embeddedSettings(env) }, this.logger);
+    sites.replaced$.subscribe((replaced) => this.sitesReplaced(replaced));
+  }
+
+  /**
+   * Issue 13 point 5: a removed or re-keyed device loses its connection at once. Only the
+   * embedded broker holds device connections; behind MQTT_URL the external broker does, and its
+   * own password file must change (README "Site files").
+   */
+  private sitesReplaced({ diff }: SitesReplaced): void {
+    const gone = evictedDevices(diff);
+    if (gone.length === 0 || !(this.transport instanceof EmbeddedBroker)) return;
+    const closed = this.transport.evict(gone);
+    this.logger.log(`site files reloaded: ${gone.length} device${gone.length === 1 ? '' : 's'} removed or re-keyed, ${closed} live connection${closed === 1 ? '' : 's'} closed`);
+  }
+
+  /** How many argon2 verifications the embedded broker ran (each secretHash once per device, not per CONNECT). */
+  get hashVerifications(): number {
+    return this.transport instanceof EmbeddedBroker ? this.transport.hashed.verifications : 0;
   }
 
   get mode(): 'embedded' | 'external' {

@@ -19,8 +19,8 @@ describe(authenticate.name, () => {
     { username: 'svc', password: 'wrong', expected: undefined },
     { username: 'gate-1', password: 's3cret-3', expected: undefined },
     { username: undefined, password: undefined, expected: undefined },
-  ])('$username / $password', ({ username, password, expected }) => {
-    const result = authenticate(username, password === undefined ? undefined : Buffer.from(password), devices, { username: 'svc', password: 'service-pw' });
+  ])('$username / $password', async ({ username, password, expected }) => {
+    const result = await authenticate(username, password === undefined ? undefined : Buffer.from(password), devices, { username: 'svc', password: 'service-pw' });
     expect(result).toEqual(expected);
   });
 });

@@ -1,14 +1,16 @@
 // CONTRACT §1, device credentials: who may connect, publish and subscribe. Pure functions
 // returning an error value (a reason) instead of throwing (STYLE: aedes).
 import { timingSafeEqual } from 'node:crypto';
-import { buildTopic, isUpstreamStream, parseDeviceUsername, parseTopic, TOPIC_ROOT, type DeviceKind } from '@estate-watch/contracts';
+import { buildTopic, isUpstreamStream, parseDeviceUsername, parseTopic, TOPIC_ROOT, type DeviceCredential, type DeviceKind } from '@estate-watch/contracts';
+import { VerifiedSecrets } from './verified-secrets';
 
 export type Principal =
   | { role: 'device'; site: string; device: string; kind: DeviceKind }
   | { role: 'service'; username: string };
 
 export interface CredentialDirectory {
-  device(siteId: string, deviceId: string): { kind: DeviceKind; secret: string } | undefined;
+  /** Read on every CONNECT: a reload of the site files is in force for the next one. */
+  device(siteId: string, deviceId: string): ({ kind: DeviceKind } & DeviceCredential) | undefined;
 }
 
 export interface ServiceAccount {
@@ -16,13 +18,18 @@ export interface ServiceAccount {
   password: string;
 }
 
-/** username `{site}:{device}` and that device's secret, or the configured service account. */
-export function authenticate(
+/**
+ * username `{site}:{device}` and that device's secret (compared in constant time) or a secret
+ * matching its `secretHash` (verified once, then remembered: verified-secrets.ts), or the
+ * configured service account.
+ */
+export async function authenticate(
   username: string | undefined,
   password: Uint8Array | undefined,
   devices: CredentialDirectory,
   service?: ServiceAccount,
-): Principal | undefined {
+  hashed: VerifiedSecrets = new VerifiedSecrets(),
+): Promise<Principal | undefined> {
   if (username === undefined || password === undefined) return undefined;
   if (service && username === service.username) {
     return sameSecret(password, service.password) ? { role: 'service', username } : undefined;
@@ -30,7 +37,14 @@ export function authenticate(
   const id = parseDeviceUsername(username);
   if (!id) return undefined;
   const device = devices.device(id.site, id.device);
-  if (!device || !sameSecret(password, device.secret)) return undefined;
+  if (!device) return undefined;
+  if (device.secret !== undefined) {
+    return sameSecret(password, device.secret) ? { role: 'device', site: id.site, device: id.device, kind: device.kind } : undefined;
+  }
+  if (!(await hashed.matches(username, device.secretHash, password))) return undefined;
+  // A reload may have removed or re-keyed the device while argon2 ran: admit only what is still in force.
+  const now = devices.device(id.site, id.device);
+  if (now?.secretHash !== device.secretHash || now.kind !== device.kind) return undefined;
   return { role: 'device', site: id.site, device: id.device, kind: device.kind };
 }
 

@@ -22,6 +22,7 @@ import { DeviceRateLimit } from './device-rate-limit';
 import { LoginLockout } from './login-lockout';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-size-guard';
+import { VerifiedSecrets } from './verified-secrets';
 
 export interface EmbeddedBrokerOptions {
   /** 0 picks a free port; read it back from `port` after start(). */
@@ -60,6 +61,10 @@ export class EmbeddedBroker implements MqttTransport {
   private readonly rates: DeviceRateLimit;
   /** QoS 1 messages waiting for their turn (device-rate-limit.ts), cleared on stop. */
   private readonly held = new Set<NodeJS.Timeout>();
+  /** Devices with a secretHash: verified once per device and hash, not on every CONNECT. */
+  readonly hashed = new VerifiedSecrets();
+  /** Counts evict() calls: a login that was being checked while one ran is checked again by the device's retry. */
+  private evictions = 0;
 
   constructor(
     private readonly ingest: IngestSink,
@@ -144,6 +149,30 @@ export class EmbeddedBroker implements MqttTransport {
     return new Promise((resolve, reject) => aedes.publish(packet, (error) => (error ? reject(error) : resolve())));
   }
 
+  /**
+   * Cuts the live connections of devices the site files no longer admit as they are (removed,
+   * moved to another kind, or re-keyed: issue 13 point 5). Their last will is not published: the
+   * server cut them, the device did not drop off; a device that does not come back with its new
+   * secret goes silent and is found offline after 3 × heartbeatSec (CONTRACT §4). Returns how many
+   * connections were closed.
+   */
+  evict(devices: readonly { siteId: string; deviceId: string }[]): number {
+    this.evictions += 1;
+    const names = new Set(devices.map((d) => `${d.siteId}:${d.deviceId}`));
+    for (const name of names) this.hashed.forget(name);
+    const clients = (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients ?? {};
+    let closed = 0;
+    for (const client of Object.values(clients)) {
+      const principal = this.principals.get(client);
+      if (principal?.role !== 'device' || !names.has(identity(principal))) continue;
+      // Without a principal nothing more of this connection is taken, not even its last will.
+      this.principals.delete(client);
+      client.close();
+      closed += 1;
+    }
+    return closed;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     const { aedes, listeners, persistence } = this;
@@ -161,11 +190,13 @@ export class EmbeddedBroker implements MqttTransport {
 
   private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (error: AuthenticateError | null, success: boolean) => void): Promise<void> {
     const persistence = this.persistence;
-    const verdict = await admit(
+    const evictions = this.evictions;
+    const checked = await admit(
       {
         devices: this.devices,
         service: this.options.serviceAccount,
         lockout: this.lockout,
+        hashed: this.hashed,
         clock: this.clock,
         connectedAs: (id) => {
           // aedes.clients (by client id) is public but missing from its types.
@@ -176,6 +207,8 @@ export class EmbeddedBroker implements MqttTransport {
       },
       { clientId: client.id, address: (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown', username, password },
     ).catch((error: unknown) => ({ ok: false as const, returnCode: 5 as const, reason: `could not check: ${String(error)}` }));
+    // Checked against site files a reload replaced meanwhile: the old secret must not slip in.
+    const verdict = checked.ok && this.evictions !== evictions ? { ok: false as const, returnCode: 5 as const, reason: 'site files reloaded during the login; the device retries' } : checked;
     if (!verdict.ok) {
       this.warnings.log(`refused connection "${clip(String(username))}" (client id ${clip(client.id)}): ${verdict.reason}`);
       return done(Object.assign(new Error(verdict.reason), { returnCode: verdict.returnCode }) as AuthenticateError, false);
@@ -187,6 +220,7 @@ export class EmbeddedBroker implements MqttTransport {
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     const principal = client ? this.principals.get(client) : undefined;
     // No client: a will left by another broker instance (start() clears those of earlier runs).
+    // No principal on a client: one evict() cut, whose last will or in-flight packet is refused.
     if (!principal) return done(new Error('publisher unknown'));
     // Closing the broker closes every connection, and aedes would publish each device's last
     // will: the server going down is not every device going offline. Nothing is acknowledged

@@ -33,7 +33,10 @@ export class EquipmentService implements MessageHandler {
     private readonly repo: EquipmentRepository,
     private readonly alerts: AlertsService,
     private readonly sites: SitesService,
-  ) {}
+  ) {
+    // A reload may add, remove or change sensors and their limits: the next reading is judged by the new ones.
+    sites.replaced$.subscribe(() => (this.sensorIndex = undefined));
+  }
 
   /**
    * What must not wait behind a backlog (issue 14): a fault, or a reading past a limit of

@@ -43,6 +43,9 @@ export class PatrolService implements MessageHandler {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.alertsFor = new PatrolAlerts(alerts);
+    // A reload of the site files re-plans at the next sweep: rounds not yet started take the new
+    // routes and schedules, rounds under way or done keep theirs (reconcileRounds).
+    sites.replaced$.subscribe(() => this.plannedOn.clear());
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { SiteDto } from '@estate-watch/contracts';
-import { Roles } from '../auth/auth.decorators';
+import { Controller, Get, HttpCode, Ip, Post, UnprocessableEntityException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { SiteDto, UserDto } from '@estate-watch/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { SiteReloadService } from './site-reload.service';
 import { SitesService } from './sites.service';
 
 const DEPARTMENT = {
@@ -13,10 +14,33 @@ const DEPARTMENT = {
   },
 };
 
+const RELOADED = {
+  type: 'object',
+  properties: {
+    revision: { type: 'integer', description: 'counts reloads that changed something since start' },
+    changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          siteId: { type: 'string' },
+          section: { type: 'string', enum: ['site', 'departments', 'routing', 'guards', 'routes', 'lots', 'checkpoints', 'gates', 'dispensers', 'sensors', 'limits'] },
+          id: { type: 'string', description: 'the item; a limit is {sensor}.{metric}' },
+          change: { type: 'string', enum: ['added', 'removed', 'changed', 'rekeyed'] },
+        },
+      },
+    },
+    disconnected: { type: 'array', items: { type: 'object', properties: { siteId: { type: 'string' }, deviceId: { type: 'string' }, why: { type: 'string', enum: ['removed', 'rekeyed'] } } } },
+  },
+};
+
 @ApiTags('sites')
 @Controller('api/sites')
 export class SitesController {
-  constructor(private readonly sites: SitesService) {}
+  constructor(
+    private readonly sites: SitesService,
+    private readonly reloader: SiteReloadService,
+  ) {}
 
   @Get()
   @Roles('operator')
@@ -44,5 +68,29 @@ export class SitesController {
       departments: cfg.departments.map((d) => ({ id: d.id, name: d.name, sla: { ...d.sla } })),
       routing: { ...cfg.routing },
     }));
+  }
+
+  @Post('reload')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Reads SITE_CONFIG again and puts it in force (issue 13 point 5); the same as SIGHUP',
+    description:
+      'Every file is checked first: any problem, or a site id no longer in the files, changes nothing (422 with every problem). ' +
+      'Removed and re-keyed devices are disconnected at once; rounds not yet started take the new routes. Audited as config.reloaded.',
+  })
+  @ApiOkResponse({ schema: RELOADED })
+  @ApiUnprocessableEntityResponse({ description: '`problems`: [{file, line?, problem}], every one found; nothing changed' })
+  async reload(@CurrentUser() user: UserDto | undefined, @Ip() address: string): Promise<{ revision: number; changes: unknown[]; disconnected: unknown[] }> {
+    const outcome = await this.reloader.reload({ trigger: 'api', actor: user?.username, address });
+    if (!outcome.ok) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: `site files not reloaded, nothing changed: ${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}`,
+        problems: outcome.problems,
+      });
+    }
+    return { revision: outcome.revision, changes: outcome.changes, disconnected: outcome.disconnected };
   }
 }

@@ -1,13 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { siteDevices, type DeviceKind, type SiteConfig } from '@estate-watch/contracts';
-import { DATABASE, type Database } from '../db/database';
+import { Subject } from 'rxjs';
+import { siteDevices, type DeviceCredential, type DeviceKind, type SiteConfig } from '@estate-watch/contracts';
+import { DATABASE, type Database, type Queryable } from '../db/database';
+import { diffSites, type SitesDiff } from './site-diff';
 
-export interface SiteDevice {
+export type SiteDevice = {
   siteId: string;
   id: string;
   kind: DeviceKind;
   name: string;
-  secret: string;
+} & DeviceCredential;
+
+/** Past-tense: the site files were reloaded and these are now in force (issue 13 point 5). */
+export interface SitesReplaced {
+  diff: SitesDiff;
+  revision: number;
 }
 
 export const SITE_CONFIGS = Symbol('SITE_CONFIGS');
@@ -15,19 +22,51 @@ export const SITE_CONFIGS = Symbol('SITE_CONFIGS');
 /** The loaded site files: who the devices are, their secrets and the rules' parameters. */
 @Injectable()
 export class SitesService {
-  private readonly sites = new Map<string, SiteConfig>();
-  private readonly devices = new Map<string, SiteDevice>();
+  /**
+   * Readers call site()/device() per message and keep nothing: a reload swaps both maps at once,
+   * so a message is judged wholly by the old files or wholly by the new ones. A reader that does
+   * keep something derived (EquipmentService's sensor index, PatrolService's planned dates)
+   * follows `replaced$`.
+   */
+  readonly replaced$ = new Subject<SitesReplaced>();
+  private sites = new Map<string, SiteConfig>();
+  private devices = new Map<string, SiteDevice>();
+  private currentRevision = 0;
 
   constructor(
     @Inject(SITE_CONFIGS) configs: SiteConfig[],
     @Inject(DATABASE) private readonly db: Database,
   ) {
+    this.install(configs);
+  }
+
+  /** Counts reloads: 0 as started. */
+  get revision(): number {
+    return this.currentRevision;
+  }
+
+  /**
+   * Puts validated site configs in force at once and tells the followers what changed. The
+   * caller (SiteReloadService) has checked them and written them to the database first.
+   */
+  replace(configs: readonly SiteConfig[]): SitesReplaced {
+    const diff = diffSites(this.all(), configs);
+    this.install(configs);
+    this.currentRevision += 1;
+    const replaced = { diff, revision: this.currentRevision };
+    this.replaced$.next(replaced);
+    return replaced;
+  }
+
+  private install(configs: readonly SiteConfig[]): void {
+    const sites = new Map<string, SiteConfig>();
+    const devices = new Map<string, SiteDevice>();
     for (const config of configs) {
-      this.sites.set(config.site.id, config);
-      for (const d of siteDevices(config)) {
-        this.devices.set(key(config.site.id, d.id), { siteId: config.site.id, ...d });
-      }
+      sites.set(config.site.id, config);
+      for (const d of siteDevices(config)) devices.set(key(config.site.id, d.id), { siteId: config.site.id, ...d });
     }
+    this.sites = sites;
+    this.devices = devices;
   }
 
   all(): SiteConfig[] {
@@ -46,10 +85,14 @@ export class SitesService {
     return [...this.devices.values()];
   }
 
-  /** Writes sites and devices into the database so queries can join them; devices no longer configured are retired. */
-  async syncToDatabase(): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      for (const cfg of this.sites.values()) {
+  /**
+   * Writes sites and devices into the database so queries can join them; devices no longer
+   * configured are retired. `configs`: those about to be put in force by a reload (default: the
+   * current ones).
+   */
+  async syncToDatabase(configs: readonly SiteConfig[] = this.all()): Promise<void> {
+    await this.db.transaction(async (tx: Queryable) => {
+      for (const cfg of configs) {
         await tx.query(
           `INSERT INTO sites (id, name, timezone, heartbeat_sec, config, updated_at) VALUES ($1, $2, $3, $4, $5, now())
            ON CONFLICT (id) DO UPDATE SET name = $2, timezone = $3, heartbeat_sec = $4, config = $5, updated_at = now()`,
