@@ -86,7 +86,7 @@ export class Fleet {
           this.sent.push(m);
           const body = { id: m.id, ts: new Date(this.base + n * 10).toISOString(), readings: { temperature_c: m.value } };
           const topic = buildTopic({ site: SITE_ID, kind: 'sensor', device, stream: 'telemetry' });
-          const p = client.publishAsync(topic, JSON.stringify(body), { qos: 1 }).then(() => {
+          const p = publishUntilAcked(client, topic, JSON.stringify(body)).then(() => {
             m.ackedAt = Date.now();
             this.acked++;
           });
@@ -105,3 +105,19 @@ export class Fleet {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * MQTT.js fails a publish it had not sent yet ("Connection closed") when the connection drops
+ * while it is resending its session: firmware sends such a message again, with the same id.
+ * Resending at once (the client queues it while offline) keeps the device's order.
+ */
+async function publishUntilAcked(client: MqttClient, topic: string, payload: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.publishAsync(topic, payload, { qos: 1 });
+      return;
+    } catch (error) {
+      if (attempt >= 10_000) throw error;
+    }
+  }
+}
