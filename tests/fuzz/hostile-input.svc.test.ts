@@ -107,6 +107,7 @@ describe('hostile input, counted', () => {
   const device = async (id: string, secret = `secret-${id}`, site = 'fz', extra: object = {}): Promise<MqttClient> => {
     const client = connect(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `fz-${id}-${randomBytes(3).toString('hex')}`, username: deviceUsername(site, id), password: secret, reconnectPeriod: 0, connectTimeout: 5_000, ...extra });
     clients.push(client);
+    client.setMaxListeners(200); // the payload class races each PUBACK against 'close'
     client.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
