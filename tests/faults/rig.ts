@@ -121,6 +121,14 @@ export class Rig {
     this.server = await startServerProcess(this.env, 180_000);
   }
 
+  /** A server that exited by itself is a crash: fail with what it printed. */
+  assertRunning(): void {
+    const child = this.server?.child;
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`the server exited by itself (${child.exitCode ?? child.signalCode}):\n${this.server!.output().slice(-4000)}`);
+    }
+  }
+
   async health(): Promise<HealthDto | undefined> {
     try {
       const res = await fetch(`http://127.0.0.1:${this.httpPort}/api/health`, { signal: AbortSignal.timeout(5_000) });
@@ -140,6 +148,7 @@ export class Rig {
   async storedAtLeast(n: number, timeoutMs: number): Promise<number> {
     const t0 = Date.now();
     for (;;) {
+      this.assertRunning();
       const s = await this.stored();
       if (s !== undefined && s >= n) return Date.now() - t0;
       if (Date.now() - t0 > timeoutMs) return Number.NaN;
@@ -153,6 +162,7 @@ export class Rig {
     let last = -1;
     let stableSince = Date.now();
     while (Date.now() < until) {
+      this.assertRunning();
       const h = await this.health();
       const devices = h?.handlers.find((x) => x.name === 'devices')?.stored ?? -1;
       const caughtUp = h !== undefined && h.status === 'ok' && h.handlers.every((x) => x.applied === x.stored);
