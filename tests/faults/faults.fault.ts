@@ -107,8 +107,8 @@ describe('faults', () => {
     try {
       await rig.start();
       let stop = false;
-      // 100 devices × 4 messages a second = 400 msg/s offered.
-      const sending = rig.fleet.send({ intervalMs: 250, stop: () => stop });
+      // 100 devices × 2 messages a second = 200 msg/s offered.
+      const sending = rig.fleet.send({ intervalMs: 500, stop: () => stop });
       await sleep(5_000);
       const down = Date.now();
       await cluster.stop();
@@ -126,7 +126,7 @@ describe('faults', () => {
       const counts = await rig.count();
       const row: Row = {
         scenario: `PostgreSQL down ${OUTAGE_S} s: embedded broker, PostgreSQL (own cluster)`,
-        done: `400 msg/s offered; pg_ctl stop -m fast at +5 s, start after ${OUTAGE_S} s`,
+        done: `200 msg/s offered; pg_ctl stop -m fast at +5 s, start after ${OUTAGE_S} s`,
         counts,
         recover: `catch-up ${secs(catchUp)} (PostgreSQL back → all ${publishedByReturn} published by then stored)`,
         note: `health: ${degraded ? `${healthDown?.status} (db ${healthDown?.db}) within ${secs(degraded)}` : 'never degraded'}; PUBACKs during the outage: ${ackedDuringOutage}`,

@@ -16,8 +16,8 @@ export interface SentMessage {
   ackedAt?: number;
 }
 
-/** Reading n of a device: over the limit (90) every 20th message, else 60 (cleared: ≤ 75). */
-export const valueOf = (n: number) => (n % 20 === 19 ? 90 : 60);
+/** Reading n of a device: over the limit (90) every 50th message, else 60 (cleared: ≤ 75). Each raise opens an alert and a work order. */
+export const valueOf = (n: number) => (n % 50 === 49 ? 90 : 60);
 
 export class Fleet {
   readonly clients = new Map<string, MqttClient>();

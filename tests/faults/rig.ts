@@ -157,7 +157,7 @@ export class Rig {
   }
 
   /** Every handler has applied what is stored and the count stopped moving (or the timeout). */
-  async settled(timeoutMs = 180_000): Promise<void> {
+  async settled(timeoutMs = 300_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     let last = -1;
     let stableSince = Date.now();
