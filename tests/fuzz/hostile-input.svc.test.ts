@@ -280,6 +280,22 @@ describe('hostile input, counted', () => {
     await alive('payloads');
   }, 120_000);
 
+  it('payloads: a metric called "constructor" is a valid name (CONTRACT §1) and must not reach Object.prototype', async () => {
+    // sensor.limits is a plain object: limits["constructor"] is Object itself unless looked up as an own key.
+    const s1 = await device('s1');
+    goodSent++;
+    await s1.publishAsync(TOPIC.s1, JSON.stringify({ id: `ok-ctor-${randomBytes(3).toString('hex')}`, ts: new Date().toISOString(), readings: { constructor: 1e300, valueof: -1e300 } }), { qos: 1 });
+    await canary(s1);
+    const failures = await sql("SELECT error FROM handler_failures");
+    record('payloads', 'metric "constructor": no handler failure', failures.length > 0, JSON.stringify(failures).slice(0, 80));
+    const alerts = await sql("SELECT subject FROM alerts WHERE subject LIKE 's1:constructor%' OR subject LIKE 's1:valueof%'");
+    record('payloads', 'metric "constructor": no alert from a limit it does not have', alerts.length > 0);
+    const equipment = await request('/api/equipment', { token: operatorToken });
+    const limits = JSON.stringify(equipment.body);
+    record('payloads', 'metric "constructor": not listed as a limit', equipment.status !== 200 || /"metric":"(constructor|valueof)"/.test(limits), String(equipment.status));
+    await alive('constructor metric');
+  }, 60_000);
+
   it('payloads: a replayed id is stored once; an unknown device cannot sign in or write', async () => {
     const s2 = await device('s2');
     const body = JSON.stringify({ id: 'replay-1', ts: new Date().toISOString(), readings: { temperature_c: 20 } });
