@@ -200,7 +200,7 @@ describe('hostile input, counted', () => {
     const s1 = await device('s1');
     const now = Date.now();
     const ts = new Date(now).toISOString();
-    const env = (extra: object) => JSON.stringify({ id: `bad-${randomBytes(4).toString('hex')}`, ts, ...extra });
+    const withEnvelope = (extra: object) => JSON.stringify({ id: `bad-${randomBytes(4).toString('hex')}`, ts, ...extra });
     const nest = (depth: number, open: string, close: string) => open.repeat(depth) + '1' + close.repeat(depth);
     const bad: [string, string | Buffer, string?][] = [
       ['not JSON: text', 'hello'],
@@ -214,17 +214,17 @@ describe('hostile input, counted', () => {
       ['wrong type: id too long', JSON.stringify({ id: 'x'.repeat(65), ts, readings: { temperature_c: 1 } })],
       ['wrong type: id with spaces', JSON.stringify({ id: 'a b', ts, readings: { temperature_c: 1 } })],
       ['wrong type: ts number', JSON.stringify({ id: 'bad-ts', ts: now, readings: { temperature_c: 1 } })],
-      ['wrong type: readings string', env({ readings: 'hot' })],
-      ['wrong type: reading string', env({ readings: { temperature_c: '90' } })],
-      ['wrong type: reading null', env({ readings: { temperature_c: null } })],
-      ['wrong type: reading object', env({ readings: { temperature_c: { v: 1 } } })],
-      ['wrong type: bad metric name', env({ readings: { 'Temp C': 1 } })],
-      ['wrong type: 33 metrics', env({ readings: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`m${i}`, i])) })],
-      ['wrong type: no readings', env({})],
-      ['wrong type: unknown event type', env({ type: 'explode' }), TOPIC.s1Event],
-      ['wrong type: fault code too long', env({ type: 'fault', code: 'x'.repeat(17) }), TOPIC.s1Event],
-      ['huge: 4097-byte payload', env({ readings: { temperature_c: 1 }, pad: 'x'.repeat(4100) })],
-      ['huge: 15 KiB payload', env({ readings: { temperature_c: 1 }, pad: 'x'.repeat(15_000) })],
+      ['wrong type: readings string', withEnvelope({ readings: 'hot' })],
+      ['wrong type: reading string', withEnvelope({ readings: { temperature_c: '90' } })],
+      ['wrong type: reading null', withEnvelope({ readings: { temperature_c: null } })],
+      ['wrong type: reading object', withEnvelope({ readings: { temperature_c: { v: 1 } } })],
+      ['wrong type: bad metric name', withEnvelope({ readings: { 'Temp C': 1 } })],
+      ['wrong type: 33 metrics', withEnvelope({ readings: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`m${i}`, i])) })],
+      ['wrong type: no readings', withEnvelope({})],
+      ['wrong type: unknown event type', withEnvelope({ type: 'explode' }), TOPIC.s1Event],
+      ['wrong type: fault code too long', withEnvelope({ type: 'fault', code: 'x'.repeat(17) }), TOPIC.s1Event],
+      ['huge: 4097-byte payload', withEnvelope({ readings: { temperature_c: 1 }, pad: 'x'.repeat(4100) })],
+      ['huge: 15 KiB payload', withEnvelope({ readings: { temperature_c: 1 }, pad: 'x'.repeat(15_000) })],
       ['deeply nested: arrays ×1000', `{"id":"bad-n1","ts":"${ts}","readings":{"temperature_c":${nest(1000, '[', ']')}}}`],
       ['deeply nested: objects ×700', `{"id":"bad-n2","ts":"${ts}","readings":${nest(700, '{"a":', '}')}}`],
       ['deeply nested: arrays ×7000 (over 4096 bytes)', `{"id":"bad-n3","ts":"${ts}","x":${nest(7000, '[', ']')}}`],
@@ -238,16 +238,16 @@ describe('hostile input, counted', () => {
       ['bad UTF-8: overlong in a fault text', Buffer.concat([Buffer.from(`{"id":"bad-u2","ts":"${ts}","type":"fault","code":"E1","text":"`), Buffer.from([0xe0, 0x80, 0xaf]), Buffer.from('"}')]), TOPIC.s1Event],
       ['bad UTF-8: lone surrogate escape', `{"id":"bad-u3","ts":"${ts}","type":"fault","code":"E1","text":"\\ud800"}`, TOPIC.s1Event],
       ['bad UTF-8: NUL escape', `{"id":"bad-u4","ts":"${ts}","type":"fault","code":"E1","text":"a\\u0000b"}`, TOPIC.s1Event],
-      ['bad time: Feb 30', env({ ts: '2026-02-30T10:00:00Z', readings: { temperature_c: 1 } })],
-      ['bad time: month 13', env({ ts: '2026-13-01T10:00:00Z', readings: { temperature_c: 1 } })],
-      ['bad time: hour 25', env({ ts: '2026-01-01T25:00:00Z', readings: { temperature_c: 1 } })],
-      ['bad time: no offset', env({ ts: new Date(now).toISOString().replace('Z', ''), readings: { temperature_c: 1 } })],
-      ['bad time: not a time', env({ ts: 'yesterday', readings: { temperature_c: 1 } })],
-      ['bad time: 25 h ago', env({ ts: new Date(now - 25 * 3600_000).toISOString(), readings: { temperature_c: 1 } })],
-      ['bad time: 3 min ahead', env({ ts: new Date(now + 180_000).toISOString(), readings: { temperature_c: 1 } })],
-      ['bad time: year 275760', env({ ts: '+275760-09-13T00:00:00.000Z', readings: { temperature_c: 1 } })],
-      ['bad time: year 0', env({ ts: '0000-01-01T00:00:00Z', readings: { temperature_c: 1 } })],
-      ['bad time: offset +25:00', env({ ts: '2026-01-01T10:00:00+25:00', readings: { temperature_c: 1 } })],
+      ['bad time: Feb 30', withEnvelope({ ts: '2026-02-30T10:00:00Z', readings: { temperature_c: 1 } })],
+      ['bad time: month 13', withEnvelope({ ts: '2026-13-01T10:00:00Z', readings: { temperature_c: 1 } })],
+      ['bad time: hour 25', withEnvelope({ ts: '2026-01-01T25:00:00Z', readings: { temperature_c: 1 } })],
+      ['bad time: no offset', withEnvelope({ ts: new Date(now).toISOString().replace('Z', ''), readings: { temperature_c: 1 } })],
+      ['bad time: not a time', withEnvelope({ ts: 'yesterday', readings: { temperature_c: 1 } })],
+      ['bad time: 25 h ago', withEnvelope({ ts: new Date(now - 25 * 3600_000).toISOString(), readings: { temperature_c: 1 } })],
+      ['bad time: 3 min ahead', withEnvelope({ ts: new Date(now + 180_000).toISOString(), readings: { temperature_c: 1 } })],
+      ['bad time: year 275760', withEnvelope({ ts: '+275760-09-13T00:00:00.000Z', readings: { temperature_c: 1 } })],
+      ['bad time: year 0', withEnvelope({ ts: '0000-01-01T00:00:00Z', readings: { temperature_c: 1 } })],
+      ['bad time: offset +25:00', withEnvelope({ ts: '2026-01-01T10:00:00+25:00', readings: { temperature_c: 1 } })],
     ];
     const before = await rows();
     const rejectionsBefore = Number((await sql<{ n: string }>("SELECT coalesce(sum(count), 0) AS n FROM device_rejections WHERE site_id = 'fz' AND device_id = 's1'"))[0]!.n);
