@@ -32,15 +32,22 @@ const table: Row[] = [];
 
 const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'never');
 
+function rowLine(r: Row): string {
+  const c = r.counts;
+  const lost = r.brokerLost ? `${c.lost - r.brokerLost} (+${r.brokerLost} by the broker)` : String(c.lost + c.unstored);
+  return `| ${[r.scenario, r.done, c.sent, c.acked, c.stored, lost, c.duplicated + c.missingEffects, c.outOfOrder, r.recover, r.note ?? ''].join(' | ')} |`;
+}
+
 function printTable(): void {
   const head = ['scenario', 'what was done', 'sent', 'acknowledged', 'stored', 'lost', 'duplicated effects', 'out of order', 'time to recover', 'note'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  for (const r of table) {
-    const c = r.counts;
-    const lost = r.brokerLost ? `${c.lost - r.brokerLost} (+${r.brokerLost} by the broker)` : String(c.lost + c.unstored);
-    lines.push(`| ${[r.scenario, r.done, c.sent, c.acked, c.stored, lost, c.duplicated + c.missingEffects, c.outOfOrder, r.recover, r.note ?? ''].join(' | ')} |`);
-  }
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...table.map(rowLine)];
   process.stdout.write(`\nFault table (${SHORT ? 'short' : 'full'} run, ${DEVICES} devices, QoS 1):\n${lines.join('\n')}\n\n`);
+}
+
+/** Each row as soon as it is known too, so a run cut short still says what it measured. */
+function addRow(row: Row): void {
+  table.push(row);
+  process.stdout.write(`fault row: ${rowLine(row)}\n`);
 }
 
 function expectClean(row: Row): void {
@@ -93,7 +100,7 @@ describe('faults', () => {
         recover: `≤ ${secs(recover)} (kill → all acknowledged stored)`,
         note: broker === 'mosquitto' ? 'acknowledged = PUBACK from Mosquitto' : 'acknowledged = PUBACK from the server',
       };
-      table.push(row);
+      addRow(row);
       expectClean(row);
     } finally {
       await rig.stop();
@@ -131,7 +138,7 @@ describe('faults', () => {
         recover: `catch-up ${secs(catchUp)} (PostgreSQL back → all ${publishedByReturn} published by then stored)`,
         note: `health: ${degraded ? `${healthDown?.status} (db ${healthDown?.db}) within ${secs(degraded)}` : 'never degraded'}; PUBACKs from 2 s after it was down until it was back: ${ackedDuringOutage}`,
       };
-      table.push(row);
+      addRow(row);
       expect(degraded, '/api/health says degraded while PostgreSQL is down').toBeGreaterThan(0);
       expect(healthDown).toMatchObject({ status: 'degraded', db: 'down' });
       expect(ackedDuringOutage, 'no PUBACK while nothing can be stored').toBe(0);
@@ -175,7 +182,7 @@ describe('faults', () => {
         recover: `${secs(recoverTerm)} (server start → all stored)`,
         note: 'deploy/mosquitto persistence: saved on SIGTERM',
       };
-      table.push(termRow);
+      addRow(termRow);
       expectClean(termRow);
 
       // 2. kill -9: whatever Mosquitto queued since its last autosave is gone with it.
@@ -202,7 +209,7 @@ describe('faults', () => {
         brokerLost,
         note: `Mosquitto had acknowledged them and saves its queue every autosave_interval (${mosquitto.autosaveSec} s) and on a clean stop; what it queued since its last save dies with it`,
       };
-      table.push(killRow);
+      addRow(killRow);
       // What Mosquitto drops must be only what it queued before the kill: nothing sent after is lost.
       expect(killCounts.lostIds.filter((m) => !queuedKeys.has(key(m)))).toEqual([]);
       expectClean(killRow);
@@ -249,7 +256,7 @@ describe('faults', () => {
         recover: drained ? `${secs(drainedAfter)} (reopened → all ${written} points in InfluxDB)` : `never: ${written} of ${counts.stored} points in InfluxDB`,
         note: `${during.length} messages during the outage, PUBACK p99 ${p99} ms`,
       };
-      table.push(row);
+      addRow(row);
       expect(p99, 'ingest unaffected: acknowledged as before').toBeLessThan(2_000);
       expect(written).toBe(counts.stored);
       expectClean(row);
