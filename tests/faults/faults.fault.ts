@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../support/server-process';
-import { startPgCluster } from '../support/pg-cluster';
+import { startPgCluster, type PgCluster } from '../support/pg-cluster';
 import { startMosquitto } from '../support/mosquitto';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { sleep } from './fleet';
@@ -64,8 +64,17 @@ function expectClean(row: Row): void {
 }
 
 describe('faults', () => {
-  beforeAll(() => buildServer(), 300_000);
-  afterAll(() => printTable());
+  // The suite's own PostgreSQL for every scenario (the shared one runs out of connections when
+  // the machine is busy); the outage scenario stops a second one of its own.
+  let postgres: PgCluster;
+  beforeAll(async () => {
+    buildServer();
+    postgres = await startPgCluster();
+  }, 300_000);
+  afterAll(async () => {
+    printTable();
+    await postgres?.remove();
+  });
 
   const combos: [BrokerKind, BackendKind][] = [
     ['embedded', 'pglite'],
@@ -76,7 +85,7 @@ describe('faults', () => {
 
   it.each(combos)(`server killed with SIGKILL ${KILLS}× during ${MESSAGES} QoS 1 messages: %s broker, %s`, async (broker, backend) => {
     const mosquitto = broker === 'mosquitto' ? await startMosquitto([SITE], SERVICE) : undefined;
-    const rig = new Rig({ broker, backend, mqttUrl: mosquitto?.url });
+    const rig = new Rig({ broker, backend, mqttUrl: mosquitto?.url, postgresAdminUrl: postgres.url });
     try {
       await rig.start();
       const sending = rig.fleet.send({ perDevice: MESSAGES / DEVICES });
@@ -152,7 +161,7 @@ describe('faults', () => {
 
   it('Mosquitto restarted with SIGTERM, then killed with -9, while the server is away', async () => {
     const mosquitto = await startMosquitto([SITE], SERVICE);
-    const rig = new Rig({ broker: 'mosquitto', backend: 'postgres', mqttUrl: mosquitto.url });
+    const rig = new Rig({ broker: 'mosquitto', backend: 'postgres', mqttUrl: mosquitto.url, postgresAdminUrl: postgres.url });
     const per = SHORT ? 5 : 20;
     try {
       await rig.start();
@@ -223,7 +232,7 @@ describe('faults', () => {
     const db = `estate_faults_${randomBytes(4).toString('hex')}`;
     const target = new URL(INFLUX_HTTP);
     const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 8086) });
-    const rig = new Rig({ broker: 'embedded', backend: 'postgres', influxUrl: `http://127.0.0.1:${proxy.port}/${db}` });
+    const rig = new Rig({ broker: 'embedded', backend: 'postgres', influxUrl: `http://127.0.0.1:${proxy.port}/${db}`, postgresAdminUrl: postgres.url });
     try {
       await rig.start();
       let stop = false;

@@ -31,8 +31,10 @@ export type BackendKind = 'pglite' | 'postgres';
 export interface RigOptions {
   broker: BrokerKind;
   backend: BackendKind;
-  /** PostgreSQL URL of a cluster the scenario controls; default: a new database on the shared server. */
+  /** PostgreSQL URL of a cluster the scenario controls; default: a new database on `postgresAdminUrl`. */
   databaseUrl?: string;
+  /** Where a new database is made (the suite's own cluster; default the shared server). */
+  postgresAdminUrl?: string;
   /** For MQTT_URL. */
   mqttUrl?: string;
   influxUrl?: string;
@@ -94,7 +96,7 @@ export class Rig {
     if (this.options.backend === 'postgres') {
       if (this.options.databaseUrl) this.dbUrl = this.options.databaseUrl;
       else {
-        const db = await createDatabase(SHARED_POSTGRES);
+        const db = await createDatabase(this.options.postgresAdminUrl ?? SHARED_POSTGRES);
         this.dbUrl = db.url;
         this.dropDb = db.drop;
       }
@@ -206,12 +208,13 @@ export class Rig {
     return tally(this.fleet.sent, rows, alerts, failures);
   }
 
+  /** Everything it started, each step even when an earlier one failed. */
   async stop(): Promise<void> {
-    await this.fleet?.end();
-    await this.server?.stop();
+    await this.fleet?.end().catch(() => undefined);
+    await this.server?.stop().catch(() => undefined);
     this.server = undefined;
-    await this.dropDb?.();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.dropDb?.().catch(() => undefined);
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
