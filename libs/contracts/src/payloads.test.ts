@@ -54,6 +54,12 @@ const bad: (Case & { reason: string; raw?: string | Uint8Array })[] = [
   { name: 'not JSON', kind: 'gate', stream: 'event', payload: null, raw: '{"id":', reason: 'not UTF-8 JSON' },
   { name: 'not UTF-8', kind: 'gate', stream: 'event', payload: null, raw: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), reason: 'not UTF-8 JSON' },
   { name: 'JSON array', kind: 'gate', stream: 'event', payload: [env], reason: 'must be a JSON object' },
+  // Copying a "__proto__" key sets a prototype: the reading would vanish and `readings: {}` be stored.
+  { name: '__proto__ key in readings', kind: 'sensor', stream: 'telemetry', payload: null, raw: `{"id":"a","ts":"${env.ts}","readings":{"__proto__":{"t":1}}}`, reason: '"__proto__" key' },
+  // Valid JSON that PostgreSQL's jsonb refuses: it would fail the grouped commit of every message with it.
+  { name: 'NUL in a fault text', kind: 'sensor', stream: 'event', payload: { ...env, type: 'fault', code: 'E1', text: 'a\u0000b' }, reason: 'text: \\u0000 or an unpaired surrogate' },
+  { name: 'lone surrogate in a plate', kind: 'gate', stream: 'event', payload: { ...env, type: 'denied', direction: 'in', plate: '\ud800' }, reason: 'plate: \\u0000 or an unpaired surrogate' },
+  { name: '__proto__ key at the top', kind: 'sensor', stream: 'telemetry', payload: null, raw: `{"id":"a","ts":"${env.ts}","readings":{"t":1},"__proto__":{"x":1}}`, reason: '"__proto__" key' },
   { name: 'JSON string', kind: 'gate', stream: 'event', payload: 'tap', reason: 'must be a JSON object' },
   { name: 'too large', kind: 'sensor', stream: 'telemetry', payload: { ...env, readings: { a: 1 }, pad: 'x'.repeat(MAX_PAYLOAD_BYTES) }, reason: 'over the 4096-byte limit' },
   { name: 'missing id', kind: 'dispenser', stream: 'event', payload: { ts: env.ts, type: 'refill' }, reason: 'id' },

@@ -152,6 +152,14 @@ export function parseDevicePayload(
   try {
     const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     json = JSON.parse(text);
+    // JSON.parse keeps a "__proto__" key as an own property, but copying it (zod's record does)
+    // sets a prototype instead and the key vanishes: `{"readings":{"__proto__":{…}}}` would be
+    // stored as `readings: {}`. No field may be called that. (Checked only when the text has it.)
+    if (text.includes('__proto__') && hasProtoKey(text)) return { ok: false, reason: 'payload has a "__proto__" key, which no field may be called' };
+    // PostgreSQL's jsonb refuses \u0000 and unpaired surrogates: one such message would fail the
+    // whole grouped commit, again at every redelivery. Only an escape can produce them.
+    const unstorable = text.includes('\\u') ? findUnstorable(json, '') : undefined;
+    if (unstorable !== undefined) return { ok: false, reason: `${unstorable || 'payload'}: \\u0000 or an unpaired surrogate (\\ud800–\\udfff) cannot be stored` };
   } catch {
     return { ok: false, reason: 'payload is not UTF-8 JSON' };
   }
@@ -166,6 +174,30 @@ export function parseDevicePayload(
   if (ageMs > MAX_PAST_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 24 h in the past` };
   if (-ageMs > MAX_FUTURE_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 2 min in the future` };
   return { ok: true, payload: parsed.data as DevicePayload, lastWill: false, observedAt };
+}
+
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Path of the first string or key PostgreSQL cannot store ('' for the value itself), or undefined. */
+function findUnstorable(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return at;
+    const found = findUnstorable(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function hasProtoKey(text: string): boolean {
+  let found = false;
+  JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__') found = true;
+    return value;
+  });
+  return found;
 }
 
 /** `routes[0].checkpoints[1].checkpoint` style path, shared with the site-file errors. */

@@ -65,10 +65,19 @@ describe('HTTP plumbing', () => {
     { query: '?limit=5&status=open&evil=1', status: 200, body: { limit: 5, status: 'open' } },
     { query: '?limit=0', status: 400, body: { message: 'limit: Too small: expected number to be >=1' } },
     { query: '?status=lost', status: 400, body: { message: 'status: Invalid option: expected one of "open"|"closed"' } },
+    // PostgreSQL text cannot hold U+0000: a 400 here, not a 500 from SQL (tests/fuzz found it).
+    { query: '?status=open%00', status: 400, body: { message: 'status: contains a NUL character (U+0000), which is not allowed' } },
+    { query: '?evil=%00', status: 400, body: { message: 'evil: contains a NUL character (U+0000), which is not allowed' } },
   ])('query $query → $status', async ({ query, status, body }) => {
     const res = await t.request('GET', `/api/plumbing/page${query}`);
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject(body);
+  });
+
+  it('refuses U+0000 anywhere in a body, naming where', async () => {
+    const res = await t.request('POST', '/api/plumbing/echo', { body: { note: 'hi', tags: ['ok', 'a\u0000b'] } });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ path: 'tags[1]', message: 'contains a NUL character (U+0000), which is not allowed' }]);
   });
 
   it('validates a path parameter', async () => {

@@ -19,6 +19,12 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   ) {}
 
   transform(value: unknown): z.output<S> {
+    // PostgreSQL text cannot hold U+0000: such a value would fail in SQL as a 500, so it is a 400 here.
+    const nul = findNul(value, '');
+    if (nul !== undefined) {
+      const issues = [{ path: nul || this.source, message: 'contains a NUL character (U+0000), which is not allowed' }];
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: issues.map(describe).join('; '), issues });
+    }
     const result = this.schema.safeParse(value, {
       // A missing field reads better as "is required" than zod's "expected string, received undefined".
       error: (issue) => (issue.input === undefined ? 'is required' : undefined),
@@ -32,6 +38,19 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
       issues,
     });
   }
+}
+
+/** Path of the first string (or key) holding U+0000, '' for the value itself; undefined if none. */
+function findNul(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = findNul(item, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function toIssue(issue: z.core.$ZodIssue, source: string): ValidationIssue {
