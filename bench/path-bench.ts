@@ -143,6 +143,8 @@ interface Product {
 
 async function startProduct(siteFile: string, database: { url?: string; dataDir?: string }): Promise<Product> {
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const ownDir = database.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'estate-path-bench-data-'));
+  const dataDir = database.dataDir ?? (ownDir as string);
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
   const child = spawn(process.execPath, [...prof, 'apps/server/dist/main.js'], {
     cwd: ROOT,
@@ -156,7 +158,9 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
       LOG_LEVEL: 'warn',
       MQTT_CONNECTIONS_PER_SEC: '0',
       MQTT_DEVICE_MESSAGES_PER_SEC: '0',
-      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
+      // With PostgreSQL too: the broker keeps its sessions in DATA_DIR (./data by default).
+      DATA_DIR: dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -205,6 +209,7 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }
