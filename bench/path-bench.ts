@@ -191,9 +191,11 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
       let r: Response | undefined;
       for (let attempt = 1; !r; attempt++) {
         r = await fetch(`${httpUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }).catch((error: unknown) => {
-          if (attempt >= 5 || child.exitCode !== null) throw new Error(`GET ${path}: ${String(error)}${child.exitCode !== null ? `; server exited with ${child.exitCode}:\n${out}` : ''}`);
+          if (attempt >= 20 || child.exitCode !== null) throw new Error(`GET ${path}: ${String(error)}${child.exitCode !== null ? `; server exited with ${child.exitCode}:\n${out}` : ''}`);
           return undefined;
         });
+        // A request the loaded server timed out (408) or shed: ask again.
+        if (r && [408, 503, 504].includes(r.status) && attempt < 20) r = undefined;
         if (!r) await sleep(200);
       }
       if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
