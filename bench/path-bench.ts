@@ -355,8 +355,11 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
 
   const missed: number[] = [];
   let waiting: ((a: { type: string; subject: string; status: string }) => void) | undefined;
-  socket.on('alert', (a: { type: string; subject: string; status: string }) => {
-    if (a.type === 'patrol.missed' && a.status === 'active') {
+  const missedIds = new Set<string>();
+  socket.on('alert', (a: { id: string; type: string; subject: string; status: string }) => {
+    // An alert is announced again when it gains its work order: the first announcement counts.
+    if (a.type === 'patrol.missed' && a.status === 'active' && !missedIds.has(a.id)) {
+      missedIds.add(a.id);
       const now = Date.now();
       missed.push(now - Math.floor(now / 60_000) * 60_000);
     }
