@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { ALERT_RULES, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
@@ -96,15 +97,20 @@ export class AlertsService {
     return this.repo.findOpen(siteId, type, subject);
   }
 
-  /** Followers first (they may link a work order), then the live view. */
+  /**
+   * The live view first, then the followers (they may link a work order); if a follower changed
+   * the alert, the live view hears it again. The screens used to wait for the work order (a
+   * transaction of its own) and a re-read: most of PUBLISH → `alert` on the socket (issue 9.4).
+   */
   private async announce(event: AlertChanged): Promise<AlertDto> {
+    this.changes$.next(event);
     let current = event;
     for (const follower of this.followers) {
       await follower.alertChanged(current);
       const reread = await this.repo.findById(current.alert.id);
       if (reread) current = { ...current, alert: reread };
     }
-    this.changes$.next(current);
+    if (current !== event && !isDeepStrictEqual(current.alert, event.alert)) this.changes$.next(current);
     return current.alert;
   }
 

@@ -95,6 +95,27 @@ export function alertsSuite(backend: Backend): void {
       await expect(alerts.clearByUser(a.id, 'supervisor')).rejects.toThrow(/already cleared/);
     });
 
+    it('the live view hears a raise before the followers run, and again when one linked a work order (issue 9.4)', async () => {
+      const heardBeforeFollower: number[] = [];
+      alerts.follow({
+        name: 'test',
+        alertChanged: async (c) => {
+          heardBeforeFollower.push(changes.length);
+          if (c.change === 'raised') await alerts.linkWorkOrder(c.alert.id, 'wo-1');
+        },
+      });
+      const raised = await alerts.raise(offline);
+      expect(raised.workOrderId).toBe('wo-1');
+      expect(heardBeforeFollower).toEqual([1]);
+      expect(changes.map((c) => [c.change, c.alert.workOrderId])).toEqual([
+        ['raised', undefined],
+        ['raised', 'wo-1'],
+      ]);
+      // A follower that changes nothing: one event.
+      await alerts.raise(offline);
+      expect(changes.map((c) => c.change)).toEqual(['raised', 'raised', 'repeated']);
+    });
+
     it('clearing with nothing open does nothing', async () => {
       expect(await alerts.clear('lakeside', 'device.offline', 'nobody')).toBeUndefined();
       expect(changes).toEqual([]);

@@ -1,0 +1,113 @@
+// A share of the path bench's fleet (issue 9 point 5), in its own process: many MQTT.js
+// connections, one per device. Told over IPC:
+//   {connect}  connect every device (each publishes its status on connect), answer when all are;
+//   {run}      heartbeats (status every `heartbeatSec`, spread over the period) and `rate` msg/s of
+//              telemetry over the devices, until told {storm} or {stop};
+//   {storm}    every connection dropped at once (socket destroyed, no DISCONNECT), then every device
+//              connects again (status on connect); answer when all are back;
+//   {stop}     end, answer with counts.
+import { connect, type MqttClient } from 'mqtt';
+import type { BenchDevice } from './path-bench.site';
+
+interface Command {
+  connect?: { port: number; devices: BenchDevice[]; heartbeatSec: number; rate: number };
+  storm?: true;
+  stop?: true;
+}
+
+let port = 0;
+let devices: BenchDevice[] = [];
+let clients: MqttClient[] = [];
+let heartbeatSec = 60;
+let rate = 0;
+let seq = 0;
+let acked = 0;
+let failed = 0;
+let timers: NodeJS.Timeout[] = [];
+
+const topic = (d: BenchDevice, stream: string) => `estate/v1/${d.site}/${d.kind}/${d.id}/${stream}`;
+
+function publish(client: MqttClient, d: BenchDevice, stream: string, body: Record<string, unknown>): void {
+  if (!client.connected) return;
+  client.publish(topic(d, stream), JSON.stringify({ id: `f${process.pid}-${seq++}`, ts: new Date().toISOString(), ...body }), { qos: 1 }, (error) => (error ? failed++ : acked++));
+}
+
+function connectOne(d: BenchDevice): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = connect({ host: '127.0.0.1', port, username: `${d.site}:${d.id}`, password: d.secret, clientId: `fleet-${d.id}`, reconnectPeriod: 0, keepalive: 120 });
+    client.once('connect', () => {
+      publish(client, d, 'status', { online: true, fw: 'fleet' });
+      resolve(client);
+    });
+    client.once('error', reject);
+  });
+}
+
+/** All devices, at most `parallel` handshakes at a time. */
+async function connectAll(parallel: number): Promise<MqttClient[]> {
+  const out: MqttClient[] = new Array(devices.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < devices.length; i = next++) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            out[i] = await connectOne(devices[i] as BenchDevice);
+            break;
+          } catch (error) {
+            if (attempt >= 20) throw error;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+function startTraffic(): void {
+  // Heartbeats: each device once a period, the devices spread evenly over it.
+  const perTick = devices.length / (heartbeatSec * 10);
+  let owedBeats = 0;
+  let beat = 0;
+  let owedReadings = 0;
+  let reading = 0;
+  timers.push(
+    setInterval(() => {
+      for (owedBeats += perTick; owedBeats >= 1; owedBeats--, beat++) {
+        const i = beat % devices.length;
+        publish(clients[i] as MqttClient, devices[i] as BenchDevice, 'status', { online: true, fw: 'fleet' });
+      }
+      for (owedReadings += rate / 10; owedReadings >= 1; owedReadings--, reading++) {
+        const i = (reading * 7919) % devices.length;
+        publish(clients[i] as MqttClient, devices[i] as BenchDevice, 'telemetry', { readings: { temperature_c: 20 + (reading % 10) } });
+      }
+    }, 100),
+  );
+}
+
+process.on('message', (m: Command) => {
+  void (async () => {
+    if (m.connect) {
+      ({ port, devices, heartbeatSec, rate } = m.connect);
+      const t0 = Date.now();
+      clients = await connectAll(100);
+      process.send?.({ connected: clients.length, ms: Date.now() - t0 });
+      startTraffic();
+    } else if (m.storm) {
+      const t0 = Date.now();
+      for (const c of clients) c.stream.destroy();
+      for (const c of clients) c.end(true);
+      clients = await connectAll(200);
+      process.send?.({ reconnected: clients.length, ms: Date.now() - t0 });
+    } else if (m.stop) {
+      for (const t of timers) clearInterval(t);
+      timers = [];
+      await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+      process.send?.({ acked, failed }, () => process.exit(0));
+    }
+  })().catch((error: unknown) => {
+    console.error('fleet:', error);
+    process.exit(1);
+  });
+});
