@@ -46,12 +46,25 @@ export interface DurationStatsDto {
  * - missed: a deadline has passed unmet — accepted or done after it, or not yet by the time of the
  *   report (generatedAt).
  * Orders with both deadlines still ahead and unmet are pending and left out.
+ * - autoClosed: done with nobody accepting or resolving it (a device verified it, CONTRACT §5):
+ *   neither met nor missed, counted here apart (issue 12.5).
  * compliancePct = met ÷ judged × 100 (one decimal); null when nothing is judged yet.
  */
 export interface SlaStatsDto {
   judged: number;
   met: number;
   compliancePct: number | null;
+  autoClosed: number;
+}
+
+/**
+ * How orders were verified (issue 12.5: two different states, not one 已回访 column).
+ * - byDevice: verified by the device confirming its condition cleared (the system's verify entry).
+ * - byCallback: a callback with the resident was recorded (callbackAt), satisfied or not.
+ */
+export interface VerificationStatsDto {
+  byDevice: number;
+  byCallback: number;
 }
 
 /**
@@ -88,6 +101,7 @@ export interface WorkOrderStatsDto {
   /** done − createdAt, done = resolvedAt, or else verifiedAt / closedAt. */
   toResolve: DurationStatsDto;
   sla: SlaStatsDto;
+  verification: VerificationStatsDto;
   callbacks: CallbackStatsDto;
 }
 

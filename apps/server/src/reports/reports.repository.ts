@@ -26,6 +26,9 @@ export interface WorkOrderStatsRow {
   resolve_p90: number | null;
   sla_judged: number;
   sla_met: number;
+  auto_closed: number;
+  verified_by_device: number;
+  called_back: number;
   complaints_resolved: number;
   complaints_with_callback: number;
   callbacks: number;
@@ -49,6 +52,13 @@ WITH o AS NOT MATERIALIZED (
          -- accepted: when accepted, or when done for an order done without acceptance
          COALESCE(accepted_at, resolved_at, verified_at, closed_at) AS accepted,
          COALESCE(resolved_at, verified_at, closed_at) AS done,
+         -- autoClosed(): done with nobody accepting or resolving it (issue 12.5: apart from the SLA)
+         accepted_at IS NULL AND resolved_at IS NULL AND COALESCE(verified_at, closed_at) IS NOT NULL AS auto_closed,
+         -- verified by a device (its alert cleared), not by a callback: the system's verify entry
+         verified_at IS NOT NULL AND EXISTS (
+           SELECT 1 FROM work_order_events e
+           WHERE e.work_order_id = work_orders.id AND e.action = 'verify' AND e.by = 'system') AS device_verified,
+         callback_at IS NOT NULL AS called_back,
          accept_by, resolve_by
   FROM work_orders
   WHERE site_id = $1 AND created_at >= $2 AND created_at < $3
@@ -57,10 +67,10 @@ s AS (
   SELECT department, source, status, escalated, accept_min, done_min,
          source = 'complaint' AND done IS NOT NULL AS complaint_done,
          source = 'complaint' AND callback_at IS NOT NULL AS callback,
-         callback_satisfied IS TRUE AS satisfied,
-         accepted <= accept_by AND done <= resolve_by AS sla_met,
-         CASE WHEN accepted IS NOT NULL THEN accepted > accept_by ELSE $4 > accept_by END
-           OR CASE WHEN done IS NOT NULL THEN done > resolve_by ELSE $4 > resolve_by END AS sla_missed
+         callback_satisfied IS TRUE AS satisfied, auto_closed, device_verified, called_back,
+         NOT auto_closed AND accepted <= accept_by AND done <= resolve_by AS sla_met,
+         NOT auto_closed AND (CASE WHEN accepted IS NOT NULL THEN accepted > accept_by ELSE $4 > accept_by END
+           OR CASE WHEN done IS NOT NULL THEN done > resolve_by ELSE $4 > resolve_by END) AS sla_missed
   FROM o
 ),
 pairs AS (
@@ -79,6 +89,9 @@ pairs AS (
     count(done_min) AS done,
     count(*) FILTER (WHERE sla_met OR sla_missed) AS sla_judged,
     count(*) FILTER (WHERE sla_met) AS sla_met,
+    count(*) FILTER (WHERE auto_closed) AS auto_closed,
+    count(*) FILTER (WHERE device_verified) AS verified_by_device,
+    count(*) FILTER (WHERE called_back) AS called_back,
     count(*) FILTER (WHERE complaint_done) AS complaints_resolved,
     count(*) FILTER (WHERE complaint_done AND callback) AS complaints_with_callback,
     count(*) FILTER (WHERE callback) AS callbacks,
@@ -93,7 +106,8 @@ counts AS (
     sum(total) AS total, sum(s_new) AS s_new, sum(s_dispatched) AS s_dispatched, sum(s_accepted) AS s_accepted,
     sum(s_in_progress) AS s_in_progress, sum(s_resolved) AS s_resolved, sum(s_verified) AS s_verified, sum(s_closed) AS s_closed,
     sum(s_reopened) AS s_reopened, sum(escalated) AS escalated, sum(accepted) AS accepted, sum(done) AS done,
-    sum(sla_judged) AS sla_judged, sum(sla_met) AS sla_met, sum(complaints_resolved) AS complaints_resolved,
+    sum(sla_judged) AS sla_judged, sum(sla_met) AS sla_met, sum(auto_closed) AS auto_closed,
+    sum(verified_by_device) AS verified_by_device, sum(called_back) AS called_back, sum(complaints_resolved) AS complaints_resolved,
     sum(complaints_with_callback) AS complaints_with_callback, sum(callbacks) AS callbacks, sum(callbacks_satisfied) AS callbacks_satisfied
   FROM pairs
   GROUP BY GROUPING SETS ((department), (source), ())

@@ -163,7 +163,8 @@ function toStats(key: string, name: string, r: WorkOrderStatsRow | undefined): W
     escalated: r?.escalated ?? 0,
     toAccept: { count: r?.accepted ?? 0, medianMin: minutes(r?.accept_median), p90Min: minutes(r?.accept_p90) },
     toResolve: { count: r?.done ?? 0, medianMin: minutes(r?.resolve_median), p90Min: minutes(r?.resolve_p90) },
-    sla: { judged: r?.sla_judged ?? 0, met: r?.sla_met ?? 0, compliancePct: percent(r?.sla_met ?? 0, r?.sla_judged ?? 0) },
+    sla: { judged: r?.sla_judged ?? 0, met: r?.sla_met ?? 0, compliancePct: percent(r?.sla_met ?? 0, r?.sla_judged ?? 0), autoClosed: r?.auto_closed ?? 0 },
+    verification: { byDevice: r?.verified_by_device ?? 0, byCallback: r?.called_back ?? 0 },
     callbacks: {
       complaintsResolved: r?.complaints_resolved ?? 0,
       withCallback: r?.complaints_with_callback ?? 0,
