@@ -133,8 +133,13 @@ export interface DailyAlertsDto {
   bySeverity: Record<Severity, number>;
   /** Types that occurred, most frequent first. */
   byType: DailyAlertTypeDto[];
-  /** Condition not cleared by asOf. */
+  /**
+   * Open as of asOf, with the one meaning "open" has everywhere (the alert tab's status=open,
+   * CONTRACT §4): the condition is not cleared, or nobody has acknowledged it yet.
+   */
   stillOpen: number;
+  /** Of those raised, the condition not cleared by asOf (未恢复). */
+  conditionActive: number;
   acknowledged: number;
   unacknowledged: number;
 }

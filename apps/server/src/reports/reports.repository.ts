@@ -130,7 +130,10 @@ export interface AlertCountRow {
   type: AlertType;
   severity: Severity;
   raised: number;
+  /** Open as the alert tab means it (CONTRACT §4): not cleared, or never acknowledged, as of asOf. */
   still_open: number;
+  /** Condition not cleared as of asOf. */
+  condition_active: number;
   acknowledged: number;
 }
 
@@ -197,7 +200,8 @@ export class ReportsRepository {
   alertCounts(w: DayWindow): Promise<AlertCountRow[]> {
     return this.db.query<AlertCountRow>(
       `SELECT type, severity, count(*) AS raised,
-              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4) AS still_open,
+              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4 OR acknowledged_at IS NULL OR acknowledged_at > $4) AS still_open,
+              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4) AS condition_active,
               count(*) FILTER (WHERE acknowledged_at <= $4) AS acknowledged
        FROM alerts
        WHERE site_id = $1 AND raised_at >= $2 AND raised_at < $3

@@ -109,6 +109,7 @@ export class ReportsService {
         bySeverity,
         byType: [...types.values()].sort((a, b) => b.total - a.total || a.type.localeCompare(b.type)),
         stillOpen: sum((r) => r.still_open),
+        conditionActive: sum((r) => r.condition_active),
         acknowledged,
         unacknowledged: raised - acknowledged,
       },
