@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, DepartmentId, Priority, Reporter, TimelineEntryDto, WorkOrderQuery, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import {
+  decodeCursor,
+  likePattern,
+  type Channel,
+  type DepartmentId,
+  type Priority,
+  type Reporter,
+  type TimelineEntryDto,
+  type WorkOrderQuery,
+  type WorkOrderSourceId,
+  type WorkOrderStatusId,
+} from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 export interface WorkOrderRow {
@@ -75,6 +86,9 @@ const UPDATABLE = [
 export type WorkOrderChanges = Partial<Pick<WorkOrderRow, (typeof UPDATABLE)[number]>>;
 
 const OPEN_SQL = `status NOT IN ('verified', 'closed')`;
+
+/** A time as the cursor carries it: UTC to the microsecond (a JS Date would drop the microseconds). */
+export const CURSOR_AT_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The work-order SQL, over a connection or a transaction. */
 export class WorkOrderStore {
@@ -205,7 +219,11 @@ export class WorkOrdersRepository extends WorkOrderStore {
     return this.db.transaction((tx) => work(new WorkOrderStore(tx)));
   }
 
-  async list(q: WorkOrderQuery): Promise<WorkOrderRow[]> {
+  /**
+   * Newest first, keyset-paged on (created_at, number) (issue 12.7): a page costs the same at the
+   * end of a year as at its start. `cursor_at` is the row's time to the microsecond, for the cursor.
+   */
+  async list(q: WorkOrderQuery): Promise<(WorkOrderRow & { cursor_at: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => {
@@ -218,9 +236,18 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (q.source) where.push(`source = ${param(q.source)}`);
     if (q.escalated !== undefined) where.push(`escalated = ${param(q.escalated)}`);
     if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
-    const sql = `SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    if (q.from) where.push(`created_at >= ${param(q.from)}`);
+    if (q.to) where.push(`created_at < ${param(q.to)}`);
+    if (q.q) {
+      const like = param(likePattern(q.q));
+      where.push(`(number ILIKE ${like} OR title ILIKE ${like} OR reporter->>'name' ILIKE ${like}
+                   OR reporter->>'room' ILIKE ${like} OR reporter->>'phone' ILIKE ${like})`);
+    }
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
+    const sql = `SELECT *, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}`;
-    return this.db.query<WorkOrderRow>(sql, params);
+    return this.db.query<WorkOrderRow & { cursor_at: string }>(sql, params);
   }
 
   /** Orders the sweep must look at: a deadline passed and not yet escalated, or a callback overdue. */

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import { encodeCursor } from '@estate-watch/contracts';
 import type {
   CreateWorkOrderBody,
   DepartmentId,
@@ -61,6 +62,13 @@ export class WorkOrdersService {
 
   async list(query: WorkOrderQuery): Promise<WorkOrderDto[]> {
     return this.toDtos(await this.repo.list(query));
+  }
+
+  /** One page of the history, newest first, and the cursor of the next (issue 12.7). */
+  async page(query: WorkOrderQuery): Promise<{ items: WorkOrderDto[]; nextCursor?: string }> {
+    const rows = await this.repo.list(query);
+    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+    return { items: await this.toDtos(rows), ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.number }) }) };
   }
 
   async get(id: string): Promise<WorkOrderDto> {
