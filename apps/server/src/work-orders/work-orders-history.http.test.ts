@@ -52,6 +52,16 @@ describe('work-order and alert history over HTTP', () => {
   const get = <T>(path: string) => t.request<T>('GET', path, { token: operator });
   const numbers = (orders: WorkOrderDto[]) => orders.map((o) => o.number);
 
+  it('lists each order exactly as GET /api/work-orders/{id} answers it (times, timeline, alerts)', async () => {
+    const id = created[1]!.id;
+    for (const body of [{ action: 'dispatch', department: 'engineering', assignee: '老李' }, { action: 'accept' }, { action: 'comment', note: '已到现场, "带梯子"' }]) {
+      expect((await t.request('POST', `/api/work-orders/${id}/events`, { token: operator, body })).status).toBe(201);
+    }
+    const list = await get<WorkOrderDto[]>('/api/work-orders');
+    expect(list.body.find((o) => o.id === id)!.timeline.map((e) => e.action)).toEqual(['create', 'dispatch', 'accept', 'comment']);
+    for (const order of list.body) expect(order).toEqual((await get<WorkOrderDto>(`/api/work-orders/${order.id}`)).body);
+  });
+
   it.each([
     { q: '5-302', expected: [1] },
     { q: '1390000', expected: [0] },

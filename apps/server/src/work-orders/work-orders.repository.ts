@@ -87,6 +87,26 @@ export type WorkOrderChanges = Partial<Pick<WorkOrderRow, (typeof UPDATABLE)[num
 
 const OPEN_SQL = `status NOT IN ('verified', 'closed')`;
 
+/** The time columns of a work order: the list reads them as ISO text (ISO_SQL). */
+const TIME_COLUMNS = [
+  'accept_escalated_at', 'resolve_escalated_at', 'accept_by', 'resolve_by', 'created_at', 'dispatched_at', 'accepted_at', 'started_at',
+  'resolved_at', 'verified_at', 'closed_at', 'updated_at', 'callback_due_at', 'callback_at',
+] as const satisfies readonly (keyof WorkOrderRow)[];
+type TimeColumn = (typeof TIME_COLUMNS)[number];
+
+/** A row of the list: times as JavaScript's ISO strings (what toISOString() would give). */
+export type WorkOrderListRow = Omit<WorkOrderRow, TimeColumn> & { [K in TimeColumn]: WorkOrderRow[K] extends Date ? string : string | null } & { cursor_at: string };
+
+/** `2026-11-27T01:31:05.120Z`, as Date.toISOString() writes it (to_char's MS truncates, as Date does). */
+const ISO_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const OTHER_COLUMNS = ['id', 'number', 'site_id', 'source', 'status', 'department', 'assignee', 'priority', 'title', 'description', 'reporter',
+  'channel', 'origin_key', 'escalated', 'created_by', 'callback_satisfied', 'callback_overdue'] as const satisfies readonly (keyof WorkOrderRow)[];
+// Every column of WorkOrderRow, checked by the compiler: a column added to the row and not here fails to build.
+type Missing = Exclude<keyof WorkOrderRow, TimeColumn | (typeof OTHER_COLUMNS)[number]>;
+const ALL_LISTED: [Missing] extends [never] ? true : Missing = true;
+void ALL_LISTED;
+const LIST_COLUMNS = [...OTHER_COLUMNS, ...TIME_COLUMNS.map((c) => `${ISO_SQL(c)} AS ${c}`)].join(', ');
+
 /** A time as the cursor carries it: UTC to the microsecond (a JS Date would drop the microseconds). */
 export const CURSOR_AT_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -221,9 +241,10 @@ export class WorkOrdersRepository extends WorkOrderStore {
 
   /**
    * Newest first, keyset-paged on (created_at, number) (issue 12.7): a page costs the same at the
-   * end of a year as at its start. `cursor_at` is the row's time to the microsecond, for the cursor.
+   * end of a year as at its start. Times come as ISO text, not Dates: parsing 3,000 timestamps was
+   * a third of a 200-order page's Node CPU (issue 9.6). `cursor_at` is created_at to the microsecond.
    */
-  async list(q: WorkOrderQuery): Promise<(WorkOrderRow & { cursor_at: string })[]> {
+  async list(q: WorkOrderQuery): Promise<WorkOrderListRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => {
@@ -245,9 +266,9 @@ export class WorkOrdersRepository extends WorkOrderStore {
     }
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
-    const sql = `SELECT *, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}`;
-    return this.db.query<WorkOrderRow & { cursor_at: string }>(sql, params);
+    return this.db.query<WorkOrderListRow>(sql, params);
   }
 
   /** Orders the sweep must look at: a deadline passed and not yet escalated, or a callback overdue. */
@@ -282,6 +303,25 @@ export class WorkOrdersRepository extends WorkOrderStore {
       [orderIds],
     );
     for (const r of rows) byOrder.get(r.work_order_id)?.push(r);
+    return byOrder;
+  }
+
+  /**
+   * The same timelines as API entries, built by PostgreSQL as one JSON text per order: for a page
+   * of 200 orders (1,200 entries) a quarter of the Node CPU of reading and converting the rows.
+   * Null fields are left out, as toTimelineEntry() leaves them out.
+   */
+  async timelineEntries(orderIds: string[]): Promise<Map<string, TimelineEntryDto[]>> {
+    const byOrder = new Map<string, TimelineEntryDto[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.db.query<{ work_order_id: string; entries: string }>(
+      `SELECT work_order_id, json_strip_nulls(json_agg(json_build_object(
+                'at', ${ISO_SQL('at')}, 'by', by, 'action', action, 'note', note, 'from', from_status, 'to', to_status,
+                'department', department, 'assignee', assignee) ORDER BY id))::text AS entries
+       FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) GROUP BY work_order_id`,
+      [orderIds],
+    );
+    for (const r of rows) byOrder.set(r.work_order_id, JSON.parse(r.entries) as TimelineEntryDto[]);
     return byOrder;
   }
 }
