@@ -267,7 +267,8 @@ export class WorkOrdersRepository extends WorkOrderStore {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
     const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}`;
+                 ORDER BY work_orders.created_at DESC, number DESC LIMIT ${param(q.limit)}`;
+    // Qualified: a bare created_at in ORDER BY is the output column, the text (a sort of every row, 1.5 s).
     return this.db.query<WorkOrderListRow>(sql, params);
   }
 
