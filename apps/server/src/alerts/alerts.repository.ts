@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
 import { DATABASE, type Database } from '../db/database';
+import { ALERT_SEARCH_SQL } from '../db/migrations/018-history-users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -134,10 +135,7 @@ export class AlertsRepository {
     if (q.subject) where.push(`subject = ${param(q.subject)}`);
     if (q.from) where.push(`raised_at >= ${param(q.from)}`);
     if (q.to) where.push(`raised_at < ${param(q.to)}`);
-    if (q.q) {
-      const like = param(likePattern(q.q));
-      where.push(`(message ILIKE ${like} OR subject ILIKE ${like} OR type ILIKE ${like})`);
-    }
+    if (q.q) where.push(`${ALERT_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after && !UUID.test(after.key)) throw new BadRequestException('cursor: not one of /api/alerts; send X-Next-Cursor of the previous page as it came');
     if (after) {

@@ -31,7 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'handler-pipelines', up: handlerPipelines.up },
   { version: 8, name: 'audit', up: audit.up },
   { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
-  { version: 18, name: 'history-users', up: historyUsers.up },
+  { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

@@ -12,6 +12,7 @@ import {
   type WorkOrderStatusId,
 } from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
+import { WORK_ORDER_SEARCH_SQL } from '../db/migrations/018-history-users';
 
 export interface WorkOrderRow {
   id: string;
@@ -259,11 +260,7 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
     if (q.from) where.push(`created_at >= ${param(q.from)}`);
     if (q.to) where.push(`created_at < ${param(q.to)}`);
-    if (q.q) {
-      const like = param(likePattern(q.q));
-      where.push(`(number ILIKE ${like} OR title ILIKE ${like} OR reporter->>'name' ILIKE ${like}
-                   OR reporter->>'room' ILIKE ${like} OR reporter->>'phone' ILIKE ${like})`);
-    }
+    if (q.q) where.push(`${WORK_ORDER_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
     const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
