@@ -99,7 +99,8 @@ describe('history, users and report figures in Chromium', () => {
 
     it(`${locale}: an admin disables and enables a user on the users screen and reaches the audit log`, async () => {
       await signIn('admin', locale);
-      await page.getByTestId('nav-users').click();
+      await page.getByTestId('nav-audit').click(); // the admin area: audit log, and from it the users screen
+      await page.getByTestId('audit-users-link').click();
       const row = page.locator('[data-testid="users-row"][data-username="operator"]');
       await row.getByTestId('users-disable').click();
       await expect.poll(() => row.getByTestId('users-enable').count()).toBe(1);
