@@ -204,3 +204,24 @@ export interface DailyReportDto {
   overdueCallbacks: DailyOrderItemDto[];
   overdueCallbackCount: number;
 }
+
+/** GET /api/reports/patrol: same range rules as the work-order report (default: the last 30 site-local days). */
+export const PatrolReportQuerySchema = WorkOrderReportQuerySchema;
+export type PatrolReportQuery = WorkOrderReportQuery;
+
+/**
+ * Patrol compliance over a range (issue 12.5), rounds by their start.
+ * - byRoute: every route of the site file; compliancePct = mean compliance of its completed rounds
+ *   (a round's compliance is on-time ÷ all checkpoints, CONTRACT §3), one decimal, null with none.
+ * - byGuard: checkpoint visits by each guard's card; onTimePct = on-time visits ÷ visits. A missed
+ *   checkpoint has no guard, so it lowers the route's figure, not a guard's.
+ */
+export interface PatrolReportDto {
+  siteId: string;
+  timezone: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  byRoute: { routeId: string; name: string; rounds: number; completed: number; compliancePct: number | null }[];
+  byGuard: { guardId: string; name: string; visits: number; onTime: number; onTimePct: number | null }[];
+}

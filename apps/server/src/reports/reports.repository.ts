@@ -264,4 +264,25 @@ export class ReportsRepository {
     );
     return row && row.rounds > 0 ? row : null;
   }
+
+  /** Rounds that started in [from, to), per route. */
+  patrolByRoute(siteId: string, from: Date, to: Date): Promise<{ route_id: string; rounds: number; completed: number; compliance: number | null }[]> {
+    return this.db.query(
+      `SELECT route_id, count(*) AS rounds, count(*) FILTER (WHERE status = 'completed') AS completed,
+              (avg(compliance) FILTER (WHERE status = 'completed'))::float8 AS compliance
+       FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 GROUP BY route_id`,
+      [siteId, from, to],
+    );
+  }
+
+  /** Checkpoint visits of rounds that started in [from, to), per guard (the round's stored checkpoints). */
+  patrolByGuard(siteId: string, from: Date, to: Date): Promise<{ guard_id: string; visits: number; on_time: number }[]> {
+    return this.db.query(
+      `SELECT c->>'guardId' AS guard_id, count(*) AS visits, count(*) FILTER (WHERE c->>'outcome' = 'on_time') AS on_time
+       FROM patrol_rounds r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.round->'checkpoints', '[]'::jsonb)) c
+       WHERE r.site_id = $1 AND r.start >= $2 AND r.start < $3 AND c->>'guardId' IS NOT NULL
+       GROUP BY 1`,
+      [siteId, from, to],
+    );
+  }
 }

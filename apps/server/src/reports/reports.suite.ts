@@ -258,6 +258,31 @@ export function reportsSuite(backend: Backend): void {
         }
       });
 
+      it('patrol compliance over a range: by route (mean of completed rounds) and by guard (on-time ÷ visits)', async () => {
+        const cp = (outcome: string, guardId?: string) => ({ checkpointId: 'cp', plannedAt: '2026-11-02T01:30:00Z', outcome, flags: [], ...(guardId && { guardId }) });
+        const round = (id: string, route: string, start: string, status: string, compliance: number, checkpoints: unknown[]) =>
+          t.db.query(
+            `INSERT INTO patrol_rounds (id, site_id, route_id, local_date, start, window_start, window_end, status, compliance, round, created_at, updated_at)
+             VALUES ($1, $2, $3, $4::timestamptz::date, $4, $4, $4, $5, $6, $7, $4, $4)`,
+            [id, SITE, route, start, status, compliance, JSON.stringify({ checkpoints })],
+          );
+        try {
+          await round('a', 'r1', '2026-11-02T09:30:00+08:00', 'completed', 1, [cp('on_time', 'G01'), cp('on_time', 'G01')]);
+          await round('b', 'r1', '2026-11-03T09:30:00+08:00', 'completed', 0.5, [cp('late', 'G01'), cp('on_time', 'G02')]);
+          await round('c', 'r1', '2026-11-04T09:30:00+08:00', 'completed', 0, [cp('missed'), cp('missed')]); // no guard: the route's figure only
+          await round('d', 'r1', '2026-11-05T09:30:00+08:00', 'in_progress', 0, [cp('early', 'G02'), cp('pending')]);
+          await round('x', 'r1', '2026-10-31T09:30:00+08:00', 'completed', 0, [cp('late', 'G01')]); // before the range
+          const r = await reports.patrolReport({ from: '2026-11-01', to: '2026-11-08' });
+          expect(r.byRoute.find((x) => x.routeId === 'r1')).toEqual({ routeId: 'r1', name: expect.any(String), rounds: 4, completed: 3, compliancePct: 50 });
+          expect(r.byGuard.filter((g) => g.visits > 0)).toEqual([
+            { guardId: 'G01', name: '张伟', visits: 3, onTime: 2, onTimePct: 66.7 },
+            { guardId: 'G02', name: expect.any(String), visits: 2, onTime: 1, onTimePct: 50 },
+          ]);
+        } finally {
+          await t.db.query('DELETE FROM patrol_rounds');
+        }
+      });
+
       it('refuses a day that has not begun', async () => {
         await expect(reports.dailyReport({ date: '2026-11-09' })).rejects.toThrow(/has not begun yet.*2026-11-07/);
       });
