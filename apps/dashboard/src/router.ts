@@ -8,6 +8,7 @@ import LoginPage from './pages/LoginPage.vue';
 import ParkingPage from './pages/ParkingPage.vue';
 import PatrolPage from './pages/PatrolPage.vue';
 import ReportsPage from './pages/ReportsPage.vue';
+import UsersPage from './pages/UsersPage.vue';
 import WorkOrdersPage from './pages/WorkOrdersPage.vue';
 import { useAuthStore } from './stores/auth';
 
@@ -28,6 +29,7 @@ export const router = createRouter({
     { path: '/devices', name: 'devices', component: DevicesPage },
     // Admins only (issue 8 point 9): the server answers 403 to anyone else, and the tab is not shown.
     { path: '/audit', name: 'audit', component: AuditPage, meta: { admin: true } },
+    { path: '/users', name: 'users', component: UsersPage, meta: { admin: true } },
     { path: '/:pathMatch(.*)*', redirect: '/alerts' },
   ],
 });

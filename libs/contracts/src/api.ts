@@ -1,6 +1,7 @@
 // CONTRACT §6 — HTTP bodies (validated) and response objects (typed), shared by server and dashboard.
 import { z } from 'zod';
 import type { AlertStatus, AlertType } from './alerts';
+import { HistoryQueryFields } from './history';
 import type { DeviceKind } from './topics';
 import type { Severity } from './site-config';
 
@@ -26,6 +27,20 @@ export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 export const ChangeRoleBodySchema = z.object({ role: z.enum(ROLES) });
 export type ChangeRoleBody = z.infer<typeof ChangeRoleBodySchema>;
 
+/** POST /api/users/{username}/password (admin): a new password, same rules as a new user's. */
+export const ResetPasswordBodySchema = z.object({ password: z.string().min(8, 'password must be at least 8 characters').max(256) });
+export type ResetPasswordBody = z.infer<typeof ResetPasswordBodySchema>;
+
+/** GET /api/users/accounts (admin, issue 12.7): the users screen's rows. */
+export interface UserAccountDto {
+  username: string;
+  role: Role;
+  /** Disabled: cannot sign in, tokens refused; kept for the audit log. */
+  disabled: boolean;
+  createdAt: string;
+  createdBy?: string;
+}
+
 export const AckBodySchema = z.object({ note: z.string().max(1000).optional() });
 export type AckBody = z.infer<typeof AckBodySchema>;
 
@@ -38,6 +53,7 @@ export const AlertQuerySchema = z.object({
   siteId: z.string().max(32).optional(),
   subject: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  ...HistoryQueryFields,
 });
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;
 

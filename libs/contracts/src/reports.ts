@@ -46,12 +46,25 @@ export interface DurationStatsDto {
  * - missed: a deadline has passed unmet — accepted or done after it, or not yet by the time of the
  *   report (generatedAt).
  * Orders with both deadlines still ahead and unmet are pending and left out.
+ * - autoClosed: done with nobody accepting or resolving it (a device verified it, CONTRACT §5):
+ *   neither met nor missed, counted here apart (issue 12.5).
  * compliancePct = met ÷ judged × 100 (one decimal); null when nothing is judged yet.
  */
 export interface SlaStatsDto {
   judged: number;
   met: number;
   compliancePct: number | null;
+  autoClosed: number;
+}
+
+/**
+ * How orders were verified (issue 12.5: two different states, not one 已回访 column).
+ * - byDevice: verified by the device confirming its condition cleared (the system's verify entry).
+ * - byCallback: a callback with the resident was recorded (callbackAt), satisfied or not.
+ */
+export interface VerificationStatsDto {
+  byDevice: number;
+  byCallback: number;
 }
 
 /**
@@ -88,6 +101,7 @@ export interface WorkOrderStatsDto {
   /** done − createdAt, done = resolvedAt, or else verifiedAt / closedAt. */
   toResolve: DurationStatsDto;
   sla: SlaStatsDto;
+  verification: VerificationStatsDto;
   callbacks: CallbackStatsDto;
 }
 
@@ -119,8 +133,13 @@ export interface DailyAlertsDto {
   bySeverity: Record<Severity, number>;
   /** Types that occurred, most frequent first. */
   byType: DailyAlertTypeDto[];
-  /** Condition not cleared by asOf. */
+  /**
+   * Open as of asOf, with the one meaning "open" has everywhere (the alert tab's status=open,
+   * CONTRACT §4): the condition is not cleared, or nobody has acknowledged it yet.
+   */
   stillOpen: number;
+  /** Of those raised, the condition not cleared by asOf (未恢复). */
+  conditionActive: number;
   acknowledged: number;
   unacknowledged: number;
 }
@@ -184,4 +203,25 @@ export interface DailyReportDto {
   /** Complaints whose callback was due by asOf and not done by then (any creation date), oldest due first; at most 200. */
   overdueCallbacks: DailyOrderItemDto[];
   overdueCallbackCount: number;
+}
+
+/** GET /api/reports/patrol: same range rules as the work-order report (default: the last 30 site-local days). */
+export const PatrolReportQuerySchema = WorkOrderReportQuerySchema;
+export type PatrolReportQuery = WorkOrderReportQuery;
+
+/**
+ * Patrol compliance over a range (issue 12.5), rounds by their start.
+ * - byRoute: every route of the site file; compliancePct = mean compliance of its completed rounds
+ *   (a round's compliance is on-time ÷ all checkpoints, CONTRACT §3), one decimal, null with none.
+ * - byGuard: checkpoint visits by each guard's card; onTimePct = on-time visits ÷ visits. A missed
+ *   checkpoint has no guard, so it lowers the route's figure, not a guard's.
+ */
+export interface PatrolReportDto {
+  siteId: string;
+  timezone: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  byRoute: { routeId: string; name: string; rounds: number; completed: number; compliancePct: number | null }[];
+  byGuard: { guardId: string; name: string; visits: number; onTime: number; onTimePct: number | null }[];
 }

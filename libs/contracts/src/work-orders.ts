@@ -1,5 +1,6 @@
 // CONTRACT §5 and §6 — work orders (派工单): bodies (validated) and the response object.
 import { z } from 'zod';
+import { HistoryQueryFields } from './history';
 import { DepartmentIdSchema, type DepartmentId } from './site-config';
 import {
   CHANNELS,
@@ -63,6 +64,7 @@ export const WorkOrderQuerySchema = z.object({
   escalated: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   siteId: z.string().max(32).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  ...HistoryQueryFields,
 });
 export type WorkOrderQuery = z.infer<typeof WorkOrderQuerySchema>;
 

@@ -22,6 +22,7 @@ import type {
   RoundDto,
   SensorDto,
   TelemetryDto,
+  UserAccountDto,
   UserDto,
   WorkOrderDto,
   WorkOrderEventBody,
@@ -29,6 +30,7 @@ import type {
   WorkOrderSourceId,
   WorkOrderStatusId,
 } from '@estate-watch/contracts';
+import { NEXT_CURSOR_HEADER } from '@estate-watch/contracts';
 
 /**
  * An API error with the server's `{statusCode, message}`; statusCode 0 means the network failed.
@@ -160,7 +162,37 @@ export const api = {
   createUser: (username: string, password: string, role: Role) => request<UserDto>('POST', '/api/users', { username, password, role }),
   changeRole: (username: string, role: Role) => request<UserDto>('PATCH', `/api/users/${id(username)}`, { role }),
   removeUser: (username: string) => request<UserDto>('DELETE', `/api/users/${id(username)}`),
+  // Issue 12.7: the users screen, and the histories (one page; the next via its cursor) and their CSV.
+  accounts: () => request<UserAccountDto[]>('GET', '/api/users/accounts'),
+  disableUser: (username: string) => request<UserAccountDto>('POST', `/api/users/${id(username)}/disable`),
+  enableUser: (username: string) => request<UserAccountDto>('POST', `/api/users/${id(username)}/enable`),
+  resetPassword: (username: string, password: string) => request<UserAccountDto>('POST', `/api/users/${id(username)}/password`, { password }),
+  alertHistory: (q: HistoryQuery) => requestPage<AlertDto>(`/api/alerts${query(q)}`),
+  workOrderHistory: (q: HistoryQuery) => requestPage<WorkOrderDto>(`/api/work-orders${query(q)}`),
+  /** Saves the CSV the server made (the session cookie authorises it) under the server's file name. */
+  downloadCsv: async (path: string, q: HistoryQuery) => {
+    const res = await send('GET', `${path}${query({ ...q, cursor: undefined, limit: undefined })}`, 'text/csv');
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
+    const url = URL.createObjectURL(await res.blob());
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
 };
+
+/** GET /api/alerts and /api/work-orders history parameters (issue 12.7); from/to RFC 3339. */
+export interface HistoryQuery {
+  q?: string;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+async function requestPage<T>(path: string): Promise<{ items: T[]; nextCursor?: string }> {
+  const res = await send('GET', path, 'application/json');
+  return { items: (await res.json()) as T[], nextCursor: res.headers.get(NEXT_CURSOR_HEADER) ?? undefined };
+}
 
 export interface AuditListQuery {
   user?: string;

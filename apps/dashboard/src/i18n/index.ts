@@ -1,8 +1,13 @@
 // zh-CN is first-class and the default; the operator's choice is remembered on this machine.
 import type { AlertType, AuditAction } from '@estate-watch/contracts';
 import { createI18n } from 'vue-i18n';
-import en from './en';
-import zhCN from './zh-CN';
+import enBase from './en';
+import reportsEn from './reports.en';
+import reportsZh from './reports.zh-CN';
+import zhCNBase from './zh-CN';
+
+const zhCN = { ...zhCNBase, ...reportsZh };
+const en = { ...enBase, ...reportsEn };
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

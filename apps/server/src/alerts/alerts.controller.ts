@@ -1,21 +1,41 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AckBodySchema, AlertQuerySchema, ClearBodySchema, type AckBody, type AlertDto, type AlertQuery, type ClearBody, type UserDto } from '@estate-watch/contracts';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AckBodySchema, AlertQuerySchema, NEXT_CURSOR_HEADER, ClearBodySchema, type AckBody, type AlertDto, type AlertQuery, type ClearBody, type UserDto } from '@estate-watch/contracts';
 import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
+import { allPages, csvHeaders, type HeaderResponse } from '../reports/csv';
+import { SitesService } from '../sites/sites.service';
+import { alertsCsv } from './alerts-export';
 import { AlertsService } from './alerts.service';
 
 @ApiTags('alerts')
 @Controller('api/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly sites: SitesService,
+  ) {}
 
   @Get()
   @Roles('operator')
-  @ApiOperation({ summary: 'Alerts, newest first; status=open means not cleared or not yet acknowledged' })
-  list(@ZodQuery(AlertQuerySchema) query: AlertQuery): Promise<AlertDto[]> {
-    return this.alerts.list(query);
+  @ApiOperation({
+    summary: 'Alerts, newest first; status=open means not cleared or not yet acknowledged. q searches message, subject and type; from/to bound raisedAt; the next page: cursor = the X-Next-Cursor header',
+  })
+  async list(@ZodQuery(AlertQuerySchema) query: AlertQuery, @Res({ passthrough: true }) res: HeaderResponse): Promise<AlertDto[]> {
+    const { items, nextCursor } = await this.alerts.page(query);
+    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
+    return items;
+  }
+
+  @Get('export.csv')
+  @Roles('operator')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The alert history with the same filters as CSV (UTF-8 with BOM for Excel; times in each site\'s zone), at most 100,000 rows' })
+  async exportCsv(@ZodQuery(AlertQuerySchema) query: AlertQuery, @Res({ passthrough: true }) res: HeaderResponse): Promise<string> {
+    const alerts = await allPages((cursor) => this.alerts.page({ ...query, limit: 1000, cursor }));
+    csvHeaders(res, 'alerts', new Date());
+    return alertsCsv(alerts, (siteId) => this.sites.site(siteId)?.site.timezone ?? 'UTC');
   }
 
   @Post(':id/ack')

@@ -1,6 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { AlertDto, AlertQuery, AlertStatus, AlertType, Severity } from '@estate-watch/contracts';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
 import { DATABASE, type Database } from '../db/database';
+import { ALERT_SEARCH_SQL } from '../db/migrations/018-history-users';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface AlertRow {
   id: string;
@@ -107,6 +110,18 @@ export class AlertsRepository {
   }
 
   async list(q: AlertQuery): Promise<AlertDto[]> {
+    return (await this.listRows(q)).map(toDto);
+  }
+
+  /** One page of the history, newest first, and the cursor of the next (issue 12.7). */
+  async page(q: AlertQuery): Promise<{ items: AlertDto[]; nextCursor?: string }> {
+    const rows = await this.listRows(q);
+    const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
+    return { items: rows.map(toDto), ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.id }) }) };
+  }
+
+  /** Keyset-paged on (raised_at DESC, id), the order of the list. */
+  private listRows(q: AlertQuery): Promise<(AlertRow & { cursor_at: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => {
@@ -118,9 +133,19 @@ export class AlertsRepository {
     if (q.type) where.push(`type = ${param(q.type)}`);
     if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
     if (q.subject) where.push(`subject = ${param(q.subject)}`);
-    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    if (q.from) where.push(`raised_at >= ${param(q.from)}`);
+    if (q.to) where.push(`raised_at < ${param(q.to)}`);
+    if (q.q) where.push(`${ALERT_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after && !UUID.test(after.key)) throw new BadRequestException('cursor: not one of /api/alerts; send X-Next-Cursor of the previous page as it came');
+    if (after) {
+      const at = param(after.at);
+      where.push(`(raised_at < ${at}::timestamptz OR (raised_at = ${at}::timestamptz AND id > ${param(after.key)}::uuid))`);
+    }
+    const sql = `SELECT *, to_char(raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+                 FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                  ORDER BY raised_at DESC, id LIMIT ${param(q.limit)}`;
-    return (await this.db.query<AlertRow>(sql, params)).map(toDto);
+    return this.db.query<AlertRow & { cursor_at: string }>(sql, params);
   }
 }
 

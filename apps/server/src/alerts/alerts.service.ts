@@ -93,6 +93,11 @@ export class AlertsService {
     return this.repo.list(query);
   }
 
+  /** One page of the history and the cursor of the next (issue 12.7). */
+  page(query: AlertQuery): Promise<{ items: AlertDto[]; nextCursor?: string }> {
+    return this.repo.page(query);
+  }
+
   findOpen(siteId: string, type: AlertType, subject: string): Promise<AlertDto | undefined> {
     return this.repo.findOpen(siteId, type, subject);
   }

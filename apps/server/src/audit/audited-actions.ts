@@ -67,6 +67,10 @@ const specs = {
   'user.created': { action: 'user.created', target: (r) => pick(body(r), ['username']).username as string | undefined, details: (r) => pick(body(r), ['role']) },
   'user.role_changed': { action: 'user.role_changed', target: (r) => r.params?.username, details: (r) => pick(body(r), ['role']) },
   'user.removed': { action: 'user.removed', target: (r) => r.params?.username },
+  'user.disabled': { action: 'user.disabled', target: (r) => r.params?.username },
+  'user.enabled': { action: 'user.enabled', target: (r) => r.params?.username },
+  // Never the password itself: only that it was reset, and by whom (the actor).
+  'user.password_reset': { action: 'user.password_reset', target: (r) => r.params?.username },
 } satisfies Record<string, AuditSpec>;
 
 export type AuditSpecName = keyof typeof specs;

@@ -11,7 +11,7 @@ const empty: DailyReportDto = {
   to: '2026-11-02T16:00:00.000Z',
   asOf: '2026-11-02T16:00:00.000Z',
   generatedAt: '2026-11-03T01:00:00.000Z',
-  alerts: { raised: 0, bySeverity: { info: 0, minor: 0, major: 0, critical: 0 }, byType: [], stillOpen: 0, acknowledged: 0, unacknowledged: 0 },
+  alerts: { raised: 0, bySeverity: { info: 0, minor: 0, major: 0, critical: 0 }, byType: [], stillOpen: 0, conditionActive: 0, acknowledged: 0, unacknowledged: 0 },
   patrol: null,
   patrolNote: 'no patrol rounds that day',
   workOrders: { byDepartment: [], total: { opened: 0, closed: 0, escalated: 0 } },

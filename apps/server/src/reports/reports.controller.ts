@@ -2,6 +2,9 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   DailyReportQuerySchema,
+  PatrolReportQuerySchema,
+  type PatrolReportDto,
+  type PatrolReportQuery,
   WorkOrderReportQuerySchema,
   type DailyReportDto,
   type DailyReportQuery,
@@ -26,6 +29,12 @@ export class ReportsController {
   @ApiOperation({ summary: 'Work orders created in [from, to): per department, per source and in total — status counts, escalations, minutes to accept/resolve (median, p90), SLA compliance, callbacks' })
   workOrders(@ZodQuery(WorkOrderReportQuerySchema) query: WorkOrderReportQuery): Promise<WorkOrderReportDto> {
     return this.reports.workOrderReport(query);
+  }
+
+  @Get('patrol')
+  @ApiOperation({ summary: 'Patrol compliance in [from, to) by route (mean of completed rounds) and by guard (on-time visits ÷ visits)' })
+  patrol(@ZodQuery(PatrolReportQuerySchema) query: PatrolReportQuery): Promise<PatrolReportDto> {
+    return this.reports.patrolReport(query);
   }
 
   @Get('daily')

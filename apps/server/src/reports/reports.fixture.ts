@@ -26,6 +26,8 @@ export interface FixtureOrder {
   acceptEscalated?: number;
   resolveEscalated?: number;
   escalated?: boolean;
+  /** Verified by its device (the system's verify entry in the timeline), not by a person. */
+  byDevice?: boolean;
 }
 
 const SLA = { security: { accept: 10, resolve: 60 }, cleaning: { accept: 15, resolve: 120 } };
@@ -41,7 +43,7 @@ export const ORDERS: FixtureOrder[] = [
   { n: 'S4', department: 'security', source: 'complaint', status: 'reopened', created: T, accepted: 8, callback: DAY, satisfied: false }, // 8, — missed (not resolved by 60)
   { n: 'S5', department: 'security', source: 'inspection', status: 'dispatched', created: T, escalated: true, acceptEscalated: 10 }, // —, — missed (never accepted)
   { n: 'C1', department: 'cleaning', source: 'alert', status: 'closed', created: T, accepted: 10, resolved: 60, closed: 70 }, // 10, 60 met
-  { n: 'C2', department: 'cleaning', source: 'alert', status: 'verified', created: T, verified: 12 }, // —, 12 met (a device verified it)
+  { n: 'C2', department: 'cleaning', source: 'alert', status: 'verified', created: T, verified: 12, byDevice: true }, // —, 12 auto-closed (a device verified it, nobody accepted it)
   { n: 'C3', department: 'cleaning', source: 'complaint', status: 'resolved', created: T, accepted: 5, resolved: 100 }, // 5, 100 met; no callback yet
   { n: 'C4', department: 'cleaning', source: 'complaint', status: 'new', created: Date.parse('2026-11-07T23:45:00+08:00') }, // pending at REPORT_NOW
   { n: 'C5', department: 'cleaning', source: 'inspection', status: 'closed', created: T, accepted: 20, resolved: 110, closed: 130, escalated: true, acceptEscalated: 15 }, // 20, 110 missed (accept)
@@ -58,11 +60,12 @@ export async function insertOrders(db: Queryable, orders: FixtureOrder[] = ORDER
     const at = (min: number | undefined) => (min === undefined ? null : new Date(o.created + min * MIN));
     const sla = SLA[o.department];
     const resolvedAt = at(o.resolved);
-    await db.query(
+    const [row] = await db.query<{ id: string }>(
       `INSERT INTO work_orders (number, site_id, source, status, department, priority, title, description, reporter,
          escalated, accept_escalated_at, resolve_escalated_at, accept_by, resolve_by, created_at, created_by,
          accepted_at, resolved_at, verified_at, closed_at, updated_at, callback_due_at, callback_at, callback_satisfied)
-       VALUES ($1, $2, $3, $4, $5, 'normal', $6, 'fixture', $7, $8, $9, $10, $11, $12, $13, 'test', $14, $15, $16, $17, $13, $18, $19, $20)`,
+       VALUES ($1, $2, $3, $4, $5, 'normal', $6, 'fixture', $7, $8, $9, $10, $11, $12, $13, 'test', $14, $15, $16, $17, $13, $18, $19, $20)
+       RETURNING id`,
       [
         `WO-${o.n}`,
         o.site ?? SITE,
@@ -86,6 +89,13 @@ export async function insertOrders(db: Queryable, orders: FixtureOrder[] = ORDER
         o.satisfied ?? null,
       ],
     );
+    const verifiedBy = o.byDevice ? 'system' : 'supervisor';
+    if (o.verified !== undefined) {
+      await db.query(
+        `INSERT INTO work_order_events (work_order_id, at, by, action, from_status, to_status) VALUES ($1, $2, $3, 'verify', 'resolved', 'verified')`,
+        [row!.id, at(o.verified), verifiedBy],
+      );
+    }
   }
 }
 

@@ -26,6 +26,9 @@ export interface WorkOrderStatsRow {
   resolve_p90: number | null;
   sla_judged: number;
   sla_met: number;
+  auto_closed: number;
+  verified_by_device: number;
+  called_back: number;
   complaints_resolved: number;
   complaints_with_callback: number;
   callbacks: number;
@@ -49,6 +52,13 @@ WITH o AS NOT MATERIALIZED (
          -- accepted: when accepted, or when done for an order done without acceptance
          COALESCE(accepted_at, resolved_at, verified_at, closed_at) AS accepted,
          COALESCE(resolved_at, verified_at, closed_at) AS done,
+         -- autoClosed(): done with nobody accepting or resolving it (issue 12.5: apart from the SLA)
+         accepted_at IS NULL AND resolved_at IS NULL AND COALESCE(verified_at, closed_at) IS NOT NULL AS auto_closed,
+         -- verified by a device (its alert cleared), not by a callback: the system's verify entry
+         verified_at IS NOT NULL AND EXISTS (
+           SELECT 1 FROM work_order_events e
+           WHERE e.work_order_id = work_orders.id AND e.action = 'verify' AND e.by = 'system') AS device_verified,
+         callback_at IS NOT NULL AS called_back,
          accept_by, resolve_by
   FROM work_orders
   WHERE site_id = $1 AND created_at >= $2 AND created_at < $3
@@ -57,10 +67,10 @@ s AS (
   SELECT department, source, status, escalated, accept_min, done_min,
          source = 'complaint' AND done IS NOT NULL AS complaint_done,
          source = 'complaint' AND callback_at IS NOT NULL AS callback,
-         callback_satisfied IS TRUE AS satisfied,
-         accepted <= accept_by AND done <= resolve_by AS sla_met,
-         CASE WHEN accepted IS NOT NULL THEN accepted > accept_by ELSE $4 > accept_by END
-           OR CASE WHEN done IS NOT NULL THEN done > resolve_by ELSE $4 > resolve_by END AS sla_missed
+         callback_satisfied IS TRUE AS satisfied, auto_closed, device_verified, called_back,
+         NOT auto_closed AND accepted <= accept_by AND done <= resolve_by AS sla_met,
+         NOT auto_closed AND (CASE WHEN accepted IS NOT NULL THEN accepted > accept_by ELSE $4 > accept_by END
+           OR CASE WHEN done IS NOT NULL THEN done > resolve_by ELSE $4 > resolve_by END) AS sla_missed
   FROM o
 ),
 pairs AS (
@@ -79,6 +89,9 @@ pairs AS (
     count(done_min) AS done,
     count(*) FILTER (WHERE sla_met OR sla_missed) AS sla_judged,
     count(*) FILTER (WHERE sla_met) AS sla_met,
+    count(*) FILTER (WHERE auto_closed) AS auto_closed,
+    count(*) FILTER (WHERE device_verified) AS verified_by_device,
+    count(*) FILTER (WHERE called_back) AS called_back,
     count(*) FILTER (WHERE complaint_done) AS complaints_resolved,
     count(*) FILTER (WHERE complaint_done AND callback) AS complaints_with_callback,
     count(*) FILTER (WHERE callback) AS callbacks,
@@ -93,7 +106,8 @@ counts AS (
     sum(total) AS total, sum(s_new) AS s_new, sum(s_dispatched) AS s_dispatched, sum(s_accepted) AS s_accepted,
     sum(s_in_progress) AS s_in_progress, sum(s_resolved) AS s_resolved, sum(s_verified) AS s_verified, sum(s_closed) AS s_closed,
     sum(s_reopened) AS s_reopened, sum(escalated) AS escalated, sum(accepted) AS accepted, sum(done) AS done,
-    sum(sla_judged) AS sla_judged, sum(sla_met) AS sla_met, sum(complaints_resolved) AS complaints_resolved,
+    sum(sla_judged) AS sla_judged, sum(sla_met) AS sla_met, sum(auto_closed) AS auto_closed,
+    sum(verified_by_device) AS verified_by_device, sum(called_back) AS called_back, sum(complaints_resolved) AS complaints_resolved,
     sum(complaints_with_callback) AS complaints_with_callback, sum(callbacks) AS callbacks, sum(callbacks_satisfied) AS callbacks_satisfied
   FROM pairs
   GROUP BY GROUPING SETS ((department), (source), ())
@@ -116,7 +130,10 @@ export interface AlertCountRow {
   type: AlertType;
   severity: Severity;
   raised: number;
+  /** Open as the alert tab means it (CONTRACT §4): not cleared, or never acknowledged, as of asOf. */
   still_open: number;
+  /** Condition not cleared as of asOf. */
+  condition_active: number;
   acknowledged: number;
 }
 
@@ -183,7 +200,8 @@ export class ReportsRepository {
   alertCounts(w: DayWindow): Promise<AlertCountRow[]> {
     return this.db.query<AlertCountRow>(
       `SELECT type, severity, count(*) AS raised,
-              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4) AS still_open,
+              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4 OR acknowledged_at IS NULL OR acknowledged_at > $4) AS still_open,
+              count(*) FILTER (WHERE cleared_at IS NULL OR cleared_at > $4) AS condition_active,
               count(*) FILTER (WHERE acknowledged_at <= $4) AS acknowledged
        FROM alerts
        WHERE site_id = $1 AND raised_at >= $2 AND raised_at < $3
@@ -245,5 +263,26 @@ export class ReportsRepository {
       [w.siteId, w.from, w.to],
     );
     return row && row.rounds > 0 ? row : null;
+  }
+
+  /** Rounds that started in [from, to), per route. */
+  patrolByRoute(siteId: string, from: Date, to: Date): Promise<{ route_id: string; rounds: number; completed: number; compliance: number | null }[]> {
+    return this.db.query(
+      `SELECT route_id, count(*) AS rounds, count(*) FILTER (WHERE status = 'completed') AS completed,
+              (avg(compliance) FILTER (WHERE status = 'completed'))::float8 AS compliance
+       FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 GROUP BY route_id`,
+      [siteId, from, to],
+    );
+  }
+
+  /** Checkpoint visits of rounds that started in [from, to), per guard (the round's stored checkpoints). */
+  patrolByGuard(siteId: string, from: Date, to: Date): Promise<{ guard_id: string; visits: number; on_time: number }[]> {
+    return this.db.query(
+      `SELECT c->>'guardId' AS guard_id, count(*) AS visits, count(*) FILTER (WHERE c->>'outcome' = 'on_time') AS on_time
+       FROM patrol_rounds r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.round->'checkpoints', '[]'::jsonb)) c
+       WHERE r.site_id = $1 AND r.start >= $2 AND r.start < $3 AND c->>'guardId' IS NOT NULL
+       GROUP BY 1`,
+      [siteId, from, to],
+    );
   }
 }

@@ -7,6 +7,8 @@ import {
   type DailyOrderItemDto,
   type DailyReportDto,
   type DailyReportQuery,
+  type PatrolReportDto,
+  type PatrolReportQuery,
   type Severity,
   type SiteConfig,
   type WorkOrderReportDto,
@@ -53,6 +55,39 @@ export class ReportsService {
       total: toStats('total', TOTAL_NAME, rows.find((r) => r.dimension === 'total')),
       byDepartment: departmentKeys.map((k) => toStats(k, departmentNames.get(k) ?? k, byDepartment.get(k))),
       bySource: WORK_ORDER_SOURCES.map((k) => toStats(k, SOURCE_NAMES[k], bySource.get(k))),
+    };
+  }
+
+  /** Patrol compliance by route and by guard over a range (issue 12.5; the duty log has one day). */
+  async patrolReport(query: PatrolReportQuery): Promise<PatrolReportDto> {
+    const site = this.site(query.siteId);
+    const now = this.clock.now();
+    const range = resolveReportRange(query, now, site.site.timezone);
+    if (!range.ok) throw new BadRequestException(range.message);
+    const [routes, guards] = await Promise.all([
+      this.repository.patrolByRoute(site.site.id, range.from, range.to),
+      this.repository.patrolByGuard(site.site.id, range.from, range.to),
+    ]);
+    const routeRows = new Map(routes.map((r) => [r.route_id, r]));
+    const guardRows = new Map(guards.map((g) => [g.guard_id, g]));
+    const routeIds = [...site.routes.map((r) => r.id as string), ...[...routeRows.keys()].filter((k) => !site.routes.some((r) => r.id === k)).sort()];
+    const guardIds = [...site.guards.map((g) => g.id as string), ...[...guardRows.keys()].filter((k) => !site.guards.some((g) => g.id === k)).sort()];
+    return {
+      siteId: site.site.id,
+      timezone: site.site.timezone,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      generatedAt: now.toISOString(),
+      byRoute: routeIds.map((id) => {
+        const r = routeRows.get(id);
+        return { routeId: id, name: site.routes.find((x) => x.id === id)?.name ?? id, rounds: r?.rounds ?? 0, completed: r?.completed ?? 0,
+          compliancePct: roundTo(r?.compliance == null ? null : r.compliance * 100, 1) };
+      }),
+      byGuard: guardIds.map((id) => {
+        const g = guardRows.get(id);
+        return { guardId: id, name: site.guards.find((x) => x.id === id)?.name ?? id, visits: g?.visits ?? 0, onTime: g?.on_time ?? 0,
+          onTimePct: percent(g?.on_time ?? 0, g?.visits ?? 0) };
+      }),
     };
   }
 
@@ -109,6 +144,7 @@ export class ReportsService {
         bySeverity,
         byType: [...types.values()].sort((a, b) => b.total - a.total || a.type.localeCompare(b.type)),
         stillOpen: sum((r) => r.still_open),
+        conditionActive: sum((r) => r.condition_active),
         acknowledged,
         unacknowledged: raised - acknowledged,
       },
@@ -163,7 +199,8 @@ function toStats(key: string, name: string, r: WorkOrderStatsRow | undefined): W
     escalated: r?.escalated ?? 0,
     toAccept: { count: r?.accepted ?? 0, medianMin: minutes(r?.accept_median), p90Min: minutes(r?.accept_p90) },
     toResolve: { count: r?.done ?? 0, medianMin: minutes(r?.resolve_median), p90Min: minutes(r?.resolve_p90) },
-    sla: { judged: r?.sla_judged ?? 0, met: r?.sla_met ?? 0, compliancePct: percent(r?.sla_met ?? 0, r?.sla_judged ?? 0) },
+    sla: { judged: r?.sla_judged ?? 0, met: r?.sla_met ?? 0, compliancePct: percent(r?.sla_met ?? 0, r?.sla_judged ?? 0), autoClosed: r?.auto_closed ?? 0 },
+    verification: { byDevice: r?.verified_by_device ?? 0, byCallback: r?.called_back ?? 0 },
     callbacks: {
       complaintsResolved: r?.complaints_resolved ?? 0,
       withCallback: r?.complaints_with_callback ?? 0,

@@ -60,7 +60,8 @@ export function reportsSuite(backend: Backend): void {
           escalated: 0,
           toAccept: { count: 0, medianMin: null, p90Min: null },
           toResolve: { count: 0, medianMin: null, p90Min: null },
-          sla: { judged: 0, met: 0, compliancePct: null },
+          sla: { judged: 0, met: 0, compliancePct: null, autoClosed: 0 },
+          verification: { byDevice: 0, byCallback: 0 },
           callbacks: { complaintsResolved: 0, withCallback: 0, callbackRatePct: null, callbacks: 0, satisfied: 0, satisfactionPct: null },
         });
       });
@@ -88,14 +89,14 @@ export function reportsSuite(backend: Backend): void {
       });
 
       it.each([
-        // met: S1 C1 C2 C3; missed: S2 (accepted late) S3 (resolved late) S4 (reopened, unresolved past 60 min)
-        // S5 (never accepted) C5 (accepted late); C4 pending.
-        { group: 'total', sla: { judged: 9, met: 4, compliancePct: 44.4 } },
-        { group: 'security', sla: { judged: 5, met: 1, compliancePct: 20 } },
-        { group: 'cleaning', sla: { judged: 4, met: 3, compliancePct: 75 } }, // C4 is pending, not missed
-        { group: 'alert', sla: { judged: 4, met: 3, compliancePct: 75 } }, // S1 C1 C2 met, S2 missed
-        { group: 'complaint', sla: { judged: 3, met: 1, compliancePct: 33.3 } }, // C3 met, S3 S4 missed, C4 pending
-        { group: 'inspection', sla: { judged: 2, met: 0, compliancePct: 0 } },
+        // met: S1 C1 C3; missed: S2 (accepted late) S3 (resolved late) S4 (reopened, unresolved past 60 min)
+        // S5 (never accepted) C5 (accepted late); C4 pending; C2 apart: its device verified it, nobody accepted it.
+        { group: 'total', sla: { judged: 8, met: 3, compliancePct: 37.5, autoClosed: 1 } },
+        { group: 'security', sla: { judged: 5, met: 1, compliancePct: 20, autoClosed: 0 } },
+        { group: 'cleaning', sla: { judged: 3, met: 2, compliancePct: 66.7, autoClosed: 1 } }, // C4 is pending, not missed
+        { group: 'alert', sla: { judged: 3, met: 2, compliancePct: 66.7, autoClosed: 1 } }, // S1 C1 met, S2 missed, C2 apart
+        { group: 'complaint', sla: { judged: 3, met: 1, compliancePct: 33.3, autoClosed: 0 } }, // C3 met, S3 S4 missed, C4 pending
+        { group: 'inspection', sla: { judged: 2, met: 0, compliancePct: 0, autoClosed: 0 } },
       ])('$group: SLA compliance', ({ group, sla }) => {
         const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
         expect(r.sla).toEqual(sla);
@@ -110,6 +111,18 @@ export function reportsSuite(backend: Backend): void {
       ])('$group: callback rate and satisfaction', ({ group, callbacks }) => {
         const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
         expect(r.callbacks).toEqual(callbacks);
+      });
+
+      it.each([
+        // by device: C2 (the system's verify entry); by callback: S3 (satisfied) and S4 (unsatisfied, since reopened).
+        { group: 'total', verification: { byDevice: 1, byCallback: 2 } },
+        { group: 'security', verification: { byDevice: 0, byCallback: 2 } },
+        { group: 'cleaning', verification: { byDevice: 1, byCallback: 0 } },
+        { group: 'alert', verification: { byDevice: 1, byCallback: 0 } },
+        { group: 'complaint', verification: { byDevice: 0, byCallback: 2 } },
+      ])('$group: verified by a device and called back are counted apart', ({ group, verification }) => {
+        const r = group === 'total' ? report.total : (report.byDepartment.find((x) => x.key === group) ?? row(report.bySource, group));
+        expect(r.verification).toEqual(verification);
       });
 
       it('agrees with the domain definitions (slaOutcome, doneAt, percentile) order by order', () => {
@@ -128,7 +141,8 @@ export function reportsSuite(backend: Backend): void {
         }));
         const outcomes = times.map((x) => slaOutcome(x, now));
         expect(outcomes.filter((x) => x === 'met').length).toBe(report.total.sla.met);
-        expect(outcomes.filter((x) => x !== 'pending').length).toBe(report.total.sla.judged);
+        expect(outcomes.filter((x) => x === 'met' || x === 'missed').length).toBe(report.total.sla.judged);
+        expect(outcomes.filter((x) => x === 'auto_closed').length).toBe(report.total.sla.autoClosed);
         const resolveMin = times.flatMap((x) => (doneAt(x) ? [(doneAt(x)!.getTime() - x.created) / 60_000] : []));
         expect(roundTo(median(resolveMin), 1)).toBe(report.total.toResolve.medianMin);
         expect(roundTo(percentile(resolveMin, 0.9), 1)).toBe(report.total.toResolve.p90Min);
@@ -139,7 +153,7 @@ export function reportsSuite(backend: Backend): void {
       clock.set('2026-11-08T00:01:00+08:00'); // C4 made 23:45, accept by 24:00
       try {
         const r = await reports.workOrderReport({ from: '2026-11-01', to: '2026-11-08' });
-        expect(r.total.sla).toEqual({ judged: 10, met: 4, compliancePct: 40 });
+        expect(r.total.sla).toEqual({ judged: 9, met: 3, compliancePct: 33.3, autoClosed: 1 });
       } finally {
         clock.set(REPORT_NOW);
       }
@@ -182,7 +196,9 @@ export function reportsSuite(backend: Backend): void {
             { type: 'dispenser.low', total: 1, bySeverity: { info: 0, minor: 1, major: 0, critical: 0 } },
             { type: 'sensor.threshold', total: 1, bySeverity: { info: 0, minor: 0, major: 0, critical: 1 } },
           ],
-          stillOpen: 2,
+          // open as the alert tab counts it: soap-1 and boiler-1 (not cleared), soap-2 (cleared, never acknowledged)
+          stillOpen: 3,
+          conditionActive: 2,
           acknowledged: 2,
           unacknowledged: 2,
         });
@@ -237,6 +253,31 @@ export function reportsSuite(backend: Backend): void {
           const r = await reports.dailyReport({ date: '2026-11-02' });
           expect(r.patrol).toEqual({ rounds: 3, completed: 2, compliancePct: 75 });
           expect(r.patrolNote).toBeUndefined();
+        } finally {
+          await t.db.query('DELETE FROM patrol_rounds');
+        }
+      });
+
+      it('patrol compliance over a range: by route (mean of completed rounds) and by guard (on-time ÷ visits)', async () => {
+        const cp = (outcome: string, guardId?: string) => ({ checkpointId: 'cp', plannedAt: '2026-11-02T01:30:00Z', outcome, flags: [], ...(guardId && { guardId }) });
+        const round = (id: string, route: string, start: string, status: string, compliance: number, checkpoints: unknown[]) =>
+          t.db.query(
+            `INSERT INTO patrol_rounds (id, site_id, route_id, local_date, start, window_start, window_end, status, compliance, round, created_at, updated_at)
+             VALUES ($1, $2, $3, $4::timestamptz::date, $4, $4, $4, $5, $6, $7, $4, $4)`,
+            [id, SITE, route, start, status, compliance, JSON.stringify({ checkpoints })],
+          );
+        try {
+          await round('a', 'r1', '2026-11-02T09:30:00+08:00', 'completed', 1, [cp('on_time', 'G01'), cp('on_time', 'G01')]);
+          await round('b', 'r1', '2026-11-03T09:30:00+08:00', 'completed', 0.5, [cp('late', 'G01'), cp('on_time', 'G02')]);
+          await round('c', 'r1', '2026-11-04T09:30:00+08:00', 'completed', 0, [cp('missed'), cp('missed')]); // no guard: the route's figure only
+          await round('d', 'r1', '2026-11-05T09:30:00+08:00', 'in_progress', 0, [cp('early', 'G02'), cp('pending')]);
+          await round('x', 'r1', '2026-10-31T09:30:00+08:00', 'completed', 0, [cp('late', 'G01')]); // before the range
+          const r = await reports.patrolReport({ from: '2026-11-01', to: '2026-11-08' });
+          expect(r.byRoute.find((x) => x.routeId === 'r1')).toEqual({ routeId: 'r1', name: expect.any(String), rounds: 4, completed: 3, compliancePct: 50 });
+          expect(r.byGuard.filter((g) => g.visits > 0)).toEqual([
+            { guardId: 'G01', name: '张伟', visits: 3, onTime: 2, onTimePct: 66.7 },
+            { guardId: 'G02', name: expect.any(String), visits: 2, onTime: 1, onTimePct: 50 },
+          ]);
         } finally {
           await t.db.query('DELETE FROM patrol_rounds');
         }

@@ -70,4 +70,52 @@ describe('/api/users outside the demo', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toContain('role:');
   });
+
+  it('disable shuts the user out (sign-in and token) but keeps the account; enable lets them back', async () => {
+    expect((await create('relief-op', 'relief-shift-42')).status).toBe(201);
+    const token = await t.login('relief-op', 'relief-shift-42');
+    const res = await t.request('POST', '/api/users/relief-op/disable', { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ username: 'relief-op', role: 'operator', disabled: true });
+    expect((await t.request('GET', '/api/auth/me', { token })).status).toBe(401);
+    expect((await t.request('POST', '/api/auth/login', { body: { username: 'relief-op', password: 'relief-shift-42' } })).status).toBe(401);
+    const accounts = await t.request<{ username: string; disabled: boolean }[]>('GET', '/api/users/accounts', { token: admin });
+    expect(accounts.body.find((u) => u.username === 'relief-op')).toMatchObject({ disabled: true, createdBy: 'admin' });
+    expect((await t.request('POST', '/api/users/relief-op/enable', { token: admin })).body).toMatchObject({ disabled: false });
+    expect((await t.request('POST', '/api/auth/login', { body: { username: 'relief-op', password: 'relief-shift-42' } })).status).toBe(200);
+  });
+
+  it('an admin cannot disable their own account', async () => {
+    const res = await t.request('POST', '/api/users/admin/disable', { token: admin });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('you cannot disable your own account; ask another admin');
+  });
+
+  it('reset password keeps the password rules and then the new one signs in, the old one not', async () => {
+    expect((await create('desk-two', 'desk-two-password')).status).toBe(201);
+    const weak = await t.request('POST', '/api/users/desk-two/password', { token: admin, body: { password: 'short-pass' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body.message).toContain('password: at least 12 characters');
+    expect((await t.request('POST', '/api/users/desk-two/password', { token: admin, body: { password: 'harbour-lights-9' } })).status).toBe(200);
+    expect((await t.request('POST', '/api/auth/login', { body: { username: 'desk-two', password: 'desk-two-password' } })).status).toBe(401);
+    expect((await t.request('POST', '/api/auth/login', { body: { username: 'desk-two', password: 'harbour-lights-9' } })).status).toBe(200);
+    expect((await t.request('POST', '/api/users/nobody-here/password', { token: admin, body: { password: 'harbour-lights-9' } })).status).toBe(404);
+  });
+
+  it.each([
+    { path: '/api/users/accounts', method: 'GET' },
+    { path: '/api/users/dispatcher/disable', method: 'POST' },
+    { path: '/api/users/dispatcher/password', method: 'POST' },
+  ])('$method $path by a non-admin answers 403', async ({ path, method }) => {
+    const token = await t.login('night-guard', 'moon-over-B1');
+    expect((await t.request(method, path, { token, body: method === 'POST' ? { password: 'harbour-lights-9' } : undefined })).status).toBe(403);
+  });
+
+  it('disable, enable and reset are in the audit log, never the password', async () => {
+    const rows = await t.db.query<{ action: string; target: string; details: unknown }>(
+      `SELECT action, target, details FROM audit_log WHERE action IN ('user.disabled', 'user.enabled', 'user.password_reset') ORDER BY id`,
+    );
+    expect(rows.map((r) => `${r.action} ${r.target}`)).toEqual(expect.arrayContaining(['user.disabled relief-op', 'user.enabled relief-op', 'user.password_reset desk-two']));
+    expect(JSON.stringify(rows)).not.toContain('harbour-lights-9');
+  });
 });

@@ -1,7 +1,17 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ChangeRoleBodySchema, CreateUserBodySchema, USERNAME_PATTERN, type ChangeRoleBody, type CreateUserBody, type UserDto } from '@estate-watch/contracts';
+import {
+  ChangeRoleBodySchema,
+  CreateUserBodySchema,
+  ResetPasswordBodySchema,
+  USERNAME_PATTERN,
+  type ChangeRoleBody,
+  type CreateUserBody,
+  type ResetPasswordBody,
+  type UserAccountDto,
+  type UserDto,
+} from '@estate-watch/contracts';
 import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodParam } from '../common/http/zod-validation';
@@ -56,5 +66,47 @@ export class UsersController {
   @Audited('user.removed')
   remove(@ZodParam('username', UsernameSchema) username: string, @CurrentUser() actor: UserDto): Promise<UserDto> {
     return this.users.remove(username, actor.username);
+  }
+
+  @Get('accounts')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Users with their state (disabled, created): the users screen' })
+  accounts(): Promise<UserAccountDto[]> {
+    return this.users.accounts();
+  }
+
+  @Post(':username/disable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Disable a user (not yourself): no sign-in, their tokens stop working, their live connections close; the account stays' })
+  @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.disabled')
+  disable(@ZodParam('username', UsernameSchema) username: string, @CurrentUser() actor: UserDto): Promise<UserAccountDto> {
+    return this.users.setDisabled(username, true, actor.username);
+  }
+
+  @Post(':username/enable')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Enable a disabled user again' })
+  @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.enabled')
+  enable(@ZodParam('username', UsernameSchema) username: string, @CurrentUser() actor: UserDto): Promise<UserAccountDto> {
+    return this.users.setDisabled(username, false, actor.username);
+  }
+
+  @Post(':username/password')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: "Set a user's new password (outside the demo: at least 12 characters, not a common one)" })
+  @ApiBadRequestResponse({ description: 'The password breaks a rule; the message says which', schema: ErrorSchema })
+  @ApiNotFoundResponse({ description: 'No such user', schema: ErrorSchema })
+  @Audited('user.password_reset')
+  resetPassword(
+    @ZodParam('username', UsernameSchema) username: string,
+    @ZodBody(ResetPasswordBodySchema) body: ResetPasswordBody,
+    @CurrentUser() actor: UserDto,
+  ): Promise<UserAccountDto> {
+    return this.users.resetPassword(username, body.password, actor.username);
   }
 }

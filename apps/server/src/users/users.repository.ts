@@ -9,6 +9,8 @@ export interface UserRow {
   role: Role;
   createdAt: Date;
   createdBy: string | null;
+  /** Set while an admin has the account disabled: no sign-in, no token accepted. */
+  disabledAt: Date | null;
 }
 
 export interface NewUser {
@@ -18,7 +20,7 @@ export interface NewUser {
   createdBy?: string;
 }
 
-const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy"`;
+const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy", disabled_at AS "disabledAt"`;
 
 @Injectable()
 export class UsersRepository {
@@ -51,7 +53,7 @@ export class UsersRepository {
     const rows = await this.db.query<UserRow>(
       `UPDATE users u SET role = $2 FROM users old
        WHERE lower(u.username) = lower($1) AND old.username = u.username
-       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy"`,
+       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy", old.disabled_at AS "disabledAt"`,
       [username, role],
     );
     return rows[0];
@@ -65,5 +67,22 @@ export class UsersRepository {
 
   async list(): Promise<UserRow[]> {
     return this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users ORDER BY username`);
+  }
+
+  /** Disables (at set) or enables (at null) an account; the user after, or undefined when there is none. */
+  async setDisabled(username: string, at: Date | null, by: string | null): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(
+      `UPDATE users SET disabled_at = $2, disabled_by = $3 WHERE lower(username) = lower($1) RETURNING ${COLUMNS}`,
+      [username, at, by],
+    );
+    return rows[0];
+  }
+
+  async setPassword(username: string, passwordHash: string, at: Date): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(
+      `UPDATE users SET password_hash = $2, password_changed_at = $3 WHERE lower(username) = lower($1) RETURNING ${COLUMNS}`,
+      [username, passwordHash, at],
+    );
+    return rows[0];
   }
 }

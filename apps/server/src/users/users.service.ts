@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { CreateUserBody, Role, UserDto } from '@estate-watch/contracts';
+import type { CreateUserBody, Role, UserAccountDto, UserDto } from '@estate-watch/contracts';
 import { ENV, type Env } from '../config/env';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
@@ -41,16 +41,42 @@ export class UsersService {
     return { username: body.username, role: body.role };
   }
 
-  /** The user when the password is right, otherwise undefined; an unknown name costs the same time. */
+  /** The user when the password is right, otherwise undefined; an unknown or disabled name costs the same time. */
   async verifyPassword(username: string, password: string): Promise<UserDto | undefined> {
     const row = await this.repository.findByUsername(username);
-    if (!row) return this.hasher.verifyNobody(password).then(() => undefined);
+    if (!row || row.disabledAt) return this.hasher.verifyNobody(password).then(() => undefined);
     return (await this.hasher.verify(row.passwordHash, password)) ? toDto(row) : undefined;
   }
 
+  /** A signed-in user's account as it is now: undefined once removed or disabled (their token stops working). */
   async find(username: string): Promise<UserDto | undefined> {
     const row = await this.repository.findByUsername(username);
-    return row && toDto(row);
+    return row && !row.disabledAt ? toDto(row) : undefined;
+  }
+
+  /** Disabling keeps the account (and its name in the audit log) but shuts it out; not your own. */
+  async setDisabled(username: string, disabled: boolean, by: string): Promise<UserAccountDto> {
+    if (disabled && username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot disable your own account; ask another admin');
+    const row = await this.repository.setDisabled(username, disabled ? new Date() : null, disabled ? by : null);
+    if (!row) throw new NotFoundException(`no user "${username}"`);
+    this.logger.log(`user ${row.username} ${disabled ? 'disabled' : 'enabled'} by ${by}`);
+    if (disabled) this.changes.next({ kind: 'removed', username: row.username });
+    return toAccount(row);
+  }
+
+  /** An admin sets a new password with the same rules as a new user's (issue 8 point 8). */
+  async resetPassword(username: string, password: string, by: string): Promise<UserAccountDto> {
+    const weakness = this.env.demo ? undefined : passwordProblem(password);
+    if (weakness) throw new BadRequestException(`password: ${weakness}`);
+    const row = await this.repository.setPassword(username, await this.hasher.hash(password), new Date());
+    if (!row) throw new NotFoundException(`no user "${username}"`);
+    this.logger.log(`user ${row.username}: password reset by ${by}`);
+    return toAccount(row);
+  }
+
+  /** The users screen: every account with its state. */
+  async accounts(): Promise<UserAccountDto[]> {
+    return (await this.repository.list()).map(toAccount);
   }
 
   /** Admins change roles; not their own, so the last admin cannot lock everyone out by a slip. */
@@ -109,4 +135,8 @@ export class UsersService {
 
 function toDto(row: UserRow): UserDto {
   return { username: row.username, role: row.role };
+}
+
+function toAccount(row: UserRow): UserAccountDto {
+  return { username: row.username, role: row.role, disabled: row.disabledAt !== null, createdAt: row.createdAt.toISOString(), ...(row.createdBy && { createdBy: row.createdBy }) };
 }

@@ -1,13 +1,17 @@
 // Rows → the API object of CONTRACT §6 (work order), with its alerts and timeline.
 import type { DepartmentId, TimelineEntryDto, WorkOrderDto } from '@estate-watch/contracts';
 import { allowedActions } from '@estate-watch/domain';
-import type { EventRow, WorkOrderRow } from './work-orders.repository';
+import type { EventRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repository';
 
-function iso(d: Date | null): string | undefined {
+/** A Date, or the list's ISO text (already what toISOString() gives). */
+type Time = Date | string | null;
+
+function iso(d: Time): string | undefined {
+  if (typeof d === 'string') return d;
   return d ? new Date(d).toISOString() : undefined;
 }
 
-function earliest(...dates: (Date | null)[]): Date | null {
+function earliest(...dates: Time[]): Date | null {
   const times = dates.filter((d): d is Date => d !== null).map((d) => new Date(d).getTime());
   return times.length ? new Date(Math.min(...times)) : null;
 }
@@ -26,6 +30,11 @@ export function toTimelineEntry(e: EventRow): TimelineEntryDto {
 }
 
 export function toWorkOrderDto(r: WorkOrderRow, alertIds: string[], timeline: EventRow[]): WorkOrderDto {
+  return toWorkOrderListDto(r, alertIds, timeline.map(toTimelineEntry));
+}
+
+/** The same object from a list row (times as ISO text) and timeline entries PostgreSQL built. */
+export function toWorkOrderListDto(r: WorkOrderRow | WorkOrderListRow, alertIds: string[], timeline: TimelineEntryDto[]): WorkOrderDto {
   return {
     id: r.id,
     number: r.number,
@@ -58,6 +67,6 @@ export function toWorkOrderDto(r: WorkOrderRow, alertIds: string[], timeline: Ev
     originKey: r.origin_key ?? undefined,
     alertIds,
     allowedActions: allowedActions(r.status, r.source),
-    timeline: timeline.map(toTimelineEntry),
+    timeline,
   };
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   CreateWorkOrderBodySchema,
+  NEXT_CURSOR_HEADER,
   WorkOrderEventBodySchema,
   WorkOrderQuerySchema,
   type CreateWorkOrderBody,
@@ -13,6 +14,9 @@ import {
 import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
+import { allPages, csvHeaders, type HeaderResponse } from '../reports/csv';
+import { SitesService } from '../sites/sites.service';
+import { workOrdersCsv } from './work-orders-export';
 import { WorkOrdersService } from './work-orders.service';
 
 /** CONTRACT §6. The control room records each department's progress, so operators may take every action. */
@@ -20,12 +24,29 @@ import { WorkOrdersService } from './work-orders.service';
 @Controller('api/work-orders')
 @Roles('operator')
 export class WorkOrdersController {
-  constructor(private readonly workOrders: WorkOrdersService) {}
+  constructor(
+    private readonly workOrders: WorkOrdersService,
+    private readonly sites: SitesService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Work orders, newest first; status=open means not verified or closed' })
-  list(@ZodQuery(WorkOrderQuerySchema) query: WorkOrderQuery): Promise<WorkOrderDto[]> {
-    return this.workOrders.list(query);
+  @ApiOperation({
+    summary: 'Work orders, newest first; status=open means not verified or closed. q searches number, title, reporter name, room and phone; from/to bound createdAt; the next page: cursor = the X-Next-Cursor header',
+  })
+  async list(@ZodQuery(WorkOrderQuerySchema) query: WorkOrderQuery, @Res({ passthrough: true }) res: HeaderResponse): Promise<WorkOrderDto[]> {
+    const { items, nextCursor } = await this.workOrders.page(query);
+    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
+    return items;
+  }
+
+  // Before ':id', which would take "export.csv" for an id.
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: "The orders with the same filters as CSV (UTF-8 with BOM for Excel; times in each site's zone), at most 100,000 rows" })
+  async exportCsv(@ZodQuery(WorkOrderQuerySchema) query: WorkOrderQuery, @Res({ passthrough: true }) res: HeaderResponse): Promise<string> {
+    const orders = await allPages((cursor) => this.workOrders.page({ ...query, limit: 1000, cursor }));
+    csvHeaders(res, 'work-orders', new Date());
+    return workOrdersCsv(orders, (siteId) => this.sites.site(siteId)?.site.timezone ?? 'UTC');
   }
 
   @Get(':id')

@@ -1,6 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Channel, DepartmentId, Priority, Reporter, TimelineEntryDto, WorkOrderQuery, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import {
+  decodeCursor,
+  likePattern,
+  type Channel,
+  type DepartmentId,
+  type Priority,
+  type Reporter,
+  type TimelineEntryDto,
+  type WorkOrderQuery,
+  type WorkOrderSourceId,
+  type WorkOrderStatusId,
+} from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
+import { WORK_ORDER_SEARCH_SQL } from '../db/migrations/018-history-users';
 
 export interface WorkOrderRow {
   id: string;
@@ -75,6 +87,29 @@ const UPDATABLE = [
 export type WorkOrderChanges = Partial<Pick<WorkOrderRow, (typeof UPDATABLE)[number]>>;
 
 const OPEN_SQL = `status NOT IN ('verified', 'closed')`;
+
+/** The time columns of a work order: the list reads them as ISO text (ISO_SQL). */
+const TIME_COLUMNS = [
+  'accept_escalated_at', 'resolve_escalated_at', 'accept_by', 'resolve_by', 'created_at', 'dispatched_at', 'accepted_at', 'started_at',
+  'resolved_at', 'verified_at', 'closed_at', 'updated_at', 'callback_due_at', 'callback_at',
+] as const satisfies readonly (keyof WorkOrderRow)[];
+type TimeColumn = (typeof TIME_COLUMNS)[number];
+
+/** A row of the list: times as JavaScript's ISO strings (what toISOString() would give). */
+export type WorkOrderListRow = Omit<WorkOrderRow, TimeColumn> & { [K in TimeColumn]: WorkOrderRow[K] extends Date ? string : string | null } & { cursor_at: string };
+
+/** `2026-11-27T01:31:05.120Z`, as Date.toISOString() writes it (to_char's MS truncates, as Date does). */
+const ISO_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const OTHER_COLUMNS = ['id', 'number', 'site_id', 'source', 'status', 'department', 'assignee', 'priority', 'title', 'description', 'reporter',
+  'channel', 'origin_key', 'escalated', 'created_by', 'callback_satisfied', 'callback_overdue'] as const satisfies readonly (keyof WorkOrderRow)[];
+// Every column of WorkOrderRow, checked by the compiler: a column added to the row and not here fails to build.
+type Missing = Exclude<keyof WorkOrderRow, TimeColumn | (typeof OTHER_COLUMNS)[number]>;
+const ALL_LISTED: [Missing] extends [never] ? true : Missing = true;
+void ALL_LISTED;
+const LIST_COLUMNS = [...OTHER_COLUMNS, ...TIME_COLUMNS.map((c) => `${ISO_SQL(c)} AS ${c}`)].join(', ');
+
+/** A time as the cursor carries it: UTC to the microsecond (a JS Date would drop the microseconds). */
+export const CURSOR_AT_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The work-order SQL, over a connection or a transaction. */
 export class WorkOrderStore {
@@ -205,7 +240,12 @@ export class WorkOrdersRepository extends WorkOrderStore {
     return this.db.transaction((tx) => work(new WorkOrderStore(tx)));
   }
 
-  async list(q: WorkOrderQuery): Promise<WorkOrderRow[]> {
+  /**
+   * Newest first, keyset-paged on (created_at, number) (issue 12.7): a page costs the same at the
+   * end of a year as at its start. Times come as ISO text, not Dates: parsing 3,000 timestamps was
+   * a third of a 200-order page's Node CPU (issue 9.6). `cursor_at` is created_at to the microsecond.
+   */
+  async list(q: WorkOrderQuery): Promise<WorkOrderListRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => {
@@ -218,9 +258,15 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (q.source) where.push(`source = ${param(q.source)}`);
     if (q.escalated !== undefined) where.push(`escalated = ${param(q.escalated)}`);
     if (q.siteId) where.push(`site_id = ${param(q.siteId)}`);
-    const sql = `SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}`;
-    return this.db.query<WorkOrderRow>(sql, params);
+    if (q.from) where.push(`created_at >= ${param(q.from)}`);
+    if (q.to) where.push(`created_at < ${param(q.to)}`);
+    if (q.q) where.push(`${WORK_ORDER_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
+    const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY work_orders.created_at DESC, number DESC LIMIT ${param(q.limit)}`;
+    // Qualified: a bare created_at in ORDER BY is the output column, the text (a sort of every row, 1.5 s).
+    return this.db.query<WorkOrderListRow>(sql, params);
   }
 
   /** Orders the sweep must look at: a deadline passed and not yet escalated, or a callback overdue. */
@@ -255,6 +301,25 @@ export class WorkOrdersRepository extends WorkOrderStore {
       [orderIds],
     );
     for (const r of rows) byOrder.get(r.work_order_id)?.push(r);
+    return byOrder;
+  }
+
+  /**
+   * The same timelines as API entries, built by PostgreSQL as one JSON text per order: for a page
+   * of 200 orders (1,200 entries) a quarter of the Node CPU of reading and converting the rows.
+   * Null fields are left out, as toTimelineEntry() leaves them out.
+   */
+  async timelineEntries(orderIds: string[]): Promise<Map<string, TimelineEntryDto[]>> {
+    const byOrder = new Map<string, TimelineEntryDto[]>(orderIds.map((id) => [id, []]));
+    if (orderIds.length === 0) return byOrder;
+    const rows = await this.db.query<{ work_order_id: string; entries: string }>(
+      `SELECT work_order_id, json_strip_nulls(json_agg(json_build_object(
+                'at', ${ISO_SQL('at')}, 'by', by, 'action', action, 'note', note, 'from', from_status, 'to', to_status,
+                'department', department, 'assignee', assignee) ORDER BY id))::text AS entries
+       FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) GROUP BY work_order_id`,
+      [orderIds],
+    );
+    for (const r of rows) byOrder.set(r.work_order_id, JSON.parse(r.entries) as TimelineEntryDto[]);
     return byOrder;
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import { encodeCursor } from '@estate-watch/contracts';
 import type {
   CreateWorkOrderBody,
   DepartmentId,
@@ -25,7 +26,7 @@ import {
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
 import { changesFor } from './work-order-changes';
-import { toWorkOrderDto } from './work-order-dto';
+import { toWorkOrderDto, toWorkOrderListDto } from './work-order-dto';
 import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
 
 /** Who did it: a username, or 'system' for the rules (alert routing, escalation, device verification). */
@@ -60,7 +61,17 @@ export class WorkOrdersService {
   ) {}
 
   async list(query: WorkOrderQuery): Promise<WorkOrderDto[]> {
-    return this.toDtos(await this.repo.list(query));
+    return (await this.page(query)).items;
+  }
+
+  /** One page of the history, newest first, and the cursor of the next (issue 12.7). */
+  async page(query: WorkOrderQuery): Promise<{ items: WorkOrderDto[]; nextCursor?: string }> {
+    const rows = await this.repo.list(query);
+    const ids = rows.map((r) => r.id);
+    const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelineEntries(ids)]);
+    const items = rows.map((r) => toWorkOrderListDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
+    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+    return { items, ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.number }) }) };
   }
 
   async get(id: string): Promise<WorkOrderDto> {

@@ -24,8 +24,11 @@ describe(slaOutcome.name, () => {
     { why: 'new, accept deadline ahead', o: {}, now: 9, expected: 'pending' },
     { why: 'new, exactly at the accept deadline: not yet missed', o: {}, now: 10, expected: 'pending' },
     { why: 'new, accept deadline passed', o: {}, now: 11, expected: 'missed' },
-    { why: 'verified by a device without acceptance, in time', o: { verified: 8 }, now: 200, expected: 'met' },
-    { why: 'verified by a device after the accept deadline', o: { verified: 20 }, now: 200, expected: 'missed' },
+    { why: 'verified by a device without acceptance, in time: apart', o: { verified: 8 }, now: 200, expected: 'auto_closed' },
+    { why: 'verified by a device after the accept deadline: apart', o: { verified: 20 }, now: 200, expected: 'auto_closed' },
+    { why: 'closed without acceptance or resolution: apart', o: { closed: 30 }, now: 200, expected: 'auto_closed' },
+    { why: 'resolved with no accept step is a person\'s work: judged, accepted when resolved', o: { resolved: 8 }, now: 200, expected: 'met' },
+    { why: 'accepted, then verified by a device: judged', o: { accepted: 5, verified: 30 }, now: 200, expected: 'met' },
     { why: 'closed without resolve or verify, in time', o: { accepted: 2, closed: 40 }, now: 200, expected: 'met' },
     { why: 'resolution time wins over a later verification', o: { accepted: 2, resolved: 50, verified: 90 }, now: 200, expected: 'met' },
   ] as const)('$why → $expected', ({ o, now, expected }) => {
