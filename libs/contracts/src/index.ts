@@ -13,3 +13,4 @@ export * from './consumables';
 export * from './equipment';
 export * from './sites';
 export * from './audit';
+export * from './guard';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseSiteConfig, SiteConfigError, type SiteConfig } from '@estate-watch/contracts';
+import { resolvePlan } from './site-plan';
 
 /** The bundled demo estate (CONTRACT §7: SITE_CONFIG unset). */
 export const DEMO_SITE_FILE = resolve(__dirname, '../../demo/lakeside-garden.yaml');
@@ -25,7 +26,7 @@ export function loadSiteFiles(path: string): LoadedSite[] {
         .map((f) => join(path, f))
     : [path];
   if (files.length === 0) throw new SiteConfigError(path, ['folder holds no .yaml or .yml site file']);
-  const sites = files.map((file) => ({ file, config: parseSiteConfig(readFileSync(file, 'utf8'), file) }));
+  const sites = files.map((file) => ({ file, config: resolvePlan(file, parseSiteConfig(readFileSync(file, 'utf8'), file)) }));
   const seen = new Map<string, string>();
   for (const { file, config } of sites) {
     const other = seen.get(config.site.id);
