@@ -3,6 +3,10 @@ import type { AlertType, AuditAction } from '@estate-watch/contracts';
 import { createI18n } from 'vue-i18n';
 import en from './en';
 import zhCN from './zh-CN';
+import guardEn from './guard.en';
+import guardZhCN from './guard.zh-CN';
+import overviewEn from './overview.en';
+import overviewZhCN from './overview.zh-CN';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -17,7 +21,7 @@ export const i18n = createI18n<[typeof zhCN], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, ...guardZhCN, ...overviewZhCN }, en: { ...en, ...guardEn, ...overviewEn } },
 });
 
 export function setLocale(locale: Locale): void {

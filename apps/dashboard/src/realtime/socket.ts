@@ -22,8 +22,9 @@ type LiveSocket = Socket<LiveEvents, Record<string, never>>;
 let socket: LiveSocket | null = null;
 
 export function startLive(): void {
-  if (socket) return;
   const auth = useAuthStore();
+  // The live feed is the control room's (every alert, order and plate): the server refuses guards.
+  if (socket || auth.isGuard) return;
   const connection = useConnectionStore();
   const alerts = useAlertsStore();
   const devices = useDevicesStore();

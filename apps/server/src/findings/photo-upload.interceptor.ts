@@ -1,3 +1,4 @@
+/// <reference path="./multer.d.ts" />
 // multipart/form-data for a finding (issue 12 point 8): a phone sends its camera's photos as files,
 // not as base64 in JSON (a third larger, and held whole in a string). multer keeps them in memory
 // within hard limits, so an oversized upload is cut off while it streams, before it is buffered.
