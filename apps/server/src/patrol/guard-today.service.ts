@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { GuardTodayDto, SiteConfig, UserDto } from '@estate-watch/contracts';
-import { localDateOf, zonedInstant } from '@estate-watch/domain';
+import { localDateOf, shiftDate, zonedInstant } from '@estate-watch/domain';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
 import { guardTaps, nextCheckpoint, ownRounds } from './guard-day';
@@ -36,8 +36,12 @@ export class GuardTodayService {
     const now = this.clock.now();
     const tz = site.site.timezone;
     const date = localDateOf(now, tz);
-    const rounds = ownRounds(site, await this.patrol.list({ date, siteId: site.site.id }, now), guard.id);
-    const taps = await this.taps.since(site.site.id, guard.id, zonedInstant(date, '00:00', tz));
+    const midnight = zonedInstant(date, '00:00', tz);
+    // Today's rounds, and yesterday's still walking past midnight (a 23:30 round is the night shift's now).
+    const yesterday = (await this.patrol.list({ date: shiftDate(date, -1), siteId: site.site.id }, now)).filter((r) => Date.parse(r.windowEnd) >= midnight.getTime());
+    const rounds = ownRounds(site, [...yesterday, ...(await this.patrol.list({ date, siteId: site.site.id }, now))], guard.id);
+    const since = Math.min(midnight.getTime(), ...rounds.map((r) => Date.parse(r.windowStart)));
+    const taps = await this.taps.since(site.site.id, guard.id, new Date(since));
     return {
       guard: { siteId: site.site.id, id: guard.id, name: guard.name },
       site: { id: site.site.id, name: site.site.name, timezone: tz },
