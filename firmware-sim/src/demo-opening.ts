@@ -9,6 +9,7 @@ import { assignTap, classifyTap, planRounds } from '@estate-watch/domain';
 import type { EstateEvent } from './estate-day';
 import { addDays, localDate } from './local-time';
 import type { PlannedTap } from './patrol-plan';
+import type { PatrolWalker } from './patrol-walker';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -103,6 +104,13 @@ export function pickEarlyTap(sites: readonly SiteConfig[], upcoming: readonly Pl
     }
   }
   return undefined;
+}
+
+/** The patrol's part of the opening on a running walker; the early tap sent, if a round was near enough. */
+export function openPatrol(walker: PatrolWalker, sites: readonly SiteConfig[], now: number): { tap: PlannedTap; at: Date } | undefined {
+  const early = pickEarlyTap(sites, walker.upcoming(), now);
+  if (early) walker.rush(early.tap, early.at);
+  return early;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -8,7 +8,7 @@ import { VirtualDispenser } from './dispenser';
 import { VirtualGate } from './gate';
 import { consoleLog, type SimLog } from './log';
 import type { EstateEvent } from './estate-day';
-import { pickEarlyTap } from './demo-opening';
+import { openPatrol } from './demo-opening';
 import { EstateRunner, type EstateOptions } from './estate-runner';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { hashSeed, seededRandom } from './random';
@@ -172,9 +172,8 @@ class Simulator implements SimulatorHandle {
 
   /** The demo's opening on the patrol: one guard of a round about to start sets off early (the estate's part is EstateOptions.opening). */
   open(sites: SiteConfig[], clock: Clock, log: SimLog): void {
-    const early = this.patrol && pickEarlyTap(sites, this.patrol.upcoming(), clock.now());
+    const early = this.patrol && openPatrol(this.patrol, sites, clock.now());
     if (!early) return;
-    this.patrol!.rush(early.tap, early.at);
     log('info', `demo opening: ${early.tap.guardId} taps ${early.tap.checkpointId} early for the ${early.tap.routeId} round`);
   }
 

@@ -131,7 +131,7 @@ describe('guards’ phone page in Chromium', () => {
     await page.screenshot({ path: resolve(RESULTS, 'guard-finding.png') });
     await page.getByTestId('finding-submit').click();
     const sent = await page.getByTestId('finding-sent').textContent();
-    expect(sent).toMatch(/工单 WO-\d{8}-\d{4} 已转给 engineering/);
+    expect(sent).toMatch(/工单 WO-\d{8}-\d{4} 已转给 工程部/);
 
     // The control room never reloaded: the order arrived over its live socket.
     const card = room.locator('[data-testid="wo-card"]').filter({ hasText: '巡更发现' });

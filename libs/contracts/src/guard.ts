@@ -44,6 +44,8 @@ export interface FindingCreatedDto {
   workOrderId: string;
   number: string;
   department: DepartmentId;
+  /** The site file's name of that department (工程部 …). */
+  departmentName: string;
   photos: number;
 }
 

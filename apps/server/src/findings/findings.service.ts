@@ -73,7 +73,7 @@ export class FindingsService {
       // Pushed again with its photos stored, so a control room that opened it at once shows them.
       await this.workOrders.emit(order.id);
     }
-    return { workOrderId: order.id, number: order.number, department, photos: checked.photos.length };
+    return { workOrderId: order.id, number: order.number, department, departmentName: site.departments.find((d) => d.id === department)!.name, photos: checked.photos.length };
   }
 
   async photos(workOrderId: string): Promise<WorkOrderPhotoDto[]> {
