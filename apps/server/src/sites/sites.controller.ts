@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { extname } from 'node:path';
+import { extname, isAbsolute } from 'node:path';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SiteConfig, SiteDto, SitePlaceDto } from '@estate-watch/contracts';
 import { Roles } from '../auth/auth.decorators';
@@ -57,6 +57,8 @@ export class SitesController {
   plan(@Param('siteId') siteId: string, @Res() res: Response): void {
     const image = this.sites.site(siteId)?.plan?.image;
     if (!image) throw new NotFoundException(`site ${siteId} has no plan: add plan: { image, width, height } to its site file`);
+    // Resolved against the site file by the loader; a config handed in without a file has no place to read it from.
+    if (!isAbsolute(image)) throw new NotFoundException(`site ${siteId}: plan.image ${image} was not loaded from a site file`);
     res.type(PLAN_CONTENT_TYPES[extname(image).toLowerCase()]!);
     res.setHeader('Cache-Control', 'private, max-age=300');
     res.sendFile(image);
