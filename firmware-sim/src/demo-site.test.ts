@@ -29,9 +29,12 @@ describe('the bundled demo site (湖畔花园)', () => {
     }
   });
 
-  it('has two routes at 09:30 and 15:00 and an hourly fire-lane check that between them visit every checkpoint', () => {
-    const [perimeter, garage, fireLanes, ...others] = site.routes;
+  it('has two routes at 09:30 and 15:00, an hourly fire-lane check and an hourly lobby check that between them visit every checkpoint', () => {
+    const [perimeter, garage, fireLanes, lobbies, ...others] = site.routes;
     expect(others).toEqual([]);
+    // At half past the hours the day routes do not walk the same lobbies (issue 12 point 9: a round under way at any minute).
+    expect(lobbies!.schedule).toHaveLength(21);
+    expect(lobbies!.schedule).not.toContain('09:30');
     for (const route of [perimeter!, garage!]) {
       expect(route.schedule).toEqual(['09:30', '15:00']);
       expect(route.toleranceMin).toBe(15);

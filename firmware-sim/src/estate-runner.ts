@@ -5,6 +5,7 @@ import type { SiteConfig } from '@estate-watch/contracts';
 import { scaleClock, systemClock, type Cancel, type Clock } from './clock';
 import { initialConsumables } from './consumables-plan';
 import type { EstateEvent } from './estate-day';
+import { planOpening, type Opening } from './demo-opening';
 import { planEstateDay, type EstatePlanOptions, type EstateState } from './estate-plan';
 import { addDays, localDate, localTime } from './local-time';
 import { silentLog, type SimLog } from './log';
@@ -20,6 +21,11 @@ export interface EstateOptions extends EstatePlanOptions {
    * database counts. A server restarting on a kept database passes its counts, or its lots drift from the estate's.
    */
   occupancy?: Record<string, number>;
+  /**
+   * The demo's opening (issue 12 point 9): within two minutes a low dispenser, a gate fault and a
+   * reading over its limit (see demo-opening.ts), then the plans' ordinary pace. Default off.
+   */
+  opening?: boolean;
 }
 
 export interface EstateRunnerOptions extends EstateOptions {
@@ -62,11 +68,12 @@ export class EstateRunner {
     const now = this.clock.now();
     for (const site of this.options.sites) {
       const today = localDate(now, site.site.timezone);
+      const opening = this.options.opening ? planOpening(site, now) : undefined;
       const state: EstateState = {
         traffic: initialTraffic(site, this.seed, now, this.options.occupancy, this.options.traffic?.lots),
-        consumables: initialConsumables(site, this.seed, this.options.levels?.(site.site.id)),
+        consumables: initialConsumables(site, this.seed, { ...this.options.levels?.(site.site.id), ...opening?.levels }),
       };
-      this.planDay(site, today, state, now);
+      this.planDay(site, today, state, now, opening);
       this.armMidnight(site, today);
     }
     const speed = this.options.speed && this.options.speed !== 1 ? ` at ${this.options.speed}× speed` : '';
@@ -92,10 +99,11 @@ export class EstateRunner {
     return this.counts.get(`${siteId}/${lotId}`);
   }
 
-  private planDay(site: SiteConfig, date: string, state: EstateState, from?: number): void {
-    const day = planEstateDay(site, date, this.seed, state, this.options, from);
+  private planDay(site: SiteConfig, date: string, state: EstateState, from?: number, opening?: Opening): void {
+    const options = opening ? { ...this.options, traffic: { ...this.options.traffic, faults: opening.gateFaults } } : this.options;
+    const day = planEstateDay(site, date, this.seed, state, options, from);
     this.states.set(site.site.id, day.state);
-    this.queue = [...this.queue, ...day.events].sort((a, b) => a.at - b.at);
+    this.queue = [...this.queue, ...day.events, ...(opening?.events ?? [])].sort((a, b) => a.at - b.at);
     this.armNext();
   }
 

@@ -24,3 +24,4 @@ export * from './traffic-plan';
 export * from './consumables-plan';
 export * from './equipment-plan';
 export * from './plates';
+export * from './demo-opening';

@@ -66,6 +66,18 @@ export class PatrolWalker {
     this.dayTimers.length = 0;
   }
 
+  /**
+   * Sends one upcoming tap at `at` instead (the demo's opening: its guard set off early). The
+   * planned tap is cancelled, so the checkpoint is tapped once, not twice.
+   */
+  rush(tap: PlannedTap, at: Date): void {
+    const scheduled = [...this.timers.keys()].find((t) => t === tap);
+    if (!scheduled || this.stopped) return;
+    this.timers.get(scheduled)!();
+    this.timers.delete(scheduled);
+    this.schedule({ ...scheduled, at, deviation: 'early' });
+  }
+
   /** Taps scheduled and not yet sent, in time order. */
   upcoming(): PlannedTap[] {
     return [...this.timers.keys()].sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -8,6 +8,7 @@ import { VirtualDispenser } from './dispenser';
 import { VirtualGate } from './gate';
 import { consoleLog, type SimLog } from './log';
 import type { EstateEvent } from './estate-day';
+import { openPatrol } from './demo-opening';
 import { EstateRunner, type EstateOptions } from './estate-runner';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { hashSeed, seededRandom } from './random';
@@ -45,6 +46,12 @@ export interface SimulatorOptions {
    * seeded incidents. `true` for the defaults; default off.
    */
   estate?: boolean | EstateOptions;
+  /**
+   * The demo's opening (issue 12 point 9, demo-opening.ts): within two minutes a low dispenser, a
+   * gate fault, a reading over its limit and a round under way with one early tap. Needs `patrol`
+   * and `estate`; default off.
+   */
+  opening?: boolean;
 }
 
 export interface SimulatorHandle {
@@ -112,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const simulator = new Simulator(devices);
   if (options.patrol) simulator.walk(options, clock, log);
   if (options.estate) simulator.live(options, clock, log);
+  if (options.opening) simulator.open(options.sites, clock, log);
   return simulator;
 }
 
@@ -157,6 +165,7 @@ class Simulator implements SimulatorHandle {
     for (const d of dispensers) d.drains = false;
     this.estate = new EstateRunner({
       seed: options.seed,
+      opening: options.opening,
       ...estate,
       sites: options.sites,
       clock,
@@ -164,6 +173,13 @@ class Simulator implements SimulatorHandle {
       levels: (site) => Object.fromEntries(dispensers.filter((d) => d.site === site).map((d) => [d.id, d.level])),
       act: (event) => this.act(event),
     }).start();
+  }
+
+  /** The demo's opening on the patrol: one guard of a round about to start sets off early (the estate's part is EstateOptions.opening). */
+  open(sites: SiteConfig[], clock: Clock, log: SimLog): void {
+    const early = this.patrol && openPatrol(this.patrol, sites, clock.now());
+    if (!early) return;
+    log('info', `demo opening: ${early.tap.guardId} taps ${early.tap.checkpointId} early for the ${early.tap.routeId} round`);
   }
 
   /** One estate event through its device; a device left out with `only`, or powered off, misses it. */

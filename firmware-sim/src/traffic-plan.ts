@@ -44,6 +44,8 @@ export interface TrafficOptions {
   lots?: Record<string, Partial<LotProfile>>;
   /** Plan from this instant on (the estate started mid-day); default the whole day. */
   from?: number;
+  /** Barrier faults besides the drawn one (the demo's opening): cars keep away from the gate while it lasts. */
+  faults?: Array<{ gate: string; from: number; until: number; code: string }>;
 }
 
 /**
@@ -83,6 +85,10 @@ export function planTraffic(site: SiteConfig, date: string, seed: number, state:
   const day = localDay(date, site.site.timezone);
   const gates = new Map(site.gates.map((g) => [g.id, newGate(g.id, g.lot)]));
   planIncidents(site, day, seed, rates, gates, options.from);
+  for (const f of options.faults ?? []) {
+    const gate = gates.get(f.gate);
+    if (gate) gate.fault = { from: f.from, until: f.until, code: f.code };
+  }
   const events: EstateEvent[] = [];
   const out: TrafficState = {};
   for (const lot of site.lots) {

@@ -4,7 +4,9 @@ import AuditPage from './pages/AuditPage.vue';
 import ConsumablesPage from './pages/ConsumablesPage.vue';
 import DevicesPage from './pages/DevicesPage.vue';
 import EquipmentPage from './pages/EquipmentPage.vue';
+import GuardPage from './pages/GuardPage.vue';
 import LoginPage from './pages/LoginPage.vue';
+import OverviewPage from './pages/OverviewPage.vue';
 import ParkingPage from './pages/ParkingPage.vue';
 import PatrolPage from './pages/PatrolPage.vue';
 import ReportsPage from './pages/ReportsPage.vue';
@@ -18,6 +20,9 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/alerts' },
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+    // The guards' phone page (issue 12 point 8): its own layout (meta.bare: no control-room top bar), role guard only.
+    { path: '/guard', name: 'guard', component: GuardPage, meta: { bare: true, guard: true } },
+    { path: '/overview', name: 'overview', component: OverviewPage },
     { path: '/alerts/:id?', name: 'alerts', component: AlertsPage },
     { path: '/work-orders/:id?', name: 'work-orders', component: WorkOrdersPage },
     { path: '/patrol', name: 'patrol', component: PatrolPage },
@@ -37,7 +42,10 @@ export const router = createRouter({
 router.beforeEach((to) => {
   const auth = useAuthStore();
   if (!to.meta.public && !auth.signedIn) return { name: 'login', query: to.fullPath === '/alerts' ? {} : { next: to.fullPath } };
-  if (to.name === 'login' && auth.signedIn) return { path: '/alerts' };
+  // A guard has the phone page and nothing else; the control room has everything but it.
+  if (auth.isGuard && !to.meta.public && !to.meta.guard) return { path: '/guard' };
+  if (to.meta.guard && auth.signedIn && !auth.isGuard) return { path: '/alerts' };
+  if (to.name === 'login' && auth.signedIn) return { path: auth.isGuard ? '/guard' : '/alerts' };
   if (to.meta.supervisor && !auth.isSupervisor) return { path: '/alerts' };
   if (to.meta.admin && !auth.isAdmin) return { path: '/alerts' };
   return true;

@@ -7,6 +7,7 @@ import { ConsumablesModule } from './consumables/consumables.module';
 import { CoreModule, type CoreDeps } from './core/core.module';
 import { DevicesModule } from './devices/devices.module';
 import { EquipmentModule } from './equipment/equipment.module';
+import { FindingsModule } from './findings/findings.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { LiveModule } from './live/live.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AlertsModule,
         DevicesModule,
         WorkOrdersModule,
+        FindingsModule,
         SitesModule,
         ParkingModule,
         ConsumablesModule,

@@ -114,7 +114,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (env.simulator) {
       // The virtual cars start from the counts the server already holds, so a restart does not overfill the lots.
       const occupancy = Object.fromEntries((await parking.lots()).map((l) => [`${l.siteId}/${l.id}`, l.occupancy]));
-      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy } });
+      // The demo opens with a low dispenser, a gate fault, a reading over its limit and an early tap (issue 12 point 9).
+      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy }, opening: env.demo });
       log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
     }
     log.log(

@@ -5,8 +5,14 @@ import { HistoryQueryFields } from './history';
 import type { DeviceKind } from './topics';
 import type { Severity } from './site-config';
 
-export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export const ROLES = ['operator', 'supervisor', 'admin', 'guard'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * The control room's roles, in rank order (operator < supervisor < admin). `guard` (巡更员) stands
+ * apart: the phone page only, tied to one patrol guard of a site file (CONTRACT §6).
+ */
+export const STAFF_ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{2,32}$/;
 
@@ -16,15 +22,22 @@ export const LoginBodySchema = z.object({
 });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
-export const CreateUserBodySchema = z.object({
-  username: z.string().regex(USERNAME_PATTERN, 'username: 2–32 of letters, digits, _ . -'),
-  password: z.string().min(8, 'password must be at least 8 characters').max(256),
-  role: z.enum(ROLES),
-});
+export const CreateUserBodySchema = z
+  .object({
+    username: z.string().regex(USERNAME_PATTERN, 'username: 2–32 of letters, digits, _ . -'),
+    password: z.string().min(8, 'password must be at least 8 characters').max(256),
+    role: z.enum(ROLES),
+    /** role `guard`: the site file's guard this account is (`guards[].id`); one account per guard. */
+    guardId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'guardId: a guard id of the site file').optional(),
+    /** role `guard`: the guard's site; needed only when the server runs more than one site. */
+    siteId: z.string().max(32).optional(),
+  })
+  .refine((b) => b.role !== 'guard' || b.guardId !== undefined, { message: 'a guard account needs guardId: the guard of the site file it belongs to', path: ['guardId'] })
+  .refine((b) => b.role === 'guard' || (b.guardId === undefined && b.siteId === undefined), { message: 'guardId and siteId are for role guard only', path: ['guardId'] });
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>;
 
 /** PATCH /api/users/{username} (admin): a new role. */
-export const ChangeRoleBodySchema = z.object({ role: z.enum(ROLES) });
+export const ChangeRoleBodySchema = z.object({ role: z.enum(STAFF_ROLES) });
 export type ChangeRoleBody = z.infer<typeof ChangeRoleBodySchema>;
 
 /** POST /api/users/{username}/password (admin): a new password, same rules as a new user's. */
@@ -60,6 +73,8 @@ export type AlertQuery = z.infer<typeof AlertQuerySchema>;
 export interface UserDto {
   username: string;
   role: Role;
+  /** role `guard`: which patrol guard of which site the account is. */
+  guard?: { siteId: string; guardId: string };
 }
 
 export interface LoginResponse {

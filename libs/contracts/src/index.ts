@@ -13,4 +13,5 @@ export * from './consumables';
 export * from './equipment';
 export * from './sites';
 export * from './audit';
+export * from './guard';
 export * from './history';

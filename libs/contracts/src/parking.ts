@@ -29,6 +29,11 @@ export interface ParkingLotDto {
   lastReconciliation?: { day: string; at: string; flags: LotCountFlag[] };
   /** `out` passes that found the lot empty (clamped at 0) in the last 24 h. */
   negativeClamps24h: number;
+  /**
+   * The last message applied to this lot (the highest ingest seq of its gates): a screen keeps the
+   * lot with the higher revision, so a late HTTP answer never overwrites a newer push (issue 10 point 5).
+   */
+  revision: number;
 }
 
 export const GateOpenBodySchema = z.object({

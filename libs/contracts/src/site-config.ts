@@ -59,6 +59,18 @@ const GuardSchema = strictObject({
 });
 
 const CheckpointSchema = strictObject({ id, name, x: z.number(), y: z.number(), secret, secretHash });
+/** Where a gate, dispenser or sensor sits on the site plan (same units as checkpoints' x/y); optional: unplaced devices are listed beside the plan. */
+const place = { x: z.number().optional(), y: z.number().optional() };
+
+/**
+ * The estate drawn (issue 12 point 6): an SVG or raster image, its path relative to the site file,
+ * and the size of its coordinate space (the SVG's viewBox, the image's pixels) that every x/y uses.
+ */
+const PlanSchema = strictObject({
+  image: z.string().min(1).max(255).regex(/\.(svg|png|jpe?g|webp)$/i, 'an .svg, .png, .jpg or .webp file, relative to the site file'),
+  width: z.number().positive(),
+  height: z.number().positive(),
+});
 
 const RouteSchema = strictObject({
   id,
@@ -67,12 +79,14 @@ const RouteSchema = strictObject({
   toleranceMin: minutes.max(720).default(15),
   schedule: z.array(hhmm).min(1),
   checkpoints: z.array(strictObject({ checkpoint: z.string(), offsetMin: minutes.max(1440) })).min(1),
+  /** Guards (ids of `guards`) who walk this route; their phone page shows its rounds. Absent: any guard of the site. */
+  guards: z.array(z.string()).optional(),
 });
 
 const LotSchema = strictObject({ id, name, capacity: z.number().int().positive() });
-const GateSchema = strictObject({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret, secretHash });
+const GateSchema = strictObject({ id, name, lot: z.string(), stuckOpenSec: z.number().int().positive().default(120), secret, secretHash, ...place });
 
-const DispenserSchema = strictObject({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret, secretHash })
+const DispenserSchema = strictObject({ id, name, consumable: z.enum(CONSUMABLES), lowPct: pct.default(20), emptyPct: pct.default(5), secret, secretHash, ...place })
   .refine((d) => d.emptyPct < d.lowPct, { message: 'emptyPct must be below lowPct', path: ['emptyPct'] });
 
 const LimitSchema = strictObject({
@@ -93,6 +107,7 @@ const SensorSchema = strictObject({
   secret,
   secretHash,
   limits: metricRecord(LimitSchema).default({}),
+  ...place,
 });
 
 /** `routing: { gate.fault: maintenance }` — alert type → the site's own department (CONTRACT §2). */
@@ -103,6 +118,7 @@ const RoutingSchema = z
 
 export const SiteConfigSchema = strictObject({
     site: SiteSchema,
+    plan: PlanSchema.optional(),
     departments: z.array(DepartmentSchema).min(1),
     routing: RoutingSchema.default({}),
     guards: z.array(GuardSchema).default([]),
@@ -149,7 +165,11 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
   });
 
   checkDepartments(c, fail);
+  const guardIds = new Set(c.guards.map((g) => g.id));
   c.routes.forEach((route, r) => {
+    route.guards?.forEach((g, i) => {
+      if (!guardIds.has(g)) fail(['routes', r, 'guards', i], `no guard "${g}" (guards: ${[...guardIds].join(', ') || 'none'})`);
+    });
     route.checkpoints.forEach((stop, s) => {
       if (!checkpointIds.has(stop.checkpoint)) fail(['routes', r, 'checkpoints', s, 'checkpoint'], `no checkpoint "${stop.checkpoint}"`);
       const prev = route.checkpoints[s - 1];
@@ -165,6 +185,11 @@ function checkReferences(cfg: z.infer<z.ZodObject<any>> & Record<string, any>, c
   c.gates.forEach((gate, i) => {
     if (!lotIds.has(gate.lot)) fail(['gates', i, 'lot'], `no lot "${gate.lot}"`);
   });
+  for (const key of ['gates', 'dispensers', 'sensors'] as const) {
+    c[key].forEach((device, i) => {
+      if ((device.x === undefined) !== (device.y === undefined)) fail([key, i, device.x === undefined ? 'x' : 'y'], 'give both x and y, or neither');
+    });
+  }
 }
 
 function uniqueIds(items: { id: string }[], key: string, fail: (path: (string | number)[], message: string) => void): void {

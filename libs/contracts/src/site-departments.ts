@@ -3,15 +3,17 @@
 // and a site that relies on a department it does not define is told at start-up what to add.
 import type { z } from 'zod';
 import { ALERT_RULES, ALERT_TYPES, ROUTABLE_ALERT_TYPES, routedDepartment, type AlertType } from './alerts';
+import { FINDING_ROUTING_KEYS } from './guard';
 import type { SiteConfig } from './site-config';
 import { suggestKey } from './strict-object';
 
 type Fail = (path: (string | number)[], message: string) => void;
 
-/** `routing` keys: alert types whose order §4 sends to a named department. */
+/** `routing` keys: alert types whose order §4 sends to a named department, and guards' finding categories (`finding.facility`). */
 export function checkRoutingKeys(routing: Record<string, string>, ctx: z.RefinementCtx): void {
   for (const key of Object.keys(routing)) {
     if ((ROUTABLE_ALERT_TYPES as readonly string[]).includes(key)) continue;
+    if ((FINDING_ROUTING_KEYS as readonly string[]).includes(key)) continue;
     const rule = (ALERT_TYPES as readonly string[]).includes(key) ? ALERT_RULES[key as AlertType].workOrder : undefined;
     const message =
       rule === 'route'
@@ -20,7 +22,7 @@ export function checkRoutingKeys(routing: Record<string, string>, ctx: z.Refinem
           ? `${key} orders go to the sensor's department: set department on the sensor instead`
           : rule === null
             ? `${key} raises no work order, so it has no department to route to`
-            : `unknown alert type, ${suggestKey(key, ROUTABLE_ALERT_TYPES)}`;
+            : `unknown alert type, ${suggestKey(key, [...ROUTABLE_ALERT_TYPES, ...FINDING_ROUTING_KEYS])}`;
     ctx.addIssue({ code: 'custom', path: [key], message });
   }
 }

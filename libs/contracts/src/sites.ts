@@ -17,4 +17,24 @@ export interface SiteDto {
   departments: DepartmentDto[];
   /** Alert type → department, as the site file maps §4's defaults (absent types: §4's default). */
   routing: Partial<Record<string, DepartmentId>>;
+  /** The site file's `plan:`, when it has one. */
+  plan?: SitePlanDto;
+  /** Every device with its place on the plan, in the site file's order by kind. */
+  places?: SitePlaceDto[];
+}
+
+/** A device on the site plan (issue 12 point 6); x/y absent when the site file does not place it. */
+export interface SitePlaceDto {
+  kind: 'checkpoint' | 'gate' | 'dispenser' | 'sensor';
+  id: string;
+  name: string;
+  x?: number;
+  y?: number;
+}
+
+/** The site plan: its image (same session) and the coordinate space x/y are in. */
+export interface SitePlanDto {
+  url: string;
+  width: number;
+  height: number;
 }

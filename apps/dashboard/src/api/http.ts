@@ -10,6 +10,9 @@ import type {
   AlertStatus,
   AlertType,
   CreateWorkOrderBody,
+  FindingCreatedDto,
+  GuardTodayDto,
+  WorkOrderPhotoDto,
   DailyReportDto,
   DispenserDto,
   GateOpenResult,
@@ -83,10 +86,12 @@ async function send(method: Method, path: string, accept: string, body?: unknown
   const headers: Record<string, string> = { Accept: accept };
   const csrf = method === 'GET' ? undefined : readCookie(document.cookie, CSRF_COOKIE);
   if (csrf) headers['X-CSRF-Token'] = csrf;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A form (a guard's finding with photos) goes as multipart/form-data, its boundary set by the browser.
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
   } catch (err) {
     throw new HttpError(0, err instanceof Error ? err.message : String(err));
   }
@@ -128,6 +133,10 @@ export interface WorkOrderListQuery {
 const id = (value: string) => encodeURIComponent(value);
 
 export const api = {
+  /** The guards' phone page (issue 12 point 8). */
+  guardToday: () => request<GuardTodayDto>('GET', '/api/guard/today'),
+  reportFinding: (form: FormData) => request<FindingCreatedDto>('POST', '/api/guard/findings', form),
+  workOrderPhotos: (orderId: string) => request<WorkOrderPhotoDto[]>('GET', `/api/work-orders/${id(orderId)}/photos`),
   /** Sets the session cookies; the answer's token is for API clients and is not kept. */
   login: (username: string, password: string) => request<LoginResponse>('POST', '/api/auth/login', { username, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),

@@ -421,7 +421,7 @@ const en: typeof zhCN = {
   severity: { critical: 'Critical', major: 'Major', minor: 'Minor', info: 'Info' },
   status: { active: 'Active', acknowledged: 'Acknowledged', cleared: 'Cleared', clearedUnacked: 'Cleared · needs ack' },
   kind: { checkpoint: 'Checkpoint', gate: 'Gate', dispenser: 'Dispenser', sensor: 'Sensor' },
-  role: { operator: 'Operator', supervisor: 'Supervisor', admin: 'Admin' },
+  role: { operator: 'Operator', supervisor: 'Supervisor', admin: 'Admin', guard: 'Guard' },
   department: { security: 'Security', cleaning: 'Cleaning', engineering: 'Engineering', parking: 'Parking', service: 'Customer service' },
   priority: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
   channel: { phone: 'Phone', walk_in: 'Walk-in', letter: 'Letter', staff: 'Via staff' },

@@ -2,6 +2,10 @@
 import type { AlertType, AuditAction } from '@estate-watch/contracts';
 import { createI18n } from 'vue-i18n';
 import enBase from './en';
+import guardEn from './guard.en';
+import guardZhCN from './guard.zh-CN';
+import overviewEn from './overview.en';
+import overviewZhCN from './overview.zh-CN';
 import reportsEn from './reports.en';
 import reportsZh from './reports.zh-CN';
 import zhCNBase from './zh-CN';
@@ -22,7 +26,7 @@ export const i18n = createI18n<[typeof zhCN], Locale, false>({
   legacy: false,
   locale: storedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, ...guardZhCN, ...overviewZhCN }, en: { ...en, ...guardEn, ...overviewEn } },
 });
 
 export function setLocale(locale: Locale): void {

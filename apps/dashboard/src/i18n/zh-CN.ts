@@ -38,7 +38,7 @@ const status: Record<AlertStatus | 'clearedUnacked', string> = {
   clearedUnacked: '已恢复·待确认',
 };
 const kind: Record<DeviceKind, string> = { checkpoint: '巡更点', gate: '道闸', dispenser: '耗材机', sensor: '传感器' };
-const role: Record<Role, string> = { operator: '值班员', supervisor: '主管', admin: '管理员' };
+const role: Record<Role, string> = { operator: '值班员', supervisor: '主管', admin: '管理员', guard: '巡更员' };
 const department: Record<DepartmentId, string> = { security: '安管部', cleaning: '保洁部', engineering: '工程部', parking: '车场', service: '客户服务中心' };
 const priority: Record<Priority, string> = { low: '低', normal: '普通', high: '高', urgent: '紧急' };
 const channel: Record<Channel, string> = { phone: '电话', walk_in: '来访', letter: '来信', staff: '员工转报' };

@@ -21,9 +21,38 @@ import { useWorkOrdersStore } from '../stores/work-orders';
 type LiveSocket = Socket<LiveEvents, Record<string, never>>;
 let socket: LiveSocket | null = null;
 
+/** What the live link does with a store: reload it on every (re)connect, empty it on sign-out. */
+interface LiveStore {
+  refetch?: () => Promise<unknown>;
+  reset?: () => void;
+}
+
+/**
+ * The one list of stores the live link keeps (issue 10 point 5; it was two hand-kept lists). Each
+ * store takes its updates from the socket's events below; events raised while the link was down
+ * were not delivered, so each reloads once on connect (`refetch`, revision-guarded where the
+ * objects carry one) and is emptied when the user signs out (`reset`).
+ */
+const LIVE_STORES: ReadonlyArray<() => LiveStore> = [
+  useAlertsStore,
+  useDevicesStore,
+  useWorkOrdersStore,
+  useRoundsStore,
+  useParkingStore,
+  useConsumablesStore,
+  useEquipmentStore,
+  useHistoryStore,
+  useSitesStore,
+  // Reset only: their pages load them on demand.
+  () => ({ reset: useReportsStore().reset }),
+  () => ({ reset: useNotifyStore().reset }),
+  () => ({ reset: useAuditStore().reset }),
+];
+
 export function startLive(): void {
-  if (socket) return;
   const auth = useAuthStore();
+  // The live feed is the control room's (every alert, order and plate): the server refuses guards.
+  if (socket || auth.isGuard) return;
   const connection = useConnectionStore();
   const alerts = useAlertsStore();
   const devices = useDevicesStore();
@@ -33,7 +62,6 @@ export function startLive(): void {
   const consumables = useConsumablesStore();
   const equipment = useEquipmentStore();
   const history = useHistoryStore();
-  const sites = useSitesStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -47,15 +75,7 @@ export function startLive(): void {
   socket.on('connect', () => {
     connection.setLink('connected');
     // Events raised while we were away were not delivered: reload the lists on every connect.
-    void alerts.refetch();
-    void devices.refetch();
-    void workOrders.refetch();
-    void rounds.refetch();
-    void parking.refetch();
-    void consumables.refetch();
-    void equipment.refetch();
-    void history.refetch();
-    void sites.refetch();
+    for (const store of LIVE_STORES) void store().refetch?.();
     void connection.checkHealth();
   });
   socket.on('disconnect', (reason) => {
@@ -77,14 +97,15 @@ export function startLive(): void {
   });
   socket.on('device', (device) => {
     devices.received(device);
-    // Lots and dispensers have no live event of their own: a gate's or dispenser's message reloads them.
-    parking.deviceChanged(device);
+    // Dispensers and sensors have no live event of their own yet: a dispenser's message reloads them.
     consumables.deviceChanged(device);
     equipment.deviceChanged(device);
     history.deviceChanged(device);
   });
   socket.on('workOrder', (order) => workOrders.received(order));
   socket.on('patrol', (round) => rounds.received(round));
+  // A lot as the server applied it (issue 10 point 5): no reload a second after each gate event.
+  socket.on('parking', (lot) => parking.received(lot));
 }
 
 export function stopLive(): void {
@@ -93,17 +114,7 @@ export function stopLive(): void {
   const connection = useConnectionStore();
   connection.watchHealth(false);
   connection.setLink('idle');
-  useAlertsStore().reset();
-  useDevicesStore().reset();
-  useWorkOrdersStore().reset();
-  useRoundsStore().reset();
-  useReportsStore().reset();
-  useParkingStore().reset();
-  useConsumablesStore().reset();
-  useEquipmentStore().reset();
-  useHistoryStore().reset();
-  useNotifyStore().reset();
-  useAuditStore().reset();
+  for (const store of LIVE_STORES) store().reset?.();
 }
 
 function isAuthError(err: Error & { data?: unknown }): boolean {

@@ -20,6 +20,8 @@ export const useAuthStore = defineStore('auth', () => {
   /** Supervisors and admins: clearing alerts by hand, the reports (the server's @Roles('supervisor')). */
   const isSupervisor = computed(() => user.value?.role === 'supervisor' || user.value?.role === 'admin');
   const canClear = isSupervisor;
+  /** A patrol guard (巡更员): the phone page at /guard only. */
+  const isGuard = computed(() => user.value?.role === 'guard');
 
   async function login(username: string, password: string): Promise<void> {
     user.value = (await api.login(username, password)).user;
@@ -40,5 +42,5 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = fresh && typeof fresh.username === 'string' ? fresh : null;
   }
 
-  return { user, signedIn, canClear, isSupervisor, isAdmin, expired, login, logout, restore };
+  return { user, signedIn, canClear, isSupervisor, isAdmin, isGuard, expired, login, logout, restore };
 });

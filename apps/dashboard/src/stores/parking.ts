@@ -1,25 +1,25 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DeviceDto, ParkingLotDto } from '@estate-watch/contracts';
+import type { ParkingLotDto } from '@estate-watch/contracts';
 import { api, HttpError } from '../api/http';
 import { type OpenOutcome, openOutcome } from './facilities-logic';
+import { applyPushed, mergeFetched } from './revision';
 
-/** A burst of gate messages (a queue at the barrier) reloads the lots once, after it. */
-const REFRESH_DELAY_MS = 1000;
+const lotKey = (l: ParkingLotDto) => `${l.siteId}/${l.id}`;
 
 /**
- * Lots with their gates (GET /api/parking/lots). There is no parking live event: the lots are
- * reloaded on every connect and shortly after any gate's `device` event (a pass or a barrier change).
+ * Lots with their gates (GET /api/parking/lots on connect), then each lot as the server pushes it
+ * (live `parking`, after a pass, a barrier change or the nightly check: issue 10 point 5). Every lot
+ * carries a revision: a list answered after a newer push keeps the push.
  */
 export const useParkingStore = defineStore('parking', () => {
   const lots = ref<ParkingLotDto[]>([]);
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
-  let timer: ReturnType<typeof setTimeout> | null = null;
 
   async function refetch(): Promise<void> {
     try {
-      lots.value = await api.parkingLots();
+      lots.value = mergeFetched(lots.value, await api.parkingLots(), lotKey);
       loadError.value = null;
       loaded.value = true;
     } catch (err) {
@@ -27,12 +27,8 @@ export const useParkingStore = defineStore('parking', () => {
     }
   }
 
-  function deviceChanged(device: DeviceDto): void {
-    if (device.kind !== 'gate' || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void refetch();
-    }, REFRESH_DELAY_MS);
+  function received(lot: ParkingLotDto): void {
+    lots.value = applyPushed(lots.value, lot, lotKey);
   }
 
   /** 远程开闸: waits for the gate's ack (or the server's time-out) and says which it was. */
@@ -48,12 +44,10 @@ export const useParkingStore = defineStore('parking', () => {
   }
 
   function reset(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
     lots.value = [];
     loaded.value = false;
     loadError.value = null;
   }
 
-  return { lots, loadError, loaded, refetch, deviceChanged, openGate, reset };
+  return { lots, loadError, loaded, refetch, received, openGate, reset };
 });

@@ -51,7 +51,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @Roles('operator')
+  @Roles('operator', 'guard')
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ description: 'The user the token belongs to', schema: UserSchema })
   me(@CurrentUser() user: UserDto): UserDto {

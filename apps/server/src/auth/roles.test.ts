@@ -21,6 +21,16 @@ describe('role hierarchy: operator < supervisor < admin', () => {
     expect(roleSatisfiesAny('operator', ['admin', 'supervisor'])).toBe(false);
   });
 
+  it.each([
+    { held: 'guard', required: 'guard', admitted: true },
+    { held: 'guard', required: 'operator', admitted: false },
+    { held: 'guard', required: 'admin', admitted: false },
+    { held: 'operator', required: 'guard', admitted: false },
+    { held: 'admin', required: 'guard', admitted: false },
+  ] as const)('guard stands outside the hierarchy: $held for @Roles($required) → $admitted', ({ held, required, admitted }) => {
+    expect(roleSatisfies(held, required)).toBe(admitted);
+  });
+
   it('admits nobody for a role it does not know (a stale token or a bad row)', () => {
     expect(roleSatisfies('root' as never, 'operator')).toBe(false);
   });

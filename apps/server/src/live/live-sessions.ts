@@ -35,6 +35,8 @@ export class LiveSessions {
     this.auth
       .verifyToken(token)
       .then((user) => {
+        // The control room's feed (every alert, order and plate) is not for the guards' phone page.
+        if (user.role === 'guard') return next(new Error('forbidden: the live feed is for the control room; guards use /guard'));
         (socket.data as LiveSocketData) = { user, token };
         next();
       })

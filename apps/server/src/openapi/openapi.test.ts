@@ -45,7 +45,8 @@ describe('OpenAPI', () => {
 
   it('documents the create-user body from its zod schema', () => {
     const schema = doc.paths['/api/users'].post.requestBody.content['application/json'].schema;
-    expect(schema.properties.role.enum).toEqual(['operator', 'supervisor', 'admin']);
+    expect(schema.properties.role.enum).toEqual(['operator', 'supervisor', 'admin', 'guard']);
+    expect(schema.properties.guardId.type).toBe('string');
     expect(schema.properties.password.minLength).toBe(8);
     expect(doc.paths['/api/users'].post.parameters ?? []).toEqual([]);
   });

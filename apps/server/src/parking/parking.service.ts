@@ -87,6 +87,7 @@ export class ParkingService implements MessageHandler {
             ? { day: row.last_reconciled_day, at: new Date(row.last_reconciled_at).toISOString(), flags: row.last_flags }
             : undefined,
           negativeClamps24h: await this.repo.countClamps(site.site.id, lot.id, new Date(now.getTime() - DAY_MS), now),
+          revision: Math.max(0, ...gateRows.filter((r) => r.site_id === site.site.id && site.gates.some((g) => g.id === r.gate_id && g.lot === lot.id)).map((r) => Number(r.last_seq))),
         });
       }
     }

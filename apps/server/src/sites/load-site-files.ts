@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseSiteConfig, SiteConfigError, type SiteConfig } from '@estate-watch/contracts';
 import { problemLine } from './problem-line';
+import { resolvePlan } from './site-plan';
 
 /** The bundled demo estate (CONTRACT §7: SITE_CONFIG unset). */
 export const DEMO_SITE_FILE = resolve(__dirname, '../../demo/lakeside-garden.yaml');
@@ -51,7 +52,7 @@ export function readSiteFiles(path: string): { sites: LoadedSite[]; errors: Site
     try {
       const text = readFileSync(file, 'utf8');
       texts.set(file, text);
-      sites.push({ file, config: parseSiteConfig(text, file) });
+      sites.push({ file, config: resolvePlan(file, parseSiteConfig(text, file)) });
     } catch (error) {
       errors.push(error instanceof SiteConfigError ? error : new SiteConfigError(file, [`cannot read: ${(error as Error).message}`]));
     }

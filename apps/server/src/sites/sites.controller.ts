@@ -1,8 +1,11 @@
-import { Controller, Get, HttpCode, Ip, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Ip, NotFoundException, Param, Post, Res, UnprocessableEntityException } from '@nestjs/common';
+import type { Response } from 'express';
+import { extname, isAbsolute } from 'node:path';
 import { ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { SiteDto, UserDto } from '@estate-watch/contracts';
+import type { SiteConfig, SiteDto, SitePlaceDto, UserDto } from '@estate-watch/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { SiteReloadService } from './site-reload.service';
+import { PLAN_CONTENT_TYPES } from './site-plan';
 import { SitesService } from './sites.service';
 
 const DEPARTMENT = {
@@ -67,6 +70,8 @@ export class SitesController {
       timezone: cfg.site.timezone,
       departments: cfg.departments.map((d) => ({ id: d.id, name: d.name, sla: { ...d.sla } })),
       routing: { ...cfg.routing },
+      ...(cfg.plan ? { plan: { url: `/api/sites/${encodeURIComponent(cfg.site.id)}/plan`, width: cfg.plan.width, height: cfg.plan.height } } : {}),
+      places: places(cfg),
     }));
   }
 
@@ -93,4 +98,27 @@ export class SitesController {
     }
     return { revision: outcome.revision, changes: outcome.changes, disconnected: outcome.disconnected };
   }
+
+  @Get(':siteId/plan')
+  @Roles('operator')
+  @ApiOperation({ summary: "The site plan image the site file names (`plan.image`), for the overview" })
+  plan(@Param('siteId') siteId: string, @Res() res: Response): void {
+    const image = this.sites.site(siteId)?.plan?.image;
+    if (!image) throw new NotFoundException(`site ${siteId} has no plan: add plan: { image, width, height } to its site file`);
+    // Resolved against the site file by the loader; a config handed in without a file has no place to read it from.
+    if (!isAbsolute(image)) throw new NotFoundException(`site ${siteId}: plan.image ${image} was not loaded from a site file`);
+    res.type(PLAN_CONTENT_TYPES[extname(image).toLowerCase()]!);
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.sendFile(image);
+  }
+}
+
+function places(cfg: SiteConfig): SitePlaceDto[] {
+  const at = (d: { x?: number; y?: number }) => (d.x !== undefined && d.y !== undefined ? { x: d.x, y: d.y } : {});
+  return [
+    ...cfg.checkpoints.map((d) => ({ kind: 'checkpoint' as const, id: d.id, name: d.name, x: d.x, y: d.y })),
+    ...cfg.gates.map((d) => ({ kind: 'gate' as const, id: d.id, name: d.name, ...at(d) })),
+    ...cfg.dispensers.map((d) => ({ kind: 'dispenser' as const, id: d.id, name: d.name, ...at(d) })),
+    ...cfg.sensors.map((d) => ({ kind: 'sensor' as const, id: d.id, name: d.name, ...at(d) })),
+  ];
 }

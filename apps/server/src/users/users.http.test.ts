@@ -45,7 +45,7 @@ describe('/api/users', () => {
   it.each([
     { body: { username: 'shorty', password: 'short', role: 'operator' }, message: 'password: password must be at least 8 characters' },
     { body: { username: 'x', password: 'password123', role: 'operator' }, message: 'username: 2–32 of letters, digits, _ . -' },
-    { body: { username: 'robert', password: 'password123', role: 'root' }, message: 'role: Invalid option: expected one of "operator"|"supervisor"|"admin"' },
+    { body: { username: 'robert', password: 'password123', role: 'root' }, message: 'role: Invalid option: expected one of "operator"|"supervisor"|"admin"|"guard"' },
     { body: { username: 'robert' }, message: 'password: is required; role: is required' },
   ])('POST with invalid input answers 400: $message', async ({ body, message }) => {
     const res = await t.request('POST', '/api/users', { token: tokens.admin, body });

@@ -11,6 +11,9 @@ export interface UserRow {
   createdBy: string | null;
   /** Set while an admin has the account disabled: no sign-in, no token accepted. */
   disabledAt: Date | null;
+  /** role `guard`: the site file's guard this account is. */
+  guardSiteId: string | null;
+  guardId: string | null;
 }
 
 export interface NewUser {
@@ -18,9 +21,10 @@ export interface NewUser {
   passwordHash: string;
   role: Role;
   createdBy?: string;
+  guard?: { siteId: string; guardId: string };
 }
 
-const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy", disabled_at AS "disabledAt"`;
+const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy", disabled_at AS "disabledAt", guard_site_id AS "guardSiteId", guard_id AS "guardId"`;
 
 @Injectable()
 export class UsersRepository {
@@ -35,11 +39,11 @@ export class UsersRepository {
   /** false when the name is taken, in any letter case. */
   async insert(user: NewUser): Promise<boolean> {
     const rows = await this.db.query(
-      `INSERT INTO users (username, password_hash, role, created_by)
-       SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))
+      `INSERT INTO users (username, password_hash, role, created_by, guard_site_id, guard_id)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower($1))
        ON CONFLICT (username) DO NOTHING
        RETURNING username`,
-      [user.username, user.passwordHash, user.role, user.createdBy ?? null],
+      [user.username, user.passwordHash, user.role, user.createdBy ?? null, user.guard?.siteId ?? null, user.guard?.guardId ?? null],
     );
     return rows.length === 1;
   }
@@ -53,7 +57,8 @@ export class UsersRepository {
     const rows = await this.db.query<UserRow>(
       `UPDATE users u SET role = $2 FROM users old
        WHERE lower(u.username) = lower($1) AND old.username = u.username
-       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy", old.disabled_at AS "disabledAt"`,
+       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy", old.disabled_at AS "disabledAt",
+         old.guard_site_id AS "guardSiteId", old.guard_id AS "guardId"`,
       [username, role],
     );
     return rows[0];
@@ -62,6 +67,12 @@ export class UsersRepository {
   /** The removed user, or undefined when there was none. */
   async delete(username: string): Promise<UserRow | undefined> {
     const rows = await this.db.query<UserRow>(`DELETE FROM users WHERE lower(username) = lower($1) RETURNING ${COLUMNS}`, [username]);
+    return rows[0];
+  }
+
+  /** The account of one guard, if it has one. */
+  async findGuardAccount(siteId: string, guardId: string): Promise<UserRow | undefined> {
+    const rows = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE role = 'guard' AND guard_site_id = $1 AND guard_id = $2`, [siteId, guardId]);
     return rows[0];
   }
 

@@ -1,7 +1,8 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { CreateUserBody, Role, UserAccountDto, UserDto } from '@estate-watch/contracts';
 import { ENV, type Env } from '../config/env';
+import { SitesService } from '../sites/sites.service';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
 import { UsersRepository, type UserRow } from './users.repository';
@@ -28,17 +29,31 @@ export class UsersService {
     private readonly repository: UsersRepository,
     private readonly hasher: PasswordHasher,
     @Inject(ENV) private readonly env: Pick<Env, 'demo' | 'adminPassword'>,
+    @Optional() private readonly sites?: SitesService,
   ) {}
 
   async create(body: CreateUserBody, createdBy?: string): Promise<UserDto> {
     // Issue 8 point 8; the demo keeps its short password, ADMIN_PASSWORD was checked in config/env.ts.
     const weakness = this.env.demo || createdBy === 'environment' ? undefined : passwordProblem(body.password);
     if (weakness) throw new BadRequestException(`password: ${weakness}`);
+    const guard = body.role === 'guard' ? await this.guardOf(body) : undefined;
     const passwordHash = await this.hasher.hash(body.password);
-    const inserted = await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy });
+    const inserted = await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy, guard });
     if (!inserted) throw new ConflictException(`user "${body.username}" already exists; choose another username`);
-    this.logger.log(`user ${body.username} (${body.role}) created by ${createdBy ?? 'the server'}`);
-    return { username: body.username, role: body.role };
+    this.logger.log(`user ${body.username} (${body.role}${guard ? ` ${guard.siteId}/${guard.guardId}` : ''}) created by ${createdBy ?? 'the server'}`);
+    return { username: body.username, role: body.role, ...(guard ? { guard } : {}) };
+  }
+
+  /** A guard account is one guard of a site file (CONTRACT §2 `guards:`), and each guard has at most one. */
+  private async guardOf(body: CreateUserBody): Promise<{ siteId: string; guardId: string }> {
+    const sites = this.sites?.all() ?? [];
+    const site = body.siteId ? sites.find((s) => s.site.id === body.siteId) : sites.length === 1 ? sites[0] : undefined;
+    if (!site) throw new BadRequestException(body.siteId ? `siteId: no site "${body.siteId}"` : `siteId: required, this server runs ${sites.length} sites (${sites.map((s) => s.site.id).join(', ')})`);
+    const guard = site.guards.find((g) => g.id === body.guardId);
+    if (!guard) throw new BadRequestException(`guardId: site ${site.site.id} has no guard "${body.guardId}" (guards: ${site.guards.map((g) => g.id).join(', ') || 'none'})`);
+    const taken = await this.repository.findGuardAccount(site.site.id, guard.id);
+    if (taken) throw new ConflictException(`guard ${guard.id} (${guard.name}) already has the account "${taken.username}"`);
+    return { siteId: site.site.id, guardId: guard.id };
   }
 
   /** The user when the password is right, otherwise undefined; an unknown or disabled name costs the same time. */
@@ -110,7 +125,7 @@ export class UsersService {
    * Demo: operator, supervisor, admin. Otherwise: admin only; other users are made through the API.
    */
   async seedFromEnv(): Promise<void> {
-    const users = this.env.demo ? DEMO_USERS : [ADMIN];
+    const users: UserDto[] = this.env.demo ? [...DEMO_USERS, ...this.demoGuard()] : [ADMIN];
     for (const user of users) await this.ensure(user, this.env.adminPassword);
     if (this.env.demo) {
       const password = this.env.adminPassword === DEFAULT_DEMO_PASSWORD ? `"${DEFAULT_DEMO_PASSWORD}"` : 'the value of ADMIN_PASSWORD';
@@ -120,12 +135,21 @@ export class UsersService {
     }
   }
 
+  /** The demo's guard account (issue 12 point 8): user `guard` is the demo site's first guard, for the phone page at /guard. */
+  private demoGuard(): UserDto[] {
+    const site = this.sites?.all()[0];
+    const first = site?.guards[0];
+    return site && first ? [{ username: 'guard', role: 'guard', guard: { siteId: site.site.id, guardId: first.id } }] : [];
+  }
+
   private async ensure(user: UserDto, password: string): Promise<void> {
     const existing = await this.repository.findByUsername(user.username);
     if (!existing) {
-      await this.create({ ...user, password }, 'environment');
+      await this.create({ username: user.username, role: user.role, password, ...(user.guard ? { guardId: user.guard.guardId, siteId: user.guard.siteId } : {}) }, 'environment');
       return;
     }
+    // A name already taken by a staff account stays that account: the demo guard is a convenience.
+    if (user.role === 'guard' && existing.role !== 'guard') return;
     const current = existing.role === user.role && (await this.hasher.verify(existing.passwordHash, password));
     if (current) return;
     await this.repository.updateCredentials(existing.username, await this.hasher.hash(password), user.role);
@@ -134,7 +158,7 @@ export class UsersService {
 }
 
 function toDto(row: UserRow): UserDto {
-  return { username: row.username, role: row.role };
+  return { username: row.username, role: row.role, ...(row.role === 'guard' && row.guardSiteId && row.guardId ? { guard: { siteId: row.guardSiteId, guardId: row.guardId } } : {}) };
 }
 
 function toAccount(row: UserRow): UserAccountDto {

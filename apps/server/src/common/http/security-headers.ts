@@ -13,8 +13,8 @@ const directives = {
   // element (served by the API, and opened by the dashboard as a blob: tab, which inherits this
   // policy), and so is the OpenAPI page. Inline style cannot run code; inline script stays out.
   styleSrc: ["'self'", "'unsafe-inline'"],
-  // The site plan and icons are files or data: URIs.
-  imgSrc: ["'self'", 'data:'],
+  // The site plan and icons are files or data: URIs; a guard's photos are previewed as blob: URLs before upload.
+  imgSrc: ["'self'", 'data:', 'blob:'],
   fontSrc: ["'self'", 'data:'],
   // 'self' covers the same origin's ws:/wss: (CSP Level 3), which Socket.IO uses.
   connectSrc: ["'self'"],
