@@ -26,6 +26,8 @@ const BACKENDS = (process.env.BACKENDS ?? 'pglite,postgres').split(',') as ('pgl
 const GATES = 20;
 const DISPENSERS = 20;
 const CHECKPOINTS = 20;
+/** Every device once (kinds cycle by 3, ids by 20), so the measured messages find their rows. */
+const WARM_UP = 60;
 
 /** A site with GATES gates over 4 lots, DISPENSERS dispensers and a route over CHECKPOINTS checkpoints. */
 function siteYaml(): string {
@@ -117,8 +119,8 @@ async function main(): Promise<void> {
           : new DevicesService(new DevicesRepository(t.db), alerts, sites, clock);
         // Warm-up (before the measured messages are made: each device row keeps the last seq it
         // applied, and a later seq would turn them into replays): plans the rounds, creates the rows.
-        await handler.applyBatch(Array.from({ length: 20 }, (_, i) => traffic[name]!(i)));
-        const messages = Array.from({ length: MESSAGES }, (_, i) => traffic[name]!(20 + i));
+        await handler.applyBatch(Array.from({ length: WARM_UP }, (_, i) => traffic[name]!(i)));
+        const messages = Array.from({ length: MESSAGES }, (_, i) => traffic[name]!(WARM_UP + i));
         const began = performance.now();
         for (let from = 0; from < messages.length; from += BATCH) await handler.applyBatch(messages.slice(from, from + BATCH));
         const seconds = (performance.now() - began) / 1000;
