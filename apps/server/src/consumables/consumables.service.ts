@@ -48,13 +48,17 @@ export class ConsumablesService implements MessageHandler {
     for (let from = 0; from < items.length; ) {
       const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), endsTransaction);
       // Each dispenser's last message of the transaction says what its alerts must be now.
-      const last = new Map<string, { item: DispenserItem; outcome: DispenserOutcome }>();
+      const last = new Map<string, { item: DispenserItem; outcome: DispenserOutcome; levelBefore: number | null }>();
       for (const [k, outcome] of outcomes.entries()) {
         const item = items[from + k]!;
-        last.set(`${item.m.siteId}\u0000${item.dispenser.id}`, { item, outcome });
+        const key = `${item.m.siteId}\u0000${item.dispenser.id}`;
+        last.set(key, { item, outcome, levelBefore: last.get(key)?.levelBefore ?? outcome.levelBefore });
       }
-      for (const { item, outcome } of last.values()) {
+      for (const { item, outcome, levelBefore } of last.values()) {
         const { m, dispenser, input } = item;
+        // A fresh report that keeps a dispenser clear of both thresholds has no alert to match (the
+        // ones a crash may have left are matched when the replay comes).
+        if (outcome.applied && input.type === 'level' && nothingWanted(levelBefore, dispenser) && nothingWanted(outcome.level, dispenser)) continue;
         if (input.type === 'refill') {
           // Staff refilled it: the condition is gone (a replay clears again, which changes nothing).
           await this.alerts.clear(m.siteId, 'dispenser.empty', dispenser.id, input.at);
@@ -142,6 +146,12 @@ function sameAlerts(before: number | null, after: number | null, d: SiteDispense
   const a = before === null ? { low: false, empty: false } : dispenserAlerts(before, d);
   const b = after === null ? { low: false, empty: false } : dispenserAlerts(after, d);
   return a.low === b.low && a.empty === b.empty;
+}
+
+function nothingWanted(level: number | null, d: SiteDispenser): boolean {
+  if (level === null) return true;
+  const want = dispenserAlerts(level, d);
+  return !want.low && !want.empty;
 }
 
 function openAlert(a: AlertDto): NonNullable<DispenserDto['openAlert']> {

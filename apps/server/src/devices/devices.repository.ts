@@ -61,6 +61,16 @@ export class DevicesRepository {
     return row && toDto(row);
   }
 
+  /** Several devices with one query (the live events at the end of a batch). */
+  async findMany(keys: readonly { siteId: string; deviceId: string }[]): Promise<DeviceDto[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.query<DeviceRow>(
+      `${SELECT} AND (d.site_id, d.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [keys.map((k) => k.siteId), keys.map((k) => k.deviceId)],
+    );
+    return rows.map(toDto);
+  }
+
   /**
    * Statuses in seq order, in one transaction and a fixed number of statements whatever their
    * number: lock the devices' rows (sorted as ingest sorts them, so the two never deadlock), apply

@@ -61,7 +61,8 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       }
       from += outcomes.length;
     }
-    for (const d of changed.values()) await this.emit(d.siteId, d.deviceId);
+    if (changed.size === 0 || !this.changes$.observed) return;
+    for (const device of await this.repo.findMany([...changed.values()])) this.changes$.next(device);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
