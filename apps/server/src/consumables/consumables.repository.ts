@@ -40,11 +40,6 @@ export class ConsumablesRepository {
     return rows.map(row);
   }
 
-  async state(siteId: string, dispenserId: string): Promise<DispenserRow | undefined> {
-    const [r] = await this.db.query<DispenserRow>('SELECT * FROM dispenser_states WHERE site_id = $1 AND dispenser_id = $2', [siteId, dispenserId]);
-    return r && row(r);
-  }
-
   /**
    * Dispenser messages in seq order, in one transaction and a fixed number of statements whatever
    * their number: lock the dispensers' rows (sorted), judge each message against what the one
