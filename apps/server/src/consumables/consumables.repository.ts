@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LevelSample } from '@estate-watch/domain';
-import { DATABASE, type Database } from '../db/database';
+import { DATABASE, type Database, type Queryable } from '../db/database';
 
 export interface DispenserRow {
   site_id: string;
@@ -40,52 +40,52 @@ export class ConsumablesRepository {
     return rows.map(row);
   }
 
-  async state(siteId: string, dispenserId: string): Promise<DispenserRow | undefined> {
-    const [r] = await this.db.query<DispenserRow>('SELECT * FROM dispenser_states WHERE site_id = $1 AND dispenser_id = $2', [siteId, dispenserId]);
-    return r && row(r);
-  }
-
   /**
-   * A level report, once per seq: its sample is kept for the rate; the current level moves only
-   * when the report is not older (device time) than the one shown. False when already applied.
+   * Dispenser messages in seq order, in one transaction and a fixed number of statements whatever
+   * their number: lock the dispensers' rows (sorted), judge each message against what the one
+   * before left, write each dispenser once, insert the level samples together (kept for the
+   * rate), prune each dispenser's samples older than a week once. A level moves the shown level
+   * only when it is not older (device time) than the one shown; a refill moves last_refill_at.
+   * A message at or below the dispenser's last_seq was applied before (a replay): `applied: false`.
+   * A transaction holds replays only or fresh messages only; `stopAfter` ends it after a fresh one
+   * whose alerts must follow before the next is committed. Answers for a prefix of `inputs`.
    */
-  async applyLevel(input: LevelInput): Promise<boolean> {
+  async applyBatch(inputs: readonly DispenserInput[], stopAfter: (input: DispenserInput, outcome: DispenserOutcome) => boolean = () => false): Promise<DispenserOutcome[]> {
+    if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO dispenser_states (site_id, dispenser_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [input.siteId, input.dispenserId]);
-      const claimed = await tx.query(
-        `UPDATE dispenser_states SET last_seq = $3,
-           level = CASE WHEN level_at IS NULL OR level_at <= $4 THEN $5 ELSE level END,
-           battery = CASE WHEN level_at IS NULL OR level_at <= $4 THEN COALESCE($6, battery) ELSE battery END,
-           level_at = CASE WHEN level_at IS NULL OR level_at <= $4 THEN $4 ELSE level_at END
-         WHERE site_id = $1 AND dispenser_id = $2 AND last_seq < $3 RETURNING dispenser_id`,
-        [input.siteId, input.dispenserId, input.seq, input.at, input.level, input.battery ?? null],
+      const keys = [...new Map(inputs.map((i) => [key(i.siteId, i.dispenserId), [i.siteId, i.dispenserId] as const])).entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, k]) => k);
+      const sites = keys.map((k) => k[0]);
+      const ids = keys.map((k) => k[1]);
+      await tx.query('INSERT INTO dispenser_states (site_id, dispenser_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sites, ids]);
+      const rows = await tx.query<DispenserRow>(
+        `SELECT s.* FROM dispenser_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, dispenser_id) USING (site_id, dispenser_id)
+         ORDER BY s.site_id, s.dispenser_id FOR UPDATE OF s`,
+        [sites, ids],
       );
-      if (claimed.length === 0) return false;
-      await tx.query('INSERT INTO dispenser_levels (site_id, dispenser_id, seq, at, level) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
-        input.siteId,
-        input.dispenserId,
-        input.seq,
-        input.at,
-        input.level,
-      ]);
-      await tx.query('DELETE FROM dispenser_levels WHERE site_id = $1 AND dispenser_id = $2 AND at < $3', [
-        input.siteId,
-        input.dispenserId,
-        new Date(input.at.getTime() - KEEP_SAMPLES_MS),
-      ]);
-      return true;
+      const states = new Map(rows.map((r) => [key(r.site_id, r.dispenser_id), row(r)]));
+      const changed = new Map<string, DispenserRow>();
+      const samples: LevelInput[] = [];
+      const outcomes: DispenserOutcome[] = [];
+      for (const input of inputs) {
+        const st = states.get(key(input.siteId, input.dispenserId))!;
+        const fresh = input.seq > st.last_seq;
+        if (outcomes.length > 0 && fresh !== outcomes[0]!.applied) break;
+        const levelBefore = st.level;
+        if (fresh) {
+          applyOne(input, st);
+          changed.set(key(input.siteId, input.dispenserId), st);
+          if (input.type === 'level') samples.push(input);
+        }
+        const outcome: DispenserOutcome = { applied: fresh, levelBefore, level: st.level };
+        outcomes.push(outcome);
+        if (fresh && stopAfter(input, outcome)) break;
+      }
+      await writeStates(tx, [...changed.values()]);
+      await writeSamples(tx, samples);
+      return outcomes;
     });
-  }
-
-  /** A refill event, once per seq. False when already applied. */
-  async applyRefill(siteId: string, dispenserId: string, seq: number, at: Date): Promise<boolean> {
-    await this.db.query('INSERT INTO dispenser_states (site_id, dispenser_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [siteId, dispenserId]);
-    const rows = await this.db.query(
-      `UPDATE dispenser_states SET last_seq = $3, last_refill_at = GREATEST(last_refill_at, $4)
-       WHERE site_id = $1 AND dispenser_id = $2 AND last_seq < $3 RETURNING dispenser_id`,
-      [siteId, dispenserId, seq, at],
-    );
-    return rows.length > 0;
   }
 
   async samples(siteId: string, dispenserId: string, since: Date): Promise<LevelSample[]> {
@@ -95,6 +95,69 @@ export class ConsumablesRepository {
     );
     return rows.map((r) => ({ at: new Date(r.at), level: Number(r.level) }));
   }
+}
+
+export type DispenserInput = ({ type: 'level' } & LevelInput) | { type: 'refill'; siteId: string; dispenserId: string; seq: number; at: Date };
+
+/** The shown level before and after the message (null until a first report). */
+export interface DispenserOutcome {
+  applied: boolean;
+  levelBefore: number | null;
+  level: number | null;
+}
+
+const key = (siteId: string, dispenserId: string) => `${siteId}\u0000${dispenserId}`;
+
+function applyOne(input: DispenserInput, st: DispenserRow): void {
+  st.last_seq = input.seq;
+  if (input.type === 'refill') {
+    if (!st.last_refill_at || st.last_refill_at.getTime() < input.at.getTime()) st.last_refill_at = input.at;
+    return;
+  }
+  if (st.level_at && st.level_at.getTime() > input.at.getTime()) return;
+  st.level = input.level;
+  st.level_at = input.at;
+  st.battery = input.battery ?? st.battery;
+}
+
+async function writeStates(tx: Queryable, rows: readonly DispenserRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE dispenser_states AS s SET last_seq = u.last_seq, level = u.level, level_at = u.level_at, battery = u.battery, last_refill_at = u.last_refill_at
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::real[], $5::timestamptz[], $6::real[], $7::timestamptz[])
+          AS u(site_id, dispenser_id, last_seq, level, level_at, battery, last_refill_at)
+     WHERE s.site_id = u.site_id AND s.dispenser_id = u.dispenser_id`,
+    [
+      rows.map((r) => r.site_id),
+      rows.map((r) => r.dispenser_id),
+      rows.map((r) => r.last_seq),
+      rows.map((r) => r.level),
+      rows.map((r) => r.level_at?.toISOString() ?? null),
+      rows.map((r) => r.battery),
+      rows.map((r) => r.last_refill_at?.toISOString() ?? null),
+    ],
+  );
+}
+
+/** The samples together (once per seq), then each dispenser's older than a week before its newest, once. */
+async function writeSamples(tx: Queryable, samples: readonly LevelInput[]): Promise<void> {
+  if (samples.length === 0) return;
+  await tx.query(
+    `INSERT INTO dispenser_levels (site_id, dispenser_id, seq, at, level)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::real[]) ON CONFLICT DO NOTHING`,
+    [samples.map((s) => s.siteId), samples.map((s) => s.dispenserId), samples.map((s) => s.seq), samples.map((s) => s.at.toISOString()), samples.map((s) => s.level)],
+  );
+  const newest = new Map<string, LevelInput>();
+  for (const s of samples) {
+    const k = key(s.siteId, s.dispenserId);
+    if (!newest.has(k) || newest.get(k)!.at.getTime() < s.at.getTime()) newest.set(k, s);
+  }
+  const prune = [...newest.values()];
+  await tx.query(
+    `DELETE FROM dispenser_levels AS l USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(site_id, dispenser_id, before)
+     WHERE l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.at < u.before`,
+    [prune.map((s) => s.siteId), prune.map((s) => s.dispenserId), prune.map((s) => new Date(s.at.getTime() - KEEP_SAMPLES_MS).toISOString())],
+  );
 }
 
 function row(r: DispenserRow): DispenserRow {

@@ -5,7 +5,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { ConsumablesRepository } from './consumables.repository';
+import { ConsumablesRepository, type DispenserInput, type DispenserOutcome } from './consumables.repository';
 
 type SiteDispenser = SiteConfig['dispensers'][number];
 
@@ -30,25 +30,47 @@ export class ConsumablesService implements MessageHandler {
     private readonly sites: SitesService,
   ) {}
 
+  /**
+   * A batch set-based (ConsumablesRepository.applyBatch: each dispenser written once per
+   * transaction, the samples inserted together), then each dispenser's alerts made to match its
+   * level once. A transaction ends after a report that moves the level across lowPct or emptyPct,
+   * and after a refill, so each such change has its alerts before the next state is committed.
+   * Replays are matched the same way: the alerts follow the stored level.
+   */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
-    for (const m of batch) await this.handle(m);
+    const items = batch.flatMap((m) => this.item(m) ?? []);
+    const bySeq = new Map(items.map((i) => [i.input.seq, i]));
+    const endsTransaction = (input: DispenserInput, outcome: DispenserOutcome) => {
+      if (input.type === 'refill') return true;
+      const d = bySeq.get(input.seq)!.dispenser;
+      return !sameAlerts(outcome.levelBefore, outcome.level, d);
+    };
+    for (let from = 0; from < items.length; ) {
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), endsTransaction);
+      // Each dispenser's last message of the transaction says what its alerts must be now.
+      const last = new Map<string, { item: DispenserItem; outcome: DispenserOutcome; levelBefore: number | null }>();
+      for (const [k, outcome] of outcomes.entries()) {
+        const item = items[from + k]!;
+        const key = `${item.m.siteId}\u0000${item.dispenser.id}`;
+        last.set(key, { item, outcome, levelBefore: last.get(key)?.levelBefore ?? outcome.levelBefore });
+      }
+      for (const { item, outcome, levelBefore } of last.values()) {
+        const { m, dispenser, input } = item;
+        // A fresh report that keeps a dispenser clear of both thresholds has no alert to match (the
+        // ones a crash may have left are matched when the replay comes).
+        if (outcome.applied && input.type === 'level' && nothingWanted(levelBefore, dispenser) && nothingWanted(outcome.level, dispenser)) continue;
+        if (input.type === 'refill') {
+          // Staff refilled it: the condition is gone (a replay clears again, which changes nothing).
+          await this.alerts.clear(m.siteId, 'dispenser.empty', dispenser.id, input.at);
+          await this.alerts.clear(m.siteId, 'dispenser.low', dispenser.id, input.at);
+        } else if (outcome.level !== null) await this.matchAlerts(m.siteId, dispenser, input.at, outcome.level);
+      }
+      from += outcomes.length;
+    }
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
-    if (m.kind !== 'dispenser' || m.lastWill) return;
-    const dispenser = this.sites.site(m.siteId)?.dispensers.find((d) => d.id === m.deviceId);
-    if (!dispenser) return;
-    const at = m.observedAt ?? m.receivedAt;
-    if (m.stream === 'telemetry') {
-      const t = m.payload as DispenserTelemetry;
-      await this.repo.applyLevel({ siteId: m.siteId, dispenserId: dispenser.id, seq: m.seq, at, level: t.level, battery: t.battery });
-      await this.matchAlerts(m.siteId, dispenser, at);
-    } else if (m.stream === 'event') {
-      // Staff refilled it: the condition is gone (a replay clears again, which changes nothing).
-      await this.repo.applyRefill(m.siteId, dispenser.id, m.seq, at);
-      await this.alerts.clear(m.siteId, 'dispenser.empty', dispenser.id, at);
-      await this.alerts.clear(m.siteId, 'dispenser.low', dispenser.id, at);
-    }
+    await this.applyBatch([m]);
   }
 
   async list(siteId?: string): Promise<DispenserDto[]> {
@@ -82,14 +104,27 @@ export class ConsumablesService implements MessageHandler {
     return out;
   }
 
+  /** What the repository needs of a message, or undefined for one that is not this handler's. */
+  private item(m: AcceptedMessage): DispenserItem | undefined {
+    if (m.kind !== 'dispenser' || m.lastWill) return undefined;
+    const dispenser = this.sites.site(m.siteId)?.dispensers.find((d) => d.id === m.deviceId);
+    if (!dispenser) return undefined;
+    const base = { siteId: m.siteId, dispenserId: dispenser.id, seq: m.seq, at: m.observedAt ?? m.receivedAt };
+    if (m.stream === 'telemetry') {
+      const t = m.payload as DispenserTelemetry;
+      return { m, dispenser, input: { type: 'level', ...base, level: t.level, battery: t.battery } };
+    }
+    // dispenser/event is a refill (CONTRACT §1).
+    if (m.stream === 'event') return { m, dispenser, input: { type: 'refill', ...base } };
+    return undefined;
+  }
+
   /** low before empty: the replenish order is made by `low`, and `empty` raises its priority. */
-  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date): Promise<void> {
-    const state = await this.repo.state(siteId, d.id);
-    if (!state || state.level === null) return;
-    const want = dispenserAlerts(state.level, d);
-    const level = Math.round(state.level * 10) / 10;
-    if (want.low) await this.raiseIfNone(siteId, 'dispenser.low', d, at, `${d.name}：余量 ${level}%（低于 ${d.lowPct}%）`, state.level);
-    if (want.empty) await this.raiseIfNone(siteId, 'dispenser.empty', d, at, `${d.name}：已空，余量 ${level}%（不高于 ${d.emptyPct}%）`, state.level);
+  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number): Promise<void> {
+    const want = dispenserAlerts(stored, d);
+    const level = Math.round(stored * 10) / 10;
+    if (want.low) await this.raiseIfNone(siteId, 'dispenser.low', d, at, `${d.name}：余量 ${level}%（低于 ${d.lowPct}%）`, stored);
+    if (want.empty) await this.raiseIfNone(siteId, 'dispenser.empty', d, at, `${d.name}：已空，余量 ${level}%（不高于 ${d.emptyPct}%）`, stored);
     if (!want.empty) await this.alerts.clear(siteId, 'dispenser.empty', d.id, at);
     if (!want.low) await this.alerts.clear(siteId, 'dispenser.low', d.id, at);
   }
@@ -98,6 +133,25 @@ export class ConsumablesService implements MessageHandler {
     if (await this.alerts.findOpen(siteId, type, d.id)) return;
     await this.alerts.raise({ siteId, type, subject: d.id, at, message, details: { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable } });
   }
+}
+
+interface DispenserItem {
+  m: AcceptedMessage;
+  dispenser: SiteDispenser;
+  input: DispenserInput;
+}
+
+/** Whether two levels call for the same alerts (null: no level yet, no alert). */
+function sameAlerts(before: number | null, after: number | null, d: SiteDispenser): boolean {
+  const a = before === null ? { low: false, empty: false } : dispenserAlerts(before, d);
+  const b = after === null ? { low: false, empty: false } : dispenserAlerts(after, d);
+  return a.low === b.low && a.empty === b.empty;
+}
+
+function nothingWanted(level: number | null, d: SiteDispenser): boolean {
+  if (level === null) return true;
+  const want = dispenserAlerts(level, d);
+  return !want.low && !want.empty;
 }
 
 function openAlert(a: AlertDto): NonNullable<DispenserDto['openAlert']> {

@@ -60,6 +60,26 @@ export function consumablesSuite(backend: Backend): void {
       expect((await t.db.query('SELECT * FROM dispenser_levels')).length).toBe(3);
     });
 
+    it('a batch, a crash after its first commit, the batch again: the same state, each sample and alert once', async () => {
+      const at = (min: number) => new Date(clock.now().getTime() + min * MIN);
+      const batch = [level(50, at(0)), level(19, at(1)), level(3, at(2)), msg('event', { type: 'refill' }, at(3)), level(90, at(4))];
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      const crashed = new ConsumablesService(new ConsumablesRepository(t.db), failing, new SitesService([testSite()], t.db));
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
+      // Committed: up to the report that made it low (its alert must follow first), nothing after it.
+      expect(await soap()).toMatchObject({ level: 19 });
+      expect(await alerts.findOpen('testsite', 'dispenser.low', 'soap-1')).toBeUndefined();
+
+      await consumables.applyBatch(batch);
+      await consumables.applyBatch(batch); // and once more, as a second crash after the last commit would
+      expect(await soap()).toMatchObject({ level: 90, lastRefillAt: at(3).toISOString(), openAlert: undefined });
+      const history = async (type: string) => (await alerts.list({ type, limit: 10 })).map((a) => [a.status, a.count, a.details?.level]);
+      expect(await history('dispenser.low')).toEqual([['cleared', 1, 19]]);
+      expect(await history('dispenser.empty')).toEqual([['cleared', 1, 3]]);
+      expect((await t.db.query('SELECT seq FROM dispenser_levels')).length).toBe(4);
+    });
+
     it('the battery comes from telemetry, or from the status when telemetry has none', async () => {
       await t.db.query("UPDATE devices SET battery = 66 WHERE site_id = 'testsite' AND id = 'soap-1'");
       await consumables.handle(level(80));

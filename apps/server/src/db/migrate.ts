@@ -8,6 +8,7 @@ import * as devicesRules from './migrations/006-devices-rules';
 import * as handlerPipelines from './migrations/007-handler-pipelines';
 import * as audit from './migrations/008-audit';
 import * as readPaths from './migrations/010-read-paths';
+import * as handlerBatches from './migrations/011-handler-batches';
 import * as guardsFindings from './migrations/015-guards-findings';
 import * as historyUsers from './migrations/018-history-users';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'handler-pipelines', up: handlerPipelines.up },
   { version: 8, name: 'audit', up: audit.up },
   { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
+  { version: 11, name: 'handler-batches', up: handlerBatches.up },
   { version: 15, name: 'guards-findings', up: guardsFindings.up },
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
 ];

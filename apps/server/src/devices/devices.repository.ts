@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceDto, DeviceKind } from '@estate-watch/contracts';
-import { DATABASE, type Database } from '../db/database';
+import { DATABASE, type Database, type Queryable } from '../db/database';
 
 interface DeviceRow {
   site_id: string;
@@ -22,6 +22,8 @@ interface DeviceRow {
 
 export interface StatusUpdate {
   siteId: string;
+  /** device_messages.seq of the status. */
+  seq: number;
   deviceId: string;
   online: boolean;
   at: Date;
@@ -59,21 +61,53 @@ export class DevicesRepository {
     return row && toDto(row);
   }
 
-  /**
-   * Applies a status unless a newer one was already applied (buffered statuses arrive late).
-   * Returns whether the device was online before, or undefined when the update was stale.
-   */
-  async applyStatus(u: StatusUpdate): Promise<{ wasOnline: boolean } | undefined> {
-    const [row] = await this.db.query<{ was_online: boolean }>(
-      `UPDATE devices d SET online = $3, last_status_at = $4,
-         fw = COALESCE($5, d.fw), battery = COALESCE($6, d.battery), rssi = COALESCE($7, d.rssi),
-         clock_skew_ms = COALESCE($8, d.clock_skew_ms)
-       FROM (SELECT online AS was_online FROM devices WHERE site_id = $1 AND id = $2) prev
-       WHERE d.site_id = $1 AND d.id = $2 AND (d.last_status_at IS NULL OR d.last_status_at <= $4)
-       RETURNING prev.was_online`,
-      [u.siteId, u.deviceId, u.online, u.at, u.fw ?? null, u.battery ?? null, u.rssi ?? null, u.clockSkewMs ?? null],
+  /** Several devices with one query (the live events at the end of a batch). */
+  async findMany(keys: readonly { siteId: string; deviceId: string }[]): Promise<DeviceDto[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.query<DeviceRow>(
+      `${SELECT} AND (d.site_id, d.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [keys.map((k) => k.siteId), keys.map((k) => k.deviceId)],
     );
-    return row ? { wasOnline: row.was_online } : undefined;
+    return rows.map(toDto);
+  }
+
+  /**
+   * Statuses in seq order, in one transaction and a fixed number of statements whatever their
+   * number: lock the devices' rows (sorted as ingest sorts them, so the two never deadlock), apply
+   * each status in memory against what the one before left, write each device once. A status at
+   * or below the device's status_seq was applied before (a replay after a crash): `applied:
+   * false`. One older (receive time) than the last one applied moves only the seq (`stale`: a
+   * buffered status arrives late). A transaction holds replays only or fresh statuses only;
+   * `stopAfter` ends it after a fresh one whose alert must follow before the next is committed.
+   * Answers for a prefix of `inputs`; a device without a row (not configured) is `unknown`.
+   */
+  async applyStatuses(inputs: readonly StatusUpdate[], stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false): Promise<StatusOutcome[]> {
+    if (inputs.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const keys = [...new Map(inputs.map((u) => [key(u.siteId, u.deviceId), [u.siteId, u.deviceId] as const])).entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, k]) => k);
+      const rows = await tx.query<StatusRow>(
+        `SELECT d.site_id, d.id, d.online, d.last_status_at, d.fw, d.battery, d.rssi, d.clock_skew_ms, d.status_seq
+         FROM devices d JOIN unnest($1::text[], $2::text[]) AS k(site_id, id) USING (site_id, id)
+         ORDER BY d.site_id COLLATE "C", d.id COLLATE "C" FOR UPDATE OF d`,
+        [keys.map((k) => k[0]), keys.map((k) => k[1])],
+      );
+      const states = new Map(rows.map((r) => [key(r.site_id, r.id), { ...r, status_seq: Number(r.status_seq), last_status_at: r.last_status_at && new Date(r.last_status_at) }]));
+      const changed = new Map<string, StatusRow>();
+      const outcomes: StatusOutcome[] = [];
+      for (const u of inputs) {
+        const st = states.get(key(u.siteId, u.deviceId));
+        const fresh = !st || u.seq > st.status_seq;
+        if (outcomes.length > 0 && fresh !== (outcomes[0]!.kind !== 'replay')) break;
+        const outcome = applyOne(u, st);
+        outcomes.push(outcome);
+        if (st && outcome.kind !== 'replay' && outcome.kind !== 'unknown') changed.set(key(u.siteId, u.deviceId), st);
+        if (stopAfter(u, outcome)) break;
+      }
+      await writeStatuses(tx, [...changed.values()]);
+      return outcomes;
+    });
   }
 
   /** Online devices whose last status is older than 3 heartbeats of their site (CONTRACT §4, device.offline). */
@@ -95,6 +129,65 @@ export class DevicesRepository {
     );
     return rows.length > 0;
   }
+}
+
+interface StatusRow {
+  site_id: string;
+  id: string;
+  online: boolean;
+  last_status_at: Date | null;
+  fw: string | null;
+  battery: number | null;
+  rssi: number | null;
+  clock_skew_ms: number | null;
+  status_seq: number;
+}
+
+/**
+ * - `replay`: applied before; `unknown`: no such device; `stale`: older than the last status, moves the seq only;
+ * - `applied`: the device's state changed, with what it was before (online, clock skew).
+ */
+export type StatusOutcome =
+  | { kind: 'replay' | 'unknown' | 'stale' }
+  | { kind: 'applied'; wasOnline: boolean; previousSkewMs: number | null };
+
+const key = (siteId: string, deviceId: string) => `${siteId}\u0000${deviceId}`;
+
+function applyOne(u: StatusUpdate, st: StatusRow | undefined): StatusOutcome {
+  if (!st) return { kind: 'unknown' };
+  if (u.seq <= st.status_seq) return { kind: 'replay' };
+  st.status_seq = u.seq;
+  if (st.last_status_at && st.last_status_at.getTime() > u.at.getTime()) return { kind: 'stale' };
+  const outcome: StatusOutcome = { kind: 'applied', wasOnline: st.online, previousSkewMs: st.clock_skew_ms };
+  st.online = u.online;
+  st.last_status_at = u.at;
+  st.fw = u.fw ?? st.fw;
+  st.battery = u.battery ?? st.battery;
+  st.rssi = u.rssi ?? st.rssi;
+  st.clock_skew_ms = u.clockSkewMs ?? st.clock_skew_ms;
+  return outcome;
+}
+
+async function writeStatuses(tx: Queryable, rows: readonly StatusRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE devices AS d SET online = u.online, last_status_at = u.last_status_at, fw = u.fw, battery = u.battery, rssi = u.rssi,
+       clock_skew_ms = u.clock_skew_ms, status_seq = u.status_seq
+     FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::real[], $7::real[], $8::int[], $9::bigint[])
+          AS u(site_id, id, online, last_status_at, fw, battery, rssi, clock_skew_ms, status_seq)
+     WHERE d.site_id = u.site_id AND d.id = u.id`,
+    [
+      rows.map((r) => r.site_id),
+      rows.map((r) => r.id),
+      rows.map((r) => r.online),
+      rows.map((r) => r.last_status_at?.toISOString() ?? null),
+      rows.map((r) => r.fw),
+      rows.map((r) => r.battery),
+      rows.map((r) => r.rssi),
+      rows.map((r) => r.clock_skew_ms),
+      rows.map((r) => r.status_seq),
+    ],
+  );
 }
 
 function iso(d: Date | null): string | undefined {

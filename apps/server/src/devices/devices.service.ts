@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { DevicesRepository } from './devices.repository';
+import { DevicesRepository, type StatusOutcome, type StatusUpdate } from './devices.repository';
 
 /** Live `device` events for values are coalesced: at most one per device per this interval. */
 const VALUE_EVENT_INTERVAL_MS = 2_000;
@@ -36,38 +36,72 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     return this.repo.list(siteId);
   }
 
+  /**
+   * Statuses set-based (DevicesRepository.applyStatuses: each device's row written once per
+   * transaction), then the alerts their changes call for, in seq order; a transaction ends after a
+   * status that raises or clears one (endsTransaction). A replayed status re-asserts what the
+   * stored state implies. One live `device` event per device whose status changed, at the end.
+   */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
-    for (const m of batch) await this.handle(m);
+    const statuses: AcceptedMessage[] = [];
+    for (const m of batch) {
+      if (m.stream === 'status') statuses.push(m);
+      else this.scheduleValueEvent(m.siteId, m.deviceId);
+    }
+    const changed = new Map<string, { siteId: string; deviceId: string }>();
+    for (let from = 0; from < statuses.length; ) {
+      const outcomes = await this.repo.applyStatuses(statuses.slice(from).map(update), endsTransaction);
+      const applied = statuses.slice(from, from + outcomes.length);
+      if (outcomes[0]!.kind === 'replay') await this.reassert(applied);
+      for (const [k, outcome] of outcomes.entries()) {
+        const m = applied[k]!;
+        if (outcome.kind !== 'applied') continue;
+        await this.follow(m, outcome);
+        changed.set(`${m.siteId}/${m.deviceId}`, { siteId: m.siteId, deviceId: m.deviceId });
+      }
+      from += outcomes.length;
+    }
+    if (changed.size === 0 || !this.changes$.observed) return;
+    for (const device of await this.repo.findMany([...changed.values()])) this.changes$.next(device);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
-    if (m.stream !== 'status') {
-      this.scheduleValueEvent(m.siteId, m.deviceId);
-      return;
-    }
-    const p = m.payload as { online: boolean; fw?: string; battery?: number; rssi?: number };
-    const skewMs = m.observedAt ? m.receivedAt.getTime() - m.observedAt.getTime() : undefined;
-    const applied = await this.repo.applyStatus({
-      siteId: m.siteId,
-      deviceId: m.deviceId,
-      online: p.online,
-      at: m.receivedAt,
-      fw: p.fw,
-      battery: p.battery,
-      rssi: p.rssi,
-      clockSkewMs: skewMs,
-    });
-    if (!applied) return;
-    const subject = m.deviceId;
+    await this.applyBatch([m]);
+  }
+
+  /** device.offline from what the status says; device.clock_skew when the skew crossed the limit (or stays past it: a repeat). */
+  private async follow(m: AcceptedMessage, outcome: Extract<StatusOutcome, { kind: 'applied' }>): Promise<void> {
+    const p = m.payload as StatusPayload;
     const name = this.sites.device(m.siteId, m.deviceId)?.name ?? m.deviceId;
     if (p.online) {
-      if (!applied.wasOnline) await this.alerts.clear(m.siteId, 'device.offline', subject, m.receivedAt);
-    } else {
-      const why = m.lastWill ? '连接中断（遗嘱消息）' : '设备上报离线';
-      await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject, at: m.receivedAt, message: `${name}：${why}`, details: { reason: m.lastWill ? 'last_will' : 'status' } });
+      if (!outcome.wasOnline) await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
+    } else await this.raiseOffline(m, name);
+    const skewMs = skewOf(m);
+    if (skewMs === undefined) return;
+    if (skewed(skewMs)) await this.raiseClockSkew(m.siteId, m.deviceId, name, skewMs, m.receivedAt);
+    else if (outcome.previousSkewMs !== null && skewed(outcome.previousSkewMs)) await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
+  }
+
+  /** Replayed statuses (committed before a crash): the alerts the stored state implies, once per device. */
+  private async reassert(replayed: readonly AcceptedMessage[]): Promise<void> {
+    const last = new Map(replayed.map((m) => [`${m.siteId}/${m.deviceId}`, m]));
+    for (const m of last.values()) {
+      const row = await this.repo.find(m.siteId, m.deviceId);
+      if (!row) continue;
+      const name = this.sites.device(m.siteId, m.deviceId)?.name ?? m.deviceId;
+      const offline = await this.alerts.findOpen(m.siteId, 'device.offline', m.deviceId);
+      if (!row.online && !offline) await this.raiseOffline(m, name);
+      else if (row.online && offline) await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
+      if (row.clockSkewMs === undefined) continue;
+      const skew = await this.alerts.findOpen(m.siteId, 'device.clock_skew', m.deviceId);
+      if (skewed(row.clockSkewMs) && !skew) await this.raiseClockSkew(m.siteId, m.deviceId, name, row.clockSkewMs, m.receivedAt);
+      else if (!skewed(row.clockSkewMs) && skew) await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
     }
-    if (skewMs !== undefined) await this.checkClockSkew(m.siteId, subject, name, skewMs, m.receivedAt);
-    await this.emit(m.siteId, m.deviceId);
+  }
+
+  private async raiseOffline(m: AcceptedMessage, name: string): Promise<void> {
+    const why = m.lastWill ? '连接中断（遗嘱消息）' : '设备上报离线';
+    await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject: m.deviceId, at: m.receivedAt, message: `${name}：${why}`, details: { reason: m.lastWill ? 'last_will' : 'status' } });
   }
 
   /**
@@ -105,20 +139,16 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     this.pendingValueEvents.clear();
   }
 
-  private async checkClockSkew(siteId: string, subject: string, name: string, skewMs: number, at: Date): Promise<void> {
-    if (Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS) {
-      const direction = skewMs > 0 ? '慢' : '快';
-      await this.alerts.raise({
-        siteId,
-        type: 'device.clock_skew',
-        subject,
-        at,
-        message: `${name}：设备时钟比服务器${direction} ${Math.round(Math.abs(skewMs) / 1000)} 秒`,
-        details: { skewMs },
-      });
-    } else {
-      await this.alerts.clear(siteId, 'device.clock_skew', subject, at);
-    }
+  private async raiseClockSkew(siteId: string, subject: string, name: string, skewMs: number, at: Date): Promise<void> {
+    const direction = skewMs > 0 ? '慢' : '快';
+    await this.alerts.raise({
+      siteId,
+      type: 'device.clock_skew',
+      subject,
+      at,
+      message: `${name}：设备时钟比服务器${direction} ${Math.round(Math.abs(skewMs) / 1000)} 秒`,
+      details: { skewMs },
+    });
   }
 
   /** Another handler changed what the device's screens show: a `device` event follows (coalesced). */
@@ -141,4 +171,28 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     const device = await this.repo.find(siteId, deviceId);
     if (device) this.changes$.next(device);
   }
+}
+
+type StatusPayload = { online: boolean; fw?: string; battery?: number; rssi?: number };
+
+/** Receive time minus device time; undefined for the last will (no `ts`). */
+const skewOf = (m: AcceptedMessage) => (m.observedAt ? m.receivedAt.getTime() - m.observedAt.getTime() : undefined);
+
+/** CONTRACT §4 device.clock_skew: more than 120 s either way (exactly 120 s is fine). */
+const skewed = (skewMs: number) => Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
+
+function update(m: AcceptedMessage): StatusUpdate {
+  const p = m.payload as StatusPayload;
+  return { siteId: m.siteId, deviceId: m.deviceId, seq: m.seq, online: p.online, at: m.receivedAt, fw: p.fw, battery: p.battery, rssi: p.rssi, clockSkewMs: skewOf(m) };
+}
+
+/**
+ * A status whose alert must follow before the next one is committed: online ↔ offline, an
+ * offline report (each one counts), a skew past the limit (each counts), or back within it.
+ */
+function endsTransaction(u: StatusUpdate, outcome: StatusOutcome): boolean {
+  if (outcome.kind !== 'applied') return false;
+  if (!u.online || !outcome.wasOnline) return true;
+  if (u.clockSkewMs === undefined) return false;
+  return skewed(u.clockSkewMs) || (outcome.previousSkewMs !== null && skewed(outcome.previousSkewMs));
 }

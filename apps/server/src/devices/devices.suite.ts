@@ -138,6 +138,31 @@ export function devicesSuite(backend: Backend): void {
       expect((await byId('cp-1')).clockSkewMs).toBe(200);
     });
 
+    it('a batch, a crash after its first commit, the batch again: the same state, each alert once', async () => {
+      const batch = [status('cp-1', true), status('gate-1', true), lastWill('gate-1'), status('gate-1', true, 600_000), status('cp-1', true, 200)];
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      const crashed = new DevicesService(new DevicesRepository(t.db), failing, new SitesService([testSite()], t.db), clock);
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
+      // Committed: up to the last will (its alert must follow before the next status), nothing after it.
+      expect(await byId('gate-1')).toMatchObject({ online: false, clockSkewMs: 300 });
+      expect(await openAlerts('device.offline')).toEqual([]);
+
+      await devices.applyBatch(batch);
+      await devices.applyBatch(batch); // and once more, as a second crash after the last commit would
+      expect(await byId('gate-1')).toMatchObject({ online: true, clockSkewMs: 600_000 });
+      expect(await byId('cp-1')).toMatchObject({ online: true, clockSkewMs: 200 });
+      const history = async (type: string) => (await alerts.list({ type, limit: 10 })).map((a) => [a.subject, a.status, a.count]);
+      expect(await history('device.offline')).toEqual([['gate-1', 'cleared', 1]]);
+      expect(await history('device.clock_skew')).toEqual([['gate-1', 'active', 1]]);
+    });
+
+    it('a batch writes each device once and announces it once, with its last status', async () => {
+      await devices.applyBatch([status('gate-1', true, 100), status('cp-1', true), status('gate-1', true, 200), status('gate-1', false, 300)]);
+      expect(await byId('gate-1')).toMatchObject({ online: false, clockSkewMs: 300 });
+      expect(events.map((e) => `${e.id}:${e.online}`).sort()).toEqual(['cp-1:true', 'gate-1:false']);
+    });
+
     it('telemetry is not a status: it does not bring a device online', async () => {
       await devices.handle({ ...status('gate-1', true), stream: 'telemetry', payload: { barrier: 'closed' } });
       expect((await byId('gate-1')).online).toBe(false);

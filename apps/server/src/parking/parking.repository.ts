@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LotCountFlag } from '@estate-watch/contracts';
-import { DATABASE, type Database } from '../db/database';
+import { DATABASE, type Database, type Queryable } from '../db/database';
+import { judgeGateBatch, type ClampRecord, type GateInput, type GateOutcome, type LotState, type NextFull } from './gate-batch';
 
 export type Barrier = 'open' | 'closed' | 'fault';
 
@@ -81,81 +82,55 @@ export class ParkingRepository {
     return this.db.query<LotRow>('SELECT * FROM parking_lots');
   }
 
-  /**
-   * One gate event, once: the gate's last_seq guards against a replay after a crash, and the lot's
-   * count moves relative to what is stored (two gates of one lot never overwrite each other).
-   * `nextFull` is the pure parking.full rule. Undefined when this seq was already applied.
-   */
+  /** One gate event (see applyBatch); undefined when this seq was already applied. */
   async applyGateEvent(input: PassInput, nextFull: (occupancy: number, wasFull: boolean) => boolean): Promise<PassApplied | undefined> {
-    return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO parking_gates (site_id, gate_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [input.siteId, input.gateId]);
-      const claimed = await tx.query(
-        // The last pass shown is the newest by device time: a buffered older pass counts but does not replace it.
-        `UPDATE parking_gates SET last_seq = $3,
-           last_pass = CASE WHEN $4::jsonb IS NULL OR last_pass_at > $5 THEN last_pass ELSE $4::jsonb END,
-           last_pass_at = CASE WHEN $4::jsonb IS NULL OR last_pass_at > $5 THEN last_pass_at ELSE $5 END
-         WHERE site_id = $1 AND gate_id = $2 AND last_seq < $3 RETURNING gate_id`,
-        [input.siteId, input.gateId, input.seq, input.pass ? JSON.stringify(input.pass) : null, input.at],
-      );
-      if (claimed.length === 0) return undefined;
-      await tx.query('INSERT INTO parking_lots (site_id, lot_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [input.siteId, input.lotId]);
-      const [before] = await tx.query<{ occupancy: number; is_full: boolean }>(
-        'SELECT occupancy, is_full FROM parking_lots WHERE site_id = $1 AND lot_id = $2 FOR UPDATE',
-        [input.siteId, input.lotId],
-      );
-      const prev = before!;
-      if (!input.pass) return { occupancy: prev.occupancy, wasFull: prev.is_full, full: prev.is_full, clamped: false };
-      const raw = prev.occupancy + (input.pass.direction === 'in' ? 1 : -1);
-      const occupancy = Math.max(0, raw);
-      const full = nextFull(occupancy, prev.is_full);
-      await tx.query(
-        `UPDATE parking_lots SET occupancy = $3, is_full = $4, updated_at = $5,
-           over_capacity_since = CASE WHEN $3::int > $6::int THEN COALESCE(over_capacity_since, $5) ELSE NULL END
-         WHERE site_id = $1 AND lot_id = $2`,
-        [input.siteId, input.lotId, occupancy, full, input.at, input.capacity],
-      );
-      const clamped = raw < 0;
-      if (clamped) {
-        await tx.query(
-          `INSERT INTO parking_anomalies (site_id, lot_id, gate_id, kind, at, seq, details) VALUES ($1, $2, $3, 'negative_clamp', $4, $5, $6)
-           ON CONFLICT DO NOTHING`,
-          [input.siteId, input.lotId, input.gateId, input.at, input.seq, JSON.stringify({ plate: input.pass.plate ?? null })],
-        );
-      }
-      return { occupancy, wasFull: prev.is_full, full, clamped };
-    });
+    const [outcome] = await this.applyBatch([{ type: 'pass', ...input }], (_, occupancy, wasFull) => nextFull(occupancy, wasFull));
+    return outcome?.applied && outcome.type === 'pass' ? outcome.result : undefined;
   }
 
   /**
-   * A barrier report, once per seq. A report older (device time) than the last one applied moves
-   * only the seq. `since` restarts only when the state (or fault code) changes: heartbeats repeat it.
-   * Returns the gate before and after, or undefined when this seq was already applied.
+   * Gate messages in seq order, in one transaction and a fixed number of statements whatever
+   * their number: lock the gates' and lots' rows (gates then lots, each sorted, so concurrent
+   * batches cannot deadlock), judge each message against the state the one before left
+   * (gate-batch.ts), then write each changed gate and lot once, and the clamp records together.
+   * A lot's count moves from the locked row, so two gates of one lot never overwrite each other.
+   *
+   * A message at or below its gate's last_seq was applied before (a replay after a crash): it
+   * changes nothing and comes back `applied: false`. A transaction holds either replays only or
+   * fresh messages only (the caller re-asserts alerts after replays, follows changes after fresh
+   * ones). `stopAfter` ends it after a fresh message whose change calls for an alert, so that
+   * change is never committed together with a later one (a raise and its clear in one commit,
+   * then a crash, would leave no state to raise from). Answers for a prefix of `inputs`.
    */
-  async applyBarrier(input: BarrierInput): Promise<{ before: GateRow; after: GateRow } | undefined> {
+  async applyBatch(inputs: readonly GateInput[], nextFull: NextFull, stopAfter: (input: GateInput, outcome: GateOutcome) => boolean = () => false): Promise<GateOutcome[]> {
+    if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO parking_gates (site_id, gate_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [input.siteId, input.gateId]);
-      const [row] = await tx.query<GateRow>('SELECT * FROM parking_gates WHERE site_id = $1 AND gate_id = $2 FOR UPDATE', [input.siteId, input.gateId]);
-      const before = gateRow(row!);
-      if (before.last_seq >= input.seq) return undefined;
-      const stale = before.barrier_at !== null && before.barrier_at.getTime() > input.at.getTime();
-      const changed = !stale && (before.barrier !== input.barrier || before.fault !== input.fault);
-      const after: GateRow = stale
-        ? { ...before, last_seq: input.seq }
-        : {
-            ...before,
-            last_seq: input.seq,
-            barrier: input.barrier,
-            fault: input.fault,
-            barrier_at: input.at,
-            barrier_since: changed ? input.at : before.barrier_since,
-            stuck_raised: changed ? false : before.stuck_raised,
-          };
-      await tx.query(
-        `UPDATE parking_gates SET last_seq = $3, barrier = $4, fault = $5, barrier_at = $6, barrier_since = $7, stuck_raised = $8
-         WHERE site_id = $1 AND gate_id = $2`,
-        [input.siteId, input.gateId, after.last_seq, after.barrier, after.fault, after.barrier_at, after.barrier_since, after.stuck_raised],
+      const gateKeys = sortedKeys(inputs.map((i) => [i.siteId, i.gateId]));
+      const lotKeys = sortedKeys(inputs.flatMap((i) => (i.type === 'pass' ? [[i.siteId, i.lotId] as const] : [])));
+      await tx.query('INSERT INTO parking_gates (site_id, gate_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', columns(gateKeys));
+      const gates = new Map(
+        (await tx.query<GateRow>(
+          `SELECT g.* FROM parking_gates g JOIN unnest($1::text[], $2::text[]) AS k(site_id, gate_id) USING (site_id, gate_id)
+           ORDER BY g.site_id, g.gate_id FOR UPDATE OF g`,
+          columns(gateKeys),
+        )).map((r) => [pairKey(r.site_id, r.gate_id), gateRow(r)]),
       );
-      return { before, after };
+      const lots = new Map<string, LotState>();
+      if (lotKeys.length > 0) {
+        await tx.query('INSERT INTO parking_lots (site_id, lot_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', columns(lotKeys));
+        const rows = await tx.query<LotState>(
+          `SELECT l.site_id, l.lot_id, l.occupancy, l.is_full, l.over_capacity_since, l.updated_at FROM parking_lots l
+           JOIN unnest($1::text[], $2::text[]) AS k(site_id, lot_id) USING (site_id, lot_id)
+           ORDER BY l.site_id, l.lot_id FOR UPDATE OF l`,
+          columns(lotKeys),
+        );
+        for (const r of rows) lots.set(pairKey(r.site_id, r.lot_id), { ...r, over_capacity_since: date(r.over_capacity_since), updated_at: date(r.updated_at) });
+      }
+      const judged = judgeGateBatch(inputs, gates, lots, nextFull, stopAfter);
+      await writeGates(tx, judged.gates);
+      await writeLots(tx, judged.lots);
+      await writeClamps(tx, judged.clamps);
+      return judged.outcomes;
     });
   }
 
@@ -203,6 +178,77 @@ export class ParkingRepository {
       }
     });
   }
+}
+
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
+
+function sortedKeys(pairs: readonly (readonly [string, string])[]): [string, string][] {
+  return [...new Map(pairs.map(([a, b]) => [pairKey(a, b), [a, b] as [string, string]])).entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, p]) => p);
+}
+
+function columns(pairs: readonly [string, string][]): [string[], string[]] {
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+async function writeGates(tx: Queryable, rows: readonly GateRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE parking_gates AS g SET last_seq = u.last_seq, barrier = u.barrier, fault = u.fault, barrier_since = u.barrier_since,
+       barrier_at = u.barrier_at, stuck_raised = u.stuck_raised, last_pass_at = u.last_pass_at, last_pass = u.last_pass::jsonb
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::boolean[], $9::timestamptz[], $10::text[])
+          AS u(site_id, gate_id, last_seq, barrier, fault, barrier_since, barrier_at, stuck_raised, last_pass_at, last_pass)
+     WHERE g.site_id = u.site_id AND g.gate_id = u.gate_id`,
+    [
+      rows.map((r) => r.site_id),
+      rows.map((r) => r.gate_id),
+      rows.map((r) => r.last_seq),
+      rows.map((r) => r.barrier),
+      rows.map((r) => r.fault),
+      rows.map((r) => iso(r.barrier_since)),
+      rows.map((r) => iso(r.barrier_at)),
+      rows.map((r) => r.stuck_raised),
+      rows.map((r) => iso(r.last_pass_at)),
+      rows.map((r) => (r.last_pass ? JSON.stringify(r.last_pass) : null)),
+    ],
+  );
+}
+
+async function writeLots(tx: Queryable, rows: readonly LotState[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `UPDATE parking_lots AS l SET occupancy = u.occupancy, is_full = u.is_full, updated_at = u.updated_at, over_capacity_since = u.over_capacity_since
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::boolean[], $5::timestamptz[], $6::timestamptz[]) AS u(site_id, lot_id, occupancy, is_full, updated_at, over_capacity_since)
+     WHERE l.site_id = u.site_id AND l.lot_id = u.lot_id`,
+    [
+      rows.map((r) => r.site_id),
+      rows.map((r) => r.lot_id),
+      rows.map((r) => r.occupancy),
+      rows.map((r) => r.is_full),
+      rows.map((r) => iso(r.updated_at)),
+      rows.map((r) => iso(r.over_capacity_since)),
+    ],
+  );
+}
+
+/** Once per seq: a replayed clamp finds its row (unique on seq and kind) and adds none. */
+async function writeClamps(tx: Queryable, clamps: readonly ClampRecord[]): Promise<void> {
+  if (clamps.length === 0) return;
+  await tx.query(
+    `INSERT INTO parking_anomalies (site_id, lot_id, gate_id, kind, at, seq, details)
+     SELECT site_id, lot_id, gate_id, 'negative_clamp', at, seq, details::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[]) AS u(site_id, lot_id, gate_id, at, seq, details)
+     ON CONFLICT DO NOTHING`,
+    [
+      clamps.map((c) => c.siteId),
+      clamps.map((c) => c.lotId),
+      clamps.map((c) => c.gateId),
+      clamps.map((c) => c.at.toISOString()),
+      clamps.map((c) => c.seq),
+      clamps.map((c) => JSON.stringify({ plate: c.plate ?? null })),
+    ],
+  );
 }
 
 function gateRow(r: GateRow): GateRow {

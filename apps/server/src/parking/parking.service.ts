@@ -7,6 +7,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
+import type { GateInput, GateOutcome, NextFull } from './gate-batch';
 import { ParkingRepository, type GateRow, type LotRow } from './parking.repository';
 
 type SiteGate = SiteConfig['gates'][number];
@@ -27,8 +28,6 @@ export class ParkingService implements MessageHandler {
   /** Past-tense: a lot whose count, gates or check changed (the live `parking` event). */
   readonly changes$ = new Subject<ParkingLotDto>();
   private readonly log = new Logger(ParkingService.name);
-  /** While a batch is applied: the lots to announce at its end. */
-  private changedLots: Set<string> | undefined;
 
   constructor(
     private readonly repo: ParkingRepository,
@@ -38,16 +37,22 @@ export class ParkingService implements MessageHandler {
   ) {}
 
   /**
-   * Messages one by one (each its own transaction, alerts after it), the live `parking` event
+   * A batch in as few transactions as its alerts allow (ParkingRepository.applyBatch: each lot's
+   * count, each gate's row written once per transaction), then the alerts its changes call for, in
+   * seq order; a transaction ends after a change that raises or clears one (endsTransaction). A
+   * replayed message re-asserts what the stored state implies. The live `parking` event goes out
    * once per changed lot at the end: a burst of passes reads each lot back once, not per pass.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
+    const items = batch.flatMap((m) => this.item(m) ?? []);
     const changed = new Set<string>();
-    this.changedLots = changed;
-    try {
-      for (const m of batch) await this.handle(m);
-    } finally {
-      this.changedLots = undefined;
+    const nextFull: NextFull = (input, occupancy, wasFull) => lotIsFull(occupancy, input.capacity, wasFull);
+    for (let from = 0; from < items.length; ) {
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), nextFull, endsTransaction);
+      const applied = items.slice(from, from + outcomes.length);
+      if (outcomes[0]?.applied) await this.follow(applied, outcomes, changed);
+      else await this.reassert(applied);
+      from += outcomes.length;
     }
     for (const key of changed) {
       const [siteId, lotId] = key.split('\u0000') as [string, string];
@@ -56,13 +61,7 @@ export class ParkingService implements MessageHandler {
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
-    if (m.kind !== 'gate' || m.lastWill) return;
-    const site = this.sites.site(m.siteId);
-    const gate = site?.gates.find((g) => g.id === m.deviceId);
-    const lot = gate && site?.lots.find((l) => l.id === gate.lot);
-    if (!site || !gate || !lot) return;
-    if (m.stream === 'event') await this.gateEvent(m, gate, lot, m.payload as GateEvent);
-    else if (m.stream === 'telemetry') await this.barrierReported(m, gate, m.payload as GateTelemetry);
+    await this.applyBatch([m]);
   }
 
   async lots(siteId?: string): Promise<ParkingLotDto[]> {
@@ -153,37 +152,83 @@ export class ParkingService implements MessageHandler {
     if (flags.length > 0) this.log.warn(`lot ${site.site.id}/${lot.id}: implausible count (${flags.join(', ')}), occupancy ${occupancy}/${lot.capacity}: recount on site`);
   }
 
-  private async lotChanged(siteId: string, lotId: string): Promise<void> {
-    if (this.changedLots) this.changedLots.add(`${siteId}\u0000${lotId}`);
-    else await this.announce(siteId, lotId);
-  }
-
   private async announce(siteId: string, lotId: string): Promise<void> {
     if (!this.changes$.observed) return;
     const lot = (await this.lots(siteId)).find((l) => l.id === lotId);
     if (lot) this.changes$.next(lot);
   }
 
-  private async gateEvent(m: AcceptedMessage, gate: SiteGate, lot: SiteLot, event: GateEvent): Promise<void> {
+  /** What the repository needs of a message, or undefined for one that is not this handler's. */
+  private item(m: AcceptedMessage): GateItem | undefined {
+    if (m.kind !== 'gate' || m.lastWill) return undefined;
+    const site = this.sites.site(m.siteId);
+    const gate = site?.gates.find((g) => g.id === m.deviceId);
+    const lot = gate && site?.lots.find((l) => l.id === gate.lot);
+    if (!site || !gate || !lot) return undefined;
     const at = m.observedAt ?? m.receivedAt;
-    const pass = event.type === 'pass' ? { direction: event.direction, plate: event.plate, credential: event.credential } : undefined;
-    const applied = await this.repo.applyGateEvent(
-      { siteId: m.siteId, gateId: gate.id, lotId: lot.id, capacity: lot.capacity, seq: m.seq, at, pass },
-      (occupancy, wasFull) => lotIsFull(occupancy, lot.capacity, wasFull),
-    );
-    if (!applied) return this.reassertFull(m.siteId, lot, at);
-    if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
-    if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, at);
-    else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, at);
-    if (pass) await this.lotChanged(m.siteId, lot.id);
+    const base = { siteId: m.siteId, gateId: gate.id, seq: m.seq, at };
+    if (m.stream === 'event') {
+      const event = m.payload as GateEvent;
+      const pass = event.type === 'pass' ? { direction: event.direction, plate: event.plate, credential: event.credential } : undefined;
+      return { m, gate, lot, input: { type: 'pass', ...base, lotId: lot.id, capacity: lot.capacity, pass } };
+    }
+    if (m.stream !== 'telemetry') return undefined;
+    const t = m.payload as GateTelemetry;
+    return { m, gate, lot, input: { type: 'barrier', ...base, barrier: t.barrier, fault: t.barrier === 'fault' ? (t.fault ?? null) : null } };
   }
 
-  /** A replayed message (its state was committed before a crash): make sure the alert its state implies exists. */
-  private async reassertFull(siteId: string, lot: SiteLot, at: Date): Promise<void> {
-    const row = await this.repo.lot(siteId, lot.id);
-    const open = await this.alerts.findOpen(siteId, 'parking.full', lot.id);
-    if (row?.is_full && !open) await this.raiseFull(siteId, lot, row.occupancy, at);
-    else if (row && !row.is_full && open) await this.alerts.clear(siteId, 'parking.full', lot.id, at);
+  /** The alerts of freshly applied messages, in seq order; stuck-open clears once per gate at the end. */
+  private async follow(items: readonly GateItem[], outcomes: readonly GateOutcome[], changed: Set<string>): Promise<void> {
+    const closed = new Map<string, { siteId: string; gateId: string; at: Date }>();
+    for (const [k, outcome] of outcomes.entries()) {
+      if (!outcome.applied) continue;
+      const { m, gate, lot, input } = items[k]!;
+      const lotKey = `${m.siteId}\u0000${lot.id}`;
+      if (outcome.type === 'pass') {
+        const applied = outcome.result;
+        if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
+        if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, input.at);
+        else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, input.at);
+        if (input.type === 'pass' && input.pass) changed.add(lotKey);
+        continue;
+      }
+      const { before, after } = outcome;
+      if (raisesFault(before, after)) {
+        const code = after.fault ?? 'unknown';
+        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+      } else if (clearsFault(before, after)) {
+        // §4 gate.fault clears when the barrier reports open or closed again.
+        await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
+      }
+      if (after.barrier === 'closed' && before.barrier !== 'closed') closed.set(`${m.siteId}\u0000${gate.id}`, { siteId: m.siteId, gateId: gate.id, at: input.at });
+      if (before.barrier !== after.barrier || before.fault !== after.fault) changed.add(lotKey);
+    }
+    for (const c of closed.values()) await this.alerts.clear(c.siteId, 'gate.stuck_open', c.gateId, c.at);
+  }
+
+  /**
+   * Replayed messages (their state was committed before a crash): make sure the alerts the
+   * stored state implies exist, once per lot and gate.
+   */
+  private async reassert(items: readonly GateItem[]): Promise<void> {
+    const lots = new Map(items.map((i) => [`${i.m.siteId}\u0000${i.lot.id}`, i]));
+    for (const { m, lot, input } of lots.values()) {
+      const row = await this.repo.lot(m.siteId, lot.id);
+      const open = await this.alerts.findOpen(m.siteId, 'parking.full', lot.id);
+      if (row?.is_full && !open) await this.raiseFull(m.siteId, lot, row.occupancy, input.at);
+      else if (row && !row.is_full && open) await this.alerts.clear(m.siteId, 'parking.full', lot.id, input.at);
+    }
+    const gates = new Map(items.filter((i) => i.input.type === 'barrier').map((i) => [`${i.m.siteId}\u0000${i.gate.id}`, i]));
+    for (const { m, gate, input } of gates.values()) {
+      const row = await this.repo.gate(m.siteId, gate.id);
+      if (!row) continue;
+      const fault = await this.alerts.findOpen(m.siteId, 'gate.fault', gate.id);
+      if (row.barrier === 'fault' && !fault) {
+        const code = row.fault ?? 'unknown';
+        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+      } else if (row.barrier !== 'fault' && fault) await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
+      if (row.barrier === 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, input.at);
+    }
   }
 
   private raiseFull(siteId: string, lot: SiteLot, occupancy: number, at: Date) {
@@ -196,22 +241,27 @@ export class ParkingService implements MessageHandler {
       details: { occupancy, capacity: lot.capacity },
     });
   }
+}
 
-  private async barrierReported(m: AcceptedMessage, gate: SiteGate, t: GateTelemetry): Promise<void> {
-    const at = m.observedAt ?? m.receivedAt;
-    const applied = await this.repo.applyBarrier({ siteId: m.siteId, gateId: gate.id, seq: m.seq, at, barrier: t.barrier, fault: t.barrier === 'fault' ? (t.fault ?? null) : null });
-    if (!applied) return;
-    const { before, after } = applied;
-    if (after.barrier === 'fault' && (before.barrier !== 'fault' || before.fault !== after.fault)) {
-      const code = after.fault ?? 'unknown';
-      await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
-    } else if (after.barrier !== 'fault' && before.barrier !== after.barrier) {
-      // §4 gate.fault clears when the barrier reports open or closed again.
-      await this.alerts.clear(m.siteId, 'gate.fault', gate.id, at);
-    }
-    if (after.barrier === 'closed' && before.barrier !== 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, at);
-    if (before.barrier !== after.barrier || before.fault !== after.fault) await this.lotChanged(m.siteId, gate.lot);
-  }
+interface GateItem {
+  m: AcceptedMessage;
+  gate: SiteGate;
+  lot: SiteLot;
+  input: GateInput;
+}
+
+const raisesFault = (before: GateRow, after: GateRow) => after.barrier === 'fault' && (before.barrier !== 'fault' || before.fault !== after.fault);
+const clearsFault = (before: GateRow, after: GateRow) => after.barrier !== 'fault' && before.barrier === 'fault';
+
+/**
+ * A change whose alert must follow before the next state is committed: parking.full raised or
+ * cleared, gate.fault raised (a new code is a repeat) or cleared, or a stuck-open alert cleared.
+ */
+function endsTransaction(_input: GateInput, outcome: GateOutcome): boolean {
+  if (!outcome.applied) return false;
+  if (outcome.type === 'pass') return outcome.result.full !== outcome.result.wasFull;
+  const { before, after } = outcome;
+  return raisesFault(before, after) || clearsFault(before, after) || (before.stuck_raised && after.barrier === 'closed' && before.barrier !== 'closed');
 }
 
 function gateDto(g: SiteGate, row: GateRow | undefined) {

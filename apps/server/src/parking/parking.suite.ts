@@ -81,6 +81,38 @@ export function parkingSuite(backend: Backend): void {
       expect(await alerts.findOpen('testsite', 'parking.full', 'lot-1')).toMatchObject({ count: 1 });
     });
 
+    it('a batch, a crash after its first commit, the batch again: the same state, each clamp and alert once', async () => {
+      const barrier = (state: 'fault' | 'closed') => msg('telemetry', state === 'fault' ? { barrier: 'fault', fault: 'E1' } : { barrier: 'closed' });
+      // clamp at 0; ten in → full (the transaction ends there); two out → 8 < 9.5 clears; one in; a fault and its clear.
+      const batch = [pass('out'), ...Array.from({ length: 10 }, () => pass('in')), pass('out'), pass('out'), pass('in'), barrier('fault'), barrier('closed')];
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      const crashed = new ParkingService(repo, failing, new SitesService([testSite()], t.db), clock);
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
+      // Committed: up to the pass that filled the lot, nothing after it.
+      expect(await occupancy()).toMatchObject({ occupancy: 10, full: true, negativeClamps24h: 1 });
+      expect(await alerts.findOpen('testsite', 'parking.full', 'lot-1')).toBeUndefined();
+
+      await parking.applyBatch(batch);
+      await parking.applyBatch(batch); // and once more, as a second crash after the last commit would
+      const lot = await occupancy();
+      expect(lot).toMatchObject({ occupancy: 9, full: false, negativeClamps24h: 1 });
+      expect(lot.gates[0]).toMatchObject({ barrier: 'closed' });
+      const history = async (type: 'parking.full' | 'gate.fault') => (await alerts.list({ type, limit: 10 })).map((a) => [a.status, a.count, a.details]);
+      expect(await history('parking.full')).toEqual([['cleared', 1, { occupancy: 10, capacity: 10 }]]);
+      expect(await history('gate.fault')).toEqual([['cleared', 1, { fault: 'E1' }]]);
+      const [{ n }] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM parking_anomalies WHERE kind = 'negative_clamp'");
+      expect(n).toBe(1);
+    });
+
+    it('a batch applies each lot and gate once: the count of many passes, the newest pass, clamps in seq order', async () => {
+      const batch = [pass('in'), pass('in'), pass('out'), pass('out'), pass('out'), pass('in')];
+      await parking.applyBatch(batch);
+      // 1, 2, 1, 0, clamped at 0 (not −1), 1: the clamp is judged in order, not on the net sum (0).
+      expect(await occupancy()).toMatchObject({ occupancy: 1, negativeClamps24h: 1 });
+      expect((await occupancy()).gates[0]!.lastPass).toMatchObject({ direction: 'in', at: clock.now().toISOString() });
+    });
+
     it('stuck open: not at exactly stuckOpenSec, raised 1 s after, once; a report older than the last changes nothing; closing clears', async () => {
       await parking.handle(msg('telemetry', { barrier: 'open' }));
       const openedAt = clock.now();

@@ -2,7 +2,7 @@
 // and checkpoint, `${roundId}/${checkpointId}`: one open alert per (type, subject), and the work-order
 // follower makes ONE order per round from `details.roundId` (origin key `patrol:${roundId}`).
 import type { RoundCheckpointDto, RoundDto, SiteConfig } from '@estate-watch/contracts';
-import { localTimeOf, type PatrolAlertEffect } from '@estate-watch/domain';
+import { localTimeOf, type PatrolAlertEffect, type PatrolAlertType } from '@estate-watch/domain';
 import type { AlertsService } from '../alerts/alerts.service';
 
 const MINUTE_MS = 60_000;
@@ -13,6 +13,10 @@ export function patrolSubject(roundId: string, checkpointId: string): string {
 
 export class PatrolAlerts {
   constructor(private readonly alerts: AlertsService) {}
+
+  async isOpen(siteId: string, type: PatrolAlertType | 'patrol.unknown_card', subject: string): Promise<boolean> {
+    return (await this.alerts.findOpen(siteId, type, subject)) !== undefined;
+  }
 
   async apply(site: SiteConfig, round: RoundDto, effect: PatrolAlertEffect, now: Date): Promise<void> {
     const subject = patrolSubject(round.id, effect.checkpointId);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RoundDto } from '@estate-watch/contracts';
-import { roundDueAt } from '@estate-watch/domain';
+import { roundDueAt, type PatrolAlertEffect } from '@estate-watch/domain';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 /** One checkpoint tap as ingest handed it over; `roundId` null when no round takes it. */
@@ -95,33 +95,103 @@ export class PatrolRepository {
     return rows.length > 0;
   }
 
-  /** Records a tap once; false when this message was seen before (a replay after a crash, a re-send). */
-  async recordTap(tap: TapRow, q: Queryable = this.db): Promise<boolean> {
-    const rows = await q.query(
-      `INSERT INTO patrol_taps (site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING msg_id`,
-      [tap.siteId, tap.deviceId, tap.msgId, tap.seq, tap.card, tap.guardId, tap.tappedAt, tap.receivedAt, tap.roundId],
-    );
-    return rows.length > 0;
+  /**
+   * Taps of one site in one transaction, whatever their number: the site's rounds of `dates`
+   * locked (a sweep or another server waits, then finds the round changed), which of the taps
+   * were recorded before (a replay) with their effects still to follow, then `judge` places the
+   * taps in memory in seq order; its taps are inserted with one statement and each changed round
+   * saved once with another.
+   */
+  async applyTaps<T extends TapsJudged>(siteId: string, dates: readonly string[], taps: readonly TapKey[], judge: (rounds: RoundDto[], seen: ReadonlyMap<string, SeenTap>) => T, now: Date): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const rounds = (await tx.query<{ round: RoundDto }>(
+        'SELECT round FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE',
+        [siteId, dates],
+      )).map((r) => r.round);
+      const seen = new Map(
+        (await tx.query<{ device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }>(
+          `SELECT t.device_id, t.msg_id, t.round_id, t.pending_effects FROM patrol_taps t
+           JOIN unnest($2::text[], $3::text[]) AS k(device_id, msg_id) ON t.site_id = $1 AND t.device_id = k.device_id AND t.msg_id = k.msg_id`,
+          [siteId, taps.map((t) => t.deviceId), taps.map((t) => t.msgId)],
+        )).map((r) => [tapKey(r.device_id, r.msg_id), { roundId: r.round_id, pendingEffects: r.pending_effects }]),
+      );
+      const judged = judge(rounds, seen);
+      await insertTaps(tx, judged.taps);
+      await saveRounds(tx, judged.rounds, now);
+      return judged;
+    });
   }
 
-  /**
-   * The tap and the round it changed, together or not at all: `seen` when this message was
-   * recorded before, `conflict` when the round changed since it was read (nothing is written).
-   */
-  async saveVisit(tap: TapRow, round: RoundDto, previous: RoundDto, now: Date): Promise<'saved' | 'seen' | 'conflict'> {
-    try {
-      return await this.db.transaction(async (tx) => {
-        if (!(await this.recordTap(tap, tx))) return 'seen' as const;
-        if (!(await this.save(round, previous, now, tx))) throw new RoundChangedMeanwhile();
-        return 'saved' as const;
-      });
-    } catch (error) {
-      if (error instanceof RoundChangedMeanwhile) return 'conflict';
-      throw error;
-    }
+  /** The taps' effects followed: nothing is left for a replay to do. */
+  async effectsFollowed(siteId: string, taps: readonly TapKey[]): Promise<void> {
+    if (taps.length === 0) return;
+    await this.db.query(
+      `UPDATE patrol_taps t SET pending_effects = NULL FROM unnest($2::text[], $3::text[]) AS k(device_id, msg_id)
+       WHERE t.site_id = $1 AND t.device_id = k.device_id AND t.msg_id = k.msg_id AND t.pending_effects IS NOT NULL`,
+      [siteId, taps.map((t) => t.deviceId), taps.map((t) => t.msgId)],
+    );
   }
 }
 
-/** Rolls the tap's transaction back when its round changed under it. */
-class RoundChangedMeanwhile extends Error {}
+/** A tap's alert effects: a round's (raise late, clear missed, …) or the unknown card's. */
+export type TapEffect = PatrolAlertEffect | { action: 'raise'; type: 'patrol.unknown_card'; checkpointId: string };
+
+/** A tap recorded before: its round and the effects a crash left to follow (null: none). */
+export interface SeenTap {
+  roundId: string | null;
+  pendingEffects: TapEffect[] | null;
+}
+
+export interface TapKey {
+  deviceId: string;
+  msgId: string;
+}
+
+export const tapKey = (deviceId: string, msgId: string) => `${deviceId}\u0000${msgId}`;
+
+/** What a judge hands back to be written: fresh taps (with the effects still to follow) and changed rounds. */
+export interface TapsJudged {
+  taps: (TapRow & { effects: TapEffect[] })[];
+  rounds: RoundDto[];
+}
+
+async function insertTaps(tx: Queryable, taps: TapsJudged['taps']): Promise<void> {
+  if (taps.length === 0) return;
+  await tx.query(
+    `INSERT INTO patrol_taps (site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
+     SELECT site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])
+          AS u(site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
+     ON CONFLICT DO NOTHING`,
+    [
+      taps.map((t) => t.siteId),
+      taps.map((t) => t.deviceId),
+      taps.map((t) => t.msgId),
+      taps.map((t) => t.seq),
+      taps.map((t) => t.card),
+      taps.map((t) => t.guardId),
+      taps.map((t) => t.tappedAt.toISOString()),
+      taps.map((t) => t.receivedAt.toISOString()),
+      taps.map((t) => t.roundId),
+      taps.map((t) => (t.effects.length > 0 ? JSON.stringify(t.effects) : null)),
+    ],
+  );
+}
+
+/** The rounds were read under FOR UPDATE in this transaction: no compare-and-set needed. */
+async function saveRounds(tx: Queryable, rounds: readonly RoundDto[], now: Date): Promise<void> {
+  if (rounds.length === 0) return;
+  await tx.query(
+    `UPDATE patrol_rounds AS r SET status = u.status, compliance = u.compliance, due_at = u.due_at, round = u.round::jsonb, updated_at = $6
+     FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[], $5::text[]) AS u(id, status, compliance, due_at, round)
+     WHERE r.id = u.id`,
+    [
+      rounds.map((r) => r.id),
+      rounds.map((r) => r.status),
+      rounds.map((r) => r.compliance),
+      rounds.map((r) => roundDueAt(r)?.toISOString() ?? null),
+      rounds.map((r) => JSON.stringify(r)),
+      now,
+    ],
+  );
+}

@@ -8,7 +8,8 @@ import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { PatrolAlerts } from './patrol-alerts';
-import { PatrolRepository } from './patrol.repository';
+import { patrolSubject } from './patrol-alerts';
+import { PatrolRepository, tapKey, type SeenTap, type TapEffect, type TapRow, type TapsJudged } from './patrol.repository';
 
 /**
  * Patrol rounds (CONTRACT §3): planned from the site file per site-local day, visited by checkpoint
@@ -89,15 +90,30 @@ export class PatrolService implements MessageHandler {
     return undefined;
   }
 
+  /**
+   * Taps set-based: per site, one transaction places them in seq order on the locked rounds
+   * (PatrolRepository.applyTaps), inserts them together and saves each changed round once; then
+   * their alert effects follow in order and are marked followed. A transaction ends after a tap
+   * with effects (a raise and its clear are never committed together); a replayed tap follows the
+   * effects a crash left pending, raising only what is not open.
+   */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
-    for (const m of batch) await this.handle(m);
+    const bySite = new Map<string, AcceptedMessage[]>();
+    for (const m of batch) {
+      if (m.kind !== 'checkpoint' || m.stream !== 'event' || m.payload.type !== 'tap' || !m.msgId) continue;
+      bySite.set(m.siteId, [...(bySite.get(m.siteId) ?? []), m]);
+    }
+    if (bySite.size === 0) return;
+    await this.serially(async () => {
+      for (const [siteId, taps] of bySite) {
+        const site = this.sites.site(siteId);
+        if (site) await this.tapped(site, taps);
+      }
+    });
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
-    if (m.kind !== 'checkpoint' || m.stream !== 'event' || m.payload.type !== 'tap' || !m.msgId) return;
-    const site = this.sites.site(m.siteId);
-    if (!site) return;
-    await this.serially(() => this.tapped(site, m));
+    await this.applyBatch([m]);
   }
 
   /** Rounds of one site-local date (default: today at each site), ordered by start. */
@@ -116,35 +132,35 @@ export class PatrolService implements MessageHandler {
     return out.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
   }
 
-  private async tapped(site: SiteConfig, m: AcceptedMessage): Promise<void> {
+  private async tapped(site: SiteConfig, taps: readonly AcceptedMessage[]): Promise<void> {
     const now = this.clock.now();
     await this.planIfNeeded(site, now);
-    const card = String(m.payload.card);
-    const at = m.observedAt ?? m.receivedAt; // device time: a buffered tap is judged by when it happened
-    const guard = site.guards.find((g) => g.card === card);
-    const tap = { siteId: site.site.id, deviceId: m.deviceId, msgId: m.msgId!, seq: m.seq, card, guardId: guard?.id ?? null, tappedAt: at, receivedAt: m.receivedAt, roundId: null };
-    if (!guard) {
-      if (await this.repo.recordTap(tap)) await this.alertsFor.unknownCard(site, m.deviceId, card, at);
-      return;
-    }
-    const day = localDateOf(at, site.site.timezone);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const candidates = await this.repo.roundsOn(site.site.id, [shiftDate(day, -1), day]);
-      const place = assignTap(candidates, m.deviceId, at, site.site.timezone);
-      if (!place) {
-        await this.repo.recordTap(tap);
-        this.log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
-        return;
+    const changed = new Map<string, RoundDto>();
+    for (let from = 0; from < taps.length; ) {
+      const rest = taps.slice(from);
+      const dates = [...new Set(rest.flatMap((m) => { const day = localDateOf(tapTime(m), site.site.timezone); return [shiftDate(day, -1), day]; }))];
+      const keys = rest.map((m) => ({ deviceId: m.deviceId, msgId: m.msgId! }));
+      const judged = await this.repo.applyTaps(site.site.id, dates, keys, (rounds, seen) => judgeTaps(site, rest, rounds, seen, this.log), now);
+      for (const t of judged.placed) {
+        for (const effect of t.effects) await this.follow(site, t.round, t.row, effect, now, t.replay);
+        if (t.round && !t.replay) changed.set(t.round.id, t.round);
       }
-      const { round, effects } = visitRound(place.round, { checkpointId: m.deviceId, at, guardId: guard.id, guardName: guard.name });
-      const saved = await this.repo.saveVisit({ ...tap, roundId: round.id }, round, place.round, now);
-      if (saved === 'seen') return;
-      if (saved === 'conflict') continue; // another server changed the round: place the tap again on what it holds now
-      for (const effect of effects) await this.alertsFor.apply(site, round, effect, now);
-      this.changes$.next(round);
+      await this.repo.effectsFollowed(site.site.id, judged.placed.filter((t) => t.effects.length > 0).map((t) => t.row));
+      from += judged.placed.length;
+    }
+    for (const round of changed.values()) this.changes$.next(round);
+  }
+
+  /** One effect of a tap; on a replay a raise is skipped when its alert is open (it followed before the crash). */
+  private async follow(site: SiteConfig, round: RoundDto | undefined, tap: TapRow, effect: TapEffect, now: Date, replay: boolean): Promise<void> {
+    if (effect.type === 'patrol.unknown_card') {
+      if (replay && (await this.alertsFor.isOpen(site.site.id, effect.type, tap.deviceId))) return;
+      await this.alertsFor.unknownCard(site, tap.deviceId, tap.card, tap.tappedAt);
       return;
     }
-    throw new Error(`tap ${m.msgId} at ${m.deviceId}: its round kept changing under it (${MAX_ATTEMPTS} attempts)`);
+    if (!round) return;
+    if (replay && effect.action === 'raise' && (await this.alertsFor.isOpen(site.site.id, effect.type, patrolSubject(round.id, effect.checkpointId)))) return;
+    await this.alertsFor.apply(site, round, effect, now);
   }
 
   private async planIfNeeded(site: SiteConfig, now: Date): Promise<void> {
@@ -171,4 +187,57 @@ export class PatrolService implements MessageHandler {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Device time: a buffered tap is judged by when it happened. */
+const tapTime = (m: AcceptedMessage) => m.observedAt ?? m.receivedAt;
+
+/** A tap as judged: its row, the round after it (undefined when no round takes it), its effects. */
+interface PlacedTap {
+  row: TapRow;
+  round: RoundDto | undefined;
+  effects: TapEffect[];
+  replay: boolean;
+}
+
+/**
+ * Places taps in seq order on the rounds as the taps before left them (CONTRACT §3: assignTap,
+ * visitRound). Replays (recorded before) and fresh taps never share a transaction; it ends after
+ * a fresh tap with effects. A replay carries the effects a crash left pending.
+ */
+function judgeTaps(site: SiteConfig, taps: readonly AcceptedMessage[], stored: RoundDto[], seen: ReadonlyMap<string, SeenTap>, log: Logger): TapsJudged & { placed: PlacedTap[] } {
+  const rounds = new Map(stored.map((r) => [r.id, r]));
+  const changed = new Set<string>();
+  const placed: PlacedTap[] = [];
+  for (const m of taps) {
+    const key = tapKey(m.deviceId, m.msgId!);
+    const replay = seen.has(key);
+    if (placed.length > 0 && replay !== placed[0]!.replay) break;
+    const card = String(m.payload.card);
+    const at = tapTime(m);
+    const guard = site.guards.find((g) => g.card === card);
+    const row: TapRow = { siteId: site.site.id, deviceId: m.deviceId, msgId: m.msgId!, seq: m.seq, card, guardId: guard?.id ?? null, tappedAt: at, receivedAt: m.receivedAt, roundId: null };
+    const before = seen.get(key);
+    if (before) {
+      // Followed on the round as stored now (later taps may have moved it on).
+      placed.push({ row: { ...row, roundId: before.roundId }, round: before.roundId ? rounds.get(before.roundId) : undefined, effects: before.pendingEffects ?? [], replay });
+      continue;
+    }
+    const t = guard ? placeTap(site, [...rounds.values()], m.deviceId, at, guard) : undefined;
+    if (guard && !t) log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
+    if (t) {
+      rounds.set(t.round.id, t.round);
+      changed.add(t.round.id);
+      row.roundId = t.round.id;
+    }
+    const effects: TapEffect[] = guard ? (t?.effects ?? []) : [{ action: 'raise', type: 'patrol.unknown_card', checkpointId: m.deviceId }];
+    placed.push({ row, round: t?.round, effects, replay });
+    if (effects.length > 0) break;
+  }
+  return { placed, taps: placed.filter((p) => !p.replay).map((p) => ({ ...p.row, effects: p.effects })), rounds: [...changed].map((id) => rounds.get(id)!) };
+}
+
+function placeTap(site: SiteConfig, rounds: RoundDto[], checkpointId: string, at: Date, guard: SiteConfig['guards'][number]) {
+  const place = assignTap(rounds.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id)), checkpointId, at, site.site.timezone);
+  return place && visitRound(place.round, { checkpointId, at, guardId: guard.id, guardName: guard.name });
 }

@@ -3,7 +3,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../db/testing';
 import { TEST_SITE_YAML } from '../sites/testing';
+import { AlertsService } from '../alerts/alerts.service';
+import { SitesService } from '../sites/sites.service';
 import { PatrolRepository } from './patrol.repository';
+import { PatrolService } from './patrol.service';
 import { local, patrolHarness, ROUND, site } from './patrol.testing';
 
 export function patrolSuite(backend: Backend): void {
@@ -161,6 +164,46 @@ export function patrolSuite(backend: Backend): void {
         await h.patrol.handle(m);
         await h.patrol.handle(m);
         expect((await round())!.checkpoints[0]).toMatchObject({ taps: 1, flags: [] });
+      });
+
+      it('a batch, a crash after its first commit, the batch again: the same rounds, each tap and alert once', async () => {
+        const batch = [
+          tap('cp-1', local('09:10')), // early: the transaction ends here
+          tap('cp-1', local('09:30')), // duplicate
+          tap('cp-2', local('09:20')), // early
+          tap('cp-2', local('09:05')), // buffered, earlier: cp-1 now came after it (out of order)
+          tap('cp-1', local('09:31'), 'DEADBEEF01'), // unknown card
+        ];
+        const failing = Object.create(h.alerts) as AlertsService;
+        failing.raise = () => Promise.reject(new Error('crash before the alert'));
+        const crashed = new PatrolService(new PatrolRepository(h.db), failing, new SitesService([site()], h.db), h.clock);
+        await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
+        // Committed: the first tap and its round, with its effect still to follow; nothing after it.
+        expect(outcomes(await round())).toEqual(['cp-1:early', 'cp-2:pending']);
+        expect(await openAlerts()).toEqual([]);
+
+        await h.patrol.applyBatch(batch);
+        await h.patrol.applyBatch(batch); // and once more, as a second crash after the last commit would
+        expect(outcomes(await round())).toEqual(['cp-1:early+duplicate+out_of_order', 'cp-2:early+duplicate']);
+        expect((await round())!.checkpoints.map((c) => c.taps)).toEqual([2, 2]);
+        expect((await openAlerts()).map((a) => [a.type, a.subject, a.count])).toEqual([
+          ['patrol.unknown_card', 'cp-1', 1],
+          ['patrol.early', `${ROUND}/cp-1`, 1],
+          ['patrol.out_of_order', `${ROUND}/cp-1`, 1],
+          ['patrol.early', `${ROUND}/cp-2`, 1],
+        ]);
+      });
+
+      it('a crash after the alerts but before they were marked followed: the replay raises nothing again', async () => {
+        const m = tap('cp-1', local('09:10'));
+        const repo = new PatrolRepository(h.db);
+        repo.effectsFollowed = () => Promise.reject(new Error('crash after the alert'));
+        const crashed = new PatrolService(repo, h.alerts, new SitesService([site()], h.db), h.clock);
+        await expect(crashed.applyBatch([m])).rejects.toThrow('crash after the alert');
+        await h.patrol.applyBatch([m]);
+        expect((await openAlerts()).map((a) => [a.type, a.count])).toEqual([['patrol.early', 1]]);
+        const [row] = await h.db.query<{ pending_effects: unknown }>('SELECT pending_effects FROM patrol_taps');
+        expect(row).toEqual({ pending_effects: null });
       });
 
       it('an unknown card raises patrol.unknown_card on the checkpoint, counting repeats, with the card in details', async () => {
