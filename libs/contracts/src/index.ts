@@ -13,3 +13,6 @@ export * from './consumables';
 export * from './equipment';
 export * from './sites';
 export * from './audit';
+export * from './labels';
+export * from './metric-text';
+export * from './alert-text';
