@@ -4,7 +4,7 @@
 // bundle takes it without zod. labels.test.ts walks every value through every language.
 import type { AlertStatus, AlertType } from './alerts';
 import type { Role } from './api';
-import type { DeviceKind } from './payloads';
+import type { DeviceKind } from './topics';
 import type { CONSUMABLES, Severity } from './site-config';
 import type { Channel, Priority, WorkOrderSourceId, WorkOrderStatusId } from './work-order-constants';
 

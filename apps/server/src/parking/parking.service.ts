@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estate-watch/contracts';
+import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
 import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
@@ -106,8 +106,8 @@ export class ParkingService implements MessageHandler {
         type: 'gate.stuck_open',
         subject: gate.id,
         at: now,
-        message: `${gate.name}：道闸持续开启 ${openSec} 秒（超过 ${gate.stuckOpenSec} 秒）`,
-        details: { openSince: row.barrier_since!.toISOString(), stuckOpenSec: gate.stuckOpenSec },
+        message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
+        details: { openSince: row.barrier_since!.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
       });
       if (await this.repo.markStuck(row)) raised++;
     }
@@ -191,7 +191,7 @@ export class ParkingService implements MessageHandler {
       type: 'parking.full',
       subject: lot.id,
       at,
-      message: `${lot.name}：车位已满（${occupancy}/${lot.capacity}）`,
+      message: alertMessage(lot.name, { type: 'parking.full', details: { occupancy, capacity: lot.capacity } }),
       details: { occupancy, capacity: lot.capacity },
     });
   }
@@ -203,7 +203,7 @@ export class ParkingService implements MessageHandler {
     const { before, after } = applied;
     if (after.barrier === 'fault' && (before.barrier !== 'fault' || before.fault !== after.fault)) {
       const code = after.fault ?? 'unknown';
-      await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+      await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } });
     } else if (after.barrier !== 'fault' && before.barrier !== after.barrier) {
       // §4 gate.fault clears when the barrier reports open or closed again.
       await this.alerts.clear(m.siteId, 'gate.fault', gate.id, at);

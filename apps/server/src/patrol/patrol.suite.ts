@@ -107,7 +107,7 @@ export function patrolSuite(backend: Backend): void {
         const [missed] = await openAlerts();
         expect(missed).toMatchObject({ type: 'patrol.missed', severity: 'major', subject: `${ROUND}/cp-1` });
         expect(missed!.details).toEqual({ routeId: 'r1', roundId: ROUND, roundTitle: '日间巡查 2026-11-27 09:30 轮', checkpointId: 'cp-1', plannedAt: '2026-11-27T01:30:00.000Z' });
-        expect(missed!.message).toBe('日间巡查 2026-11-27 09:30 轮：北门岗亭漏检（计划 09:30，窗口 09:15–09:45 内无刷卡）');
+        expect(missed!.message).toBe('北门岗亭：日间巡查 2026-11-27 09:30 轮，计划 09:30，窗口 09:15–09:45 内无刷卡');
       });
 
       it('a round with two misses gets ONE work order for the route department, listing both checkpoints', async () => {
