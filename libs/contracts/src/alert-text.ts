@@ -99,11 +99,11 @@ export function alertSentence(alert: AlertTextSource, lang: Language): string {
   }
 }
 
-/** The zh-CN `message` the server stores for API clients (CONTRACT §6): "<subject name>：<title>，<sentence>". */
+/** The zh-CN `message` the server stores for API clients (CONTRACT §6): "<subject name>：<title>，<what happened>". */
 export function alertMessage(subjectName: string, alert: AlertTextSource): string {
   const title = alertTitle(alert, 'zh-CN');
-  const titled = alert.type === 'sensor.threshold';
-  return `${subjectName}：${join('，', titled ? title : '', alertSentence(alert, 'zh-CN')) || title}`;
+  const sentence = alertSentence(alert, 'zh-CN');
+  return `${subjectName}：${sentence.includes(title) ? sentence : join('，', title, sentence)}`;
 }
 
 /** A patrol round as a person says it: "日间巡查 2026-12-04 09:30 轮" / "Day round, 2026-12-04 09:30". */

@@ -87,6 +87,7 @@ describe(alertSentence.name, () => {
     const alert = { type: 'sensor.threshold' as const, details: { metric: 'leak', value: true, breach: 'equals', limit: { equals: true, forSec: 0 }, label: { 'zh-CN': '水泵房漏水' } } };
     expect(alertMessage('1号水泵', alert)).toBe('1号水泵：水泵房漏水，漏水');
     expect(alertMessage('北门入口', { type: 'gate.fault', details: { fault: 'E42' } })).toBe('北门入口：道闸故障（代码 E42）');
+    expect(alertMessage('北门入口', { type: 'device.offline', details: { reason: 'last_will' } })).toBe('北门入口：设备离线，连接中断（遗嘱消息）');
   });
 });
 
