@@ -400,6 +400,7 @@ const en: typeof zhCN = {
     'user.removed': 'User removed',
     'alert.acknowledged': 'Alert acknowledged',
     'alert.cleared': 'Alert cleared by hand',
+    'alert.snoozed': 'Alert reminder snoozed',
     'work_order.created': 'Work order created',
     'work_order.dispatch': 'Work order dispatched',
     'work_order.accept': 'Work order accepted',

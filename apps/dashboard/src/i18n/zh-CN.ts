@@ -27,6 +27,7 @@ const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order'
   'user.removed': '删除用户',
   'alert.acknowledged': '确认告警',
   'alert.cleared': '手动恢复告警',
+  'alert.snoozed': '暂缓告警提醒',
   'work_order.created': '新建工单',
   'work_order.dispatch': '工单派单',
   'work_order.accept': '工单接单',

@@ -1,6 +1,20 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AckBodySchema, AlertQuerySchema, ClearBodySchema, type AckBody, type AlertDto, type AlertQuery, type ClearBody, type UserDto } from '@estate-watch/contracts';
+import {
+  AckBodySchema,
+  AckManyBodySchema,
+  AlertQuerySchema,
+  ClearBodySchema,
+  SnoozeBodySchema,
+  type AckBody,
+  type AckManyBody,
+  type AckManyResult,
+  type AlertDto,
+  type AlertQuery,
+  type ClearBody,
+  type SnoozeBody,
+  type UserDto,
+} from '@estate-watch/contracts';
 import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
@@ -16,6 +30,22 @@ export class AlertsController {
   @ApiOperation({ summary: 'Alerts, newest first; status=open means not cleared or not yet acknowledged' })
   list(@ZodQuery(AlertQuerySchema) query: AlertQuery): Promise<AlertDto[]> {
     return this.alerts.list(query);
+  }
+
+  @Post('ack')
+  @Roles('operator')
+  @ApiOperation({ summary: 'Acknowledge several alerts at once: {ids, note?} → {acknowledged, skipped}' })
+  @Audited('alert.acknowledged_many')
+  ackMany(@ZodBody(AckManyBodySchema) body: AckManyBody, @CurrentUser() user: UserDto): Promise<AckManyResult> {
+    return this.alerts.acknowledgeMany(body.ids, user.username, body.note);
+  }
+
+  @Post(':id/snooze')
+  @Roles('operator')
+  @ApiOperation({ summary: 'Quiet an unacknowledged alert\'s reminder for {minutes} (1–720) with a {reason} kept in its timeline' })
+  @Audited('alert.snoozed')
+  snooze(@Param('id', ParseUUIDPipe) id: string, @ZodBody(SnoozeBodySchema) body: SnoozeBody, @CurrentUser() user: UserDto): Promise<AlertDto> {
+    return this.alerts.snooze(id, user.username, body.minutes, body.reason);
   }
 
   @Post(':id/ack')

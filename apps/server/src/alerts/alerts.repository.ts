@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertDto, AlertQuery, AlertStatus, AlertType, Severity } from '@estate-watch/contracts';
+import type { AlertDto, AlertEventDto, AlertQuery, AlertStatus, AlertType, Severity } from '@estate-watch/contracts';
 import { DATABASE, type Database } from '../db/database';
 
 interface AlertRow {
@@ -21,6 +21,8 @@ interface AlertRow {
   clear_note: string | null;
   work_order_id: string | null;
   details: Record<string, unknown>;
+  snoozed_until: Date | null;
+  events: AlertEventDto[] | null;
   inserted?: boolean;
 }
 
@@ -89,6 +91,16 @@ export class AlertsRepository {
     return row && toDto(row);
   }
 
+  /** Snoozes an alert nobody acknowledged yet; the entry joins its timeline. */
+  async snooze(id: string, until: Date, event: AlertEventDto): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      `UPDATE alerts SET snoozed_until = $2, events = events || $3::jsonb
+       WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
+      [id, until, JSON.stringify([event])],
+    );
+    return row && toDto(row);
+  }
+
   async setWorkOrder(alertId: string, workOrderId: string): Promise<void> {
     await this.db.query('UPDATE alerts SET work_order_id = $2 WHERE id = $1', [alertId, workOrderId]);
   }
@@ -146,6 +158,8 @@ function toDto(r: AlertRow): AlertDto {
     clearedAt: iso(r.cleared_at),
     clearedBy: r.cleared_by ?? undefined,
     workOrderId: r.work_order_id ?? undefined,
+    snoozedUntil: iso(r.snoozed_until),
+    events: r.events && r.events.length > 0 ? r.events : undefined,
     details: r.details && Object.keys(r.details).length > 0 ? r.details : undefined,
   };
 }
