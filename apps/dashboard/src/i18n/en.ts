@@ -6,7 +6,10 @@ import type zhCN from './zh-CN';
 const said = LABELS.en;
 
 const en: typeof zhCN = {
-  app: { name: 'Estate Watch', title: 'Property Control Room', logout: 'Sign out', mute: 'Mute chime', unmute: 'Unmute chime' },
+  app: {
+    name: 'Estate Watch', title: 'Property Control Room', logout: 'Sign out', mute: 'Mute for this shift', unmute: 'Unmute chime', mutedUntil: 'Muted until {at} (new alerts still sound)',
+    menu: 'User menu', theme: 'Theme', themes: { dark: 'Night (dark)', light: 'Day (light)' }, language: 'Language',
+  },
   nav: { alerts: 'Alerts', workOrders: 'Work orders', patrol: 'Patrol', parking: 'Parking', consumables: 'Consumables', reports: 'Reports', devices: 'Devices', equipment: 'Equipment', audit: 'Audit log' },
   login: {
     heading: 'Control room sign-in',
@@ -61,6 +64,24 @@ const en: typeof zhCN = {
     alreadyAcked: 'Acknowledged by {by}',
     newAlert: 'New alert',
     by: 'by {name}',
+    select: 'Select',
+    selectAll: 'Select all unacknowledged',
+    selected: '{n} selected',
+    ackSelected: 'Acknowledge {n} selected',
+    skipped: '{n} were already acknowledged by someone else',
+    banner: '{n} critical alert(s) waiting for acknowledgement',
+    bannerOpen: 'Show',
+    bannerAckAll: 'Acknowledge all',
+    snoozedUntil: 'snoozed until {at}',
+    snooze: 'Snooze reminder',
+    snoozing: 'Snoozing…',
+    snoozeFor: 'For',
+    snoozeMinutes: '{n} min',
+    snoozeReason: 'Reason (required, kept in the alert\'s record)',
+    snoozeReasonPlaceholder: 'e.g. the technician is on site',
+    snoozeNeedsReason: 'Say why it may wait',
+    snoozedBy: '{by} snoozed until {until}: {note}',
+    snoozeEvent: 'Snoozed',
   },
   devices: {
     heading: 'Devices',

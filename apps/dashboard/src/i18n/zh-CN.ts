@@ -48,7 +48,10 @@ const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order'
 };
 
 export default {
-  app: { name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '关闭提示音', unmute: '开启提示音' },
+  app: {
+    name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '本班次静音', unmute: '开启提示音', mutedUntil: '已静音至 {at}（新告警仍会响）',
+    menu: '用户菜单', theme: '界面主题', themes: { dark: '夜间（深色）', light: '日间（浅色）' }, language: '语言',
+  },
   nav: { alerts: '告警', workOrders: '工单', patrol: '巡更', parking: '车场', consumables: '耗材', reports: '报表', devices: '设备', equipment: '设备运行', audit: '审计日志' },
   login: {
     heading: '值班登录',
@@ -103,6 +106,24 @@ export default {
     alreadyAcked: '已由 {by} 确认',
     newAlert: '新告警',
     by: '操作人 {name}',
+    select: '选择',
+    selectAll: '全选未确认',
+    selected: '已选 {n} 条',
+    ackSelected: '确认所选 {n} 条',
+    skipped: '{n} 条已由他人确认',
+    banner: '{n} 条紧急告警待确认',
+    bannerOpen: '查看',
+    bannerAckAll: '全部确认',
+    snoozedUntil: '暂缓至 {at}',
+    snooze: '暂缓提醒',
+    snoozing: '正在暂缓…',
+    snoozeFor: '暂缓时长',
+    snoozeMinutes: '{n} 分钟',
+    snoozeReason: '暂缓原因（必填，记入告警记录）',
+    snoozeReasonPlaceholder: '例如：维修人员已在现场处理',
+    snoozeNeedsReason: '请填写暂缓原因',
+    snoozedBy: '{by} 暂缓至 {until}：{note}',
+    snoozeEvent: '暂缓提醒',
   },
   devices: {
     heading: '设备',
