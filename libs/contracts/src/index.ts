@@ -16,3 +16,4 @@ export * from './audit';
 export * from './labels';
 export * from './metric-text';
 export * from './alert-text';
+export * from './work-order-text';
