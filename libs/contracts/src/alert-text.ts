@@ -71,10 +71,12 @@ export function alertSentence(alert: AlertTextSource, lang: Language): string {
       return zh ? `${consumable}已空，余量 ${level}%（不高于 ${n('emptyPct')}%）` : `${consumable} empty: ${level}% (empty at ${n('emptyPct')}%)`;
     }
     case 'sensor.threshold': {
-      const named = localName(d.label, lang) !== undefined;
+      const name = localName(d.label, lang);
       const forSec = (d.limit as LimitText | undefined)?.forSec ?? 0;
       const lasting = forSec > 0 ? (zh ? `持续 ${forSec} 秒以上` : `for over ${forSec} s`) : '';
-      return join(zh ? '，' : ', ', named ? thresholdReading(d, lang) : '', lasting);
+      // Under a site-given name the reading says what was measured, unless it only repeats the name.
+      const reading = name ? thresholdReading(d, lang) : '';
+      return join(zh ? '，' : ', ', reading === name ? '' : reading, lasting);
     }
     case 'equipment.fault': {
       const text = s('text');

@@ -91,6 +91,14 @@ describe(alertSentence.name, () => {
   });
 });
 
+describe('a named limit', () => {
+  it('its row says the reading, unless the reading only repeats the name', () => {
+    const trapped = { type: 'sensor.threshold' as const, details: { metric: 'trapped', value: true, breach: 'equals', limit: { equals: true, forSec: 0 }, label: { 'zh-CN': '电梯困人', en: 'Passenger trapped' } } };
+    expect(alertSentence(trapped, 'en')).toBe('');
+    expect(alertSentence(trapped, 'zh-CN')).toBe('困人');
+  });
+});
+
 describe(metricName.name, () => {
   it.each([
     { key: 'cabin_temp_c', en: 'Cabin temperature', zh: '轿厢温度' },
