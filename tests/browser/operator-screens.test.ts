@@ -54,8 +54,7 @@ describe('the dashboard speaks the operator’s language', () => {
 
   /** The site file's proper names (湖畔花园, 3栋1号电梯, 张伟 …): the one Chinese an English screen may show. */
   const properNames = () =>
-    [site.site.name, ...site.departments, ...site.guards, ...site.checkpoints, ...site.routes, ...site.lots, ...site.gates, ...site.dispensers, ...site.sensors]
-      .map((x) => x.name)
+    [site.site.name, ...[...site.departments, ...site.guards, ...site.checkpoints, ...site.routes, ...site.lots, ...site.gates, ...site.dispensers, ...site.sensors].map((x) => x.name)]
       .sort((a, b) => b.length - a.length);
   /** Ids a person should never have to read: devices, departments, the site, alert types. */
   const internalIds = () => [
@@ -126,7 +125,7 @@ describe('the dashboard speaks the operator’s language', () => {
             const where = `${role} ${lang} ${size.width}×${size.height} ${href}`;
             const fit = await page.evaluate(() => {
               const width = document.documentElement.clientWidth;
-              const out = [...document.querySelectorAll('header.topbar *')]
+              const out = Array.from(document.querySelectorAll('header.topbar *'))
                 .filter((el) => (el as HTMLElement).offsetParent !== null)
                 .map((el) => ({ el: (el as HTMLElement).dataset.testid ?? el.className.toString(), right: el.getBoundingClientRect().right }))
                 .filter((r) => r.right > width + 0.5);
