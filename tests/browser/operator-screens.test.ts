@@ -64,8 +64,8 @@ describe('the dashboard speaks the operator’s language', () => {
     ...ALERT_TYPES,
   ];
 
-  const vocabulary = (lang: (typeof LANGS)[number]) =>
-    Object.values(LABELS[lang])
+  const vocabulary = (lang: (typeof LANGS)[number]): string[] =>
+    Object.values(LABELS[lang] as unknown as Record<string, string | Record<string, string>>)
       .flatMap((group) => (typeof group === 'string' ? [group] : Object.values(group)))
       .sort((a, b) => b.length - a.length);
 
