@@ -52,9 +52,12 @@ describe('the dashboard speaks the operator’s language', () => {
     return { context, page };
   }
 
-  /** The site file's proper names (湖畔花园, 3栋1号电梯, 张伟 …): the one Chinese an English screen may show. */
+  /**
+   * The site file's proper names (湖畔花园, 3栋1号电梯, 张伟 …): the one Chinese an English screen may
+   * show, besides the language switch, which names Chinese in Chinese (中文) so a reader of it finds it.
+   */
   const properNames = () =>
-    [site.site.name, ...[...site.departments, ...site.guards, ...site.checkpoints, ...site.routes, ...site.lots, ...site.gates, ...site.dispensers, ...site.sensors].map((x) => x.name)]
+    ['中文', site.site.name, ...[...site.departments, ...site.guards, ...site.checkpoints, ...site.routes, ...site.lots, ...site.gates, ...site.dispensers, ...site.sensors].map((x) => x.name)]
       .sort((a, b) => b.length - a.length);
   /** Ids a person should never have to read: devices, departments, the site, alert types. */
   const internalIds = () => [
