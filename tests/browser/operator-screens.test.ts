@@ -137,9 +137,12 @@ describe('the dashboard speaks the operator’s language', () => {
                 .filter((el) => (el as HTMLElement).offsetParent !== null)
                 .map((el) => ({ el: (el as HTMLElement).dataset.testid ?? el.className.toString(), right: el.getBoundingClientRect().right }))
                 .filter((r) => r.right > width + 0.5);
-              return { scroll: document.documentElement.scrollWidth, width, out };
+              // Tabs squeezed under the register button overflow the nav, not the page.
+              const nav = document.querySelector('header.topbar nav') as HTMLElement;
+              return { scroll: document.documentElement.scrollWidth, width, out, nav: nav.scrollWidth - nav.clientWidth };
             });
             if (fit.scroll > fit.width) problems.push(`${where}: page ${fit.scroll - fit.width}px wider than the window`);
+            if (fit.nav > 0) problems.push(`${where}: the tabs need ${fit.nav}px more than the top bar gives them`);
             for (const o of fit.out) problems.push(`${where}: top bar ${o.el} ends ${Math.round(o.right - fit.width)}px off screen`);
             const text = await page.locator('body').innerText();
             if (lang === 'en') {
