@@ -176,6 +176,7 @@ describe('equipment view in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === 'Equipment');
     await expect(row('boiler-1').getByTestId('sensor-state').textContent()).resolves.toContain('Alarm');
     // A supervisor also has 报表 (Reports): the longest top bar there is.
+    await page.getByTestId('user-menu').click(); // Sign out lives in the user menu (issue 12.1)
     await page.getByTestId('logout').click();
     await page.getByTestId('login-username').fill('supervisor');
     await page.getByTestId('login-password').fill('demo');

@@ -98,6 +98,7 @@ describe('reports in Chromium', () => {
   });
 
   it('an operator has no 报表 tab, and the address leads back to the alerts', async () => {
+    await page.getByTestId('user-menu').click(); // Sign out lives in the user menu (issue 12.1)
     await page.getByTestId('logout').click();
     await signIn('operator');
     await page.getByTestId('nav-patrol').waitFor();

@@ -100,6 +100,7 @@ describe('dashboard session and audit tab in Chromium', () => {
   });
 
   it('signing out ends the cookie session: a reload lands on the login page', async () => {
+    await page.getByTestId('user-menu').click(); // Sign out lives in the user menu (issue 12.1)
     await page.getByTestId('logout').click();
     await page.waitForURL(/\/login/);
     await page.reload();

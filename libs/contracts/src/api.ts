@@ -57,6 +57,38 @@ export interface UserAccountDto {
 export const AckBodySchema = z.object({ note: z.string().max(1000).optional() });
 export type AckBody = z.infer<typeof AckBodySchema>;
 
+/** POST /api/alerts/ack: acknowledge several at once (issue 12.4). */
+export const AckManyBodySchema = z.object({
+  ids: z.array(z.uuid('each id must be an alert id (a UUID)')).min(1, 'give at least one alert id').max(200, 'at most 200 alerts at once'),
+  note: z.string().max(1000).optional(),
+});
+export type AckManyBody = z.infer<typeof AckManyBodySchema>;
+
+/** What POST /api/alerts/ack did: the alerts it acknowledged, and why it skipped the others. */
+export interface AckManyResult {
+  acknowledged: AlertDto[];
+  skipped: { id: string; reason: string }[];
+}
+
+/** The longest snooze: one 12-hour shift. */
+export const MAX_SNOOZE_MINUTES = 720;
+
+/** POST /api/alerts/{id}/snooze: quiet its reminder for a while, with a reason for its timeline. */
+export const SnoozeBodySchema = z.object({
+  minutes: z.number().int('whole minutes').min(1, 'at least 1 minute').max(MAX_SNOOZE_MINUTES, `at most ${MAX_SNOOZE_MINUTES} minutes (one shift)`),
+  reason: z.string().trim().min(1, 'say why it may wait').max(500),
+});
+export type SnoozeBody = z.infer<typeof SnoozeBodySchema>;
+
+/** An entry of an alert's own timeline (acknowledge and clear have their own fields). */
+export interface AlertEventDto {
+  at: string;
+  by: string;
+  action: 'snooze';
+  until: string;
+  note: string;
+}
+
 export const ClearBodySchema = z.object({ note: z.string().max(1000).optional() });
 export type ClearBody = z.infer<typeof ClearBodySchema>;
 
@@ -128,6 +160,10 @@ export interface AlertDto {
   clearedAt?: string;
   clearedBy?: string;
   workOrderId?: string;
+  /** Until when someone snoozed its reminder (issue 12.4); past values mean it sounds again. */
+  snoozedUntil?: string;
+  /** Snoozes, oldest first. */
+  events?: AlertEventDto[];
   /** Facts behind the alert, for rules downstream and display (e.g. skewMs, roundId, reading). */
   details?: Record<string, unknown>;
 }

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'user.password_reset',
   'alert.acknowledged',
   'alert.cleared',
+  'alert.snoozed',
   'work_order.created',
   ...WORK_ORDER_ACTION_IDS.map((a) => `work_order.${a}` as const),
   'gate.open',

@@ -15,3 +15,7 @@ export * from './sites';
 export * from './audit';
 export * from './guard';
 export * from './history';
+export * from './labels';
+export * from './metric-text';
+export * from './alert-text';
+export * from './work-order-text';

@@ -14,6 +14,11 @@ describe(parseSiteConfig.name, () => {
     expect(cfg.gates[0]!.stuckOpenSec).toBe(120);
   });
 
+  it('reads a limit\'s own name per language (issue 12.3)', () => {
+    const cfg = parseSiteConfig(example.replace('leak: { equals: true, severity: critical }', 'leak: { equals: true, severity: critical, label: { zh-CN: 水泵房漏水, en: Pump room flooding } }'), 'x.yaml');
+    expect(cfg.sensors[0]!.limits['leak']!.label).toEqual({ 'zh-CN': '水泵房漏水', en: 'Pump room flooding' });
+  });
+
   it('defaults toleranceMin to 15 and heartbeatSec to 60', () => {
     const cfg = parseSiteConfig(example.replace('    toleranceMin: 15\n', '').replace(', heartbeatSec: 60', ''), 'x.yaml');
     expect(cfg.routes[0]!.toleranceMin).toBe(15);
@@ -43,6 +48,8 @@ describe(parseSiteConfig.name, () => {
     { name: 'limit with nothing to check', edit: (t: string) => t.replace('leak: { equals: true, severity: critical }', 'leak: { severity: critical }'), problem: 'sensors[0].limits.leak: a limit needs min, max or equals' },
     { name: 'min above max', edit: (t: string) => t.replace('min: 40, max: 85', 'min: 90, max: 85'), problem: 'sensors[0].limits.temperature_c: min must be below max' },
     { name: 'bad metric name', edit: (t: string) => t.replace('temperature_c:', 'Temperature:'), problem: 'sensors[0].limits.Temperature: metric name "Temperature" must match' },
+    { name: 'limit label in an unknown language', edit: (t: string) => t.replace('leak: { equals: true, severity: critical }', 'leak: { equals: true, label: { zh: 漏水 } }'), problem: 'sensors[0].limits.leak.label.zh: unknown key' },
+    { name: 'empty limit label', edit: (t: string) => t.replace('leak: { equals: true, severity: critical }', 'leak: { equals: true, label: {} }'), problem: 'sensors[0].limits.leak.label: a label needs zh-CN, en or both' },
     { name: 'short secret', edit: (t: string) => t.replace('secret: s3cret-1', 'secret: s1'), problem: 'checkpoints[0].secret: device secret must be at least 6 characters' },
     { name: 'both secret and secretHash', edit: (t: string) => t.replace('secret: s3cret-1', `secret: s3cret-1, secretHash: '${HASH}'`), problem: 'checkpoints[0].secretHash: give exactly one of secret and secretHash' },
     { name: 'neither secret nor secretHash', edit: (t: string) => t.replace(', secret: s3cret-3', ''), problem: 'gates[0].secret: give exactly one of secret and secretHash' },

@@ -96,6 +96,10 @@ const LimitSchema = strictObject({
     forSec: z.number().nonnegative().default(0),
     hysteresis: z.number().nonnegative().default(0),
     severity: z.enum(SEVERITIES).default('major'),
+    /** The limit's own name per language (issue 12.3): the title of the alert it raises. */
+    label: strictObject({ 'zh-CN': name.optional(), en: name.optional() })
+      .refine((l) => l['zh-CN'] !== undefined || l.en !== undefined, 'a label needs zh-CN, en or both')
+      .optional(),
   })
   .refine((l) => l.min !== undefined || l.max !== undefined || l.equals !== undefined, 'a limit needs min, max or equals')
   .refine((l) => l.min === undefined || l.max === undefined || l.min < l.max, 'min must be below max');

@@ -3,6 +3,7 @@
 // every state-changing call repeats the CSRF token from the script-readable `ew_csrf` cookie in
 // X-CSRF-Token. A 401 (session expired) hands control back to the auth store through `configureHttp`.
 import type {
+  AckManyResult,
   AlertDto,
   AuditAction,
   AuditPageDto,
@@ -144,6 +145,8 @@ export const api = {
   health: () => request<HealthDto>('GET', '/api/health'),
   alerts: (q: AlertListQuery = {}) => request<AlertDto[]>('GET', `/api/alerts${query(q)}`),
   ackAlert: (alertId: string, note?: string) => request<AlertDto>('POST', `/api/alerts/${id(alertId)}/ack`, { note: note || undefined }),
+  ackAlerts: (ids: string[], note?: string) => request<AckManyResult>('POST', '/api/alerts/ack', { ids, note: note || undefined }),
+  snoozeAlert: (alertId: string, minutes: number, reason: string) => request<AlertDto>('POST', `/api/alerts/${id(alertId)}/snooze`, { minutes, reason }),
   clearAlert: (alertId: string, note?: string) => request<AlertDto>('POST', `/api/alerts/${id(alertId)}/clear`, { note: note || undefined }),
   devices: () => request<DeviceDto[]>('GET', '/api/devices'),
   workOrders: (q: WorkOrderListQuery = {}) => request<WorkOrderDto[]>('GET', `/api/work-orders${query(q)}`),

@@ -1,74 +1,23 @@
 // 简体中文 — the default language. Its shape is the schema every other language must match.
-import type {
-  AlertStatus,
-  AlertType,
-  AuditAction,
-  Channel,
-  DepartmentId,
-  DeviceKind,
-  Priority,
-  Role,
-  Severity,
-  TimelineEntryDto,
-  WorkOrderSourceId,
-  WorkOrderStatusId,
-} from '@estate-watch/contracts';
+import type { AuditAction, DepartmentId, TimelineEntryDto } from '@estate-watch/contracts';
+import { LABELS } from '@estate-watch/contracts/labels';
+import { METRIC_NAMES, METRIC_STATES } from '@estate-watch/contracts/metric-text';
 
-const alertType: Record<AlertType, string> = {
-  'patrol.missed': '巡更漏检',
-  'patrol.late': '巡更迟到',
-  'patrol.early': '巡更早到',
-  'patrol.out_of_order': '巡更顺序错误',
-  'patrol.unknown_card': '未登记卡片',
-  'gate.stuck_open': '道闸常开',
-  'gate.fault': '道闸故障',
-  'parking.full': '车场满位',
-  'dispenser.low': '耗材不足',
-  'dispenser.empty': '耗材用尽',
-  'sensor.threshold': '传感器超限',
-  'equipment.fault': '设备故障',
-  'device.offline': '设备离线',
-  'device.clock_skew': '设备时钟偏差',
-};
-const severity: Record<Severity, string> = { critical: '紧急', major: '重要', minor: '次要', info: '提示' };
-const status: Record<AlertStatus | 'clearedUnacked', string> = {
-  active: '待处理',
-  acknowledged: '已确认',
-  cleared: '已恢复',
-  clearedUnacked: '已恢复·待确认',
-};
-const kind: Record<DeviceKind, string> = { checkpoint: '巡更点', gate: '道闸', dispenser: '耗材机', sensor: '传感器' };
-const role: Record<Role, string> = { operator: '值班员', supervisor: '主管', admin: '管理员', guard: '巡更员' };
-const department: Record<DepartmentId, string> = { security: '安管部', cleaning: '保洁部', engineering: '工程部', parking: '车场', service: '客户服务中心' };
-const priority: Record<Priority, string> = { low: '低', normal: '普通', high: '高', urgent: '紧急' };
-const channel: Record<Channel, string> = { phone: '电话', walk_in: '来访', letter: '来信', staff: '员工转报' };
-const woSource: Record<WorkOrderSourceId, string> = { alert: '设备告警', patrol: '巡更', complaint: '投诉', inspection: '巡检发现' };
-const woStatus: Record<WorkOrderStatusId, string> = {
-  new: '新建',
-  dispatched: '已派单',
-  accepted: '已接单',
-  in_progress: '处理中',
-  resolved: '已解决',
-  verified: '已回访',
-  closed: '已关闭',
-  reopened: '重新打开',
-};
+// Enum names are the one vocabulary of libs/contracts (issue 10.1): the report tables and the
+// printed duty log say the same words.
+const said = LABELS['zh-CN'];
+const alertType = said.alertType;
+const severity = said.severity;
+const status = said.alertStatus;
+const kind = said.deviceKind;
+const role = said.role;
+const department: Record<DepartmentId, string> = said.department;
+const priority = said.priority;
+const channel = said.channel;
+const woSource = said.woSource;
+const woStatus = said.woStatus;
 /** Timeline entries: the staff actions and what the system did. */
-const woAction: Record<TimelineEntryDto['action'], string> = {
-  create: '创建',
-  dispatch: '派单',
-  accept: '接单',
-  start: '开始处理',
-  resolve: '办结',
-  verify: '回访',
-  reopen: '重新打开',
-  close: '关闭',
-  comment: '备注',
-  escalate: '超时升级',
-  attach_alert: '关联告警',
-  priority: '调整优先级',
-  callback_overdue: '回访逾期',
-};
+const woAction: Record<TimelineEntryDto['action'], string> = said.woAction;
 
 /** Audit log (issue 8 point 9), keyed by the contract's dotted action ids: looked up directly, like alertType. */
 const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order' | 'gate' | 'config', string> = {
@@ -81,6 +30,7 @@ const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order'
   'user.password_reset': '重置密码',
   'alert.acknowledged': '确认告警',
   'alert.cleared': '手动恢复告警',
+  'alert.snoozed': '暂缓告警提醒',
   'work_order.created': '新建工单',
   'work_order.dispatch': '工单派单',
   'work_order.accept': '工单接单',
@@ -102,7 +52,10 @@ const auditAction: Record<AuditAction | 'auth' | 'user' | 'alert' | 'work_order'
 };
 
 export default {
-  app: { name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '关闭提示音', unmute: '开启提示音' },
+  app: {
+    name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '本班次静音', unmute: '开启提示音', mutedUntil: '已静音至 {at}（新告警仍会响）',
+    menu: '用户菜单', theme: '界面主题', themes: { dark: '夜间（深色）', light: '日间（浅色）' }, language: '语言',
+  },
   nav: { alerts: '告警', workOrders: '工单', patrol: '巡更', parking: '车场', consumables: '耗材', reports: '报表', devices: '设备', equipment: '设备运行', audit: '审计日志' },
   login: {
     heading: '值班登录',
@@ -157,6 +110,24 @@ export default {
     alreadyAcked: '已由 {by} 确认',
     newAlert: '新告警',
     by: '操作人 {name}',
+    select: '选择',
+    selectAll: '全选未确认',
+    selected: '已选 {n} 条',
+    ackSelected: '确认所选 {n} 条',
+    skipped: '{n} 条已由他人确认',
+    banner: '{n} 条紧急告警待确认',
+    bannerOpen: '查看',
+    bannerAckAll: '全部确认',
+    snoozedUntil: '暂缓至 {at}',
+    snooze: '暂缓提醒',
+    snoozing: '正在暂缓…',
+    snoozeFor: '暂缓时长',
+    snoozeMinutes: '{n} 分钟',
+    snoozeReason: '暂缓原因（必填，记入告警记录）',
+    snoozeReasonPlaceholder: '例如：维修人员已在现场处理',
+    snoozeNeedsReason: '请填写暂缓原因',
+    snoozedBy: '{by} 暂缓至 {until}：{note}',
+    snoozeEvent: '暂缓提醒',
   },
   devices: {
     heading: '设备',
@@ -176,26 +147,7 @@ export default {
     lastReject: '最近拒收：{reason}（{at}）',
     isOnline: '在线',
     isOffline: '离线',
-    value: {
-      level: '余量',
-      barrier: '道闸',
-      fault: '故障码',
-      event: '事件',
-      temperature: '温度',
-      cabin_temp: '轿厢温度',
-      return_temp: '回水温度',
-      motor_temp: '电机温度',
-      pressure: '压力',
-      outlet_pressure: '出口压力',
-      water_level: '水位',
-      frequency: '频率',
-      humidity: '湿度',
-      leak: '漏水',
-      running: '运行',
-      trapped: '困人',
-      door_open: '开门',
-      burner_on: '燃烧器',
-    } as Record<string, string>,
+    value: METRIC_NAMES['zh-CN'] as Record<string, string>,
     enum: {
       true: '是',
       false: '否',
@@ -243,13 +195,7 @@ export default {
     loading: '正在读取历史…',
     noHistory: '此时间范围内没有数据',
     historyFailed: '历史数据读取失败：{message}',
-    bool: {
-      leak: { true: '漏水', false: '无漏水' },
-      running: { true: '运行', false: '停止' },
-      trapped: { true: '困人', false: '无困人' },
-      door_open: { true: '开门', false: '关门' },
-      burner_on: { true: '点火', false: '熄火' },
-    } as Record<string, { true: string; false: string }>,
+    bool: METRIC_STATES['zh-CN'] as Record<string, { true: string; false: string }>,
   },
   workOrders: {
     heading: '工单',
@@ -463,7 +409,7 @@ export default {
     rate: '{n}%/小时',
     thresholds: '不足 ≤{low}% · 用尽 ≤{empty}%',
     noRate: '—',
-    consumable: { paper_towel: '擦手纸', toilet_paper: '卫生纸', soap: '洗手液', sanitizer: '消毒液', shoe_cover: '鞋套' } as Record<string, string>,
+    consumable: said.consumable as Record<string, string>,
   },
   complaint: {
     heading: '登记投诉',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDto } from '@estate-watch/contracts';
-import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, subjectName, upsertBounded, visibleAlerts, withoutSubjectPrefix } from './alert-logic';
+import { compareAlerts, isLoudRaise, isOpen, matchesFilter, openCriticalCount, staleIds, subjectName, upsertBounded, visibleAlerts } from './alert-logic';
 
 const alert = (over: Partial<AlertDto> = {}): AlertDto => ({
   id: 'a1',
@@ -113,17 +113,6 @@ describe(staleIds.name, () => {
   });
 });
 
-describe(withoutSubjectPrefix.name, () => {
-  it.each([
-    { message: '北门入口: clock 600 s behind the server', name: '北门入口', shown: 'clock 600 s behind the server' },
-    { message: '北门入口：道闸故障', name: '北门入口', shown: '道闸故障' },
-    { message: 'clock 600 s behind', name: '北门入口', shown: 'clock 600 s behind' },
-    { message: '北门入口: x', name: undefined, shown: '北门入口: x' },
-  ])('"$message" → "$shown"', ({ message, name, shown }) => {
-    expect(withoutSubjectPrefix(message, name)).toBe(shown);
-  });
-});
-
 describe('subject names', () => {
   const names = new Map([
     ['gate-1', '北门入口'],
@@ -134,7 +123,7 @@ describe('subject names', () => {
   it.each([
     { subject: 'gate-1', name: '北门入口', why: 'a device' },
     { subject: 'lakeside:day-perimeter:2026-11-27:0930/cp-show-flat', name: '样板间入口', why: 'a patrol alert names the checkpoint' },
-    { subject: 'boiler-1:temperature_c', name: '1号锅炉 · temperature_c', why: 'a sensor limit names the sensor and the metric' },
+    { subject: 'boiler-1:temperature_c', name: '1号锅炉', why: 'a sensor limit names the sensor (its title names the metric in words)' },
     { subject: 'lakeside:day-perimeter:2026-11-27:0930/cp-gone', name: undefined, why: 'an unknown checkpoint: the raw subject is shown' },
     { subject: 'lot-1', name: undefined, why: 'not a device' },
   ])('$why', ({ subject, name }) => {

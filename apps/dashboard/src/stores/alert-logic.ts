@@ -92,22 +92,10 @@ export function statusKey(alert: AlertDto): AlertStatus | 'clearedUnacked' {
 }
 
 /**
- * Server messages may begin with the subject's name ("北门入口: clock 600 s behind"); the list
- * already shows the name in its own column, so it is not repeated.
- */
-export function withoutSubjectPrefix(message: string, subjectName: string | undefined): string {
-  if (!subjectName) return message;
-  for (const sep of [': ', '：']) {
-    if (message.startsWith(subjectName + sep)) return message.slice(subjectName.length + sep.length);
-  }
-  return message;
-}
-
-/**
  * A person's name for an alert's subject (CONTRACT §6: the device, checkpoint or round it is about):
  * a device's name; for a patrol alert (`<round id>/<checkpoint>`) the checkpoint's; for a sensor
- * limit or fault (`<sensor>:<metric or code>`) the sensor's and the metric. Undefined when nothing
- * is known, and the raw subject is shown.
+ * limit or fault (`<sensor>:<metric or code>`) the sensor's (the title names the metric, in words).
+ * Undefined when nothing is known, and the raw subject is shown.
  */
 export function subjectName(subject: string, names: ReadonlyMap<string, string>): string | undefined {
   const direct = names.get(subject);
@@ -115,6 +103,5 @@ export function subjectName(subject: string, names: ReadonlyMap<string, string>)
   const slash = subject.lastIndexOf('/');
   if (slash >= 0) return names.get(subject.slice(slash + 1));
   const colon = subject.indexOf(':');
-  const sensor = colon > 0 ? names.get(subject.slice(0, colon)) : undefined;
-  return sensor ? `${sensor} · ${subject.slice(colon + 1)}` : undefined;
+  return colon > 0 ? names.get(subject.slice(0, colon)) : undefined;
 }

@@ -68,11 +68,22 @@ export const useAlertsStore = defineStore('alerts', () => {
     received(await api.clearAlert(id, note));
   }
 
+  /** Issue 12.4: several at once; returns how many the server skipped (someone else was quicker). */
+  async function acknowledgeMany(ids: string[], note?: string): Promise<number> {
+    const result = await api.ackAlerts(ids, note);
+    for (const alert of result.acknowledged) received(alert);
+    return result.skipped.length;
+  }
+
+  async function snooze(id: string, minutes: number, reason: string): Promise<void> {
+    received(await api.snoozeAlert(id, minutes, reason));
+  }
+
   function reset(): void {
     byId.clear();
     filter.value = { ...OPEN_SCOPE };
   }
 
-  return { byId, filter, loading, loadError, visible, openCritical, openCount, received, refetch, setFilter, acknowledge, clear, reset };
+  return { byId, filter, loading, loadError, visible, openCritical, openCount, received, refetch, setFilter, acknowledge, acknowledgeMany, snooze, clear, reset };
 });
 

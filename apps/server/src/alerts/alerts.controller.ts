@@ -1,6 +1,21 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { AckBodySchema, AlertQuerySchema, NEXT_CURSOR_HEADER, ClearBodySchema, type AckBody, type AlertDto, type AlertQuery, type ClearBody, type UserDto } from '@estate-watch/contracts';
+import {
+  AckBodySchema,
+  AckManyBodySchema,
+  AlertQuerySchema,
+  ClearBodySchema,
+  NEXT_CURSOR_HEADER,
+  SnoozeBodySchema,
+  type AckBody,
+  type AckManyBody,
+  type AckManyResult,
+  type AlertDto,
+  type AlertQuery,
+  type ClearBody,
+  type SnoozeBody,
+  type UserDto,
+} from '@estate-watch/contracts';
 import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
@@ -36,6 +51,22 @@ export class AlertsController {
     const alerts = await allPages((cursor) => this.alerts.page({ ...query, limit: 1000, cursor }));
     csvHeaders(res, 'alerts', new Date());
     return alertsCsv(alerts, (siteId) => this.sites.site(siteId)?.site.timezone ?? 'UTC');
+  }
+
+  @Post('ack')
+  @Roles('operator')
+  @ApiOperation({ summary: 'Acknowledge several alerts at once: {ids, note?} → {acknowledged, skipped}' })
+  @Audited('alert.acknowledged_many')
+  ackMany(@ZodBody(AckManyBodySchema) body: AckManyBody, @CurrentUser() user: UserDto): Promise<AckManyResult> {
+    return this.alerts.acknowledgeMany(body.ids, user.username, body.note);
+  }
+
+  @Post(':id/snooze')
+  @Roles('operator')
+  @ApiOperation({ summary: 'Quiet an unacknowledged alert\'s reminder for {minutes} (1–720) with a {reason} kept in its timeline' })
+  @Audited('alert.snoozed')
+  snooze(@Param('id', ParseUUIDPipe) id: string, @ZodBody(SnoozeBodySchema) body: SnoozeBody, @CurrentUser() user: UserDto): Promise<AlertDto> {
+    return this.alerts.snooze(id, user.username, body.minutes, body.reason);
   }
 
   @Post(':id/ack')

@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
+import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertEventDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
 import { DATABASE, type Database } from '../db/database';
 import { ALERT_SEARCH_SQL } from '../db/migrations/018-history-users';
 
@@ -24,6 +24,8 @@ interface AlertRow {
   clear_note: string | null;
   work_order_id: string | null;
   details: Record<string, unknown>;
+  snoozed_until: Date | null;
+  events: AlertEventDto[] | null;
   inserted?: boolean;
 }
 
@@ -88,6 +90,16 @@ export class AlertsRepository {
          status = CASE WHEN status = 'active' THEN 'acknowledged' ELSE status END
        WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
       [id, at, by, note ?? null],
+    );
+    return row && toDto(row);
+  }
+
+  /** Snoozes an alert nobody acknowledged yet; the entry joins its timeline. */
+  async snooze(id: string, until: Date, event: AlertEventDto): Promise<AlertDto | undefined> {
+    const [row] = await this.db.query<AlertRow>(
+      `UPDATE alerts SET snoozed_until = $2, events = events || $3::jsonb
+       WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
+      [id, until, JSON.stringify([event])],
     );
     return row && toDto(row);
   }
@@ -171,6 +183,8 @@ function toDto(r: AlertRow): AlertDto {
     clearedAt: iso(r.cleared_at),
     clearedBy: r.cleared_by ?? undefined,
     workOrderId: r.work_order_id ?? undefined,
+    snoozedUntil: iso(r.snoozed_until),
+    events: r.events && r.events.length > 0 ? r.events : undefined,
     details: r.details && Object.keys(r.details).length > 0 ? r.details : undefined,
   };
 }

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import { ALERT_RULES, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
+import { ALERT_RULES, type AckManyResult, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
 import { CLOCK, type Clock } from '../common/clock';
 import { AlertsRepository } from './alerts.repository';
 
-export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared';
+export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed';
 
 /** Past-tense event for the live gateway and the work orders. */
 export interface AlertChanged {
@@ -87,6 +87,26 @@ export class AlertsService {
     const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
     if (!alert) throw await this.whyNot(id, 'acknowledge');
     return this.announce({ change: 'acknowledged', alert });
+  }
+
+  /** Issue 12.4: a shift's worth at once. Each is acknowledged (and announced) on its own; one already done is skipped, not an error. */
+  async acknowledgeMany(ids: readonly string[], username: string, note?: string): Promise<AckManyResult> {
+    const result: AckManyResult = { acknowledged: [], skipped: [] };
+    for (const id of new Set(ids)) {
+      const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
+      if (alert) result.acknowledged.push(await this.announce({ change: 'acknowledged', alert }));
+      else result.skipped.push({ id, reason: (await this.whyNot(id, 'acknowledge')).message });
+    }
+    return result;
+  }
+
+  /** Quiets an unacknowledged alert's reminder until now + minutes; the reason goes in its timeline. */
+  async snooze(id: string, username: string, minutes: number, reason: string): Promise<AlertDto> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + minutes * 60_000);
+    const alert = await this.repo.snooze(id, until, { at: now.toISOString(), by: username, action: 'snooze', until: until.toISOString(), note: reason });
+    if (!alert) throw await this.whyNot(id, 'acknowledge');
+    return this.announce({ change: 'snoozed', alert });
   }
 
   list(query: AlertQuery): Promise<AlertDto[]> {

@@ -121,6 +121,37 @@ export function alertsSuite(backend: Backend): void {
       expect(changes).toEqual([]);
     });
 
+    it('acknowledges several at once; one already acknowledged or unknown is skipped with the reason', async () => {
+      const a = await alerts.raise(offline);
+      const b = await alerts.raise({ ...offline, subject: 'gate-2' });
+      const c = await alerts.raise({ ...offline, subject: 'gate-3' });
+      await alerts.acknowledge(c.id, 'supervisor');
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const result = await alerts.acknowledgeMany([a.id, b.id, b.id, c.id, unknown], 'operator', '交班前统一确认');
+      expect(result.acknowledged.map((x) => x.id)).toEqual([a.id, b.id]);
+      expect(result.acknowledged[0]).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'operator', ackNote: '交班前统一确认' });
+      expect(result.skipped).toEqual([
+        { id: c.id, reason: expect.stringMatching(/already acknowledged by supervisor/) },
+        { id: unknown, reason: expect.stringMatching(/no alert/) },
+      ]);
+      expect(changes.filter((x) => x.change === 'acknowledged').map((x) => x.alert.id)).toEqual([c.id, a.id, b.id]);
+    });
+
+    it('a snooze sets until when the reminder waits and joins the alert\'s timeline; an acknowledged alert cannot be snoozed', async () => {
+      const a = await alerts.raise(offline);
+      clock.advance(60_000);
+      const snoozed = await alerts.snooze(a.id, 'operator', 15, '维修人员已在现场');
+      expect(snoozed.snoozedUntil).toBe('2026-11-27T01:46:00.000Z');
+      expect(snoozed.events).toEqual([{ at: '2026-11-27T01:31:00.000Z', by: 'operator', action: 'snooze', until: '2026-11-27T01:46:00.000Z', note: '维修人员已在现场' }]);
+      clock.advance(60_000);
+      const again = await alerts.snooze(a.id, 'supervisor', 30, '等配件');
+      expect(again.events).toHaveLength(2);
+      expect(again.snoozedUntil).toBe('2026-11-27T02:02:00.000Z');
+      expect(changes.at(-1)).toMatchObject({ change: 'snoozed' });
+      await alerts.acknowledge(a.id, 'operator');
+      await expect(alerts.snooze(a.id, 'operator', 5, 'x')).rejects.toThrow(/already acknowledged/);
+    });
+
     it('lists newest first with status and type filters', async () => {
       await alerts.raise(offline);
       clock.advance(1000);

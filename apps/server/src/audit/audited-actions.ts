@@ -1,6 +1,6 @@
 // What each audited endpoint writes: the action, its target and the few facts worth keeping
 // (picked by name, never the whole body, so unknown fields never reach the table).
-import { AUDIT_ACTIONS, type AuditAction, type GateOpenResult, type UserDto, type WorkOrderDto } from '@estate-watch/contracts';
+import { AUDIT_ACTIONS, type AckManyResult, type AuditAction, type GateOpenResult, type UserDto, type WorkOrderDto } from '@estate-watch/contracts';
 
 /** The parts of an Express request the audit reads. */
 export interface AuditedRequest {
@@ -45,6 +45,13 @@ function isAction(value: string): value is AuditAction {
 const specs = {
   'alert.acknowledged': { action: 'alert.acknowledged', details: (r) => pick(body(r), ['note']) },
   'alert.cleared': { action: 'alert.cleared', details: (r) => pick(body(r), ['note']) },
+  /** Several at once: one entry naming every alert it acknowledged. */
+  'alert.acknowledged_many': {
+    action: 'alert.acknowledged',
+    target: (_, result) => (result as AckManyResult | undefined)?.acknowledged.map((a) => a.id).join(',').slice(0, MAX_TEXT),
+    details: (r, result) => ({ ...pick(body(r), ['note']), count: (result as AckManyResult | undefined)?.acknowledged.length ?? 0 }),
+  },
+  'alert.snoozed': { action: 'alert.snoozed', details: (r) => pick(body(r), ['minutes', 'reason']) },
   'work_order.created': {
     action: 'work_order.created',
     target: (_, result) => (result as WorkOrderDto | undefined)?.id,

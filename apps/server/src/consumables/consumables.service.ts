@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertDto, DispenserDto, DispenserTelemetry, SiteConfig } from '@estate-watch/contracts';
+import { alertMessage, type AlertDto, type DispenserDto, type DispenserTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { consumptionRate, dispenserAlerts, expectedEmptyAt } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -123,8 +123,9 @@ export class ConsumablesService implements MessageHandler {
   private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number): Promise<void> {
     const want = dispenserAlerts(stored, d);
     const level = Math.round(stored * 10) / 10;
-    if (want.low) await this.raiseIfNone(siteId, 'dispenser.low', d, at, `${d.name}：余量 ${level}%（低于 ${d.lowPct}%）`, stored);
-    if (want.empty) await this.raiseIfNone(siteId, 'dispenser.empty', d, at, `${d.name}：已空，余量 ${level}%（不高于 ${d.emptyPct}%）`, stored);
+    const said = { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
+    if (want.low) await this.raiseIfNone(siteId, 'dispenser.low', d, at, alertMessage(d.name, { type: 'dispenser.low', details: said }), stored);
+    if (want.empty) await this.raiseIfNone(siteId, 'dispenser.empty', d, at, alertMessage(d.name, { type: 'dispenser.empty', details: said }), stored);
     if (!want.empty) await this.alerts.clear(siteId, 'dispenser.empty', d.id, at);
     if (!want.low) await this.alerts.clear(siteId, 'dispenser.low', d.id, at);
   }

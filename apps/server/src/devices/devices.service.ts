@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import { CLOCK_SKEW_LIMIT_MS, OFFLINE_AFTER_HEARTBEATS, type DeviceDto } from '@estate-watch/contracts';
+import { alertMessage, CLOCK_SKEW_LIMIT_MS, OFFLINE_AFTER_HEARTBEATS, type DeviceDto } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -100,8 +100,8 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   }
 
   private async raiseOffline(m: AcceptedMessage, name: string): Promise<void> {
-    const why = m.lastWill ? '连接中断（遗嘱消息）' : '设备上报离线';
-    await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject: m.deviceId, at: m.receivedAt, message: `${name}：${why}`, details: { reason: m.lastWill ? 'last_will' : 'status' } });
+    const details = { reason: m.lastWill ? 'last_will' : 'status' };
+    await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject: m.deviceId, at: m.receivedAt, message: alertMessage(name, { type: 'device.offline', details }), details });
   }
 
   /**
@@ -121,13 +121,14 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       const site = this.sites.site(silent.siteId);
       const name = this.sites.device(silent.siteId, silent.deviceId)?.name ?? silent.deviceId;
       const silentSec = Math.round((now.getTime() - silent.lastStatusAt.getTime()) / 1000);
+      const details = { reason: 'silence', lastStatusAt: silent.lastStatusAt.toISOString(), silentSec, heartbeatSec: site?.site.heartbeatSec };
       await this.alerts.raise({
         siteId: silent.siteId,
         type: 'device.offline',
         subject: silent.deviceId,
         at: now,
-        message: `${name}：${silentSec} 秒无状态上报（心跳周期 ${site?.site.heartbeatSec ?? '?'} 秒）`,
-        details: { reason: 'silence', lastStatusAt: silent.lastStatusAt.toISOString() },
+        message: alertMessage(name, { type: 'device.offline', details }),
+        details,
       });
       await this.emit(silent.siteId, silent.deviceId);
     }
@@ -140,13 +141,12 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   }
 
   private async raiseClockSkew(siteId: string, subject: string, name: string, skewMs: number, at: Date): Promise<void> {
-    const direction = skewMs > 0 ? '慢' : '快';
     await this.alerts.raise({
       siteId,
       type: 'device.clock_skew',
       subject,
       at,
-      message: `${name}：设备时钟比服务器${direction} ${Math.round(Math.abs(skewMs) / 1000)} 秒`,
+      message: alertMessage(name, { type: 'device.clock_skew', details: { skewMs } }),
       details: { skewMs },
     });
   }

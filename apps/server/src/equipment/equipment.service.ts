@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { SensorDto, SensorEvent, SensorLimit, SensorTelemetry, SiteConfig } from '@estate-watch/contracts';
+import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -161,22 +161,23 @@ export class EquipmentService implements MessageHandler {
   }
 
   private raiseThreshold(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date) {
-    const bound = d.breach === 'max' ? `高于上限 ${limit.max}` : d.breach === 'min' ? `低于下限 ${limit.min}` : `等于 ${String(limit.equals)}`;
+    const details = {
+      sensorId: sensor.id,
+      metric,
+      value: d.value,
+      breach: d.breach,
+      limit: { min: limit.min, max: limit.max, equals: limit.equals, forSec: limit.forSec, hysteresis: limit.hysteresis },
+      label: limit.label,
+      outSince: d.state.outSince?.toISOString(),
+    };
     return this.alerts.raise({
       siteId,
       type: 'sensor.threshold',
       subject: thresholdSubject(sensor.id, metric),
       at,
       severity: limit.severity,
-      message: `${sensor.name}：${metric} = ${String(d.value)}，${bound}${limit.forSec > 0 ? `（持续 ${limit.forSec} 秒以上）` : ''}`,
-      details: {
-        sensorId: sensor.id,
-        metric,
-        value: d.value,
-        breach: d.breach,
-        limit: { min: limit.min, max: limit.max, equals: limit.equals, forSec: limit.forSec, hysteresis: limit.hysteresis },
-        outSince: d.state.outSince?.toISOString(),
-      },
+      message: alertMessage(sensor.name, { type: 'sensor.threshold', details }),
+      details,
     });
   }
 
@@ -193,7 +194,7 @@ export class EquipmentService implements MessageHandler {
       type: 'equipment.fault',
       subject,
       at,
-      message: `${sensor.name}：故障 ${e.code}${e.text ? `（${e.text}）` : ''}`,
+      message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
       details: { sensorId: sensor.id, code: e.code, text: e.text },
     });
   }

@@ -71,7 +71,7 @@ export function equipmentSuite(backend: Backend): void {
       expect(await open()).toBeUndefined();
       await restart().handle(m);
       expect(await open()).toMatchObject({ count: 1, details: { value: 91, breach: 'max' } });
-      expect((await open())!.message).toMatch(/temperature_c = 91，高于上限 85/);
+      expect((await open())!.message).toMatch(/温度 91 °C，高于上限 85 °C/);
     });
 
     it('a raise and a clear in one batch, and a crash before the raise reached the alerts: the replay raises it, then clears it', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { GateEvent, GateTelemetry, ParkingLotDto, SiteConfig } from '@estate-watch/contracts';
+import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
 import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
@@ -106,8 +106,8 @@ export class ParkingService implements MessageHandler {
         type: 'gate.stuck_open',
         subject: gate.id,
         at: now,
-        message: `${gate.name}：道闸持续开启 ${openSec} 秒（超过 ${gate.stuckOpenSec} 秒）`,
-        details: { openSince: row.barrier_since!.toISOString(), stuckOpenSec: gate.stuckOpenSec },
+        message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
+        details: { openSince: row.barrier_since!.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
       });
       if (await this.repo.markStuck(row)) raised++;
     }
@@ -195,7 +195,7 @@ export class ParkingService implements MessageHandler {
       const { before, after } = outcome;
       if (raisesFault(before, after)) {
         const code = after.fault ?? 'unknown';
-        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } });
       } else if (clearsFault(before, after)) {
         // §4 gate.fault clears when the barrier reports open or closed again.
         await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
@@ -225,7 +225,7 @@ export class ParkingService implements MessageHandler {
       const fault = await this.alerts.findOpen(m.siteId, 'gate.fault', gate.id);
       if (row.barrier === 'fault' && !fault) {
         const code = row.fault ?? 'unknown';
-        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: `${gate.name}：道闸故障（代码 ${code}）`, details: { fault: code } });
+        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } });
       } else if (row.barrier !== 'fault' && fault) await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
       if (row.barrier === 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, input.at);
     }
@@ -237,7 +237,7 @@ export class ParkingService implements MessageHandler {
       type: 'parking.full',
       subject: lot.id,
       at,
-      message: `${lot.name}：车位已满（${occupancy}/${lot.capacity}）`,
+      message: alertMessage(lot.name, { type: 'parking.full', details: { occupancy, capacity: lot.capacity } }),
       details: { occupancy, capacity: lot.capacity },
     });
   }

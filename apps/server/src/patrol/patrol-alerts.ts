@@ -1,7 +1,7 @@
 // CONTRACT §4 — the patrol alerts a round's changes raise and clear. Subjects are unique per round
 // and checkpoint, `${roundId}/${checkpointId}`: one open alert per (type, subject), and the work-order
 // follower makes ONE order per round from `details.roundId` (origin key `patrol:${roundId}`).
-import type { RoundCheckpointDto, RoundDto, SiteConfig } from '@estate-watch/contracts';
+import { alertMessage, roundTitle, type RoundCheckpointDto, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
 import { localTimeOf, type PatrolAlertEffect, type PatrolAlertType } from '@estate-watch/domain';
 import type { AlertsService } from '../alerts/alerts.service';
 
@@ -29,33 +29,28 @@ export class PatrolAlerts {
     const tz = site.site.timezone;
     const visited = cp.visitedAt ? new Date(cp.visitedAt) : now;
     const minutes = Math.round(Math.abs(visited.getTime() - Date.parse(cp.plannedAt)) / MINUTE_MS);
-    const who = cp.guardName ?? cp.guardId ?? '';
-    const what =
-      effect.type === 'patrol.late'
-        ? `迟到 ${minutes} 分钟（计划 ${localTimeOf(new Date(cp.plannedAt), tz)}，实到 ${localTimeOf(visited, tz)}）`
-        : effect.type === 'patrol.early'
-          ? `提前 ${minutes} 分钟（计划 ${localTimeOf(new Date(cp.plannedAt), tz)}，实到 ${localTimeOf(visited, tz)}）`
-          : '未按路线顺序巡查';
+    const said = { ...details(round, cp, tz), minutes, visitedLocal: localTimeOf(visited, tz), guardName: cp.guardName };
     await this.alerts.raise({
       siteId: round.siteId,
       type: effect.type,
       subject,
       at: now,
-      message: `${prefix(round)}${cp.name}${what}${who ? `，${who}` : ''}`,
-      details: details(round, cp),
+      message: alertMessage(cp.name, { type: effect.type, details: said }),
+      details: said,
     });
   }
 
   async missed(site: SiteConfig, round: RoundDto, checkpointId: string, now: Date): Promise<void> {
     const cp = checkpoint(round, checkpointId);
     const tz = site.site.timezone;
+    const said = { ...details(round, cp, tz), windowStartLocal: localTimeOf(new Date(cp.windowStart), tz), windowEndLocal: localTimeOf(new Date(cp.windowEnd), tz) };
     await this.alerts.raise({
       siteId: round.siteId,
       type: 'patrol.missed',
       subject: patrolSubject(round.id, checkpointId),
       at: now,
-      message: `${prefix(round)}${cp.name}漏检（计划 ${localTimeOf(new Date(cp.plannedAt), tz)}，窗口 ${localTimeOf(new Date(cp.windowStart), tz)}–${localTimeOf(new Date(cp.windowEnd), tz)} 内无刷卡）`,
-      details: details(round, cp),
+      message: alertMessage(cp.name, { type: 'patrol.missed', details: said }),
+      details: said,
     });
   }
 
@@ -67,19 +62,12 @@ export class PatrolAlerts {
       type: 'patrol.unknown_card',
       subject: checkpointId,
       at,
-      message: `${name}：未登记卡 ${card} 刷卡（${localTimeOf(at, site.site.timezone)}）`,
-      details: { checkpointId, card, tappedAt: at.toISOString() },
+      message: alertMessage(name, { type: 'patrol.unknown_card', details: { card, tappedLocal: localTimeOf(at, site.site.timezone) } }),
+      details: { checkpointId, card, tappedAt: at.toISOString(), tappedLocal: localTimeOf(at, site.site.timezone) },
     });
   }
 }
 
-function roundTitle(round: RoundDto): string {
-  return `${round.routeName} ${round.localDate} ${round.startLocal} 轮`;
-}
-
-function prefix(round: RoundDto): string {
-  return `${roundTitle(round)}：`;
-}
 
 function checkpoint(round: RoundDto, checkpointId: string): RoundCheckpointDto {
   const cp = round.checkpoints.find((c) => c.checkpointId === checkpointId);
@@ -87,12 +75,16 @@ function checkpoint(round: RoundDto, checkpointId: string): RoundCheckpointDto {
   return cp;
 }
 
-function details(round: RoundDto, cp: RoundCheckpointDto): Record<string, unknown> {
+/** Times are the site's local clock, so each screen composes the sentence without the site's zone. */
+function details(round: RoundDto, cp: RoundCheckpointDto, tz: string): Record<string, unknown> {
+  const names = { routeName: round.routeName, localDate: round.localDate, startLocal: round.startLocal };
   return {
     routeId: round.routeId,
     roundId: round.id,
+    ...names,
     // The work order is the round's: titled by it (libs/domain alert-work-order.ts).
-    roundTitle: roundTitle(round),
+    roundTitle: roundTitle(names, 'zh-CN'),
+    plannedLocal: localTimeOf(new Date(cp.plannedAt), tz),
     checkpointId: cp.checkpointId,
     plannedAt: cp.plannedAt,
     ...(cp.visitedAt ? { visitedAt: cp.visitedAt, guardId: cp.guardId } : {}),

@@ -109,8 +109,12 @@ export function patrolSuite(backend: Backend): void {
         expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:pending']);
         const [missed] = await openAlerts();
         expect(missed).toMatchObject({ type: 'patrol.missed', severity: 'major', subject: `${ROUND}/cp-1` });
-        expect(missed!.details).toEqual({ routeId: 'r1', roundId: ROUND, roundTitle: '日间巡查 2026-11-27 09:30 轮', checkpointId: 'cp-1', plannedAt: '2026-11-27T01:30:00.000Z' });
-        expect(missed!.message).toBe('日间巡查 2026-11-27 09:30 轮：北门岗亭漏检（计划 09:30，窗口 09:15–09:45 内无刷卡）');
+        expect(missed!.details).toEqual({
+          routeId: 'r1', roundId: ROUND, roundTitle: '日间巡查 2026-11-27 09:30 轮', checkpointId: 'cp-1', plannedAt: '2026-11-27T01:30:00.000Z',
+          // What each screen composes its own sentence from (issue 10.1): site-local times, no zone arithmetic in the browser.
+          routeName: '日间巡查', localDate: '2026-11-27', startLocal: '09:30', plannedLocal: '09:30', windowStartLocal: '09:15', windowEndLocal: '09:45',
+        });
+        expect(missed!.message).toBe('北门岗亭：巡更漏检，日间巡查 2026-11-27 09:30 轮，计划 09:30，窗口 09:15–09:45 内无刷卡');
       });
 
       it('a round with two misses gets ONE work order for the route department, listing both checkpoints', async () => {
@@ -121,8 +125,8 @@ export function patrolSuite(backend: Backend): void {
         expect(orders[0]).toMatchObject({ source: 'patrol', department: 'security', status: 'dispatched', originKey: `patrol:${ROUND}` });
         expect(orders[0]!.alertIds).toHaveLength(2);
         expect(orders[0]!.title).toBe('巡更漏检：日间巡查 2026-11-27 09:30 轮');
-        expect(orders[0]!.description).toContain('北门岗亭漏检');
-        expect(orders[0]!.timeline.map((e) => e.note).join('\n')).toContain(`告警 patrol.missed（${ROUND}/cp-2）并入本工单：日间巡查 2026-11-27 09:30 轮：地下车库B1漏检`);
+        expect(orders[0]!.description).toContain('北门岗亭：巡更漏检');
+        expect(orders[0]!.timeline.map((e) => e.note).join('\n')).toContain(`告警 patrol.missed（${ROUND}/cp-2）并入本工单：地下车库B1：巡更漏检`);
         expect(await round()).toMatchObject({ status: 'completed', compliance: 0 });
       });
 

@@ -32,7 +32,6 @@ export class AlertWorkOrders implements AlertFollower {
     if (!site) return this.log.warn(`alert ${alert.type} for unknown site ${alert.siteId}: no work order`);
     const plan = planWorkOrder(alert, site);
     if (!plan) return;
-    const label = `告警 ${alert.type}（${alert.subject}）`;
     let order = await this.workOrders.findOpenByOrigin(site.site.id, plan.originKey);
     if (!order) {
       order = await this.workOrders.createForAlert(
@@ -49,7 +48,8 @@ export class AlertWorkOrders implements AlertFollower {
           origin_key: plan.originKey,
         },
         alert.id,
-        `由${label}生成`,
+        // Names, not ids (issue 12.2): the alert's own zh-CN message says which device and what.
+        `由告警生成：${alert.message}`.slice(0, 500),
       );
       // Lost a race with another raise of the same origin: join the order it made.
       if (!order) order = await this.workOrders.findOpenByOrigin(site.site.id, plan.originKey);

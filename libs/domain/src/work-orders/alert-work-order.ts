@@ -1,6 +1,6 @@
 // CONTRACT §4 table, last column — which work order an alert raises or joins, in one pure rule.
 // The patrol, parking, dispenser and sensor rules only raise alerts; this decides the order.
-import { ALERT_RULES, DEFAULT_ROUTE_DEPARTMENT, DEFAULT_SENSOR_DEPARTMENT, routedDepartment, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
+import { ALERT_RULES, DEFAULT_ROUTE_DEPARTMENT, LABELS, DEFAULT_SENSOR_DEPARTMENT, routedDepartment, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
 import type { WorkOrderPriority } from './sla';
 import type { WorkOrderSource } from './work-order-transitions';
 
@@ -33,17 +33,8 @@ export interface AlertWorkOrderPlan {
 
 const SEVERITY_PRIORITY: Record<Severity, WorkOrderPriority> = { info: 'normal', minor: 'normal', major: 'high', critical: 'urgent' };
 
-const TITLES: Partial<Record<AlertType, string>> = {
-  'patrol.missed': '巡更漏检',
-  'patrol.unknown_card': '未登记卡刷卡',
-  'gate.stuck_open': '道闸常开',
-  'gate.fault': '道闸故障',
-  'dispenser.low': '耗材补充',
-  'dispenser.empty': '耗材补充',
-  'sensor.threshold': '传感器越限',
-  'equipment.fault': '设备故障',
-  'device.offline': '设备离线',
-};
+/** Order titles say the alert type as every screen does (contracts labels.ts); a dispenser's order is its replenishment. */
+const TITLES: Partial<Record<AlertType, string>> = { 'dispenser.low': '耗材补充', 'dispenser.empty': '耗材补充' };
 
 export function priorityForSeverity(severity: Severity): WorkOrderPriority {
   return SEVERITY_PRIORITY[severity];
@@ -67,7 +58,7 @@ export function planWorkOrder(alert: AlertFacts, site: RoutingConfig): AlertWork
     source: alert.type.startsWith('patrol.') ? 'patrol' : 'alert',
     department: department(target, alert, site),
     priority: priorityForSeverity(alert.severity),
-    title: `${TITLES[alert.type] ?? alert.type}：${roundTitle(alert) ?? alert.message}`.slice(0, 100),
+    title: `${TITLES[alert.type] ?? LABELS['zh-CN'].alertType[alert.type]}：${roundTitle(alert) ?? alert.message}`.slice(0, 100),
     joinNote: joinNote(alert),
   };
 }
