@@ -8,6 +8,7 @@ import * as devicesRules from './migrations/006-devices-rules';
 import * as handlerPipelines from './migrations/007-handler-pipelines';
 import * as audit from './migrations/008-audit';
 import * as readPaths from './migrations/010-read-paths';
+import * as cluster from './migrations/013-cluster';
 
 interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'handler-pipelines', up: handlerPipelines.up },
   { version: 8, name: 'audit', up: audit.up },
   { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
+  { version: 13, name: 'cluster', up: cluster.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

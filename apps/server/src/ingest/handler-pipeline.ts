@@ -88,6 +88,8 @@ export class HandlerPipeline {
   /** Devices whose messages up to this seq the urgent lane already applied. */
   private readonly appliedAhead = new Map<string, number>();
   private catchUpHeadAt: Date | undefined;
+  /** poke() calls so far: a catch-up read that raced one must read again. */
+  private pokes = 0;
   private readonly counters = { errors: 0, failed: 0, urgent: 0 };
   private lastError: string | undefined;
 
@@ -142,6 +144,16 @@ export class HandlerPipeline {
       if (urgent) this.runLane();
       this.kick();
     }
+  }
+
+  /**
+   * Something was committed that did not come through enqueue() (another server's commit, in a
+   * cluster): read it from the database after the cursor.
+   */
+  poke(): void {
+    this.pokes++;
+    this.catchUp = true;
+    if (this.started) this.kick();
   }
 
   /** Resolves when every queued message went to the handler and the cursor is written. */
@@ -201,9 +213,10 @@ export class HandlerPipeline {
   }
 
   private async catchUpPage(): Promise<void> {
+    const pokes = this.pokes;
     const page = await this.repo.messagesAfter(this.cursor.seq, this.options.maxBatch, this.handler.selects);
     this.catchUpHeadAt = page[0]?.receivedAt;
-    if (page.length < this.options.maxBatch) this.catchUp = false;
+    if (page.length < this.options.maxBatch && pokes === this.pokes) this.catchUp = false;
     if (page.length === 0) return;
     await this.applyInOrder(page, (page[page.length - 1] as AcceptedMessage).seq);
   }
