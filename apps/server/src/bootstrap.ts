@@ -8,6 +8,7 @@ import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { BrokerService } from './broker/broker.service';
 import { ClusterService } from './cluster/cluster.service';
+import { oneServerAtATime } from './cluster/startup-lock';
 import { systemClock, type Clock } from './common/clock';
 import { Periodic } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
@@ -78,8 +79,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     configureHttp(app);
     setupOpenApi(app);
     serveDashboard(app);
-    await app.get(SitesService).syncToDatabase();
-    await app.get(UsersService).seedFromEnv();
+    await oneServerAtATime(db, async () => {
+      await app!.get(SitesService).syncToDatabase();
+      await app!.get(UsersService).seedFromEnv();
+    });
     // Alerts become work orders through this one follower; it must hear the replayed alerts too.
     app.get(AlertsService).follow(app.get(AlertWorkOrders));
     await app.init();
