@@ -53,6 +53,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   readonly node: string;
   private readonly leaseMs: number;
   private readonly repo: LeaseRepository;
+  /** The leases' own connection: a pool busy with ingest must not delay a renewal. */
+  private readonly leasePool: pg.Pool | undefined;
   private readonly dispatch: ReturnType<IngestService['joinCluster']> | undefined;
   private readonly held = new Set<string>();
   private timerNames: string[] = [];
@@ -79,7 +81,12 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     this.enabled = env.cluster === true && broker.node !== undefined && db.kind === 'postgres';
     this.node = broker.node ?? 'single';
     this.leaseMs = env.clusterLeaseMs ?? 10_000;
-    this.repo = new LeaseRepository(db);
+    if (this.enabled && env.databaseUrl) {
+      this.leasePool = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
+      this.leasePool.on('error', () => undefined);
+    }
+    const leaseDb = this.leasePool;
+    this.repo = new LeaseRepository(leaseDb ? { query: async <T>(text: string, params?: unknown[]) => (await leaseDb.query(text, params)).rows as T[] } : db);
     if (!this.enabled) return;
     this.dispatch = ingest.joinCluster(() => this.committed());
     // The ack of a command sent through this server may be ingested by another: look in the audit row too.
@@ -131,6 +138,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     await this.repo.leave(this.node).catch(() => undefined);
     await this.listener?.end().catch(() => undefined);
     await this.pool?.end().catch(() => undefined);
+    await this.leasePool?.end().catch(() => undefined);
   }
 
   health(): ClusterHealth | undefined {
@@ -185,7 +193,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         const plan = fairShare({ units, mine: this.held, others, servers: this.servers, mayTake: kind !== 'mqtt' || brokerUp });
         const release = kind === 'mqtt' && !brokerUp ? units.filter((u) => this.held.has(u)) : plan.release;
         for (const unit of release) await this.letGo(unit);
-        for (const unit of plan.take) await this.take(unit);
+        // Side by side: a dead server's shards are connected again together, not one after another.
+        await Promise.all(plan.take.map((unit) => this.take(unit)));
       }
     } catch (error) {
       const silentMs = performance.now() - this.lastRenewed;
