@@ -24,6 +24,8 @@ interface ClientInternals {
 export class OrderedAcks {
   private readonly held = new Set<number>();
   private tail: Promise<void> = Promise.resolve();
+  /** The connection a commit failed on: nothing more is acknowledged on it. */
+  private broken: unknown;
   /** Messages read and not yet acknowledged (committed or not). */
   open = 0;
 
@@ -56,7 +58,8 @@ export class OrderedAcks {
     this.tail = this.tail.then(async () => {
       const ok = await settled;
       this.open--;
-      if (!ok || this.client.stream !== stream || !this.client.connected) return;
+      if (!ok) this.broken = stream;
+      if (!ok || this.broken === stream || this.client.stream !== stream || !this.client.connected) return;
       (this.client as unknown as ClientInternals)._writePacket({ cmd: 'puback', messageId: id });
     });
   }
