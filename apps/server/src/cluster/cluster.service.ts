@@ -60,9 +60,12 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private timerNames: string[] = [];
   private servers = 1;
   private claiming = true;
+  /** False once renewals failed for half the lease: this server holds nothing until they work again. */
+  private claimingDb = true;
   private reason: string | undefined;
   private lastRenewed = performance.now();
-  private round: Promise<void> | undefined;
+  private renewing: Promise<void> | undefined;
+  private balancing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
   private listener: pg.Client | undefined;
@@ -82,7 +85,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     this.node = broker.node ?? 'single';
     this.leaseMs = env.clusterLeaseMs ?? 10_000;
     if (this.enabled && env.databaseUrl) {
-      this.leasePool = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
+      this.leasePool = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
       this.leasePool.on('error', () => undefined);
     }
     const leaseDb = this.leasePool;
@@ -131,7 +134,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.poller);
-    await this.round?.catch(() => undefined);
+    await Promise.all([this.renewing, this.balancing].map((p) => p?.catch(() => undefined)));
     const units = [...this.held];
     for (const unit of units) await this.dropLocally(unit);
     await this.repo.release(this.node, units).catch(() => undefined);
@@ -147,7 +150,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     return {
       node: this.node,
       servers: this.servers,
-      claiming: this.claiming,
+      claiming: this.claiming && this.claimingDb,
       reason: this.reason,
       shards: of('mqtt').map(Number).sort((a, b) => a - b),
       handlers: of('handler'),
@@ -157,10 +160,17 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
-  /** One round; never two at once. Tests call it to move on without waiting for the interval. */
-  tick(): Promise<void> {
-    this.round ??= this.roundOnce().finally(() => (this.round = undefined));
-    return this.round;
+  /**
+   * One round: renew, then balance. Renewing never waits for balancing (connecting a shard may
+   * take seconds on a loaded machine, and a lease must not expire meanwhile); neither runs twice
+   * at once. Tests call it to move on without waiting for the interval.
+   */
+  async tick(): Promise<void> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+    await this.renewing;
+    if (!this.claimingDb) return;
+    this.balancing ??= this.balance().finally(() => (this.balancing = undefined));
+    await this.balancing;
   }
 
   private units(): Record<Kind, string[]> {
@@ -172,20 +182,41 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
-  private async roundOnce(): Promise<void> {
+  /** Alive, and the leases held extended; a server silent for half the lease stops all its work. */
+  private async renew(): Promise<void> {
     if (this.stopped) return;
     const limit = this.leaseMs / 3;
     try {
       const members = await within(limit, this.repo.heartbeat(this.node, this.leaseMs));
-      const kept = new Set(await within(limit, this.repo.renew(this.node, [...this.held], this.leaseMs)));
+      const asked = [...this.held];
+      const kept = new Set(await within(limit, this.repo.renew(this.node, asked, this.leaseMs)));
       this.lastRenewed = performance.now();
+      this.claimingDb = true;
       this.servers = Math.max(1, members.length);
-      for (const unit of [...this.held]) {
-        if (kept.has(unit)) continue;
+      for (const unit of asked) {
+        if (kept.has(unit) || !this.held.has(unit)) continue;
         this.log.warn(`lease ${unit} was lost (not renewed in time): stopping it here`);
         await this.dropLocally(unit);
       }
-      const others = new Set((await within(limit, this.repo.live())).filter((l) => l.holder !== this.node).map((l) => l.name));
+    } catch (error) {
+      const silentMs = performance.now() - this.lastRenewed;
+      if (silentMs < this.leaseMs / 2) {
+        this.log.warn(`lease renewal failed (${String(error)}); leases still valid here for ${Math.round((this.leaseMs / 2 - silentMs) / 1000)} s`);
+        return;
+      }
+      if (this.claimingDb) this.log.error(`database unreachable for ${Math.round(silentMs / 1000)} s (${String(error)}): stopping all work here; the other servers take it over`);
+      this.claimingDb = false;
+      this.claiming = false;
+      this.reason = `the database is unreachable: holding no work (${String(error)})`;
+      for (const unit of [...this.held]) await this.dropLocally(unit);
+    }
+  }
+
+  /** Per kind: lets the surplus go, takes free units up to the fair share. */
+  private async balance(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const others = new Set((await within(this.leaseMs / 3, this.repo.live())).filter((l) => l.holder !== this.node).map((l) => l.name));
       const brokerUp = this.externalBroker().isControlUp();
       this.claiming = brokerUp;
       this.reason = brokerUp ? undefined : 'the MQTT broker is unreachable: consuming no device messages here';
@@ -193,34 +224,24 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         const plan = fairShare({ units, mine: this.held, others, servers: this.servers, mayTake: kind !== 'mqtt' || brokerUp });
         const release = kind === 'mqtt' && !brokerUp ? units.filter((u) => this.held.has(u)) : plan.release;
         for (const unit of release) await this.letGo(unit);
-        // Side by side: a dead server's shards are connected again together, not one after another.
-        await Promise.all(plan.take.map((unit) => this.take(unit)));
+        for (const unit of plan.take) await this.take(unit);
       }
     } catch (error) {
-      const silentMs = performance.now() - this.lastRenewed;
-      if (silentMs < this.leaseMs / 2) {
-        this.log.warn(`cluster round failed (${String(error)}); leases still valid here for ${Math.round((this.leaseMs / 2 - silentMs) / 1000)} s`);
-        return;
-      }
-      if (this.claiming || this.held.size > 0) this.log.error(`database unreachable for ${Math.round(silentMs / 1000)} s (${String(error)}): stopping all work here; the other servers take it over`);
-      this.claiming = false;
-      this.reason = `the database is unreachable: holding no work (${String(error)})`;
-      for (const unit of [...this.held]) await this.dropLocally(unit);
+      this.log.warn(`cluster round failed (${String(error)}); tried again in ${this.leaseMs / 5000} s`);
     }
   }
 
+  /** Takes the lease, then starts the work without holding the round up (a shard connects in the background). */
   private async take(unit: string): Promise<void> {
     const epoch = await this.repo.acquire(this.node, unit, this.leaseMs);
     if (epoch === undefined) return;
     this.held.add(unit);
     this.log.log(`took ${unit} (epoch ${epoch})`);
-    try {
-      await this.startLocally(unit);
-    } catch (error) {
+    void this.startLocally(unit).catch(async (error: unknown) => {
+      if (!this.held.delete(unit)) return;
       this.log.warn(`could not start ${unit} (${String(error)}): letting it go`);
-      this.held.delete(unit);
-      await this.repo.release(this.node, [unit]);
-    }
+      await this.repo.release(this.node, [unit]).catch(() => undefined);
+    });
   }
 
   /** Voluntary: the work stops here first, then the lease goes, so the next holder never overlaps. */
