@@ -6,8 +6,8 @@
 //   handler:{name}   run that handler's pipeline from its durable cursor (ingest/message-dispatcher.ts)
 //   timer:{name}     run that sweep (common/periodic.ts)
 // A unit changes hands only when its holder lets go (after stopping the work) or its lease
-// expires (the holder died, or lost the database). A holder that cannot renew for half the lease
-// time stops the work itself, before anyone else may take it.
+// expires (the holder died, or lost the database). A holder whose renewals have not got through
+// for 80 % of the lease stops the work itself, before anyone else may take it.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { BrokerService } from '../broker/broker.service';
@@ -83,7 +83,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.enabled = env.cluster === true && broker.node !== undefined && db.kind === 'postgres';
     this.node = broker.node ?? 'single';
-    this.leaseMs = env.clusterLeaseMs ?? 10_000;
+    this.leaseMs = env.clusterLeaseMs ?? 8_000;
     if (this.enabled && env.databaseUrl) {
       this.leasePool = new pg.Pool({ connectionString: env.databaseUrl, max: 2 });
       this.leasePool.on('error', () => undefined);
@@ -166,6 +166,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
    * at once. Tests call it to move on without waiting for the interval.
    */
   async tick(): Promise<void> {
+    await this.watchdog();
     this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
     await this.renewing;
     if (!this.claimingDb) return;
@@ -182,15 +183,19 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     };
   }
 
-  /** Alive, and the leases held extended; a server silent for half the lease stops all its work. */
+  /**
+   * Alive, and the leases held extended. A slow answer is no failure: a renewal extends the lease
+   * from when the database ran it, so the lease is good for CLUSTER_LEASE_SEC after it was sent.
+   */
   private async renew(): Promise<void> {
     if (this.stopped) return;
-    const limit = this.leaseMs / 3;
+    const sentAt = performance.now();
     try {
-      const members = await within(limit, this.repo.heartbeat(this.node, this.leaseMs));
+      const members = await this.repo.heartbeat(this.node, this.leaseMs);
       const asked = [...this.held];
-      const kept = new Set(await within(limit, this.repo.renew(this.node, asked, this.leaseMs)));
-      this.lastRenewed = performance.now();
+      const kept = new Set(await this.repo.renew(this.node, asked, this.leaseMs));
+      this.lastRenewed = sentAt;
+      if (!this.claimingDb) this.log.log('the database answers again: taking work again');
       this.claimingDb = true;
       this.servers = Math.max(1, members.length);
       for (const unit of asked) {
@@ -199,24 +204,29 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         await this.dropLocally(unit);
       }
     } catch (error) {
-      const silentMs = performance.now() - this.lastRenewed;
-      if (silentMs < this.leaseMs / 2) {
-        this.log.warn(`lease renewal failed (${String(error)}); leases still valid here for ${Math.round((this.leaseMs / 2 - silentMs) / 1000)} s`);
-        return;
-      }
-      if (this.claimingDb) this.log.error(`database unreachable for ${Math.round(silentMs / 1000)} s (${String(error)}): stopping all work here; the other servers take it over`);
-      this.claimingDb = false;
-      this.claiming = false;
-      this.reason = `the database is unreachable: holding no work (${String(error)})`;
-      for (const unit of [...this.held]) await this.dropLocally(unit);
+      this.log.warn(`lease renewal failed (${String(error)})`);
     }
+  }
+
+  /**
+   * Stops all work here once the last renewal that got through was sent 80 % of a lease ago, so
+   * it has stopped before anyone else may take it (others wait for the whole lease, on the
+   * database's clock). Runs whether or not a renewal is still waiting for its answer.
+   */
+  private async watchdog(): Promise<void> {
+    const silentMs = performance.now() - this.lastRenewed;
+    if (silentMs < this.leaseMs * 0.8 || !this.claimingDb) return;
+    this.log.error(`no lease renewal got through for ${Math.round(silentMs / 1000)} s: the database is unreachable or too slow; stopping all work here, the other servers take it over`);
+    this.claimingDb = false;
+    this.reason = 'the database is unreachable: holding no work';
+    for (const unit of [...this.held]) await this.dropLocally(unit);
   }
 
   /** Per kind: lets the surplus go, takes free units up to the fair share. */
   private async balance(): Promise<void> {
     if (this.stopped) return;
     try {
-      const others = new Set((await within(this.leaseMs / 3, this.repo.live())).filter((l) => l.holder !== this.node).map((l) => l.name));
+      const others = new Set((await this.repo.live()).filter((l) => l.holder !== this.node).map((l) => l.name));
       const brokerUp = this.externalBroker().isControlUp();
       this.claiming = brokerUp;
       this.reason = brokerUp ? undefined : 'the MQTT broker is unreachable: consuming no device messages here';
@@ -244,9 +254,13 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     });
   }
 
-  /** Voluntary: the work stops here first, then the lease goes, so the next holder never overlaps. */
+  /**
+   * Voluntary: the work stops here first (the lease still renewed meanwhile), then the lease goes,
+   * so the next holder never overlaps.
+   */
   private async letGo(unit: string): Promise<void> {
-    await this.dropLocally(unit);
+    await this.stopWork(unit).catch((error: unknown) => this.log.warn(`${unit} stopped uncleanly: ${String(error)}`));
+    this.held.delete(unit);
     await this.repo.release(this.node, [unit]);
     this.log.log(`let ${unit} go`);
   }
@@ -265,12 +279,16 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Stops the unit's work here (bounded: a database or broker away must not hold the round). */
+  /** The lease is gone: stop at once (bounded: a database or broker away must not hold this up). */
   private async dropLocally(unit: string): Promise<void> {
     this.held.delete(unit);
+    await within(this.leaseMs / 4, this.stopWork(unit)).catch((error: unknown) => this.log.warn(`${unit} stopped uncleanly: ${String(error)}`));
+  }
+
+  private async stopWork(unit: string): Promise<void> {
     const name = nameOf(unit);
-    const stop = kindOf(unit) === 'mqtt' ? this.externalBroker().stopShard(Number(name)) : kindOf(unit) === 'handler' ? this.dispatch?.disown(name) : undefined;
-    await within(this.leaseMs / 3, Promise.resolve(stop)).catch((error: unknown) => this.log.warn(`${unit} stopped uncleanly: ${String(error)}`));
+    if (kindOf(unit) === 'mqtt') await this.externalBroker().stopShard(Number(name));
+    else if (kindOf(unit) === 'handler') await this.dispatch?.disown(name);
   }
 
   private externalBroker(): ExternalBroker {

@@ -115,7 +115,7 @@ describe(readEnv.name, () => {
     expect(() => readEnv(env)).toThrow(problem);
   });
 
-  it('lease 10 s, 12 shards and client ids estate-watch-{shard} by default, never the host name', () => {
-    expect(readEnv({})).toMatchObject({ clusterLeaseMs: 10_000, mqttShards: 12, mqttClientId: 'estate-watch' });
+  it('lease 8 s, 12 shards and client ids estate-watch-{shard} by default, never the host name', () => {
+    expect(readEnv({})).toMatchObject({ clusterLeaseMs: 8_000, mqttShards: 12, mqttClientId: 'estate-watch' });
   });
 });

@@ -60,7 +60,7 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().transform(parseOrigins).optional(),
   /** Several servers (issue 11, cluster/README.md). */
   CLUSTER: onOff.optional(),
-  CLUSTER_LEASE_SEC: z.coerce.number().min(2, 'CLUSTER_LEASE_SEC must be at least 2 (seconds)').max(300, 'CLUSTER_LEASE_SEC must be at most 300 (seconds)').default(10),
+  CLUSTER_LEASE_SEC: z.coerce.number().min(2, 'CLUSTER_LEASE_SEC must be at least 2 (seconds)').max(300, 'CLUSTER_LEASE_SEC must be at most 300 (seconds)').default(8),
   CLUSTER_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'CLUSTER_NODE_ID: 1-32 letters, digits, _ or -').optional(),
   MQTT_CLIENT_ID: z
     .string()
