@@ -98,7 +98,6 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       DATABASE_URL: url.toString(),
       MQTT_CLIENT_ID: `bench${process.pid}`.slice(0, 16),
       MQTT_SHARDS: String(SHARDS),
-      LOG_LEVEL: 'warn',
     });
     await db.connect();
     // Each server holds its share before the devices start.
