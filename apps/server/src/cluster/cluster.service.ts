@@ -10,6 +10,7 @@
 // for 80 % of the lease stops the work itself, before anyone else may take it.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { AlertsService } from '../alerts/alerts.service';
 import { BrokerService } from '../broker/broker.service';
 import type { ExternalBroker } from '../broker/external-broker';
 import type { Periodic } from '../common/periodic';
@@ -26,6 +27,8 @@ export const COMMITTED_CHANNEL = 'estate_ingest_committed';
 const POLL_MS = 1_000;
 /** How often a caller of POST /api/gates/{id}/open looks for an ack another server recorded. */
 const ACK_POLL_MS = 200;
+/** Alerts repeated to every screen when a handler changes hands (see reannounce). */
+const REANNOUNCED_ALERTS = 200;
 
 export interface ClusterHealth {
   node: string;
@@ -73,6 +76,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private notifying = false;
   private notifyAgain = false;
   private stopped = false;
+  private reannouncing = false;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -80,6 +84,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     private readonly broker: BrokerService,
     private readonly ingest: IngestService,
     gateCommands: GateCommandsService,
+    private readonly alerts: AlertsService,
   ) {
     this.enabled = env.cluster === true && broker.node !== undefined && db.kind === 'postgres';
     this.node = broker.node ?? 'single';
@@ -247,6 +252,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     if (epoch === undefined) return;
     this.held.add(unit);
     this.log.log(`took ${unit} (epoch ${epoch})`);
+    if (kindOf(unit) === 'handler' && epoch > 1) this.reannounce();
     void this.startLocally(unit).catch(async (error: unknown) => {
       if (!this.held.delete(unit)) return;
       this.log.warn(`could not start ${unit} (${String(error)}): letting it go`);
@@ -277,6 +283,23 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
       case 'timer':
         return;
     }
+  }
+
+  /**
+   * A handler changed hands: a server killed between committing an alert and broadcasting it
+   * took that event with it, and the handler's replay does not raise it again (it was applied).
+   * The newest alerts go to every screen once more; the dashboard merges them by id.
+   */
+  private reannounce(): void {
+    if (this.reannouncing) return;
+    this.reannouncing = true;
+    void this.alerts
+      .list({ limit: REANNOUNCED_ALERTS })
+      .then((alerts) => {
+        for (const alert of alerts.reverse()) this.alerts.changes$.next({ change: 'repeated', alert });
+      })
+      .catch((error: unknown) => this.log.warn(`could not repeat the newest alerts after a takeover: ${String(error)}`))
+      .finally(() => (this.reannouncing = false));
   }
 
   /** The lease is gone: stop at once (bounded: a database or broker away must not hold this up). */

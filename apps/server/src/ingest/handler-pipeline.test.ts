@@ -256,4 +256,21 @@ describe(HandlerPipeline.name, () => {
     expect(handler.applied).toEqual([1, 2, 3]);
     expect(store.cursors.get('c:test')).toEqual({ seq: 3, applied: 3 });
   });
+
+  it('catch-up moves the cursor past messages of other kinds up to the stored head, so the next read starts there', async () => {
+    const store = new MemoryStore();
+    const repo = { ...store.repo, headSeq: async () => store.messages.length };
+    const handler = new TestHandler({ kinds: ['gate'] });
+    const p = new HandlerPipeline(handler, 'c:test', 'c', repo, quiet, FAST);
+    await p.start();
+    for (let i = 0; i < 5; i++) store.add(`d${i}`); // sensors only: nothing for this handler
+    p.poke();
+    await p.idle();
+    expect(store.cursors.get('c:test')).toEqual({ seq: 5, applied: 0 });
+    store.add('g', { kind: 'gate' });
+    p.poke();
+    await p.idle();
+    expect(handler.applied).toEqual([6]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 6, applied: 1 });
+  });
 });

@@ -60,7 +60,7 @@ export interface HandlerStats {
   lastError?: string;
 }
 
-type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'>;
+type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'> & Partial<Pick<IngestRepository, 'headSeq'>>;
 
 interface Queued {
   messages: AcceptedMessage[];
@@ -214,11 +214,21 @@ export class HandlerPipeline {
 
   private async catchUpPage(): Promise<void> {
     const pokes = this.pokes;
+    // Read first, the highest seq stored: a short page then holds every message of this handler's
+    // kinds up to it, so the cursor moves past the others' messages too (in a cluster, where no
+    // live batch moves it, a handler of a rare kind would otherwise read from far back each time).
+    const head = (await this.repo.headSeq?.()) ?? 0;
     const page = await this.repo.messagesAfter(this.cursor.seq, this.options.maxBatch, this.handler.selects);
     this.catchUpHeadAt = page[0]?.receivedAt;
-    if (page.length < this.options.maxBatch && pokes === this.pokes) this.catchUp = false;
-    if (page.length === 0) return;
-    await this.applyInOrder(page, (page[page.length - 1] as AcceptedMessage).seq);
+    const whole = page.length < this.options.maxBatch;
+    if (whole && pokes === this.pokes) this.catchUp = false;
+    const last = page.length > 0 ? (page[page.length - 1] as AcceptedMessage).seq : 0;
+    const upTo = whole ? Math.max(last, head) : last;
+    if (page.length === 0) {
+      if (upTo > this.cursor.seq) this.cursor = { ...this.cursor, seq: upTo };
+      return;
+    }
+    await this.applyInOrder(page, upTo);
   }
 
   private async nextQueued(): Promise<void> {

@@ -87,6 +87,12 @@ export class IngestRepository {
     );
   }
 
+  /** The highest seq stored (with serialized commits every lower one is committed too). */
+  async headSeq(): Promise<number> {
+    const [row] = await this.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM device_messages');
+    return Number(row?.seq ?? 0);
+  }
+
   /** Stored messages after seq that the selector takes, in seq order. */
   async messagesAfter(seq: number, limit: number, selector: MessageSelector = {}): Promise<AcceptedMessage[]> {
     const rows = await this.db.query<MessageRow>(
