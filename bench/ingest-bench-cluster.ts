@@ -23,6 +23,8 @@ const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 120);
 const SERVERS = (process.env.SERVERS ?? '1,3').split(',').map(Number);
 const RUNS = Number(process.env.RUNS ?? 1);
 const SHARDS = Number(process.env.SHARDS ?? 12);
+/** How long to wait for the handlers after the last message is stored. */
+const APPLIED_SECONDS = Number(process.env.APPLIED_SECONDS ?? 60);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOTAL = CLIENTS * MESSAGES;
 const CARD = '04A1B2C3D4E5';
@@ -119,7 +121,8 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
     // Applied: every handler's durable cursor has counted every stored message of its kinds.
     const start = Date.now();
     let appliedAt = NaN;
-    while (Date.now() < deadline) {
+    const appliedBy = Date.now() + APPLIED_SECONDS * 1000;
+    while (Date.now() < appliedBy) {
       const cursors = (await db.query<{ consumer: string; applied: number }>("SELECT consumer, applied::int AS applied FROM ingest_cursor WHERE consumer IN ('domain:devices', 'domain:patrol')")).rows;
       if (cursors.length === 2 && cursors.every((c) => c.applied >= stored)) {
         appliedAt = (Date.now() - start) / 1000;

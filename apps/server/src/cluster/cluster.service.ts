@@ -104,7 +104,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   /** The pool the Socket.IO adapter broadcasts over (LISTEN/NOTIFY); undefined when alone. */
   adapterPool(): pg.Pool | undefined {
     if (!this.enabled || !this.env.databaseUrl) return undefined;
-    this.pool ??= new pg.Pool({ connectionString: this.env.databaseUrl, max: 4 });
+    this.pool ??= new pg.Pool({ connectionString: this.env.databaseUrl, max: 2 });
     this.pool.on('error', (error) => this.log.warn(`live adapter connection: ${error.message}`));
     return this.pool;
   }
