@@ -3,6 +3,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BrokerModule } from './broker/broker.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { ConsumablesModule } from './consumables/consumables.module';
 import { CoreModule, type CoreDeps } from './core/core.module';
 import { DevicesModule } from './devices/devices.module';
@@ -44,6 +45,7 @@ export class AppModule {
         ReportsModule,
         TelemetryModule,
         HealthModule,
+        ClusterModule,
       ],
     };
   }

@@ -7,6 +7,8 @@ import { startSimulator, type SimulatorHandle } from '@estate-watch/firmware-sim
 import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { BrokerService } from './broker/broker.service';
+import { ClusterService } from './cluster/cluster.service';
+import { oneServerAtATime } from './cluster/startup-lock';
 import { systemClock, type Clock } from './common/clock';
 import { Periodic } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
@@ -80,8 +82,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     configureHttp(app);
     setupOpenApi(app);
     serveDashboard(app);
-    await app.get(SitesService).syncToDatabase();
-    await app.get(UsersService).seedFromEnv();
+    await oneServerAtATime(db, async () => {
+      await app!.get(SitesService).syncToDatabase();
+      await app!.get(UsersService).seedFromEnv();
+    });
     // Alerts become work orders through this one follower; it must hear the replayed alerts too.
     app.get(AlertsService).follow(app.get(AlertWorkOrders));
     await app.init();
@@ -100,8 +104,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const parking = app.get(ParkingService);
     const patrol = app.get(PatrolService);
     devices.startWatching(clock.now());
+    const cluster = app.get(ClusterService);
     // Plans the rounds and, at once, marks the windows that closed while the server was down (CONTRACT §3).
-    await patrol.sweep(clock.now());
+    // Several servers: the holder of the patrol sweep's lease does it, within a second.
+    if (!cluster.enabled) await patrol.sweep(clock.now());
     periodic.every('offline sweep', options.sweepIntervalMs ?? 5_000, () => devices.sweepSilent(clock.now()));
     periodic.every('work-order deadline sweep', options.deadlineSweepIntervalMs ?? 10_000, () => workOrders.sweepDeadlines(clock.now()));
     periodic.every('parking sweep', options.parkingSweepIntervalMs ?? 2_000, async () => {
@@ -110,6 +116,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await parking.sweepReconciliation(now);
     });
     periodic.every('patrol sweep', options.patrolSweepIntervalMs ?? 1_000, () => patrol.sweep(clock.now()));
+    // Several servers: each sweep runs where its lease is (cluster/README.md).
+    cluster.adoptTimers(periodic);
 
     if (env.simulator) {
       // The virtual cars start from the counts the server already holds, so a restart does not overfill the lots.
@@ -120,8 +128,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
     log.log(
       `Estate Watch ready in ${Math.round(performance.now() - startedAt)} ms: dashboard ${httpUrl}, ` +
-        `MQTT ${env.mqttUrl ?? `embedded on port ${mqttPort}`}, database ${env.databaseUrl ? 'PostgreSQL' : `PGlite in ${env.dataDir ?? 'memory'}`}`,
+        `MQTT ${env.mqttUrl ?? `embedded on port ${mqttPort}`}, database ${env.databaseUrl ? 'PostgreSQL' : `PGlite in ${env.dataDir ?? 'memory'}`}` +
+        (cluster.enabled ? `, cluster node ${cluster.node}` : ', single server'),
     );
+    if (!env.databaseUrl) log.log('PGlite is this process\'s own database: several servers need DATABASE_URL (PostgreSQL) and MQTT_URL (README "Running several servers")');
 
     const running = app;
     return {

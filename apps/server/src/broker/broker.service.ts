@@ -1,5 +1,6 @@
 // Chooses the transport from the environment (CONTRACT §7: MQTT_URL unset → embedded broker on
 // MQTT_PORT) and ties it to the Nest lifecycle. Ingest replays before the broker accepts anything.
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ENV, type Env } from '../config/env';
 import { loadBrokerTls, loadServerTls } from '../config/tls-files';
@@ -25,6 +26,8 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
   private readonly logger = new Logger('Broker');
   private readonly transport: EmbeddedBroker | ExternalBroker;
   private started: Promise<number> | undefined;
+  /** Several servers (cluster/): this server's name among the lease holders. */
+  readonly node: string | undefined;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -34,8 +37,23 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
   ) {
     const service: ServiceAccount | undefined =
       env.mqttServiceUsername && env.mqttServicePassword ? { username: env.mqttServiceUsername, password: env.mqttServicePassword } : undefined;
+    // Random per start, never the host name: a recreated container is a new holder of the same shards.
+    this.node = env.mqttUrl && env.cluster ? (env.clusterNodeId ?? randomBytes(4).toString('hex')) : undefined;
     this.transport = env.mqttUrl
-      ? new ExternalBroker(ingest, { url: env.mqttUrl, username: service?.username, password: service?.password, devices: sites.allDevices(), ...loadBrokerTls(env) }, this.logger)
+      ? new ExternalBroker(
+          ingest,
+          {
+            url: env.mqttUrl,
+            username: service?.username,
+            password: service?.password,
+            devices: sites.allDevices(),
+            clientId: env.mqttClientId,
+            shards: env.mqttShards,
+            node: this.node,
+            ...loadBrokerTls(env),
+          },
+          this.logger,
+        )
       : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service, ...embeddedSettings(env) }, this.logger);
     sites.replaced$.subscribe((replaced) => this.sitesReplaced(replaced));
   }
@@ -55,6 +73,11 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
   /** How many argon2 verifications the embedded broker ran (each secretHash once per device, not per CONNECT). */
   get hashVerifications(): number {
     return this.transport instanceof EmbeddedBroker ? this.transport.hashed.verifications : 0;
+  }
+
+  /** The external broker's connections, for the cluster to hand shards to; undefined with the embedded broker. */
+  get external(): ExternalBroker | undefined {
+    return this.transport instanceof ExternalBroker ? this.transport : undefined;
   }
 
   get mode(): 'embedded' | 'external' {

@@ -2,13 +2,17 @@
 // deploy/mosquitto). It subscribes to device topics at QoS 1 and acknowledges a message only
 // after its commit.
 //
-// How: MQTT.js sends a QoS 1 PUBACK after `handleMessage(packet, callback)` calls back, and
-// processes one incoming packet at a time (README: "Handle messages with backpressure
-// support, one at a time"). `customHandleAcks` is not used: MQTT.js honours it for MQTT 5 only.
-// One connection therefore commits one message at a time (throughput = 1 / commit latency), so
-// given the configured devices the server consumes over `shards` connections, each subscribed
-// to the devices that hash to it (external-broker-shards.ts): their messages share grouped
-// commits, and each device's messages still arrive, and are committed, in order on one connection.
+// How: MQTT.js processes one incoming packet at a time and sends a QoS 1 PUBACK when
+// `handleMessage(packet, callback)` calls back. external-broker-acks.ts calls back at once and
+// holds the PUBACK until the commit, in order, so a connection keeps many messages in one grouped
+// commit. Given the configured devices the server consumes over `shards` connections, each
+// subscribed to the devices that hash to it (external-broker-shards.ts): each device's messages
+// arrive, and are committed, in order on one connection.
+//
+// Several servers (cluster/): the cluster decides which shards this server consumes
+// (startShard/stopShard, on its leases); a shard's client id is `{clientId}-{shard}` on every
+// server, so whoever takes a shard over resumes its persistent session and the messages queued
+// in it. Commands then go out on a connection of the server's own (clean session).
 //
 // Only configured devices are subscribed. A device missing from the site files is never heard
 // through an external broker, which is as it should be: the broker's ACL (deploy/mosquitto,
@@ -22,6 +26,7 @@ import { Logger } from '@nestjs/common';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { TOPIC_ROOT } from '@estate-watch/contracts';
 import type { IngestSink } from './embedded-broker';
+import { OrderedAcks } from './external-broker-acks';
 import { shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 
@@ -43,6 +48,12 @@ export interface ExternalBrokerOptions {
   devices?: readonly ConsumedDevice[];
   /** Connections when `devices` are given; 8 by default. */
   shards?: number;
+  /**
+   * Several servers: start() opens only a clean-session connection of this server's own, named
+   * `{clientId}-c-{node}` (commands, and whether the broker is up); shards are consumed as the
+   * cluster hands them over (startShard).
+   */
+  node?: string;
   /** Without `devices`: the one connection's filter, every device topic by default. Narrower only in tests on a shared broker. */
   topics?: string;
   /** How long start() waits for the first connections. */
@@ -56,14 +67,24 @@ export interface ExternalBrokerOptions {
 
 interface Connection {
   clientId: string;
+  /** False for the cluster's own command connection. */
+  persistent: boolean;
   /** One SUBSCRIBE per batch. */
   subscriptions: string[][];
   /** The other connections' filters, one UNSUBSCRIBE per batch: see dropForeign(). */
   foreign: string[][];
 }
 
+interface Open {
+  client: MqttClient;
+  acks: OrderedAcks;
+}
+
 export class ExternalBroker implements MqttTransport {
   private clients: MqttClient[] = [];
+  /** Cluster: the command connection, and the shards consumed here. */
+  private control: MqttClient | undefined;
+  private readonly shards = new Map<number, Open>();
 
   constructor(
     private readonly ingest: IngestSink,
@@ -76,6 +97,7 @@ export class ExternalBroker implements MqttTransport {
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const opened = this.plan().map((connection) => this.open(connection, timeoutMs));
     this.clients = opened.map((o) => o.client);
+    if (this.options.node !== undefined) this.control = this.clients[0];
     try {
       await Promise.all(opened.map((o) => this.firstConnection(o.client, o.subscribed, timeoutMs)));
     } catch (error) {
@@ -89,9 +111,56 @@ export class ExternalBroker implements MqttTransport {
     return this.clients.length > 0 && this.clients.every((client) => client.connected);
   }
 
-  /** Commands go out on the first connection. */
+  /** Cluster: the command connection is up (the broker is reachable from here). */
+  isControlUp(): boolean {
+    return this.control?.connected === true;
+  }
+
+  /** How many shards the devices are spread over (the same on every server). */
+  get shardCount(): number {
+    return Math.max(1, Math.floor(this.options.shards ?? DEFAULT_SHARDS));
+  }
+
+  /** Shards consumed here now. */
+  get consumedShards(): number[] {
+    return [...this.shards.keys()].sort((a, b) => a - b);
+  }
+
+  /** Cluster: consumes one shard (its persistent session), resolved once subscribed. */
+  async startShard(shard: number): Promise<void> {
+    if (this.shards.has(shard)) return;
+    const connection = this.plan(true)[shard];
+    if (!connection) throw new Error(`no shard ${shard} of ${this.shardCount}`);
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const opened = this.open(connection, timeoutMs);
+    this.shards.set(shard, opened);
+    this.clients.push(opened.client);
+    try {
+      await this.firstConnection(opened.client, opened.subscribed, timeoutMs);
+    } catch (error) {
+      this.shards.delete(shard);
+      this.clients = this.clients.filter((c) => c !== opened.client);
+      throw error;
+    }
+  }
+
+  /**
+   * Cluster: stops consuming a shard. The connection drops at once; what it read and has not
+   * committed is not acknowledged, so the broker keeps it in the session for the next holder.
+   * Resolves once the commits under way have finished, so the next holder's cannot overtake them.
+   */
+  async stopShard(shard: number): Promise<void> {
+    const open = this.shards.get(shard);
+    if (!open) return;
+    this.shards.delete(shard);
+    this.clients = this.clients.filter((c) => c !== open.client);
+    await open.client.endAsync(true);
+    await open.acks.drained();
+  }
+
+  /** Commands go out on the command connection (cluster) or the first connection. */
   async publish(topic: string, payload: string | Uint8Array | object, options: PublishOptions = {}): Promise<void> {
-    const client = this.clients[0];
+    const client = this.control ?? this.clients[0];
     if (!client) throw new Error('not connected to the MQTT_URL broker');
     await client.publishAsync(topic, payloadBytes(payload), { qos: options.qos ?? 1, retain: options.retain ?? false });
   }
@@ -102,25 +171,33 @@ export class ExternalBroker implements MqttTransport {
    */
   async stop(force = false): Promise<void> {
     const clients = this.clients;
+    const acks = [...this.shards.values()].map((s) => s.acks);
     this.clients = [];
+    this.control = undefined;
+    this.shards.clear();
     await Promise.all(clients.map((client) => client.endAsync(force)));
+    await Promise.all(acks.map((a) => a.drained()));
   }
 
-  private plan(): Connection[] {
+  /** The connections: every shard's, or with a cluster (unless `shards`) only the command connection. */
+  private plan(shards = false): Connection[] {
     const base = this.options.clientId ?? `estate-watch-${hostname()}`.slice(0, 23);
     const devices = this.options.devices;
-    if (!devices) return [{ clientId: base, subscriptions: [[this.options.topics ?? DEVICE_TOPICS]], foreign: [] }];
-    const shards = Math.max(1, Math.floor(this.options.shards ?? DEFAULT_SHARDS));
-    const plan = shardSubscriptions(devices, shards);
-    return plan.map((subscriptions, i) => ({ clientId: `${base}-${i}`, subscriptions, foreign: plan.filter((_, j) => j !== i).flat() }));
+    if (this.options.node !== undefined && !shards) {
+      // Clean session, nothing subscribed: a server that dies leaves nothing queued behind.
+      return [{ clientId: `${base}-c-${this.options.node}`.slice(0, 64), persistent: false, subscriptions: [], foreign: [] }];
+    }
+    if (!devices) return [{ clientId: base, persistent: true, subscriptions: [[this.options.topics ?? DEVICE_TOPICS]], foreign: [] }];
+    const plan = shardSubscriptions(devices, this.shardCount);
+    return plan.map((subscriptions, i) => ({ clientId: `${base}-${i}`, persistent: true, subscriptions, foreign: plan.filter((_, j) => j !== i).flat() }));
   }
 
   /** `subscribed`: the first connection's SUBSCRIBEs (and UNSUBSCRIBEs) have been answered. */
-  private open({ clientId, subscriptions, foreign }: Connection, timeoutMs: number): { client: MqttClient; subscribed: Promise<void> } {
+  private open({ clientId, persistent, subscriptions, foreign }: Connection, timeoutMs: number): Open & { subscribed: Promise<void> } {
     const opts: IClientOptions = {
       clientId,
       // A persistent session: QoS 1 messages published while the server is down wait in the broker.
-      clean: false,
+      clean: !persistent,
       username: this.options.username,
       password: this.options.password,
       reconnectPeriod: 1000,
@@ -134,7 +211,8 @@ export class ExternalBroker implements MqttTransport {
       rejectUnauthorized: true,
     };
     const client = connect(this.options.url, opts);
-    client.handleMessage = (packet, callback) => this.handleMessage(client, packet, callback);
+    const acks = new OrderedAcks(client, (error) => this.commitFailed(client, error));
+    client.handleMessage = (packet, callback) => this.handleMessage(client, acks, packet, callback);
     let lastError: string | undefined;
     let markSubscribed!: () => void;
     const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
@@ -151,7 +229,7 @@ export class ExternalBroker implements MqttTransport {
       lastError = error.message;
       this.logger.warn(`MQTT_URL broker (${clientId}): ${error.message}`);
     });
-    return { client, subscribed };
+    return { client, acks, subscribed };
   }
 
   /** Resolves when answered; a refusal is logged, never thrown. */
@@ -184,17 +262,29 @@ export class ExternalBroker implements MqttTransport {
     );
   }
 
-  private handleMessage(client: MqttClient, packet: IPublishPacket, callback: (error?: Error) => void): void {
+  private handleMessage(client: MqttClient, acks: OrderedAcks, packet: IPublishPacket, callback: (error?: Error) => void): void {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    this.ingest.submit({ topic: packet.topic, payload }).then(
+    const commit = this.ingest.submit({ topic: packet.topic, payload });
+    if (packet.qos === 1) {
+      // The PUBACK MQTT.js sends on callback() waits in `acks` for the commit; the next message is read now.
+      acks.hold(packet, commit);
+      callback();
+      return;
+    }
+    commit.then(
       () => callback(),
       (error: unknown) => {
-        // Not committed, so not acknowledged. Reconnect: the broker then redelivers it.
-        this.logger.error(`could not store a message from the broker; reconnecting so it is redelivered: ${String(error)}`);
+        this.commitFailed(client, error);
         callback(error instanceof Error ? error : new Error(String(error)));
-        client.stream.destroy();
       },
     );
+  }
+
+  /** Not committed, so not acknowledged. Reconnect: the broker then redelivers it and everything after it. */
+  private commitFailed(client: MqttClient, error: unknown): void {
+    if (client.stream.destroyed) return;
+    this.logger.error(`could not store a message from the broker; reconnecting so it is redelivered: ${String(error)}`);
+    client.stream.destroy();
   }
 
   private firstConnection(client: MqttClient, subscribed: Promise<void>, timeoutMs: number): Promise<void> {

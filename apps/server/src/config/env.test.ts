@@ -96,4 +96,26 @@ describe(readEnv.name, () => {
   it('the demo keeps its short password: ADMIN_PASSWORD=demo is fine there', () => {
     expect(readEnv({ ADMIN_PASSWORD: 'demo' }).adminPassword).toBe('demo');
   });
+
+  it.each([
+    { env: { MQTT_URL: 'mqtt://b:1883', DATABASE_URL: 'postgres://h/db' }, cluster: true },
+    { env: { MQTT_URL: 'mqtt://b:1883' }, cluster: false },
+    { env: { DATABASE_URL: 'postgres://h/db' }, cluster: false },
+    { env: { MQTT_URL: 'mqtt://b:1883', DATABASE_URL: 'postgres://h/db', CLUSTER: 'off' }, cluster: false },
+  ])('several servers share the work with both MQTT_URL and DATABASE_URL unless CLUSTER=off: $env → $cluster', ({ env, cluster }) => {
+    expect(readEnv(env).cluster).toBe(cluster);
+  });
+
+  it.each([
+    { env: { CLUSTER: 'on', MQTT_URL: 'mqtt://b:1883' }, problem: 'CLUSTER=on needs DATABASE_URL and MQTT_URL' },
+    { env: { MQTT_CLIENT_ID: 'a-client-id-of-twenty' }, problem: 'MQTT_CLIENT_ID: 1-16' },
+    { env: { CLUSTER_LEASE_SEC: '1' }, problem: 'CLUSTER_LEASE_SEC must be at least 2' },
+    { env: { MQTT_SHARDS: '0' }, problem: 'MQTT_SHARDS must be at least 1' },
+  ])('refuses $env', ({ env, problem }) => {
+    expect(() => readEnv(env)).toThrow(problem);
+  });
+
+  it('lease 8 s, 12 shards and client ids estate-watch-{shard} by default, never the host name', () => {
+    expect(readEnv({})).toMatchObject({ clusterLeaseMs: 8_000, mqttShards: 12, mqttClientId: 'estate-watch' });
+  });
 });

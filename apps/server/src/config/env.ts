@@ -58,6 +58,15 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().transform(parseTrustProxy).optional(),
   /** Origins besides the dashboard's own that may open the live socket (issue 8 point 6). */
   ALLOWED_ORIGINS: z.string().transform(parseOrigins).optional(),
+  /** Several servers (issue 11, cluster/README.md). */
+  CLUSTER: onOff.optional(),
+  CLUSTER_LEASE_SEC: z.coerce.number().min(2, 'CLUSTER_LEASE_SEC must be at least 2 (seconds)').max(300, 'CLUSTER_LEASE_SEC must be at most 300 (seconds)').default(8),
+  CLUSTER_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'CLUSTER_NODE_ID: 1-32 letters, digits, _ or -').optional(),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,16}$/, 'MQTT_CLIENT_ID: 1-16 letters, digits, _ or - (a shard\'s client id adds -{shard} and must stay within the 23 characters every MQTT 3.1.1 broker accepts)')
+    .default('estate-watch'),
+  MQTT_SHARDS: z.coerce.number().int().min(1, 'MQTT_SHARDS must be at least 1').max(64, 'MQTT_SHARDS must be at most 64').default(12),
 });
 
 const NAMED_SUBNETS = ['loopback', 'linklocal', 'uniquelocal'];
@@ -147,6 +156,16 @@ export interface Env {
   trustProxy?: false | number | string[];
   /** Origins besides the dashboard's own (same host) allowed to open the live socket. */
   allowedOrigins?: string[];
+  /** Several servers share the work (cluster/): on by default with both MQTT_URL and DATABASE_URL. */
+  cluster?: boolean;
+  /** How long a lease lasts unrenewed: the longest a dead server's work waits for a taker. */
+  clusterLeaseMs?: number;
+  /** This server's name among the lease holders; unset: a random one per start. */
+  clusterNodeId?: string;
+  /** Prefix of the client ids on an external broker: shard i is `{mqttClientId}-{i}` on every server. */
+  mqttClientId?: string;
+  /** Connections (and persistent sessions) the devices are spread over on an external broker. */
+  mqttShards?: number;
 }
 
 export class EnvError extends Error {}
@@ -170,6 +189,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   // Issue 8 point 8: a real site's admin password is long and not a common one.
   const weakness = demo ? undefined : passwordProblem(e.ADMIN_PASSWORD ?? '');
   if (weakness) throw new EnvError(`ADMIN_PASSWORD is refused: ${weakness}`);
+  // PGlite is one process's own database, and the embedded broker one process's own broker.
+  if (e.CLUSTER === 'on' && (e.DATABASE_URL === undefined || e.MQTT_URL === undefined)) {
+    throw new EnvError('CLUSTER=on needs DATABASE_URL and MQTT_URL: several servers share one PostgreSQL and one external broker; PGlite and the embedded broker belong to a single server');
+  }
   return {
     httpPort: e.HTTP_PORT,
     mqttPort: e.MQTT_PORT,
@@ -205,6 +228,11 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     mqttKeyFile: file(e.MQTT_KEY_FILE),
     trustProxy: e.TRUST_PROXY ?? false,
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+    cluster: e.CLUSTER === undefined ? e.DATABASE_URL !== undefined && e.MQTT_URL !== undefined : e.CLUSTER === 'on',
+    clusterLeaseMs: e.CLUSTER_LEASE_SEC * 1000,
+    clusterNodeId: e.CLUSTER_NODE_ID,
+    mqttClientId: e.MQTT_CLIENT_ID,
+    mqttShards: e.MQTT_SHARDS,
   };
 }
 

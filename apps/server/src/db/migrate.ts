@@ -9,6 +9,7 @@ import * as handlerPipelines from './migrations/007-handler-pipelines';
 import * as audit from './migrations/008-audit';
 import * as readPaths from './migrations/010-read-paths';
 import * as handlerBatches from './migrations/011-handler-batches';
+import * as cluster from './migrations/013-cluster';
 import * as alertSnooze from './migrations/014-alert-snooze';
 import * as guardsFindings from './migrations/015-guards-findings';
 import * as historyUsers from './migrations/018-history-users';
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'audit', up: audit.up },
   { version: 10, name: 'read-paths', up: readPaths.up, extra: { up: readPaths.timescaleUp, onlyIf: readPaths.timescaleSql } },
   { version: 11, name: 'handler-batches', up: handlerBatches.up },
+  { version: 13, name: 'cluster', up: cluster.up },
   { version: 14, name: 'alert-snooze', up: alertSnooze.up },
   { version: 15, name: 'guards-findings', up: guardsFindings.up },
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },

@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { HandlerHealthDto, HealthDto } from '@estate-watch/contracts';
 import { Public } from '../auth/auth.decorators';
+import { ClusterService, type ClusterHealth } from '../cluster/cluster.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { DATABASE, type Database } from '../db/database';
 import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
@@ -17,17 +18,22 @@ export class HealthController {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly ingest: IngestService,
     private readonly ingestRepo: IngestRepository,
+    private readonly cluster: ClusterService,
   ) {}
 
   @Get()
   @Public()
   @ApiOperation({ summary: 'Liveness for load balancers and the dashboard banner: {status, mqtt, db}, and how far each message handler is behind' })
-  async health(): Promise<HealthDto> {
+  async health(): Promise<HealthDto & { cluster?: ClusterHealth }> {
     const handlers = await this.handlers().catch(() => undefined);
     const db = handlers ? 'up' : 'down';
     const mqtt = this.mqtt.isUp() ? 'up' : 'down';
     const lagMs = Math.max(0, ...(handlers ?? []).map((h) => h.lagMs));
-    return { status: db === 'up' && mqtt === 'up' ? 'ok' : 'degraded', mqtt, db, lagMs, handlers: handlers ?? [] };
+    // Several servers: `handlers` lists the pipelines running here; `cluster` says what else this server holds.
+    const cluster = this.cluster.health();
+    const claiming = cluster?.claiming ?? true;
+    const status = db === 'up' && mqtt === 'up' && claiming ? 'ok' : 'degraded';
+    return { status, mqtt, db, lagMs, handlers: handlers ?? [], ...(cluster && { cluster }) };
   }
 
   /** Stored = applied + what is still after the handler's cursor in the database (counted only when the pipeline has work). */

@@ -231,4 +231,46 @@ describe(HandlerPipeline.name, () => {
     await p.idle();
     expect(p.stats().oldestPendingAt).toBeUndefined();
   });
+
+  it('poke(): reads what another server committed, and reads again when poked during a read', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler();
+    const p = await started(store, handler);
+    store.add('a');
+    store.add('b');
+    p.poke();
+    await p.idle();
+    expect(handler.applied).toEqual([1, 2]);
+    // A commit lands while the pipeline reads: that read missed it, the poke it brought is not lost.
+    const read = store.repo.messagesAfter;
+    store.repo.messagesAfter = async (...args) => {
+      const page = await read(...args);
+      if (store.messages.length === 2) {
+        store.add('c');
+        p.poke();
+      }
+      return page;
+    };
+    p.poke();
+    await p.idle();
+    expect(handler.applied).toEqual([1, 2, 3]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 3, applied: 3 });
+  });
+
+  it('catch-up moves the cursor past messages of other kinds up to the stored head, so the next read starts there', async () => {
+    const store = new MemoryStore();
+    const repo = { ...store.repo, headSeq: async () => store.messages.length };
+    const handler = new TestHandler({ kinds: ['gate'] });
+    const p = new HandlerPipeline(handler, 'c:test', 'c', repo, quiet, FAST);
+    await p.start();
+    for (let i = 0; i < 5; i++) store.add(`d${i}`); // sensors only: nothing for this handler
+    p.poke();
+    await p.idle();
+    expect(store.cursors.get('c:test')).toEqual({ seq: 5, applied: 0 });
+    store.add('g', { kind: 'gate' });
+    p.poke();
+    await p.idle();
+    expect(handler.applied).toEqual([6]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 6, applied: 1 });
+  });
 });

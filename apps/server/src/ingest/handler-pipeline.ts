@@ -60,7 +60,7 @@ export interface HandlerStats {
   lastError?: string;
 }
 
-type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'>;
+type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'> & Partial<Pick<IngestRepository, 'headSeq'>>;
 
 interface Queued {
   messages: AcceptedMessage[];
@@ -88,6 +88,8 @@ export class HandlerPipeline {
   /** Devices whose messages up to this seq the urgent lane already applied. */
   private readonly appliedAhead = new Map<string, number>();
   private catchUpHeadAt: Date | undefined;
+  /** poke() calls so far: a catch-up read that raced one must read again. */
+  private pokes = 0;
   private readonly counters = { errors: 0, failed: 0, urgent: 0 };
   private lastError: string | undefined;
 
@@ -142,6 +144,16 @@ export class HandlerPipeline {
       if (urgent) this.runLane();
       this.kick();
     }
+  }
+
+  /**
+   * Something was committed that did not come through enqueue() (another server's commit, in a
+   * cluster): read it from the database after the cursor.
+   */
+  poke(): void {
+    this.pokes++;
+    this.catchUp = true;
+    if (this.started) this.kick();
   }
 
   /** Resolves when every queued message went to the handler and the cursor is written. */
@@ -201,11 +213,22 @@ export class HandlerPipeline {
   }
 
   private async catchUpPage(): Promise<void> {
+    const pokes = this.pokes;
+    // Read first, the highest seq stored: a short page then holds every message of this handler's
+    // kinds up to it, so the cursor moves past the others' messages too (in a cluster, where no
+    // live batch moves it, a handler of a rare kind would otherwise read from far back each time).
+    const head = (await this.repo.headSeq?.()) ?? 0;
     const page = await this.repo.messagesAfter(this.cursor.seq, this.options.maxBatch, this.handler.selects);
     this.catchUpHeadAt = page[0]?.receivedAt;
-    if (page.length < this.options.maxBatch) this.catchUp = false;
-    if (page.length === 0) return;
-    await this.applyInOrder(page, (page[page.length - 1] as AcceptedMessage).seq);
+    const whole = page.length < this.options.maxBatch;
+    if (whole && pokes === this.pokes) this.catchUp = false;
+    const last = page.length > 0 ? (page[page.length - 1] as AcceptedMessage).seq : 0;
+    const upTo = whole ? Math.max(last, head) : last;
+    if (page.length === 0) {
+      if (upTo > this.cursor.seq) this.cursor = { ...this.cursor, seq: upTo };
+      return;
+    }
+    await this.applyInOrder(page, upTo);
   }
 
   private async nextQueued(): Promise<void> {

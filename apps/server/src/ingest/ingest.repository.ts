@@ -33,8 +33,18 @@ interface MessageRow {
 
 const MESSAGE_COLUMNS = 'seq, site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload';
 
+/** pg_advisory_xact_lock key that orders the commits of several servers (cluster/README.md). */
+export const COMMIT_ORDER_LOCK = 7_253_011;
+
 @Injectable()
 export class IngestRepository {
+  /**
+   * Several servers (cluster/): each commit draws its seqs and commits under one advisory lock,
+   * so seq order is commit order across servers and a reader of seq > cursor never passes over
+   * a row that becomes visible later.
+   */
+  serializeCommits = false;
+
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /**
@@ -47,6 +57,7 @@ export class IngestRepository {
     const firstCopy = firstOfEachId(messages);
     const candidates = messages.filter((_, i) => firstCopy[i]);
     return this.db.transaction(async (tx) => {
+      if (this.serializeCommits) await tx.query('SELECT pg_advisory_xact_lock($1)', [COMMIT_ORDER_LOCK]);
       const stored = await this.storeFresh(tx, candidates);
       await this.countRejections(tx, rejections);
       let next = 0;
@@ -74,6 +85,12 @@ export class IngestRepository {
        WHERE ingest_cursor.seq <= EXCLUDED.seq`,
       [name, cursor.seq, cursor.applied],
     );
+  }
+
+  /** The highest seq stored (with serialized commits every lower one is committed too). */
+  async headSeq(): Promise<number> {
+    const [row] = await this.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM device_messages');
+    return Number(row?.seq ?? 0);
   }
 
   /** Stored messages after seq that the selector takes, in seq order. */

@@ -64,6 +64,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly counters = { accepted: 0, duplicates: 0, rejected: 0, ignored: 0, batches: 0, lastBatchSize: 0, commitFailures: 0 };
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private committed: (() => void) | undefined;
 
   constructor(
     private readonly repo: IngestRepository,
@@ -84,6 +85,18 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
+  }
+
+  /**
+   * Several servers on one database (cluster/cluster.service.ts), before start(): commits are
+   * ordered across servers, handlers run where their lease is, and `committed` hears every commit
+   * made here (the cluster tells the other servers).
+   */
+  joinCluster(committed: () => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke'> {
+    this.dispatcher.cluster();
+    this.repo.serializeCommits = true;
+    this.committed = committed;
+    return this.dispatcher;
   }
 
   /** Replays stored messages after the cursor to the handlers. Idempotent; the broker awaits it before listening. */
@@ -195,6 +208,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.counters.batches++;
     this.counters.lastBatchSize = items.length;
     this.dispatcher.enqueue(stored.filter((m): m is AcceptedMessage => m !== undefined));
+    this.committed?.();
     let next = 0;
     return items.map((item): IngestOutcome => {
       if (item.kind === 'rejection') return { status: 'rejected', reason: item.reason };

@@ -8,8 +8,15 @@ import { DEFAULT_PIPELINE_OPTIONS, HandlerPipeline, type HandlerStats, type Pipe
 type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[3];
 
 export class MessageDispatcher {
+  /** The pipelines running here: all of them, or in a cluster those whose lease this server holds. */
   private readonly pipelines: HandlerPipeline[] = [];
+  private readonly registered: MessageHandler[] = [];
   private started = false;
+  /**
+   * Several servers (cluster/): a pipeline runs only where own() put it, and reads every
+   * committed message back from the database, whichever server committed it.
+   */
+  private clustered = false;
 
   constructor(
     private readonly repo: DispatcherRepo,
@@ -21,12 +28,47 @@ export class MessageDispatcher {
 
   register(handler: MessageHandler): void {
     if (this.started) throw new Error(`handler ${handler.name} registered after start: it would miss the replay of stored messages`);
-    if (this.pipelines.some((p) => p.name === handler.name)) throw new Error(`two message handlers are named ${handler.name}`);
-    this.pipelines.push(new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, { ...DEFAULT_PIPELINE_OPTIONS, ...this.options }));
+    if (this.registered.some((h) => h.name === handler.name)) throw new Error(`two message handlers are named ${handler.name}`);
+    this.registered.push(handler);
+    if (!this.clustered) this.pipelines.push(this.pipelineOf(handler));
   }
 
   get handlers(): readonly MessageHandler[] {
-    return this.pipelines.map((p) => p.handler);
+    return this.registered;
+  }
+
+  /** Before start(): pipelines run only where own() puts them (cluster/cluster.service.ts). */
+  cluster(): void {
+    if (this.started) throw new Error('the cluster must be joined before ingest starts');
+    this.clustered = true;
+    this.pipelines.splice(0);
+  }
+
+  /** This server now holds the handler's lease: a fresh pipeline resumes from its durable cursor. */
+  async own(name: string): Promise<void> {
+    const handler = this.registered.find((h) => h.name === name);
+    if (!handler || this.pipelines.some((p) => p.name === name)) return;
+    const pipeline = this.pipelineOf(handler);
+    this.pipelines.push(pipeline);
+    await pipeline.start();
+  }
+
+  /** Stops the handler's pipeline here after its batch under way, and writes its cursor. */
+  async disown(name: string): Promise<void> {
+    const i = this.pipelines.findIndex((p) => p.name === name);
+    if (i < 0) return;
+    const [pipeline] = this.pipelines.splice(i, 1) as [HandlerPipeline];
+    pipeline.stop();
+    await pipeline.idle();
+  }
+
+  /** Another server committed: the pipelines here read after their cursors. */
+  poke(): void {
+    for (const p of this.pipelines) p.poke();
+  }
+
+  private pipelineOf(handler: MessageHandler): HandlerPipeline {
+    return new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, { ...DEFAULT_PIPELINE_OPTIONS, ...this.options });
   }
 
   /** Replays everything after each handler's cursor, then follows live batches. */
@@ -37,6 +79,7 @@ export class MessageDispatcher {
 
   /** A committed batch, in seq order. */
   enqueue(batch: readonly AcceptedMessage[]): void {
+    if (this.clustered) return this.poke();
     for (const p of this.pipelines) p.enqueue(batch);
   }
 

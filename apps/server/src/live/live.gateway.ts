@@ -4,9 +4,11 @@ import { merge, type Subscription } from 'rxjs';
 import { map } from 'rxjs/operators';
 import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
 import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
+import { ClusterService } from '../cluster/cluster.service';
 import { ENV, type Env } from '../config/env';
 import { DevicesService } from '../devices/devices.service';
 import { EquipmentService } from '../equipment/equipment.service';
@@ -25,7 +27,7 @@ export const LIVE_REVALIDATE_MS = 15_000;
 /**
  * Socket.IO namespace /live (CONTRACT §6): a connection must present a valid token in
  * `auth: { token }` or the dashboard's session cookie, from the dashboard's own origin or one in
- * ALLOWED_ORIGINS; domain events are pushed to every authenticated operator. No `cors` option:
+ * ALLOWED_ORIGINS; domain events are pushed to every authenticated operator, on every server. No `cors` option:
  * browsers on other origins get no CORS headers and are refused at the handshake anyway.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -46,6 +48,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly patrol: PatrolService,
     private readonly parking: ParkingService,
     private readonly equipment: EquipmentService,
+    private readonly cluster: ClusterService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -56,6 +59,10 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       const ok = originAllowed(request.headers.origin, request.headers.host, allowed);
       callback(ok ? null : `origin ${request.headers.origin} may not open the live socket (ALLOWED_ORIGINS)`, ok);
     };
+    // Several servers: an event emitted here reaches the screens connected to every server
+    // (PostgreSQL LISTEN/NOTIFY; the cluster needs PostgreSQL anyway, so no new service).
+    const pool = this.cluster.adapterPool();
+    if (pool) namespace.server.adapter(createAdapter(pool, { channelPrefix: 'estate_live' }));
     const sessions = new LiveSessions(namespace as unknown as Namespace, this.auth);
     this.sessions = sessions;
     namespace.use(sessions.authenticate);

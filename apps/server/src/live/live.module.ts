@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
+import { ClusterModule } from '../cluster/cluster.module';
 import { DevicesModule } from '../devices/devices.module';
 import { EquipmentModule } from '../equipment/equipment.module';
 import { ParkingModule } from '../parking/parking.module';
@@ -10,7 +11,7 @@ import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, WorkOrdersModule, PatrolModule, ParkingModule],
+  imports: [AuthModule, ClusterModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

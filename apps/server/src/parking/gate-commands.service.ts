@@ -2,10 +2,9 @@
 // that id (it comes back through ingest, to handle() below), answer with it or a time-out.
 // Every command is audited in gate_commands whatever happens.
 //
-// The wait lives in this process: with several server instances, the ack is handed to the
-// instance whose broker connection ingested it. A caller waits only on the instance it asked;
-// if the ack lands on another instance, that instance records it in the audit, but the caller
-// here sees a time-out. One instance (or sticky routing of MQTT and HTTP) avoids this.
+// Several servers (cluster/): the ack may be ingested and recorded by another server. The
+// caller's server then also looks at the command's audit row every `ackPollMs` while it waits,
+// so the caller gets the ack whichever server handled it.
 import { BadRequestException, GatewayTimeoutException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { buildTopic, type GateAck, type GateCommand, type GateCommandDto, type GateOpenResult } from '@estate-watch/contracts';
@@ -34,6 +33,8 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** How long a caller waits for the gate's ack (wall time: it is a network round trip, not a rule). */
   ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS;
+  /** Several servers: how often a waiting caller reads the command's row for an ack recorded elsewhere (unset: never). */
+  ackPollMs: number | undefined;
 
   constructor(
     private readonly repo: GateCommandsRepository,
@@ -55,6 +56,7 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
       this.timers.add(timer);
       this.waiters.set(command.id, { siteId: site, gateId, resolve: (ack) => (clearTimeout(timer), this.timers.delete(timer), resolve(ack)) });
     });
+    const stopPolling = this.pollForAck(command.id);
     try {
       await this.mqtt.publish(buildTopic({ site, kind: 'gate', device: gateId, stream: 'cmd' }), command, { qos: 1 });
     } catch (error) {
@@ -64,6 +66,7 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
       throw new ServiceUnavailableException(`command not sent to gate ${gateId}: the MQTT broker is not reachable (${(error as Error).message})`);
     }
     const ack = await acked;
+    stopPolling();
     this.waiters.delete(command.id);
     if (ack === 'timeout') {
       const seconds = this.ackTimeoutMs / 1000;
@@ -75,6 +78,22 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
       return { commandId: command.id, ok: recorded?.result === 'acked', error: recorded?.error, ackedAt: recorded?.ackedAt ?? this.clock.now().toISOString() };
     }
     return { commandId: command.id, ok: ack.ok, error: ack.error, ackedAt: ack.ackedAt.toISOString() };
+  }
+
+  /** Resolves the waiter when another server recorded the command's ack; returns the stop. */
+  private pollForAck(commandId: string): () => void {
+    if (this.ackPollMs === undefined) return () => undefined;
+    const poll = setInterval(() => {
+      void this.repo.find(commandId).then(
+        (recorded) => {
+          if (!recorded || recorded.result === 'pending' || !recorded.ackedAt) return;
+          this.waiters.get(commandId)?.resolve({ ok: recorded.result === 'acked', error: recorded.error, ackedAt: new Date(recorded.ackedAt) });
+        },
+        () => undefined,
+      );
+    }, this.ackPollMs);
+    this.timers.add(poll);
+    return () => (clearInterval(poll), this.timers.delete(poll));
   }
 
   commands(gateId: string, siteId: string | undefined, limit = 100): Promise<GateCommandDto[]> {

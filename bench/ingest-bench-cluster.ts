@@ -1,0 +1,185 @@
+// `npm run bench:ingest`: the production path against the broker alone, in one run (issue 11.5).
+//   1. raw: CLIENTS MQTT.js publishers → a Mosquitto of its own → one MQTT.js subscriber (QoS 1);
+//   2. the server path: the same publishers → the same Mosquitto → SERVERS real servers (child
+//      processes, MQTT_URL + DATABASE_URL, PUBACK after the commit) → PostgreSQL, with 1 and with 3.
+// msg/s is first → last message received (raw) or stored (server: received_at in the database);
+// "applied" adds the time until every handler has applied everything (durable cursors).
+// Prints figures and the load average, asserts nothing. Needs `mosquitto` on the PATH and
+// PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+//   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 npm run bench:ingest
+// BENCH=embedded runs the embedded-broker benchmark instead (bench/ingest-bench.run.ts).
+import { fork, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from 'mqtt';
+import pg from 'pg';
+import { clusterHealth, startCluster, startMosquitto, type ClusterServer, type Mosquitto } from '../tests/support/cluster-harness';
+
+const CLIENTS = Number(process.env.CLIENTS ?? 20);
+const MESSAGES = Number(process.env.MESSAGES ?? 2000);
+const INFLIGHT = Number(process.env.INFLIGHT ?? 100);
+const MAX_SECONDS = Number(process.env.MAX_SECONDS ?? 120);
+const SERVERS = (process.env.SERVERS ?? '1,3').split(',').map(Number);
+const RUNS = Number(process.env.RUNS ?? 1);
+const SHARDS = Number(process.env.SHARDS ?? 12);
+/** How long to wait for the handlers after the last message is stored. */
+const APPLIED_SECONDS = Number(process.env.APPLIED_SECONDS ?? 60);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TOTAL = CLIENTS * MESSAGES;
+const CARD = '04A1B2C3D4E5';
+
+const SITE_YAML = `site: { id: bench, name: Bench, timezone: UTC, heartbeatSec: 3600 }
+departments:
+  - { id: security, name: Security, sla: { acceptMin: 10, resolveMin: 60 } }
+routing: { device.offline: security, patrol.unknown_card: security }
+guards:
+  - { id: G01, name: Guard, card: ${CARD} }
+checkpoints:
+${Array.from({ length: CLIENTS }, (_, i) => `  - { id: cp-${i}, name: CP ${i}, x: 0, y: 0, secret: secret-${i} }`).join('\n')}
+`;
+
+interface Row {
+  path: string;
+  messages: number;
+  seconds: number;
+  perSecond: number;
+  ratio?: string;
+  applied?: string;
+  split?: string;
+}
+
+/** The publishers, in a child process of their own (bench/ingest-bench.clients.ts). */
+function publish(port: number): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = fork(join(__dirname, 'ingest-bench.clients.ts'), [], {
+      execArgv: process.execArgv,
+      env: { ...process.env, BENCH_HOST: '127.0.0.1', BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(MESSAGES), INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
+    });
+    child.once('message', () => done());
+    child.once('error', fail);
+    child.once('exit', (code) => code !== 0 && fail(new Error(`publishers exited with ${code}`)));
+  });
+}
+
+async function raw(mosquitto: Mosquitto): Promise<Row> {
+  const sub = connect(mosquitto.url, { clientId: `bench-raw-${process.pid}`, clean: true });
+  await new Promise<void>((r) => sub.once('connect', () => r()));
+  await sub.subscribeAsync('estate/v1/bench/#', { qos: 1 });
+  let n = 0;
+  let first = 0;
+  let last = 0;
+  const all = new Promise<void>((done) =>
+    sub.on('message', () => {
+      last = performance.now();
+      if (n++ === 0) first = last;
+      if (n === TOTAL) done();
+    }),
+  );
+  await publish(mosquitto.port);
+  await Promise.race([all, new Promise((r) => setTimeout(r, 10_000))]);
+  await sub.endAsync();
+  const seconds = (last - first) / 1000;
+  return { path: 'raw: Mosquitto → 1 MQTT.js subscriber', messages: n, seconds: round(seconds, 2), perSecond: Math.round(n / seconds) };
+}
+
+async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, dir: string): Promise<Row> {
+  const name = `estate_bench_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`); // generated name, never input
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const db = new pg.Client({ connectionString: url.toString() });
+  let servers: ClusterServer[] = [];
+  try {
+    servers = await startCluster(count, {
+      SITE_CONFIG: join(dir, 'bench.yaml'),
+      ADMIN_PASSWORD: 'bench-admin-password-7c1x',
+      MQTT_URL: mosquitto.url,
+      DATABASE_URL: url.toString(),
+      MQTT_CLIENT_ID: `bench${process.pid}`.slice(0, 16),
+      MQTT_SHARDS: String(SHARDS),
+    });
+    await db.connect();
+    // Each server holds its share before the devices start.
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const hs = await Promise.all(servers.map(clusterHealth));
+      if (hs.every((h) => h.servers === count && h.shards.length >= Math.floor(SHARDS / count)) && hs.reduce((n, h) => n + h.shards.length, 0) === SHARDS) break;
+      if (Date.now() > deadline) throw new Error(`shards not split in 60 s: ${JSON.stringify(hs)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await publish(mosquitto.port);
+    const deadline = Date.now() + MAX_SECONDS * 1000;
+    let stored = 0;
+    while (stored < TOTAL && Date.now() < deadline) {
+      stored = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_messages')).rows[0]!.n;
+      if (stored < TOTAL) await new Promise((r) => setTimeout(r, 50));
+    }
+    const [span] = (await db.query<{ s: number }>('SELECT extract(epoch FROM max(received_at) - min(received_at))::float8 AS s FROM device_messages')).rows;
+    const seconds = span!.s;
+    // Applied: every handler's durable cursor has counted every stored message of its kinds.
+    const start = Date.now();
+    let appliedAt = NaN;
+    const appliedBy = Date.now() + APPLIED_SECONDS * 1000;
+    while (Date.now() < appliedBy) {
+      const cursors = (await db.query<{ consumer: string; applied: number }>("SELECT consumer, applied::int AS applied FROM ingest_cursor WHERE consumer IN ('domain:devices', 'domain:patrol')")).rows;
+      if (cursors.length === 2 && cursors.every((c) => c.applied >= stored)) {
+        appliedAt = (Date.now() - start) / 1000;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const hs = await Promise.all(servers.map(clusterHealth));
+    const perSecond = Math.round(stored / seconds);
+    return {
+      path: `server path: Mosquitto → ${count} server${count > 1 ? 's' : ''} → PostgreSQL`,
+      messages: stored,
+      seconds: round(seconds, 2),
+      perSecond,
+      ratio: `${(perSecond / rawRate).toFixed(2)} ×`,
+      applied: `${round(seconds + appliedAt, 1)} s (${Math.round(stored / (seconds + appliedAt))}/s)`,
+      split: hs.map((h) => `${h.node} ${h.ingested}`).join(', '),
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await db.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+async function main(): Promise<void> {
+  execFileSync('npx', ['tsc', '-b', 'apps/server'], { cwd: resolve(__dirname, '..'), stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'estate-bench-cluster-'));
+  writeFileSync(join(dir, 'bench.yaml'), SITE_YAML);
+  console.log(`ingest bench, production path: ${CLIENTS} MQTT.js publishers × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight each, ${SHARDS} shards; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const rows: Row[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // A broker of its own per run: no session or queue of an earlier run in the way.
+    const mosquitto = await startMosquitto();
+    try {
+      const r = await raw(mosquitto);
+      rows.push(r);
+      for (const count of SERVERS) rows.push(await serverPath(mosquitto, count, r.perSecond, dir));
+    } finally {
+      await mosquitto.stop();
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  console.table(rows);
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
