@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { siteDateTime, siteDayStart, zoneNote } from './dates';
+import { localDate, siteDate, siteDateTime, siteDayStart, zoneNote } from './dates';
 
 describe(siteDateTime.name, () => {
   it.each([
@@ -28,5 +28,22 @@ describe(siteDayStart.name, () => {
     { date: '2026-11-27', tz: 'UTC', expected: '2026-11-27T00:00:00+00:00' },
   ])('$date in $tz → $expected', ({ date, tz, expected }) => {
     expect(siteDayStart(date, tz)).toBe(expected);
+  });
+});
+
+describe(siteDate.name, () => {
+  it.each([
+    ['Shanghai after 16:00 UTC is already the next day', '2026-12-04T17:03:00Z', 'Asia/Shanghai', '2026-12-05'],
+    ['Shanghai before 16:00 UTC is the same day', '2026-12-04T15:59:59Z', 'Asia/Shanghai', '2026-12-04'],
+    ['Berlin on the night summer time ends (UTC+2 until 01:00 UTC)', '2026-10-24T22:30:00Z', 'Europe/Berlin', '2026-10-25'],
+    ['Berlin in winter (UTC+1): 23:30 UTC is 00:30 the next day', '2026-12-04T23:30:00Z', 'Europe/Berlin', '2026-12-05'],
+    ['New York is behind UTC', '2026-12-05T03:00:00Z', 'America/New_York', '2026-12-04'],
+  ])('%s', (_, at, zone, day) => {
+    expect(siteDate(Date.parse(at), zone)).toBe(day);
+  });
+
+  it('falls back to this machine\'s calendar while no zone is known', () => {
+    const now = Date.parse('2026-12-04T12:00:00Z');
+    expect(siteDate(now, undefined)).toBe(localDate(now));
   });
 });

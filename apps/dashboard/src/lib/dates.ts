@@ -7,6 +7,16 @@ export function localDate(now: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
+/**
+ * Today in the site's zone (YYYY-MM-DD): the reports count a site's days, so the pickers' "today"
+ * is the site's, whatever zone this browser is in (this machine's calendar when no zone is known yet).
+ */
+export function siteDate(now: number, timeZone: string | undefined): string {
+  if (!timeZone) return localDate(now);
+  const p = siteParts(now, timeZone);
+  return `${p.year}-${pad(p.month!)}-${pad(p.day!)}`;
+}
+
 /** A YYYY-MM-DD date moved by whole days (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

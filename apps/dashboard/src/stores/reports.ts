@@ -2,9 +2,10 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { DailyReportDto, WorkOrderReportDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
-import { localDate } from '../lib/dates';
+import { siteDate } from '../lib/dates';
 import { openHtmlInNewTab } from '../lib/open-html';
 import { type DayRange, lastDays, rangeProblem, rangeQuery } from './reports-logic';
+import { useSitesStore } from './sites';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -13,12 +14,17 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * a report is read when asked for (the page loads it on opening and when the range changes).
  */
 export const useReportsStore = defineStore('reports', () => {
-  const range = ref<DayRange>(lastDays(localDate(Date.now())));
+  const sites = useSitesStore();
+  /** The site's today (the first site's zone: the reports count site-local days). */
+  const today = () => siteDate(Date.now(), sites.sites[0]?.timezone);
+  /** Until the user picks a range or a day, both follow the site's today (the zone may arrive after this store). */
+  let picked = false;
+  const range = ref<DayRange>(lastDays(today()));
   const workOrders = ref<WorkOrderReportDto | null>(null);
   const workOrdersLoading = ref(false);
   const workOrdersError = ref<string | null>(null);
 
-  const dailyDate = ref(localDate(Date.now()));
+  const dailyDate = ref(today());
   const daily = ref<DailyReportDto | null>(null);
   const dailyLoading = ref(false);
   const dailyError = ref<string | null>(null);
@@ -26,7 +32,10 @@ export const useReportsStore = defineStore('reports', () => {
 
   /** A change of range while one is loading: only the answer for the latest range is kept. */
   let woAsked = 0;
-  async function loadWorkOrders(next: DayRange = range.value): Promise<void> {
+  async function loadWorkOrders(chosen?: DayRange): Promise<void> {
+    if (chosen) picked = true;
+    else if (!picked) range.value = lastDays(today());
+    const next = chosen ?? range.value;
     range.value = next;
     if (rangeProblem(next)) return;
     const asked = ++woAsked;
@@ -45,7 +54,10 @@ export const useReportsStore = defineStore('reports', () => {
   }
 
   let dailyAsked = 0;
-  async function loadDaily(date: string = dailyDate.value): Promise<void> {
+  async function loadDaily(chosen?: string): Promise<void> {
+    if (chosen) picked = true;
+    else if (!picked) dailyDate.value = today();
+    const date = chosen ?? dailyDate.value;
     dailyDate.value = date;
     const asked = ++dailyAsked;
     dailyLoading.value = true;
@@ -75,9 +87,9 @@ export const useReportsStore = defineStore('reports', () => {
   }
 
   function reset(): void {
-    const today = localDate(Date.now());
-    range.value = lastDays(today);
-    dailyDate.value = today;
+    picked = false;
+    range.value = lastDays(today());
+    dailyDate.value = today();
     workOrders.value = null;
     daily.value = null;
     workOrdersError.value = null;
@@ -86,6 +98,6 @@ export const useReportsStore = defineStore('reports', () => {
 
   return {
     range, workOrders, workOrdersLoading, workOrdersError, loadWorkOrders,
-    dailyDate, daily, dailyLoading, dailyError, loadDaily, printing, printDaily, reset,
+    dailyDate, daily, dailyLoading, dailyError, loadDaily, printing, printDaily, reset, today,
   };
 });
