@@ -1,5 +1,6 @@
 // Issue 8 points 8 and 9: password policy outside the demo; admins change roles and remove users.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../common/clock';
 import { createTestApp, type TestApp } from '../common/http/testing';
 
 const ADMIN_PASSWORD = 'Lakeside-Night-Shift';
@@ -93,12 +94,19 @@ describe('/api/users outside the demo', () => {
 
   it('reset password keeps the password rules and then the new one signs in, the old one not', async () => {
     expect((await create('desk-two', 'desk-two-password')).status).toBe(201);
+    const before = await t.login('desk-two', 'desk-two-password');
+    (t.clock as ManualClock).advance(2_000); // a token's iat is in whole seconds
     const weak = await t.request('POST', '/api/users/desk-two/password', { token: admin, body: { password: 'short-pass' } });
     expect(weak.status).toBe(400);
     expect(weak.body.message).toContain('password: at least 12 characters');
     expect((await t.request('POST', '/api/users/desk-two/password', { token: admin, body: { password: 'harbour-lights-9' } })).status).toBe(200);
     expect((await t.request('POST', '/api/auth/login', { body: { username: 'desk-two', password: 'desk-two-password' } })).status).toBe(401);
     expect((await t.request('POST', '/api/auth/login', { body: { username: 'desk-two', password: 'harbour-lights-9' } })).status).toBe(200);
+    // A session signed in with the old password ends with the reset; one signed in after it works.
+    const old = await t.request('GET', '/api/auth/me', { token: before });
+    expect(old.status).toBe(401);
+    expect(old.body.message).toContain('password was reset');
+    expect((await t.request('GET', '/api/auth/me', { token: await t.login('desk-two', 'harbour-lights-9') })).status).toBe(200);
     expect((await t.request('POST', '/api/users/nobody-here/password', { token: admin, body: { password: 'harbour-lights-9' } })).status).toBe(404);
   });
 

@@ -11,6 +11,8 @@ export interface UserRow {
   createdBy: string | null;
   /** Set while an admin has the account disabled: no sign-in, no token accepted. */
   disabledAt: Date | null;
+  /** Set by a password reset: tokens issued before it are no longer accepted. */
+  passwordChangedAt: Date | null;
   /** role `guard`: the site file's guard this account is. */
   guardSiteId: string | null;
   guardId: string | null;
@@ -24,7 +26,7 @@ export interface NewUser {
   guard?: { siteId: string; guardId: string };
 }
 
-const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy", disabled_at AS "disabledAt", guard_site_id AS "guardSiteId", guard_id AS "guardId"`;
+const COLUMNS = `username, password_hash AS "passwordHash", role, created_at AS "createdAt", created_by AS "createdBy", disabled_at AS "disabledAt", password_changed_at AS "passwordChangedAt", guard_site_id AS "guardSiteId", guard_id AS "guardId"`;
 
 @Injectable()
 export class UsersRepository {
@@ -57,7 +59,7 @@ export class UsersRepository {
     const rows = await this.db.query<UserRow>(
       `UPDATE users u SET role = $2 FROM users old
        WHERE lower(u.username) = lower($1) AND old.username = u.username
-       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy", old.disabled_at AS "disabledAt",
+       RETURNING old.username, old.password_hash AS "passwordHash", old.role, old.created_at AS "createdAt", old.created_by AS "createdBy", old.disabled_at AS "disabledAt", old.password_changed_at AS "passwordChangedAt",
          old.guard_site_id AS "guardSiteId", old.guard_id AS "guardId"`,
       [username, role],
     );

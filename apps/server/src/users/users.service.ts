@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, Optional } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { CreateUserBody, Role, UserAccountDto, UserDto } from '@estate-watch/contracts';
+import { CLOCK, type Clock } from '../common/clock';
 import { ENV, type Env } from '../config/env';
 import { SitesService } from '../sites/sites.service';
 import { PasswordHasher } from './password-hasher';
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     @Inject(ENV) private readonly env: Pick<Env, 'demo' | 'adminPassword'>,
     @Optional() private readonly sites?: SitesService,
+    @Optional() @Inject(CLOCK) private readonly clock?: Clock,
   ) {}
 
   async create(body: CreateUserBody, createdBy?: string): Promise<UserDto> {
@@ -63,10 +65,15 @@ export class UsersService {
     return (await this.hasher.verify(row.passwordHash, password)) ? toDto(row) : undefined;
   }
 
-  /** A signed-in user's account as it is now: undefined once removed or disabled (their token stops working). */
-  async find(username: string): Promise<UserDto | undefined> {
+  /**
+   * A signed-in user's account as it is now: undefined once removed or disabled, or when the token
+   * (issued at `issuedAtSec`, JWT seconds) predates a password reset: their token stops working.
+   */
+  async find(username: string, issuedAtSec?: number): Promise<UserDto | undefined> {
     const row = await this.repository.findByUsername(username);
-    return row && !row.disabledAt ? toDto(row) : undefined;
+    if (!row || row.disabledAt) return undefined;
+    if (row.passwordChangedAt && issuedAtSec !== undefined && Math.floor(row.passwordChangedAt.getTime() / 1000) > issuedAtSec) return undefined;
+    return toDto(row);
   }
 
   /** Disabling keeps the account (and its name in the audit log) but shuts it out; not your own. */
@@ -83,9 +90,11 @@ export class UsersService {
   async resetPassword(username: string, password: string, by: string): Promise<UserAccountDto> {
     const weakness = this.env.demo ? undefined : passwordProblem(password);
     if (weakness) throw new BadRequestException(`password: ${weakness}`);
-    const row = await this.repository.setPassword(username, await this.hasher.hash(password), new Date());
+    const row = await this.repository.setPassword(username, await this.hasher.hash(password), this.clock?.now() ?? new Date());
     if (!row) throw new NotFoundException(`no user "${username}"`);
     this.logger.log(`user ${row.username}: password reset by ${by}`);
+    // Sessions signed in with the old password end: their tokens are refused from now (find), their live sockets close.
+    this.changes.next({ kind: 'removed', username: row.username });
     return toAccount(row);
   }
 
