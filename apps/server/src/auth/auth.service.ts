@@ -80,7 +80,8 @@ export class AuthService {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';
       throw new UnauthorizedException(expired ? 'token expired: sign in again' : 'invalid token: sign in again');
     }
-    const issuedAt = typeof (claims as { iat?: unknown }).iat === 'number' ? (claims as { iat: number }).iat : undefined;
+    const { iat } = claims as TokenClaims & { iat?: unknown };
+    const issuedAt = typeof iat === 'number' ? iat : undefined;
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub, issuedAt) : undefined;
     if (!user) throw new UnauthorizedException('this token\'s user no longer exists, is disabled, or its password was reset: sign in again');
     return { user, csrf: typeof claims.csrf === 'string' ? claims.csrf : undefined };
