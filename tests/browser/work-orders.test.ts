@@ -308,4 +308,26 @@ describe('work orders in Chromium', () => {
     await page.getByTestId('lang-switch').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="page-heading"]')?.textContent === '工单');
   });
+
+  it('a complaint about a common area needs no room number: 公共区域 and where', async () => {
+    await page.keyboard.press('n');
+    await page.getByTestId('complaint-form').waitFor();
+    await page.getByTestId('complaint-name').fill('王先生');
+    await page.getByTestId('complaint-common-area').check();
+    // The room field gives way to the location, which now has the focus.
+    expect(await page.getByTestId('complaint-room').count()).toBe(0);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'complaint-location');
+    await page.getByTestId('complaint-phone').fill('139 0000 1111');
+    await page.getByTestId('complaint-title').fill('大堂灯不亮');
+    await page.getByTestId('complaint-description').fill('5栋大堂吊灯全部不亮');
+    await page.keyboard.press('Control+Enter');
+    // Without a location it is refused, naming the field; with one it goes through.
+    await page.locator('.field.bad [data-testid="complaint-location"]').waitFor();
+    await page.getByTestId('complaint-location').fill('5栋大堂');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('wo-created').waitFor();
+    const id = (await detail().getAttribute('data-order-id'))!;
+    const order = await api<WorkOrderDto>('GET', `/api/work-orders/${id}`);
+    expect(order.reporter).toEqual({ name: '王先生', room: '公共区域 · 5栋大堂', phone: '139 0000 1111' });
+  });
 });

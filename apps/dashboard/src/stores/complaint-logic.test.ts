@@ -23,12 +23,21 @@ describe('complaint form', () => {
   it.each([
     { over: { name: '  ' }, field: 'name', error: 'required' },
     { over: { room: '' }, field: 'room', error: 'required' },
+    { over: { commonArea: true, room: '' }, field: 'location', error: 'required' },
+    { over: { commonArea: true, location: 'x'.repeat(41) }, field: 'location', error: 'tooLong' },
     { over: { phone: 'call me' }, field: 'phone', error: 'phone' },
     { over: { phone: '12' }, field: 'phone', error: 'phone' },
     { over: { title: 'x'.repeat(101) }, field: 'title', error: 'tooLong' },
     { over: { description: '' }, field: 'description', error: 'required' },
   ] as const)('$field: $error', ({ over, field, error }) => {
     expect(validateComplaint(filled(over))).toEqual({ [field]: error });
+  });
+
+  it('a common area needs no room number, only where it is', () => {
+    expect(validateComplaint(filled({ commonArea: true, room: '', location: '5栋大堂' }))).toEqual({});
+    expect(validateComplaint(filled({ commonArea: false, room: '', location: '5栋大堂' }))).toEqual({ room: 'required' });
+    expect(complaintBody(filled({ commonArea: true, room: '3-1-502', location: ' 5栋大堂 ' })).reporter?.room).toBe('公共区域 · 5栋大堂');
+    expect(complaintBody(filled({ commonArea: true, location: 'Lobby of block 5' }), 'Common area').reporter?.room).toBe('Common area · Lobby of block 5');
   });
 
   it('sends the focus to the first invalid field in form order', () => {
