@@ -87,6 +87,7 @@ const en: typeof zhCN = {
     heading: 'Devices',
     count: '{n} devices, {online} online',
     empty: 'No devices match these filters',
+    find: 'Find a device by name',
     filterKind: 'Kind',
     allKinds: 'All kinds',
     filterOnline: 'State',

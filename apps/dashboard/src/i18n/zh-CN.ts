@@ -133,6 +133,7 @@ export default {
     heading: '设备',
     count: '共 {n} 台，在线 {online} 台',
     empty: '没有符合条件的设备',
+    find: '按名称查找设备',
     filterKind: '类型',
     allKinds: '全部类型',
     filterOnline: '状态',

@@ -28,6 +28,17 @@ describe('devices', () => {
     expect(matchesDeviceFilter(device({ online, kind }), filter)).toBe(shown);
   });
 
+  it.each([
+    { text: '', name: '1号锅炉', id: 'boiler-1', shown: true },
+    { text: '锅炉', name: '1号锅炉', id: 'boiler-1', shown: true },
+    { text: 'BOILER', name: '1号锅炉', id: 'boiler-1', shown: true },
+    { text: '１号', name: '1号锅炉', id: 'boiler-1', shown: true },
+    { text: '  锅炉 ', name: '1号锅炉', id: 'boiler-1', shown: true },
+    { text: '电梯', name: '1号锅炉', id: 'boiler-1', shown: false },
+  ])('find "$text" in $name ($id) → $shown', ({ text, name, id, shown }) => {
+    expect(matchesDeviceFilter(device({ name, id }), { kind: 'all', online: 'all', text })).toBe(shown);
+  });
+
   it('list offline devices first, then by kind and name', () => {
     const list = [
       device({ id: 'cp', kind: 'checkpoint', name: 'A' }),

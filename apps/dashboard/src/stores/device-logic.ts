@@ -5,6 +5,8 @@ import type { DeviceDto, DeviceKind } from '@estate-watch/contracts';
 export interface DeviceFilter {
   kind: DeviceKind | 'all';
   online: 'all' | 'online' | 'offline';
+  /** Find by name (or id), case- and width-insensitive; empty matches every device. */
+  text?: string;
 }
 
 /** Device ids are unique within a site only (CONTRACT §1). */
@@ -14,10 +16,15 @@ export function deviceKey(device: Pick<DeviceDto, 'siteId' | 'id'>): string {
 
 export function matchesDeviceFilter(device: DeviceDto, filter: DeviceFilter): boolean {
   if (filter.kind !== 'all' && device.kind !== filter.kind) return false;
+  const text = normalise(filter.text ?? '');
+  if (text && !normalise(device.name).includes(text) && !normalise(device.id).includes(text)) return false;
   if (filter.online === 'online') return device.online;
   if (filter.online === 'offline') return !device.online;
   return true;
 }
+
+/** NFKC folds full-width letters and digits (Ａ１ → a1), as an IME types them. */
+const normalise = (s: string) => s.normalize('NFKC').trim().toLowerCase();
 
 const KIND_ORDER: Record<DeviceKind, number> = { gate: 0, sensor: 1, dispenser: 2, checkpoint: 3 };
 
