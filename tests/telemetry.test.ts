@@ -98,6 +98,20 @@ describe('telemetry: MQTT sensor → telemetry rows → GET /api/telemetry', () 
     expect((await get('device=no-such')).status).toBe(404);
     expect((await fetch(`${server.httpUrl}/api/telemetry?device=boiler-1`)).status).toBe(401);
   });
+
+  it('export.csv: the same readings for Excel (BOM, a row per point, site time), signed in only', async () => {
+    const url = `${server.httpUrl}/api/telemetry/export.csv?device=boiler-1&metric=temperature_c&from=${from}&to=${to}`;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="readings-boiler-1-\d{4}-\d{2}-\d{2}\.csv"/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('site,device,time zone,time,metric,value');
+    expect(lines.slice(1).map((l) => l.split(',').at(-1))).toEqual(['70', '72', '77', '74', '60']);
+    expect((await fetch(url)).status).toBe(401);
+  });
 });
 
 describe('telemetry with INFLUX_URL pointing at nothing', () => {

@@ -182,7 +182,7 @@ export const api = {
   alertHistory: (q: HistoryQuery) => requestPage<AlertDto>(`/api/alerts${query(q)}`),
   workOrderHistory: (q: HistoryQuery) => requestPage<WorkOrderDto>(`/api/work-orders${query(q)}`),
   /** Saves the CSV the server made (the session cookie authorises it) under the server's file name. */
-  downloadCsv: async (path: string, q: HistoryQuery) => {
+  downloadCsv: async (path: string, q: HistoryQuery | TelemetryQuery) => {
     const res = await send('GET', `${path}${query({ ...q, cursor: undefined, limit: undefined })}`, 'text/csv');
     const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'export.csv';
     const url = URL.createObjectURL(await res.blob());

@@ -117,6 +117,7 @@ const en: typeof zhCN = {
     },
   },
   equipment: {
+    exportCsv: 'Export CSV',
     heading: 'Equipment',
     count: '{n} sensors',
     empty: 'The site files list no sensors',

@@ -163,6 +163,7 @@ export default {
     } as Record<string, string>,
   },
   equipment: {
+    exportCsv: '导出 CSV',
     heading: '设备运行',
     count: '共 {n} 台',
     empty: '站点文件里没有传感器',
