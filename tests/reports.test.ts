@@ -42,7 +42,7 @@ describe('reports on the running server', () => {
     expect(engineering).toMatchObject({ name: '工程部', total: 2, byStatus: expect.objectContaining({ verified: 1 }) });
     expect(engineering.toAccept.count).toBe(1);
     expect(engineering.toResolve.count).toBe(1);
-    expect(engineering.sla).toEqual({ judged: 1, met: 1, compliancePct: 100 }); // the inspection is within its deadlines: pending
+    expect(engineering.sla).toEqual({ judged: 1, met: 1, compliancePct: 100, autoClosed: 0 }); // worked by a person, not closed by a device unaccepted // the inspection is within its deadlines: pending
     expect(report.body.total.callbacks).toMatchObject({ complaintsResolved: 1, withCallback: 1, callbackRatePct: 100, callbacks: 1, satisfied: 1, satisfactionPct: 100 });
   });
 

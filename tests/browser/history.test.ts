@@ -99,6 +99,7 @@ describe('history, users and report figures in Chromium', () => {
 
     it(`${locale}: an admin disables and enables a user on the users screen and reaches the audit log`, async () => {
       await signIn('admin', locale);
+      await page.getByTestId('user-menu').click(); // the admin area is in the user menu
       await page.getByTestId('nav-audit').click(); // the admin area: audit log, and from it the users screen
       await page.getByTestId('audit-users-link').click();
       const row = page.locator('[data-testid="users-row"][data-username="operator"]');

@@ -126,8 +126,12 @@ describe('the dashboard speaks the operator’s language', () => {
         for (const size of SIZES) {
           const { context, page } = await signedIn(role, lang, size);
           const tabs = await page.locator('header.topbar nav a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
-          for (const href of tabs) {
-            await page.locator(`header.topbar nav a[href="${href}"]`).click();
+          // An admin's audit log is in the user menu, not a tab: walked too.
+          for (const href of [...tabs, ...(role === 'admin' ? ['/audit'] : [])]) {
+            if (href === '/audit') {
+              await page.getByTestId('user-menu').click();
+              await page.getByTestId('nav-audit').click();
+            } else await page.locator(`header.topbar nav a[href="${href}"]`).click();
             await page.getByTestId('page-heading').first().waitFor();
             await page.waitForLoadState('networkidle');
             const where = `${role} ${lang} ${size.width}×${size.height} ${href}`;

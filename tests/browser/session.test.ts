@@ -66,6 +66,7 @@ describe('dashboard session and audit tab in Chromium', () => {
   });
 
   it('the admin opens the audit tab and finds their own sign-in, then filters by action', async () => {
+    await page.getByTestId('user-menu').click(); // the admin area is in the user menu
     await page.getByTestId('nav-audit').click();
     await expect(page.getByTestId('page-heading').textContent()).resolves.toBe('审计日志');
     await page.locator('[data-testid="audit-row"][data-action="auth.login"]').first().waitFor();
@@ -81,6 +82,8 @@ describe('dashboard session and audit tab in Chromium', () => {
     const other = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     other.setDefaultTimeout(UI_TIMEOUT);
     await signIn(other, 'operator');
+    await other.getByTestId('user-menu').click(); // an operator's menu has no admin area
+    await other.getByTestId('user-menu-panel').waitFor();
     await expect(other.getByTestId('nav-audit').count()).resolves.toBe(0);
     await other.goto(`${server.httpUrl}/audit`);
     await other.waitForURL(/\/alerts$/);
