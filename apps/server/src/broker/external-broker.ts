@@ -291,6 +291,12 @@ export class ExternalBroker implements MqttTransport {
     });
   }
 
+  /**
+   * A resumed session keeps the subscriptions it had. Had the shard count changed since, it
+   * would still hold devices now on another connection, which would then arrive on two, out of
+   * order: subscribeAll() first drops the other connections' filters. Unsubscribing a filter the
+   * session does not have is harmless [MQTT-3.10.4-5]. Undefined when answered; else why not.
+   */
   private unsubscribe(client: MqttClient, filters: string[]): Promise<string | undefined> {
     return new Promise((resolve) => client.unsubscribe(filters, (error) => resolve(error?.message)));
   }
