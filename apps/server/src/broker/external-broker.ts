@@ -85,6 +85,8 @@ export class ExternalBroker implements MqttTransport {
   /** Cluster: the command connection, and the shards consumed here. */
   private control: MqttClient | undefined;
   private readonly shards = new Map<number, Open>();
+  /** Some connection got a CONNACK: the broker is reachable and takes our credentials. */
+  private reached = false;
   /** Connections dropped here after a failed commit (logged already). */
   private readonly droppedHere = new WeakSet<object>();
 
@@ -223,6 +225,7 @@ export class ExternalBroker implements MqttTransport {
     client.on('connect', (connack) => {
       lastError = undefined;
       up = true;
+      this.reached = true;
       // One PUBACK per message, each waiting on the last: Nagle's algorithm would hold them back.
       (client.stream as Partial<Socket>).setNoDelay?.(true);
       void this.subscribeAll(client, clientId, connack.sessionPresent ? foreign : [], subscriptions).then((done) => done && markSubscribed());
@@ -328,43 +331,53 @@ export class ExternalBroker implements MqttTransport {
   }
 
   /**
-   * Resolves once the first connection is subscribed. Only the connection itself is timed: the
-   * SUBACK of a resumed session comes behind its queued messages, which may take longer than
-   * `timeoutMs` to read after a restart. A connection that closes before the SUBACK reconnects
-   * and subscribes again (subscribeAll), and this waits for that.
+   * Resolves once the connection is subscribed. Fails only if the broker was never reached within
+   * `timeoutMs` (no CONNACK on any connection) or refuses the CONNECT. The SUBACK is not timed:
+   * a resumed session's comes behind its queued messages, which may take longer than `timeoutMs`
+   * to read after a restart. A connection that closes first reconnects and subscribes again
+   * (subscribeAll), and this waits for that; stop() or stopShard() ends the wait.
    */
   private firstConnection(client: MqttClient, subscribed: Promise<void>, timeoutMs: number): Promise<void> {
+    const clientId = client.options.clientId;
     return new Promise((resolve, reject) => {
-      const fail = (why: string) => {
+      let slow: NodeJS.Timeout | undefined;
+      const settle = () => {
         clearTimeout(timer);
+        clearTimeout(slow);
         client.removeListener('error', onError);
+        client.removeListener('end', ended);
+      };
+      const fail = (why: string) => {
+        settle();
         client.end(true);
         reject(new Error(`cannot connect to the MQTT broker at MQTT_URL (${redact(this.options.url)}): ${why}. Check MQTT_URL and the service account, or unset MQTT_URL to run the embedded broker.`));
       };
-      const timer = setTimeout(() => fail(`no connection within ${timeoutMs / 1000} s`), timeoutMs);
-      client.once('connect', () => {
-        clearTimeout(timer);
-        client.removeListener('error', onError);
-        const slow = setTimeout(
-          () => this.logger.log(`MQTT_URL broker (${client.options.clientId}): connected, still waiting for the answer to our subscription (the messages queued in the session come first)`),
-          timeoutMs,
-        );
-        const ended = () => {
-          clearTimeout(slow);
-          reject(new Error(`the connection to MQTT_URL (${client.options.clientId}) was closed here before it was subscribed`));
-        };
-        client.once('end', ended);
-        void subscribed.then(() => {
-          clearTimeout(slow);
-          client.removeListener('end', ended);
-          resolve();
-        });
-      });
+      // Once the broker answered another connection, a CONNACK still missing is one the event
+      // loop has not read yet (busy with the other connections' backlog: after a long block,
+      // timers run before pending reads): MQTT.js reconnects, and this waits.
+      const timer = setTimeout(() => {
+        if (!this.reached) return fail(`no connection within ${timeoutMs / 1000} s`);
+        this.logger.log(`MQTT_URL broker (${clientId}): no CONNACK read within ${timeoutMs / 1000} s although the broker answers our other connections; still trying`);
+      }, timeoutMs);
       const onError = (error: Error & { code?: number | string }) => {
         // A refused CONNACK will not get better by retrying.
         if (typeof error.code === 'number') fail(error.message);
       };
+      const ended = () => {
+        settle();
+        reject(new Error(`the connection to MQTT_URL (${clientId}) was closed here before it was subscribed`));
+      };
       client.on('error', onError);
+      client.once('end', ended);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        client.removeListener('error', onError);
+        slow = setTimeout(() => this.logger.log(`MQTT_URL broker (${clientId}): connected, still waiting for the answer to our subscription (the messages queued in the session come first)`), timeoutMs);
+      });
+      void subscribed.then(() => {
+        settle();
+        resolve();
+      });
     });
   }
 }
