@@ -3,7 +3,7 @@
 // session holding a backlog. Mosquitto sends up to 1000 queued messages right after the CONNACK
 // and only then the SUBACK, so on a loaded machine (the broker and the server each getting a
 // slice of a CPU) the SUBACK reaches the server seconds later. Here a forwarder that passes the
-// broker's bytes at 256 KiB/s stands in for that. Start-up must wait for the SUBACK instead of
+// broker's bytes at 256 kB/s stands in for that. Start-up must wait for the SUBACK instead of
 // giving up on a timer and closing every connection mid-SUBSCRIBE.
 import { once } from 'node:events';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
