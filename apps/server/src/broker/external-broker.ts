@@ -85,6 +85,10 @@ export class ExternalBroker implements MqttTransport {
   /** Cluster: the command connection, and the shards consumed here. */
   private control: MqttClient | undefined;
   private readonly shards = new Map<number, Open>();
+  /** Some connection got a CONNACK: the broker is reachable and takes our credentials. */
+  private reached = false;
+  /** Connections dropped here after a failed commit (logged already). */
+  private readonly droppedHere = new WeakSet<object>();
 
   constructor(
     private readonly ingest: IngestSink,
@@ -138,7 +142,8 @@ export class ExternalBroker implements MqttTransport {
     try {
       await this.firstConnection(opened.client, opened.subscribed, timeoutMs);
     } catch (error) {
-      this.shards.delete(shard);
+      // Unless stopShard() closed it already, and a new one for the shard may be starting.
+      if (this.shards.get(shard) === opened) this.shards.delete(shard);
       this.clients = this.clients.filter((c) => c !== opened.client);
       throw error;
     }
@@ -216,12 +221,14 @@ export class ExternalBroker implements MqttTransport {
     let lastError: string | undefined;
     let markSubscribed!: () => void;
     const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
+    let up = false;
     client.on('connect', (connack) => {
       lastError = undefined;
+      up = true;
+      this.reached = true;
       // One PUBACK per message, each waiting on the last: Nagle's algorithm would hold them back.
       (client.stream as Partial<Socket>).setNoDelay?.(true);
-      const dropped = connack.sessionPresent ? this.dropForeign(client, foreign) : [];
-      void Promise.all([...dropped, ...subscriptions.map((filters) => this.subscribe(client, filters))]).then(markSubscribed);
+      void this.subscribeAll(client, clientId, connack.sessionPresent ? foreign : [], subscriptions).then((done) => done && markSubscribed());
     });
     client.on('error', (error) => {
       // Once per outage and connection, not once per reconnect attempt.
@@ -229,18 +236,60 @@ export class ExternalBroker implements MqttTransport {
       lastError = error.message;
       this.logger.warn(`MQTT_URL broker (${clientId}): ${error.message}`);
     });
+    client.on('close', () => {
+      // Once per lost connection (not per failed reconnect attempt), and not when we closed it.
+      if (!up) return;
+      up = false;
+      if (client.disconnecting || this.droppedHere.has(client.stream)) return;
+      const why = lastError ?? `by the broker (on Mosquitto: another connection took client id ${clientId} over, or it missed our keepalive: its log says which)`;
+      this.logger.warn(`MQTT_URL broker (${clientId}): connection closed ${lastError ? `(${why})` : why}; reconnecting`);
+    });
     return { client, acks, subscribed };
   }
 
-  /** Resolves when answered; a refusal is logged, never thrown. */
-  private subscribe(client: MqttClient, filters: string[]): Promise<void> {
+  /**
+   * Subscribes on the connection just made (after dropping the other connections' filters from a
+   * resumed session) until every SUBSCRIBE is answered. True once answered; false when this
+   * connection closed first: the next one, which MQTT.js opens by itself, subscribes again.
+   *
+   * A resumed session's queued messages come before the SUBACK (Mosquitto sends up to
+   * max_inflight_messages of them first), so the answer can take long after a restart; nothing
+   * here gives up on it. A SUBACK refusing a filter (0x80; on Mosquitto the service account's ACL)
+   * will not get better by asking again: logged, not retried. Any other failure on a connection
+   * still open is tried again with back-off.
+   */
+  private async subscribeAll(client: MqttClient, clientId: string, foreign: string[][], subscriptions: string[][]): Promise<boolean> {
+    const stream = client.stream;
+    const current = () => client.connected && client.stream === stream && !stream.destroyed;
+    for (let attempt = 0; ; attempt++) {
+      const failures = (await Promise.all([...foreign.map((f) => this.unsubscribe(client, f)), ...subscriptions.map((f) => this.subscribe(client, f))])).filter(
+        (f): f is string => f !== undefined,
+      );
+      if (failures.length === 0) return true;
+      if (!current()) {
+        this.logger.warn(`MQTT_URL broker (${clientId}): the connection closed before the broker answered our subscription (${failures[0]}); subscribing again once it reconnects`);
+        return false;
+      }
+      const delayMs = subscribeRetryMs(attempt);
+      this.logger.warn(`MQTT_URL broker (${clientId}): subscribing failed (${failures[0]}); trying again in ${delayMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (!current()) return false;
+    }
+  }
+
+  /**
+   * Undefined when answered, a refusal included (logged here); else why it failed. MQTT.js
+   * reports a refusing SUBACK as an error too: only the SUBACK's codes tell the two apart.
+   */
+  private subscribe(client: MqttClient, filters: string[]): Promise<string | undefined> {
     return new Promise((resolve) => {
-      client.subscribe(filters, { qos: 1 }, (error, granted) => {
-        resolve();
-        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
-        if (!error && refused.length === 0) return;
-        const what = refused.length > 0 ? `${refused.length} filters, e.g. ${refused[0]}` : `${filters.length} filters (${error?.message})`;
-        this.logger.error(`the broker refused our subscription to ${what}: check the service account's ACL`);
+      client.subscribe(filters, { qos: 1 }, (error, _granted, suback) => {
+        const codes = (suback?.granted ?? []) as unknown[];
+        const refused = filters.filter((_, i) => typeof codes[i] === 'number' && ((codes[i] as number) & 0x80) !== 0);
+        if (error && refused.length === 0) return resolve(error.message);
+        resolve(undefined);
+        if (refused.length === 0) return;
+        this.logger.error(`the broker refused our subscription to ${refused.length} filters, e.g. ${refused[0]} (SUBACK 0x80): check the service account's ACL`);
       });
     });
   }
@@ -248,18 +297,11 @@ export class ExternalBroker implements MqttTransport {
   /**
    * A resumed session keeps the subscriptions it had. Had the shard count changed since, it
    * would still hold devices now on another connection, which would then arrive on two, out of
-   * order. Unsubscribing a filter the session does not have is harmless [MQTT-3.10.4-5].
+   * order: subscribeAll() first drops the other connections' filters. Unsubscribing a filter the
+   * session does not have is harmless [MQTT-3.10.4-5]. Undefined when answered; else why not.
    */
-  private dropForeign(client: MqttClient, foreign: string[][]): Promise<void>[] {
-    return foreign.map(
-      (filters) =>
-        new Promise((resolve) => {
-          client.unsubscribe(filters, (error) => {
-            resolve();
-            if (error) this.logger.warn(`could not drop the subscriptions of other connections: ${error.message}`);
-          });
-        }),
-    );
+  private unsubscribe(client: MqttClient, filters: string[]): Promise<string | undefined> {
+    return new Promise((resolve) => client.unsubscribe(filters, (error) => resolve(error?.message)));
   }
 
   private handleMessage(client: MqttClient, acks: OrderedAcks, packet: IPublishPacket, callback: (error?: Error) => void): void {
@@ -284,31 +326,65 @@ export class ExternalBroker implements MqttTransport {
   private commitFailed(client: MqttClient, error: unknown): void {
     if (client.stream.destroyed) return;
     this.logger.error(`could not store a message from the broker; reconnecting so it is redelivered: ${String(error)}`);
+    this.droppedHere.add(client.stream);
     client.stream.destroy();
   }
 
+  /**
+   * Resolves once the connection is subscribed. Fails only if the broker was never reached within
+   * `timeoutMs` (no CONNACK on any connection) or refuses the CONNECT. The SUBACK is not timed:
+   * a resumed session's comes behind its queued messages, which may take longer than `timeoutMs`
+   * to read after a restart. A connection that closes first reconnects and subscribes again
+   * (subscribeAll), and this waits for that; stop() or stopShard() ends the wait.
+   */
   private firstConnection(client: MqttClient, subscribed: Promise<void>, timeoutMs: number): Promise<void> {
+    const clientId = client.options.clientId;
     return new Promise((resolve, reject) => {
-      const fail = (why: string) => {
+      let slow: NodeJS.Timeout | undefined;
+      const settle = () => {
         clearTimeout(timer);
+        clearTimeout(slow);
+        client.removeListener('error', onError);
+        client.removeListener('end', ended);
+      };
+      const fail = (why: string) => {
+        settle();
         client.end(true);
         reject(new Error(`cannot connect to the MQTT broker at MQTT_URL (${redact(this.options.url)}): ${why}. Check MQTT_URL and the service account, or unset MQTT_URL to run the embedded broker.`));
       };
-      const timer = setTimeout(() => fail(`no connection within ${timeoutMs / 1000} s`), timeoutMs);
-      client.once('connect', () => {
-        client.removeListener('error', onError);
-        void subscribed.then(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      // Once the broker answered another connection, a CONNACK still missing is one the event
+      // loop has not read yet (busy with the other connections' backlog: after a long block,
+      // timers run before pending reads): MQTT.js reconnects, and this waits.
+      const timer = setTimeout(() => {
+        if (!this.reached) return fail(`no connection within ${timeoutMs / 1000} s`);
+        this.logger.log(`MQTT_URL broker (${clientId}): no CONNACK read within ${timeoutMs / 1000} s although the broker answers our other connections; still trying`);
+      }, timeoutMs);
       const onError = (error: Error & { code?: number | string }) => {
         // A refused CONNACK will not get better by retrying.
         if (typeof error.code === 'number') fail(error.message);
       };
+      const ended = () => {
+        settle();
+        reject(new Error(`the connection to MQTT_URL (${clientId}) was closed here before it was subscribed`));
+      };
       client.on('error', onError);
+      client.once('end', ended);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        client.removeListener('error', onError);
+        slow = setTimeout(() => this.logger.log(`MQTT_URL broker (${clientId}): connected, still waiting for the answer to our subscription (the messages queued in the session come first)`), timeoutMs);
+      });
+      void subscribed.then(() => {
+        settle();
+        resolve();
+      });
     });
   }
+}
+
+/** Back-off between SUBSCRIBE attempts on one connection: 1, 2, 4 … 30 s. */
+export function subscribeRetryMs(attempt: number): number {
+  return Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
 }
 
 function redact(url: string): string {
