@@ -13,7 +13,7 @@ export default defineConfig({
     // Runtime values come from the dependency-free modules (`/alerts`, `/audit-actions`, `/live`, `/work-order-constants`); the index would
     // drag zod and yaml into the bundle, so it is imported for types only.
     alias: [
-      { find: /^@estate-watch\/contracts\/(alerts|alert-text|audit-actions|labels|live|metric-text|work-order-constants|work-order-text)$/, replacement: contracts('$1.ts') },
+      { find: /^@estate-watch\/contracts\/(alerts|alert-text|audit-actions|labels|live|metric-text|web-constants|work-order-constants|work-order-text)$/, replacement: contracts('$1.ts') },
       { find: /^@estate-watch\/contracts$/, replacement: contracts('index.ts') },
     ],
   },

@@ -32,8 +32,8 @@ function demoStartingNow(): SiteConfig {
   const rescheduled = yaml.replace('schedule: ["09:30", "15:00"]', first).replace('schedule: ["09:30", "15:00"]', second);
   expect(rescheduled).toContain(second);
   const site = parseSiteConfig(rescheduled, 'lakeside-now.yaml');
-  // Only the two rescheduled day routes: the hourly fire-lane check would add rounds of its own.
-  return { ...site, routes: site.routes.filter((r) => r.id !== 'fire-lanes') };
+  // Only the two rescheduled day routes: the hourly fire-lane and lobby checks would add rounds of their own.
+  return { ...site, routes: site.routes.filter((r) => r.id !== 'fire-lanes' && r.id !== 'lobby-check') };
 }
 
 describe('patrol board in Chromium', () => {

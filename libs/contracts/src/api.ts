@@ -5,7 +5,8 @@ import { HistoryQueryFields } from './history';
 import type { DeviceKind } from './topics';
 import type { Severity } from './site-config';
 
-export const ROLES = ['operator', 'supervisor', 'admin', 'guard'] as const;
+import { ROLES } from './web-constants';
+export { ROLES };
 export type Role = (typeof ROLES)[number];
 /**
  * The control room's roles, in rank order (operator < supervisor < admin). `guard` (巡更员) stands

@@ -6,7 +6,8 @@ import type { DepartmentId } from './site-config';
 import type { RoundDto } from './patrol';
 
 /** What a guard can report; each goes to a department by the site's `routing` (`finding.<category>`) or the default below. */
-export const FINDING_CATEGORIES = ['safety', 'fire', 'facility', 'cleaning', 'parking', 'other'] as const;
+import { FINDING_CATEGORIES, FINDING_MAX_PHOTOS } from './web-constants';
+export { FINDING_CATEGORIES, FINDING_MAX_PHOTOS };
 export type FindingCategory = (typeof FINDING_CATEGORIES)[number];
 
 /**
@@ -28,7 +29,6 @@ export const FINDING_ROUTING_KEYS = FINDING_CATEGORIES.map((c) => `finding.${c}`
 /** Photos: what a phone camera produces, a few per finding, each small enough for a mobile upload. */
 export const FINDING_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type FindingPhotoType = (typeof FINDING_PHOTO_TYPES)[number];
-export const FINDING_MAX_PHOTOS = 4;
 export const FINDING_MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
 /** The text fields of `POST /api/guard/findings` (multipart/form-data; the photos are the `photos` parts). */

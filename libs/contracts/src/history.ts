@@ -3,8 +3,7 @@
 // the next page's cursor comes in the X-Next-Cursor header (absent on the last page).
 import { z } from 'zod';
 
-/** Response header with the cursor of the next page. */
-export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+export { NEXT_CURSOR_HEADER } from './web-constants';
 
 const instant = z.iso.datetime({ offset: true, error: 'a date-time with an offset, e.g. 2026-11-01T00:00:00+08:00' });
 

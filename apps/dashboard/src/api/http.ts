@@ -34,7 +34,7 @@ import type {
   WorkOrderSourceId,
   WorkOrderStatusId,
 } from '@estate-watch/contracts';
-import { NEXT_CURSOR_HEADER } from '@estate-watch/contracts';
+import { NEXT_CURSOR_HEADER } from '@estate-watch/contracts/web-constants';
 
 /**
  * An API error with the server's `{statusCode, message}`; statusCode 0 means the network failed.
