@@ -29,18 +29,12 @@ const CHECKPOINTS = 20;
 /** Every device once (kinds cycle by 3, ids by 20), so the measured messages find their rows. */
 const WARM_UP = 60;
 
-/** A site with GATES gates over 4 lots, DISPENSERS dispensers and a route over CHECKPOINTS checkpoints. */
-function siteYaml(): string {
+/** A site with GATES gates over 4 lots, DISPENSERS dispensers and a route over CHECKPOINTS checkpoints; `departments`: the contract example's. */
+function siteYaml(departments: string): string {
   const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   return `
 site: { id: bench, name: 压测小区, timezone: Asia/Shanghai, heartbeatSec: 30 }
-departments:
-  - { id: security, name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
-  - { id: cleaning, name: 保洁部, sla: { acceptMin: 15, resolveMin: 120 } }
-  - { id: engineering, name: 工程部, sla: { acceptMin: 15, resolveMin: 240 } }
-  - { id: parking, name: 车场, sla: { acceptMin: 5, resolveMin: 30 } }
-  - { id: service, name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
-guards:
+${departments}guards:
   - { id: G01, name: 张伟, card: 04A1B2C3D4E5F6 }
 checkpoints:
 ${ids('cp', CHECKPOINTS).map((id, i) => `  - { id: ${id}, name: 岗${i}, x: ${i}, y: ${i}, secret: secret-${id} }`).join('\n')}
@@ -58,6 +52,7 @@ ${ids('soap', DISPENSERS).map((id, i) => `  - { id: ${id}, name: 洗手液${i}, 
 async function main(): Promise<void> {
   await import('reflect-metadata');
   const { parseSiteConfig } = await import('@estate-watch/contracts');
+  const { EXAMPLE_DEPARTMENTS_YAML } = await import('../apps/server/src/sites/testing');
   const { AlertsRepository } = await import('../apps/server/src/alerts/alerts.repository');
   const { AlertsService } = await import('../apps/server/src/alerts/alerts.service');
   const { ManualClock } = await import('../apps/server/src/common/clock');
@@ -74,7 +69,7 @@ async function main(): Promise<void> {
   type AcceptedMessage = import('../apps/server/src/ingest/accepted-message').AcceptedMessage;
   type MessageHandler = import('../apps/server/src/ingest/accepted-message').MessageHandler;
 
-  const site = parseSiteConfig(siteYaml(), 'bench.yaml');
+  const site = parseSiteConfig(siteYaml(EXAMPLE_DEPARTMENTS_YAML), 'bench.yaml');
   const start = new Date('2026-11-27T01:00:00Z'); // 09:00 in Asia/Shanghai: the round's first window
   let seq = 0;
   const message = (kind: AcceptedMessage['kind'], deviceId: string, stream: AcceptedMessage['stream'], at: Date, payload: Record<string, unknown>): AcceptedMessage => {

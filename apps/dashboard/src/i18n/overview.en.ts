@@ -16,7 +16,6 @@ export default {
     noneLots: 'Every lot has room (shown here from 90 %).',
     visited: '{done}/{all} checkpoints',
     occupancy: '{n}/{cap}',
-    kind: { checkpoint: 'Checkpoint', gate: 'Gate', dispenser: 'Dispenser', sensor: 'Sensor' },
     state: { ok: 'OK', alert: 'Alert', offline: 'Offline', unknown: 'No data' },
     openAlerts: '{n} open alerts',
     details: 'Details',
