@@ -78,7 +78,9 @@ export class DevicesRepository {
    * or below the device's status_seq was applied before (a replay after a crash): `applied:
    * false`. One older (receive time) than the last one applied moves only the seq (`stale`: a
    * buffered status arrives late). A transaction holds replays only or fresh statuses only;
-   * `stopAfter` ends it after a fresh one whose alert must follow before the next is committed.
+   * `stopAfter` closes a device after a fresh status whose alert must follow before that device's
+   * next status is committed: the transaction ends before the device's next status, and goes on
+   * with other devices' until then (10,000 devices reconnecting are one transaction, not 10,000).
    * Answers for a prefix of `inputs`; a device without a row (not configured) is `unknown`.
    */
   async applyStatuses(inputs: readonly StatusUpdate[], stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false): Promise<StatusOutcome[]> {
@@ -96,14 +98,16 @@ export class DevicesRepository {
       const states = new Map(rows.map((r) => [key(r.site_id, r.id), { ...r, status_seq: Number(r.status_seq), last_status_at: r.last_status_at && new Date(r.last_status_at) }]));
       const changed = new Map<string, StatusRow>();
       const outcomes: StatusOutcome[] = [];
+      const closed = new Set<string>();
       for (const u of inputs) {
-        const st = states.get(key(u.siteId, u.deviceId));
+        const k = key(u.siteId, u.deviceId);
+        const st = states.get(k);
         const fresh = !st || u.seq > st.status_seq;
-        if (outcomes.length > 0 && fresh !== (outcomes[0]!.kind !== 'replay')) break;
+        if (closed.has(k) || (outcomes.length > 0 && fresh !== (outcomes[0]!.kind !== 'replay'))) break;
         const outcome = applyOne(u, st);
         outcomes.push(outcome);
-        if (st && outcome.kind !== 'replay' && outcome.kind !== 'unknown') changed.set(key(u.siteId, u.deviceId), st);
-        if (stopAfter(u, outcome)) break;
+        if (st && outcome.kind !== 'replay' && outcome.kind !== 'unknown') changed.set(k, st);
+        if (stopAfter(u, outcome)) closed.add(k);
       }
       await writeStatuses(tx, [...changed.values()]);
       return outcomes;

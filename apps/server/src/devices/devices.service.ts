@@ -22,7 +22,9 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   readonly selects: MessageSelector = {};
   readonly changes$ = new Subject<DeviceDto>();
   private readonly log = new Logger(DevicesService.name);
-  private readonly pendingValueEvents = new Map<string, NodeJS.Timeout>();
+  /** Devices whose values changed since the last flush; one query and one timer for all of them. */
+  private readonly pendingValueEvents = new Map<string, { siteId: string; deviceId: string }>();
+  private valueFlush: NodeJS.Timeout | undefined;
   private watchingSince: Date | null = null;
 
   constructor(
@@ -38,8 +40,8 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
 
   /**
    * Statuses set-based (DevicesRepository.applyStatuses: each device's row written once per
-   * transaction), then the alerts their changes call for, in seq order; a transaction ends after a
-   * status that raises or clears one (endsTransaction). A replayed status re-asserts what the
+   * transaction), then the alerts their changes call for, in seq order; a transaction ends before the
+   * next status of a device whose status raises or clears one (endsTransaction). A replayed status re-asserts what the
    * stored state implies. One live `device` event per device whose status changed, at the end.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
@@ -136,7 +138,8 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const timer of this.pendingValueEvents.values()) clearTimeout(timer);
+    clearTimeout(this.valueFlush);
+    this.valueFlush = undefined;
     this.pendingValueEvents.clear();
   }
 
@@ -156,15 +159,25 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     this.scheduleValueEvent(siteId, deviceId);
   }
 
+  /**
+   * At most one `device` event per device per VALUE_EVENT_INTERVAL_MS, all due devices read with
+   * one query: with 10,000 devices sending telemetry, a timer and a query per device would keep
+   * the database pool busy with reads of rows nobody may be looking at.
+   */
   private scheduleValueEvent(siteId: string, deviceId: string): void {
-    const key = `${siteId}/${deviceId}`;
-    if (this.pendingValueEvents.has(key)) return;
-    const timer = setTimeout(() => {
-      this.pendingValueEvents.delete(key);
-      this.emit(siteId, deviceId).catch((error: Error) => this.log.warn(`device event for ${key} failed: ${error.message}`));
+    this.pendingValueEvents.set(`${siteId}/${deviceId}`, { siteId, deviceId });
+    if (this.valueFlush) return;
+    this.valueFlush = setTimeout(() => {
+      this.valueFlush = undefined;
+      const due = [...this.pendingValueEvents.values()];
+      this.pendingValueEvents.clear();
+      if (!this.changes$.observed) return;
+      this.repo
+        .findMany(due)
+        .then((devices) => devices.forEach((d) => this.changes$.next(d)))
+        .catch((error: Error) => this.log.warn(`device events for ${due.length} devices failed: ${error.message}`));
     }, VALUE_EVENT_INTERVAL_MS);
-    timer.unref();
-    this.pendingValueEvents.set(key, timer);
+    this.valueFlush.unref();
   }
 
   private async emit(siteId: string, deviceId: string): Promise<void> {
@@ -187,7 +200,7 @@ function update(m: AcceptedMessage): StatusUpdate {
 }
 
 /**
- * A status whose alert must follow before the next one is committed: online ↔ offline, an
+ * A status whose alert must follow before the device's next one is committed: online ↔ offline, an
  * offline report (each one counts), a skew past the limit (each counts), or back within it.
  */
 function endsTransaction(u: StatusUpdate, outcome: StatusOutcome): boolean {

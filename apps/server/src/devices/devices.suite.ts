@@ -163,6 +163,27 @@ export function devicesSuite(backend: Backend): void {
       expect(events.map((e) => `${e.id}:${e.online}`).sort()).toEqual(['cp-1:true', 'gate-1:false']);
     });
 
+    it('devices coming online together share a transaction; a device whose alert must follow closes only itself', async () => {
+      const repo = new DevicesRepository(t.db);
+      const transactions: string[][] = [];
+      const applyStatuses = repo.applyStatuses.bind(repo);
+      repo.applyStatuses = async (inputs, stopAfter) => {
+        const outcomes = await applyStatuses(inputs, stopAfter);
+        transactions.push(inputs.slice(0, outcomes.length).map((u) => `${u.deviceId}:${u.online}`));
+        return outcomes;
+      };
+      const counted = new DevicesService(repo, alerts, new SitesService([testSite()], t.db), clock);
+      // cp-1, cp-2 and gate-1 come online (each may clear an offline alert); cp-1's last will must
+      // wait until cp-1's clear has followed, so the transaction ends just before it
+      await counted.applyBatch([status('cp-1', true), status('cp-2', true), status('gate-1', true), lastWill('cp-1'), status('soap-1', true)]);
+      expect(transactions).toEqual([
+        ['cp-1:true', 'cp-2:true', 'gate-1:true'],
+        ['cp-1:false', 'soap-1:true'],
+      ]);
+      expect((await devices.list()).filter((d) => d.online).map((d) => d.id).sort()).toEqual(['cp-2', 'gate-1', 'soap-1']);
+      expect(await openAlerts('device.offline')).toEqual(['cp-1:active']);
+    });
+
     it('telemetry is not a status: it does not bring a device online', async () => {
       await devices.handle({ ...status('gate-1', true), stream: 'telemetry', payload: { barrier: 'closed' } });
       expect((await byId('gate-1')).online).toBe(false);

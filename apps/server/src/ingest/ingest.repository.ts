@@ -200,11 +200,19 @@ export class IngestRepository {
          -- sorted, so that concurrent writers tend to lock device rows in one order
          ORDER BY 1, 2
        ),
+       locked AS MATERIALIZED (
+         -- the rows locked in byte order before the UPDATE touches them: the UPDATE's own join
+         -- (a hash join over thousands of devices) would lock them in the table's order, and the
+         -- devices handler, which locks the same rows sorted, then deadlocks with it
+         SELECT dev.site_id, dev.id FROM devices dev JOIN per_device pd ON dev.site_id = pd.s AND dev.id = pd.d
+         ORDER BY dev.site_id COLLATE "C", dev.id COLLATE "C"
+         FOR UPDATE OF dev
+       ),
        touched AS (
          UPDATE devices AS dev
          SET last_seen_at = GREATEST(dev.last_seen_at, pd.seen), last_values = dev.last_values || pd.vals
-         FROM per_device pd
-         WHERE dev.site_id = pd.s AND dev.id = pd.d
+         FROM per_device pd, locked l
+         WHERE dev.site_id = pd.s AND dev.id = pd.d AND l.site_id = dev.site_id AND l.id = dev.id
          RETURNING 1
        )
        SELECT (SELECT array_agg(n::int ORDER BY n) FROM fresh) AS ns,
