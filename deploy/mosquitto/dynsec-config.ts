@@ -7,23 +7,20 @@
 // levels estate/v1/{site}/{kind}/{device}. Mosquitto's dynamic security plugin keeps users in
 // JSON (any user name) with per-user roles, so each device gets a role naming its own topics.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { buildTopic, siteDevices, TOPIC_ROOT, UPSTREAM_STREAMS, type SiteConfig } from '@estate-watch/contracts';
+import { siteDevices, type SiteConfig } from '@estate-watch/contracts';
+import { deviceRole, deviceUsername, serverRole, type DynsecAcl, type DynsecRole } from '../../apps/server/src/broker/dynsec';
 
 export interface ServiceAccount {
   username: string;
   password: string;
 }
 
-interface Acl {
-  acltype: 'publishClientSend' | 'publishClientReceive' | 'subscribePattern' | 'unsubscribePattern';
-  topic: string;
-  allow: boolean;
-}
+export type Acl = DynsecAcl;
 
 export interface DynsecConfig {
   clients: { username: string; textName: string; password: string; salt: string; iterations: number; roles: { rolename: string }[] }[];
   groups: never[];
-  roles: { rolename: string; acls: Acl[] }[];
+  roles: DynsecRole[];
   defaultACLAccess: { publishClientSend: boolean; publishClientReceive: boolean; subscribe: boolean; unsubscribe: boolean };
 }
 
@@ -34,6 +31,11 @@ export function hashPassword(password: string, salt: Buffer = randomBytes(12)): 
   return { password: pbkdf2Sync(password, salt, ITERATIONS, 64, 'sha512').toString('base64'), salt: salt.toString('base64'), iterations: ITERATIONS };
 }
 
+/**
+ * Every device's user and role (apps/server/src/broker/dynsec.ts, which a reload of the site
+ * files also uses to change a running broker), and the server's service account, whose role may
+ * also send the plugin its commands.
+ */
 export function buildDynsecConfig(sites: SiteConfig[], service: ServiceAccount): DynsecConfig {
   const config: DynsecConfig = {
     clients: [],
@@ -47,30 +49,19 @@ export function buildDynsecConfig(sites: SiteConfig[], service: ServiceAccount):
       if (device.secret === undefined) {
         throw new Error(`${site.site.id}:${device.id} has only a secretHash: Mosquitto makes its own hash of the secret, so generate its config from a site file that gives the secret`);
       }
-      const rolename = `device:${site.site.id}:${device.id}`;
-      const topic = (stream: (typeof UPSTREAM_STREAMS)[number] | 'cmd') => buildTopic({ site: site.site.id, kind: device.kind, device: device.id, stream });
-      config.roles.push({
-        rolename,
-        acls: [
-          ...UPSTREAM_STREAMS.map((stream): Acl => ({ acltype: 'publishClientSend', topic: topic(stream), allow: true })),
-          { acltype: 'subscribePattern', topic: topic('cmd'), allow: true },
-        ],
-      });
+      const d = { siteId: site.site.id, id: device.id, kind: device.kind, name: device.name };
+      const role = deviceRole(d);
+      config.roles.push(role);
       config.clients.push({
-        username: `${site.site.id}:${device.id}`,
+        username: deviceUsername(d),
         textName: `${site.site.name} / ${device.name}`,
         ...hashPassword(device.secret),
-        roles: [{ rolename }],
+        roles: [{ rolename: role.rolename }],
       });
     }
   }
-  config.roles.push({
-    rolename: 'estate-watch-server',
-    acls: [
-      { acltype: 'subscribePattern', topic: `${TOPIC_ROOT}/#`, allow: true },
-      { acltype: 'publishClientSend', topic: `${TOPIC_ROOT}/+/+/+/cmd`, allow: true },
-    ],
-  });
-  config.clients.push({ username: service.username, textName: 'Estate Watch server', ...hashPassword(service.password), roles: [{ rolename: 'estate-watch-server' }] });
+  const server = serverRole();
+  config.roles.push(server);
+  config.clients.push({ username: service.username, textName: 'Estate Watch server', ...hashPassword(service.password), roles: [{ rolename: server.rolename }] });
   return config;
 }

@@ -9,7 +9,9 @@ import { evictedDevices } from '../sites/site-diff';
 import { SitesService, type SitesReplaced } from '../sites/sites.service';
 import type { ServiceAccount } from './device-acl';
 import { EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded-broker';
+import type { DynsecConnection } from './dynsec-admin';
 import { ExternalBroker } from './external-broker';
+import { reloadExternalBroker } from './external-reload';
 import type { MqttTransport, PublishOptions } from './mqtt-transport';
 
 export const BROKER_OPTIONS = Symbol('BROKER_OPTIONS');
@@ -29,9 +31,14 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
   /** Several servers (cluster/): this server's name among the lease holders. */
   readonly node: string | undefined;
 
+  /** The external broker's side of the last reload (tests wait for it). */
+  reloaded: Promise<void> = Promise.resolve();
+  /** Behind MQTT_URL with MQTT_DYNSEC on: how the server reaches the broker's dynamic-security plugin. */
+  private readonly dynsec: DynsecConnection | undefined;
+
   constructor(
     @Inject(ENV) private readonly env: Env,
-    sites: SitesService,
+    private readonly sites: SitesService,
     private readonly ingest: IngestService,
     @Optional() @Inject(BROKER_OPTIONS) options: BrokerOptions | null = null,
   ) {
@@ -55,17 +62,25 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
           this.logger,
         )
       : new EmbeddedBroker(ingest, sites, { port: env.mqttPort, host: options?.host, maxPacketBytes: options?.maxPacketBytes, serviceAccount: service, ...embeddedSettings(env) }, this.logger);
+    this.dynsec =
+      env.mqttUrl && env.mqttDynsec
+        ? { url: env.mqttUrl, username: service?.username, password: service?.password, clientIdPrefix: env.mqttClientId ?? 'estate-watch', ...loadBrokerTls(env) }
+        : undefined;
     sites.replaced$.subscribe((replaced) => this.sitesReplaced(replaced));
   }
 
   /**
-   * Issue 13 point 5: a removed or re-keyed device loses its connection at once. Only the
-   * embedded broker holds device connections; behind MQTT_URL the external broker does, and its
-   * own password file must change (README "Site files").
+   * Issue 13 point 5: a removed or re-keyed device loses its connection at once. The embedded
+   * broker closes it here; behind MQTT_URL the external broker holds it, and its
+   * dynamic-security users are changed through the plugin (external-reload.ts).
    */
   private sitesReplaced({ diff }: SitesReplaced): void {
+    if (this.transport instanceof ExternalBroker) {
+      this.reloaded = reloadExternalBroker(this.transport, diff, this.sites, this.dynsec, this.logger);
+      return;
+    }
     const gone = evictedDevices(diff);
-    if (gone.length === 0 || !(this.transport instanceof EmbeddedBroker)) return;
+    if (gone.length === 0) return;
     const closed = this.transport.evict(gone);
     this.logger.log(`site files reloaded: ${gone.length} device${gone.length === 1 ? '' : 's'} removed or re-keyed, ${closed} live connection${closed === 1 ? '' : 's'} closed`);
   }

@@ -27,7 +27,7 @@ import { connect, type IClientOptions, type IPublishPacket, type MqttClient } fr
 import { TOPIC_ROOT } from '@estate-watch/contracts';
 import type { IngestSink } from './embedded-broker';
 import { OrderedAcks } from './external-broker-acks';
-import { shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
+import { FILTERS_PER_SUBSCRIBE, shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 
 /** Every device topic: estate/v1/{site}/{kind}/{device}/{stream}. */
@@ -67,6 +67,8 @@ export interface ExternalBrokerOptions {
 
 interface Connection {
   clientId: string;
+  /** The shard this connection consumes; undefined for the one-filter and the command connection. */
+  shard?: number;
   /** False for the cluster's own command connection. */
   persistent: boolean;
   /** One SUBSCRIBE per batch. */
@@ -80,6 +82,12 @@ interface Open {
   acks: OrderedAcks;
 }
 
+/** What a connection subscribes at its next CONNECT; a reload of the site files changes it. */
+interface Subscriptions {
+  subscriptions: string[][];
+  foreign: string[][];
+}
+
 export class ExternalBroker implements MqttTransport {
   private clients: MqttClient[] = [];
   /** Cluster: the command connection, and the shards consumed here. */
@@ -89,12 +97,18 @@ export class ExternalBroker implements MqttTransport {
   private reached = false;
   /** Connections dropped here after a failed commit (logged already). */
   private readonly droppedHere = new WeakSet<object>();
+  /** The configured devices consumed (options.devices, then each reload's). */
+  private devices: readonly ConsumedDevice[] | undefined;
+  /** Each open shard connection and what it subscribes at its next CONNECT. */
+  private readonly consuming = new Map<number, { client: MqttClient; subscribe: Subscriptions }>();
 
   constructor(
     private readonly ingest: IngestSink,
     private readonly options: ExternalBrokerOptions,
     private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'> = new Logger('Broker'),
-  ) {}
+  ) {
+    this.devices = options.devices;
+  }
 
   /** Resolves once every connection is up and subscribed; on failure closes them all. */
   async start(): Promise<void> {
@@ -128,6 +142,34 @@ export class ExternalBroker implements MqttTransport {
   /** Shards consumed here now. */
   get consumedShards(): number[] {
     return [...this.shards.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * A reload of the site files changed the devices: each shard connection open here subscribes
+   * the devices added to its shard and unsubscribes those removed (a removed device's messages
+   * are no longer delivered to us), now and at its next CONNECT. Shards consumed elsewhere are
+   * their holders' to change. Resolves once the broker answered; returns the filters changed.
+   */
+  async replaceDevices(devices: readonly ConsumedDevice[]): Promise<{ subscribed: number; unsubscribed: number }> {
+    const before = this.devices;
+    this.devices = devices;
+    if (!before) return { subscribed: 0, unsubscribed: 0 };
+    const was = shardSubscriptions(before, this.shardCount).map((batches) => new Set(batches.flat()));
+    const plan = shardSubscriptions(devices, this.shardCount);
+    const counts = { subscribed: 0, unsubscribed: 0 };
+    await Promise.all(
+      [...this.consuming.entries()].map(async ([shard, { client, subscribe }]) => {
+        subscribe.subscriptions = plan[shard] ?? [];
+        subscribe.foreign = plan.filter((_, j) => j !== shard).flat();
+        const now = new Set(subscribe.subscriptions.flat());
+        const added = [...now].filter((f) => !was[shard]?.has(f));
+        const removed = [...(was[shard] ?? [])].filter((f) => !now.has(f));
+        if (!client.connected) return; // subscribes the new plan when it reconnects
+        for (const filters of batchesOf(added)) if ((await this.subscribe(client, filters)) === undefined) counts.subscribed += filters.length;
+        for (const filters of batchesOf(removed)) if ((await this.unsubscribe(client, filters)) === undefined) counts.unsubscribed += filters.length;
+      }),
+    );
+    return counts;
   }
 
   /** Cluster: consumes one shard (its persistent session), resolved once subscribed. */
@@ -187,18 +229,18 @@ export class ExternalBroker implements MqttTransport {
   /** The connections: every shard's, or with a cluster (unless `shards`) only the command connection. */
   private plan(shards = false): Connection[] {
     const base = this.options.clientId ?? `estate-watch-${hostname()}`.slice(0, 23);
-    const devices = this.options.devices;
+    const devices = this.devices;
     if (this.options.node !== undefined && !shards) {
       // Clean session, nothing subscribed: a server that dies leaves nothing queued behind.
       return [{ clientId: `${base}-c-${this.options.node}`.slice(0, 64), persistent: false, subscriptions: [], foreign: [] }];
     }
     if (!devices) return [{ clientId: base, persistent: true, subscriptions: [[this.options.topics ?? DEVICE_TOPICS]], foreign: [] }];
     const plan = shardSubscriptions(devices, this.shardCount);
-    return plan.map((subscriptions, i) => ({ clientId: `${base}-${i}`, persistent: true, subscriptions, foreign: plan.filter((_, j) => j !== i).flat() }));
+    return plan.map((subscriptions, i) => ({ clientId: `${base}-${i}`, shard: i, persistent: true, subscriptions, foreign: plan.filter((_, j) => j !== i).flat() }));
   }
 
   /** `subscribed`: the first connection's SUBSCRIBEs (and UNSUBSCRIBEs) have been answered. */
-  private open({ clientId, persistent, subscriptions, foreign }: Connection, timeoutMs: number): Open & { subscribed: Promise<void> } {
+  private open({ clientId, shard, persistent, subscriptions, foreign }: Connection, timeoutMs: number): Open & { subscribed: Promise<void> } {
     const opts: IClientOptions = {
       clientId,
       // A persistent session: QoS 1 messages published while the server is down wait in the broker.
@@ -216,6 +258,11 @@ export class ExternalBroker implements MqttTransport {
       rejectUnauthorized: true,
     };
     const client = connect(this.options.url, opts);
+    const subscribe: Subscriptions = { subscriptions, foreign };
+    if (shard !== undefined) this.consuming.set(shard, { client, subscribe });
+    client.once('end', () => {
+      if (shard !== undefined && this.consuming.get(shard)?.client === client) this.consuming.delete(shard);
+    });
     const acks = new OrderedAcks(client, (error) => this.commitFailed(client, error));
     client.handleMessage = (packet, callback) => this.handleMessage(client, acks, packet, callback);
     let lastError: string | undefined;
@@ -228,7 +275,7 @@ export class ExternalBroker implements MqttTransport {
       this.reached = true;
       // One PUBACK per message, each waiting on the last: Nagle's algorithm would hold them back.
       (client.stream as Partial<Socket>).setNoDelay?.(true);
-      void this.subscribeAll(client, clientId, connack.sessionPresent ? foreign : [], subscriptions).then((done) => done && markSubscribed());
+      void this.subscribeAll(client, clientId, connack.sessionPresent ? subscribe.foreign : [], subscribe.subscriptions).then((done) => done && markSubscribed());
     });
     client.on('error', (error) => {
       // Once per outage and connection, not once per reconnect attempt.
@@ -380,6 +427,12 @@ export class ExternalBroker implements MqttTransport {
       });
     });
   }
+}
+
+function batchesOf(filters: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < filters.length; i += FILTERS_PER_SUBSCRIBE) out.push(filters.slice(i, i + FILTERS_PER_SUBSCRIBE));
+  return out;
 }
 
 /** Back-off between SUBSCRIBE attempts on one connection: 1, 2, 4 … 30 s. */

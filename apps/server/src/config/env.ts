@@ -59,6 +59,7 @@ const EnvSchema = z.object({
   /** Origins besides the dashboard's own that may open the live socket (issue 8 point 6). */
   ALLOWED_ORIGINS: z.string().transform(parseOrigins).optional(),
   /** Several servers (issue 11, cluster/README.md). */
+  MQTT_DYNSEC: onOff.default('on'),
   CLUSTER: onOff.optional(),
   CLUSTER_LEASE_SEC: z.coerce.number().min(2, 'CLUSTER_LEASE_SEC must be at least 2 (seconds)').max(300, 'CLUSTER_LEASE_SEC must be at most 300 (seconds)').default(8),
   CLUSTER_NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'CLUSTER_NODE_ID: 1-32 letters, digits, _ or -').optional(),
@@ -166,6 +167,8 @@ export interface Env {
   mqttClientId?: string;
   /** Connections (and persistent sessions) the devices are spread over on an external broker. */
   mqttShards?: number;
+  /** Behind MQTT_URL: a reload of the site files changes the broker's dynamic-security users (MQTT_DYNSEC, on by default). */
+  mqttDynsec?: boolean;
 }
 
 export class EnvError extends Error {}
@@ -233,6 +236,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     clusterNodeId: e.CLUSTER_NODE_ID,
     mqttClientId: e.MQTT_CLIENT_ID,
     mqttShards: e.MQTT_SHARDS,
+    mqttDynsec: e.MQTT_DYNSEC === 'on',
   };
 }
 
