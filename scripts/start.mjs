@@ -18,6 +18,8 @@ const SERVER = join(ROOT, 'apps/server/dist/main.js');
 const SIMULATOR = join(ROOT, 'firmware-sim/dist/cli/main.js');
 /** After a stop signal, how long the two have before they are killed (the server forces its own exit at 10 s). */
 const STOP_WITHIN_MS = 15_000;
+/** How long the server waits for the simulator's devices to disconnect before it stops anyway. */
+const DEVICES_FIRST_MS = 5_000;
 
 /**
  * @typedef {{ type: 'ready', httpUrl: string, mqttUrl: string, siteConfig: string, demo: boolean, simulator: boolean }} ServerReady
@@ -30,12 +32,15 @@ let stopping = false;
 let exitCode = 0;
 
 /**
+ * Each child in a session of its own, so a Ctrl-C in the terminal reaches only this launcher, which
+ * stops the two in order; each has an IPC channel, whose closing tells it this launcher is gone (even
+ * by kill -9) and it should stop too.
  * @param {string} name
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, ipc?: boolean }} [options] ipc: the child may tell us things (the server's ServerReady)
+ * @param {NodeJS.ProcessEnv} [env]
  */
-function start(name, args, { env = process.env, ipc = false } = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit', ...(ipc ? /** @type {const} */ (['ipc']) : [])] });
+function start(name, args, env = process.env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   running.set(name, child);
   console.log(`npm start: ${name} pid ${child.pid}`);
   child.once('exit', (code, signal) => {
@@ -43,7 +48,7 @@ function start(name, args, { env = process.env, ipc = false } = {}) {
     if (!stopping) {
       console.error(`npm start: the ${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);
       exitCode = code || 1;
-      stop('SIGTERM');
+      void stop('SIGTERM');
     } else if (code !== 0) {
       exitCode ||= code ?? 1;
     }
@@ -52,18 +57,32 @@ function start(name, args, { env = process.env, ipc = false } = {}) {
   return child;
 }
 
-/** @param {NodeJS.Signals} signal */
-function stop(signal) {
+/**
+ * The simulator first, then the server: devices that DISCONNECT cleanly leave no last will, whereas
+ * the embedded broker closing under them would publish their retained offline statuses for the next
+ * start to find (what the simulator in the server's process used to avoid by stopping first).
+ * @param {NodeJS.Signals} signal
+ */
+async function stop(signal) {
   if (stopping) return;
   stopping = true;
-  for (const child of running.values()) child.kill(signal);
-  setTimeout(() => {
+  const force = setTimeout(() => {
     for (const [name, child] of running) {
       console.error(`npm start: the ${name} did not stop within ${STOP_WITHIN_MS / 1000} s; killed`);
       child.kill('SIGKILL');
     }
     exitCode ||= 1;
-  }, STOP_WITHIN_MS).unref();
+  }, STOP_WITHIN_MS);
+  force.unref();
+  const simulator = running.get('simulator');
+  if (simulator) {
+    simulator.kill(signal);
+    await new Promise((done) => {
+      simulator.once('exit', done);
+      setTimeout(done, DEVICES_FIRST_MS).unref();
+    });
+  }
+  running.get('server')?.kill(signal);
 }
 
 /** @param {ServerReady} ready */
@@ -74,10 +93,10 @@ function startSimulator(ready) {
   args.push('--quiet-stop');
   // A server on HTTPS with its own certificate: the simulator's one HTTP conversation trusts it.
   const tls = process.env.TLS_CERT_FILE ? { NODE_EXTRA_CA_CERTS: process.env.TLS_CERT_FILE } : {};
-  start('simulator', [SIMULATOR, ...args], { env: { ...process.env, ...tls } });
+  start('simulator', [SIMULATOR, ...args], { ...process.env, ...tls });
 }
 
-const server = start('server', [SERVER], { ipc: true });
+const server = start('server', [SERVER]);
 server.on('message', (/** @type {Partial<ServerReady>} */ message) => {
   if (message?.type !== 'ready' || stopping) return;
   const ready = /** @type {ServerReady} */ (message);
@@ -85,11 +104,10 @@ server.on('message', (/** @type {Partial<ServerReady>} */ message) => {
   else console.log('npm start: no simulator (SITE_CONFIG is set and SIMULATOR is not on)');
 });
 
-// Ctrl-C reaches the children from the terminal too; each stops once, whatever the number of signals.
 // A hang-up (the terminal closed) stops everything; `kill -HUP` on the server's pid reloads its site files.
-process.on('SIGINT', () => stop('SIGINT'));
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGHUP', () => stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGHUP', () => void stop('SIGTERM'));
 // The launcher itself failing must not leave the two running without it.
 process.on('exit', () => {
   for (const child of running.values()) child.kill('SIGTERM');

@@ -2,7 +2,7 @@
 // (scripts/start.mjs). The simulator starts once the server is ready and connects over MQTT like real
 // devices; one SIGINT stops both; if one dies the other is stopped and the exit code is non-zero.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -64,10 +64,10 @@ async function launch(name: string, env: Record<string, string> = {}): Promise<L
 
 const pidOf = async (run: Launched, name: 'server' | 'simulator') => Number((await run.printed(new RegExp(`npm start: ${name} pid (\\d+)`)))[1]);
 
+/** Whether the process runs (a zombie left for init to reap has stopped). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -87,12 +87,13 @@ describe('npm start: the server and the simulator, one command', () => {
   }, 300_000);
 
   afterEach(async () => {
-    // A failed test must not leave a launcher (and its two children) running.
+    // A failed test must not leave a launcher, or its two children, running.
     for (const run of launched.splice(0)) {
       if (run.child.exitCode === null && run.child.signalCode === null) {
         run.child.kill('SIGTERM');
         await run.exited;
       }
+      for (const [, pid] of run.output().matchAll(/npm start: \w+ pid (\d+)/g)) if (alive(Number(pid))) process.kill(Number(pid), 'SIGKILL');
     }
   });
 
@@ -139,6 +140,18 @@ describe('npm start: the server and the simulator, one command', () => {
     expect(code).not.toBe(0);
     expect(run.output()).toContain('npm start: the server stopped (SIGKILL); stopping the rest');
     expect(alive(simulator)).toBe(false);
+  }, 180_000);
+
+  it('the launcher killed (kill -9): both notice their IPC channel close and stop', async () => {
+    const run = await launch('launcher-dies');
+    const server = await pidOf(run, 'server');
+    const simulator = await pidOf(run, 'simulator');
+    await run.printed(/devices online at mqtt:/);
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // Not our children: nothing to await but their absence.
+    await eventually(async () => ({ server: alive(server), simulator: alive(simulator) }), (a) => !a.server && !a.simulator, 20_000);
   }, 180_000);
 
   it('outside the demo (SITE_CONFIG set, SIMULATOR unset) only the server runs, and SIGINT stops it', async () => {

@@ -1,4 +1,5 @@
-// `npm start`: the demo on the embedded broker and database unless the environment says otherwise.
+// The server's process: the demo on the embedded broker and database unless the environment says otherwise.
+// `npm start` runs it beside the simulator's process (scripts/start.mjs).
 import 'reflect-metadata';
 import { SiteConfigError } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from './bootstrap';
@@ -49,7 +50,6 @@ async function main(): Promise<void> {
     demo: running.env.demo,
     simulator: running.env.simulator,
   };
-  process.send?.(ready);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -61,6 +61,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by npm start's launcher: its IPC channel closing means the launcher is gone (even kill -9); stop rather than run on unseen.
+  process.once('disconnect', () => void stop('launcher gone'));
+  process.send?.(ready);
 }
 
 void main();

@@ -135,8 +135,9 @@ async function replayFile(args: Args): Promise<void> {
 }
 
 /**
- * The first SIGINT or SIGTERM asks for a clean stop; later ones are ignored while it runs (npm start's
- * launcher forwards Ctrl-C, which the terminal also sent: a second signal must not cut the stop short).
+ * The first SIGINT or SIGTERM asks for a clean stop; later ones are ignored while it runs. Started by
+ * npm start's launcher (scripts/start.mjs, an IPC channel), the channel closing means the launcher is
+ * gone, even by kill -9: stop too rather than run on unseen.
  */
 function whenStopRequested(): { promise: Promise<void>; signal: AbortSignal } {
   const abort = new AbortController();
@@ -147,6 +148,7 @@ function whenStopRequested(): { promise: Promise<void>; signal: AbortSignal } {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.once('disconnect', stop);
   });
   return { promise, signal: abort.signal };
 }
