@@ -97,9 +97,9 @@ function startSimulator(ready) {
 }
 
 const server = start('server', [SERVER]);
-server.on('message', (/** @type {Partial<ServerReady>} */ message) => {
-  if (message?.type !== 'ready' || stopping) return;
+server.on('message', (message) => {
   const ready = /** @type {ServerReady} */ (message);
+  if (ready?.type !== 'ready' || stopping) return;
   if (ready.simulator) startSimulator(ready);
   else console.log('npm start: no simulator (SITE_CONFIG is set and SIMULATOR is not on)');
 });

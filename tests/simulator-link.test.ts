@@ -33,7 +33,7 @@ describe('the simulator beside a running server', () => {
   it('waitForServer gives up after withinMs, naming the last answer', async () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const clock = new VirtualClock({ auto: true });
-    await expect(waitForServer(nobody, { withinMs: 60_000, clock })).rejects.toThrow(`the server at ${nobody} was not ready within 60 s (ECONNREFUSED)`);
+    await expect(waitForServer(nobody, { withinMs: 60_000, everyMs: 10_000, clock })).rejects.toThrow(`the server at ${nobody} was not ready within 60 s (ECONNREFUSED)`);
   });
 
   it('waitForServer stops at once when its signal is aborted (Ctrl-C while the server starts)', async () => {
