@@ -47,7 +47,7 @@ for i in $(seq 1 "$SERVERS"); do
 done
 
 if [ -n "${SIMULATOR_TOO:-}" ]; then
-  node firmware-sim/dist/cli.js run --url "mqtt://127.0.0.1:$MQTT_PORT" --patrol --estate > >(sed "s/^/[devices] /") 2>&1 &
+  node firmware-sim/dist/cli/main.js run --url "mqtt://127.0.0.1:$MQTT_PORT" --patrol --estate > >(sed "s/^/[devices] /") 2>&1 &
   pids+=($!)
 fi
 wait

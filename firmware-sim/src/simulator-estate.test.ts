@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDevicePayload, parseTopic } from '@estate-watch/contracts';
-import { VirtualClock } from './clock';
-import { localTime } from './local-time';
+import { VirtualClock } from './common/clock';
+import { localTime } from './common/local-time';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator';
 import { loadSiteFile } from './site-files';
 import { startTestBroker, type TestBroker } from './test-support/broker';

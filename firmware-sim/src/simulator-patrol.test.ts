@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDevicePayload, parseTopic } from '@estate-watch/contracts';
-import { VirtualClock } from './clock';
-import { localTime } from './local-time';
-import { planDay, type DeviationRates } from './patrol-plan';
+import { VirtualClock } from './common/clock';
+import { localTime } from './common/local-time';
+import { planDay, type DeviationRates } from './plans/patrol-plan';
 import { startSimulator, type SimulatorHandle } from './simulator';
 import { loadSiteFile } from './site-files';
 import { demoDayRoutes } from './test-support/demo-day-routes';
 import { startTestBroker, type TestBroker } from './test-support/broker';
 import { startObserver, type Observer, type Seen } from './test-support/observer';
-import { formatTs } from './time';
+import { formatTs } from './common/time';
 
 const site = demoDayRoutes(loadSiteFile());
 const DAY = '2026-11-27';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTopic, parseDevicePayload, parseTopic, siteDevices, type DeviceKind, type UpstreamStream } from '@estate-watch/contracts';
-import { VirtualClock } from './clock';
-import type { SimLogLevel } from './log';
+import { VirtualClock } from './common/clock';
+import type { SimLogLevel } from './common/log';
 import { startSimulator, type SimulatorHandle } from './simulator';
 import { loadSiteFile } from './site-files';
 import { SERVICE_USER, startTestBroker, type TestBroker } from './test-support/broker';

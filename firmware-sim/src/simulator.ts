@@ -1,18 +1,18 @@
 // Starts one virtual device per device in the site files, each on its own MQTT connection.
 import type { IClientOptions } from 'mqtt';
 import { siteDevices, type DeviceKind, type SiteConfig } from '@estate-watch/contracts';
-import { VirtualCheckpoint } from './checkpoint';
-import { systemClock, type Clock } from './clock';
-import type { DeviceContext, VirtualDevice } from './device';
-import { VirtualDispenser } from './dispenser';
-import { VirtualGate } from './gate';
-import { consoleLog, type SimLog } from './log';
-import type { EstateEvent } from './estate-day';
-import { openPatrol } from './demo-opening';
-import { EstateRunner, type EstateOptions } from './estate-runner';
-import { PatrolWalker, type PatrolOptions } from './patrol-walker';
-import { hashSeed, seededRandom } from './random';
-import { VirtualSensor } from './sensor';
+import { VirtualCheckpoint } from './devices/checkpoint';
+import { systemClock, type Clock } from './common/clock';
+import type { DeviceContext, VirtualDevice } from './devices/device';
+import { VirtualDispenser } from './devices/dispenser';
+import { VirtualGate } from './devices/gate';
+import { consoleLog, type SimLog } from './common/log';
+import type { EstateEvent } from './plans/estate-day';
+import { openPatrol } from './plans/demo-opening';
+import { EstateRunner, type EstateOptions } from './live/estate-runner';
+import { PatrolWalker, type PatrolOptions } from './live/patrol-walker';
+import { hashSeed, seededRandom } from './common/random';
+import { VirtualSensor } from './devices/sensor';
 
 export interface SimulatorOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */

@@ -1,9 +1,10 @@
-// Start-up in one readable sequence: env → site files → database → Nest app → broker → HTTP → simulator.
+// Start-up in one readable sequence: env → site files → database → Nest app → broker → HTTP → timers.
+// The demo's virtual devices are another process (firmware-sim, started beside this one by npm start's
+// launcher, scripts/start.mjs): they connect over MQTT like real devices.
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { SiteConfig } from '@estate-watch/contracts';
-import { startSimulator, type SimulatorHandle } from '@estate-watch/firmware-sim';
 import { AlertsService } from './alerts/alerts.service';
 import { AppModule } from './app.module';
 import { BrokerService } from './broker/broker.service';
@@ -71,7 +72,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
   let app: NestExpressApplication | undefined;
-  let simulator: SimulatorHandle | undefined;
   const periodic = new Periodic();
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
@@ -119,13 +119,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // Several servers: each sweep runs where its lease is (cluster/README.md).
     cluster.adoptTimers(periodic);
 
-    if (env.simulator) {
-      // The virtual cars start from the counts the server already holds, so a restart does not overfill the lots.
-      const occupancy = Object.fromEntries((await parking.lots()).map((l) => [`${l.siteId}/${l.id}`, l.occupancy]));
-      // The demo opens with a low dispenser, a gate fault, a reading over its limit and an early tap (issue 12 point 9).
-      simulator = await startSimulator({ url: env.mqttUrl ?? `mqtt://127.0.0.1:${mqttPort}`, sites, patrol: true, estate: { occupancy }, opening: env.demo });
-      log.log(`simulator: ${simulator.devices.length} virtual devices connected`);
-    }
     log.log(
       `Estate Watch ready in ${Math.round(performance.now() - startedAt)} ms: dashboard ${httpUrl}, ` +
         `MQTT ${env.mqttUrl ?? `embedded on port ${mqttPort}`}, database ${env.databaseUrl ? 'PostgreSQL' : `PGlite in ${env.dataDir ?? 'memory'}`}` +
@@ -142,15 +135,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       reloadSites: () => running.get(SiteReloadService).reload({ trigger: 'SIGHUP' }),
       close: async () => {
         periodic.stop();
-        // The virtual estate stops with the server: no offline announcements to find on the next start.
-        await simulator?.stop({ announce: false });
         await running.close();
         await db.close();
       },
     };
   } catch (error) {
     periodic.stop();
-    await simulator?.stop({ announce: false }).catch(() => undefined);
     await app?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

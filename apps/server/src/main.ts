@@ -1,8 +1,24 @@
-// `npm start`: the demo on the embedded broker and database unless the environment says otherwise.
+// The server's process: the demo on the embedded broker and database unless the environment says otherwise.
+// `npm start` runs it beside the simulator's process (scripts/start.mjs).
 import 'reflect-metadata';
 import { SiteConfigError } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from './bootstrap';
 import { EnvError } from './config/env';
+import { DEMO_SITE_FILE } from './sites/load-site-files';
+
+/**
+ * Told to a supervising parent once the server answers (npm start's launcher, scripts/start.mjs,
+ * starts the simulator on it): where it listens, the site files, and whether this deployment
+ * wants the simulator (CONTRACT §7: on in the demo, else SIMULATOR=on).
+ */
+export interface ServerReady {
+  type: 'ready';
+  httpUrl: string;
+  mqttUrl: string;
+  siteConfig: string;
+  demo: boolean;
+  simulator: boolean;
+}
 
 async function main(): Promise<void> {
   let server: RunningServer | undefined;
@@ -26,6 +42,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const running = server;
+  const ready: ServerReady = {
+    type: 'ready',
+    httpUrl: running.httpUrl,
+    mqttUrl: running.env.mqttUrl ?? `mqtt://127.0.0.1:${running.mqttPort}`,
+    siteConfig: running.env.siteConfig ?? DEMO_SITE_FILE,
+    demo: running.env.demo,
+    simulator: running.env.simulator,
+  };
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -37,6 +61,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Started by npm start's launcher: its IPC channel closing means the launcher is gone (even kill -9); stop rather than run on unseen.
+  process.once('disconnect', () => void stop('launcher gone'));
+  process.send?.(ready);
 }
 
 void main();

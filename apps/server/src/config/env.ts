@@ -134,6 +134,7 @@ export interface Env {
   siteConfig?: string;
   demo: boolean;
   adminPassword: string;
+  /** Whether npm start runs the simulator beside this server (CONTRACT §7); the server itself never does (main.ts ServerReady). */
   simulator: boolean;
   jwtSecret?: string;
   mqttServiceUsername?: string;

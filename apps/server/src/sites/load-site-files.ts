@@ -4,8 +4,8 @@ import { parseSiteConfig, SiteConfigError, type SiteConfig } from '@estate-watch
 import { problemLine } from './problem-line';
 import { resolvePlan } from './site-plan';
 
-/** The bundled demo estate (CONTRACT §7: SITE_CONFIG unset). */
-export const DEMO_SITE_FILE = resolve(__dirname, '../../demo/lakeside-garden.yaml');
+/** The bundled demo estate in the repository's top-level demo/ (CONTRACT §7: SITE_CONFIG unset); from src/sites and dist/sites alike. */
+export const DEMO_SITE_FILE = resolve(__dirname, '../../../../demo/lakeside-garden.yaml');
 
 export interface LoadedSite {
   file: string;

@@ -2,7 +2,7 @@
 // commands answered with an ack (CONTRACT §1 gate/*).
 import type { MqttClient } from 'mqtt';
 import { GateCommandSchema, MessageIdSchema, formatIssues, type GateCommand } from '@estate-watch/contracts';
-import type { Cancel } from './clock';
+import type { Cancel } from '../common/clock';
 import { VirtualDevice, type DeviceContext, type DeviceSpec, type Sent } from './device';
 
 export type Barrier = 'open' | 'closed' | 'fault';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from './local-time';
+import { addDays } from '../common/local-time';
 import { DEFAULT_DEVIATION_RATES, planDay, type DeviationRates, type PlannedTap } from './patrol-plan';
-import { loadSiteFile } from './site-files';
-import { demoDayRoutes } from './test-support/demo-day-routes';
+import { loadSiteFile } from '../site-files';
+import { demoDayRoutes } from '../test-support/demo-day-routes';
 
 const site = demoDayRoutes(loadSiteFile());
 const DAY = '2026-11-27';

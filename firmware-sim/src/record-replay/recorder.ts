@@ -4,10 +4,10 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { TOPIC_ROOT } from '@estate-watch/contracts';
-import { systemClock, type Clock } from './clock';
-import { consoleLog, type SimLog } from './log';
+import { systemClock, type Clock } from '../common/clock';
+import { consoleLog, type SimLog } from '../common/log';
 import { encodeRecordedLine } from './recording';
-import { formatTs } from './time';
+import { formatTs } from '../common/time';
 
 export interface RecorderOptions {
   url: string;

@@ -5,7 +5,7 @@
 // back, a fault event with a code and its fault_cleared. Pure, like planDay.
 import type { SensorLimit, SiteConfig } from '@estate-watch/contracts';
 import { byHour, firstMinute, localDay, MIN, type EstateEvent, type LocalDay, type SensorAction } from './estate-day';
-import { hashSeed, seededRandom, type Random } from './random';
+import { hashSeed, seededRandom, type Random } from '../common/random';
 
 type SensorConfig = SiteConfig['sensors'][number];
 

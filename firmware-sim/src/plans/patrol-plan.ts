@@ -3,8 +3,8 @@
 // configurable rates; the labels say how the server will classify each tap (CONTRACT §3).
 // Pure: no clock, no I/O, so the server's tests and the README can use the same plan.
 import type { SiteConfig } from '@estate-watch/contracts';
-import { addDays, dayNumber, localTime } from './local-time';
-import { hashSeed, seededRandom, type Random } from './random';
+import { addDays, dayNumber, localTime } from '../common/local-time';
+import { hashSeed, seededRandom, type Random } from '../common/random';
 
 export type PatrolDeviation = 'on_time' | 'early' | 'late' | 'skipped' | 'out_of_order' | 'unknown_card';
 

@@ -2,9 +2,9 @@
 // and sensors, and the helpers the three plans share (hours of the local day, weekends, draws).
 // The plans are pure (site, date, seed, state in → events and state out), like planDay for the
 // patrol; EstateRunner sends them on the clock.
-import { dayNumber, localTime } from './local-time';
-import type { Credential, Direction } from './gate';
-import type { Random } from './random';
+import { dayNumber, localTime } from '../common/local-time';
+import type { Credential, Direction } from '../devices/gate';
+import type { Random } from '../common/random';
 
 export type GateAction =
   | { action: 'pass'; direction: Direction; plate?: string; credential: Credential; /** the lot's simulated count after it */ occupancy: number }

@@ -5,9 +5,9 @@
 // one faults with a code and recovers. Pure: same site, date, seed and state, same day.
 import type { SiteConfig } from '@estate-watch/contracts';
 import { between, byHour, DAY_MIN, firstMinute, localDay, MIN, poisson, type EstateEvent, type GateAction, type LocalDay } from './estate-day';
-import type { Credential, Direction } from './gate';
+import type { Credential, Direction } from '../devices/gate';
 import { plateOf, uniquePlates } from './plates';
-import { hashSeed, seededRandom, type Random } from './random';
+import { hashSeed, seededRandom, type Random } from '../common/random';
 
 export interface TrafficRates {
   /** Chance a day that one barrier of the site sticks open past its stuckOpenSec (default 1: once a day). */

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
 // estate-sim: run the virtual estate, record live traffic, or replay a recording.
 import { parseArgs } from 'node:util';
-import { systemClock } from './clock';
-import { consoleLog } from './log';
-import { Recorder } from './recorder';
-import { readRecording } from './recording';
-import { replay } from './replay';
-import { clientPublisher, connectAsync, devicePublisher, type ReplayPublisher } from './replay-publishers';
-import { startSimulator } from './simulator';
-import { DEMO_SITE_FILE, loadSiteFile } from './site-files';
+import { systemClock } from '../common/clock';
+import { consoleLog } from '../common/log';
+import { Recorder } from '../record-replay/recorder';
+import { readRecording } from '../record-replay/recording';
+import { replay } from '../record-replay/replay';
+import { clientPublisher, connectAsync, devicePublisher, type ReplayPublisher } from '../record-replay/replay-publishers';
+import { startSimulator } from '../simulator';
+import { DEMO_SITE_FILE, loadSiteFiles } from '../site-files';
+import { lotOccupancy, waitForServer } from './server-link';
 
 const USAGE = `estate-sim — virtual devices for Estate Watch
 
   estate-sim run    [--url mqtt://127.0.0.1:1883] [--site file.yaml ...] [--seed n] [--patrol] [--estate [--speed 60]]
+                    [--server http://127.0.0.1:3000 [--api-user admin]] [--opening] [--quiet-stop]
   estate-sim record [--url ...] --out file.jsonl [--username u --password p] [--topic estate/v1/#] [--tz Asia/Shanghai]
   estate-sim replay [--url ...] --in file.jsonl [--speed 10] [--shift-ts]
                     [--site file.yaml ... | --username u --password p]
 
---site defaults to the bundled demo site (${DEMO_SITE_FILE}).
+--site: a site file or a folder of them; default the bundled demo site (${DEMO_SITE_FILE}).
 --patrol: guards walk the sites' routes on schedule, tapping the checkpoints (seeded by --seed).
 --estate: cars through the gates, dispensers used and refilled, equipment cycles and incidents;
           with run, --speed lives the estate's day that many times faster (payload ts stay real).
+--server: wait until that Estate Watch server answers, then start the lots from its counts
+          (signing in as --api-user with the password in ADMIN_PASSWORD, default "demo").
+--opening: the demo's first two minutes (a low dispenser, a gate fault, a reading over its limit,
+          an early tap); needs --patrol and --estate.
+--quiet-stop: on Ctrl-C the devices disconnect without announcing offline (they stop with the server).
 Replay connects as each recorded device with the site file's secrets, or as one account with --username.`;
 
 const options = {
@@ -37,6 +44,10 @@ const options = {
   'shift-ts': { type: 'boolean', default: false },
   patrol: { type: 'boolean', default: false },
   estate: { type: 'boolean', default: false },
+  server: { type: 'string' },
+  'api-user': { type: 'string', default: 'admin' },
+  opening: { type: 'boolean', default: false },
+  'quiet-stop': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -60,12 +71,28 @@ async function main(argv: string[]): Promise<void> {
 }
 
 async function run(args: Args): Promise<void> {
-  const sites = (args.site ?? [DEMO_SITE_FILE]).map((file) => loadSiteFile(file));
+  if (args.opening && !(args.patrol && args.estate)) throw new UsageError('--opening needs --patrol and --estate');
   const seed = args.seed === undefined ? undefined : number('--seed', args.seed);
-  const estate = args.estate && { speed: number('--speed', args.speed) };
-  const sim = await startSimulator({ url: args.url, sites, seed, log: consoleLog, patrol: args.patrol, estate });
-  await untilSignal();
-  await sim.stop();
+  const speed = number('--speed', args.speed);
+  if (args.server) {
+    consoleLog('info', `waiting for the server at ${args.server}`);
+    try {
+      await waitForServer(args.server, { signal: stopRequested.signal });
+    } catch (error) {
+      // Ctrl-C while the server is still starting: nothing to stop yet.
+      if (stopRequested.signal.aborted) return;
+      throw error;
+    }
+  }
+  const sites = (args.site ?? [DEMO_SITE_FILE]).flatMap((path) => loadSiteFiles(path));
+  // The virtual cars start from the counts the server already holds, so a restart does not overfill the lots.
+  const occupancy = args.server && args.estate ? await lotOccupancy(args.server, { username: args['api-user'], password: process.env.ADMIN_PASSWORD ?? 'demo' }) : undefined;
+  if (occupancy) consoleLog('info', `estate: the lots start from the server's counts (${Object.entries(occupancy).map(([lot, n]) => `${lot} ${n}`).join(', ')})`);
+  const estate = args.estate && { speed, occupancy };
+  if (args.opening) consoleLog('info', 'demo opening: within 2 minutes a low dispenser, a gate fault, a reading over its limit and an early tap');
+  const sim = await startSimulator({ url: args.url, sites, seed, log: consoleLog, patrol: args.patrol, estate, opening: args.opening });
+  await stopRequested.promise;
+  await sim.stop({ announce: !args['quiet-stop'] });
 }
 
 async function record(args: Args): Promise<void> {
@@ -80,7 +107,7 @@ async function record(args: Args): Promise<void> {
     log: consoleLog,
   });
   await recorder.start();
-  await untilSignal();
+  await stopRequested.promise;
   await recorder.stop();
   consoleLog('info', `recorded ${recorder.count} messages to ${args.out}`);
 }
@@ -92,15 +119,13 @@ async function replayFile(args: Args): Promise<void> {
   const recording = await readRecording(args.in);
   const publisher: ReplayPublisher = args.username
     ? clientPublisher(await connectAsync(args.url, { username: args.username, password: args.password, clientId: `replay-${process.pid}` }))
-    : devicePublisher({ url: args.url, sites: (args.site ?? [DEMO_SITE_FILE]).map((f) => loadSiteFile(f)), log: consoleLog });
-  const abort = new AbortController();
-  void untilSignal().then(() => abort.abort());
+    : devicePublisher({ url: args.url, sites: (args.site ?? [DEMO_SITE_FILE]).flatMap((path) => loadSiteFiles(path)), log: consoleLog });
   try {
     const { published } = await replay(recording, {
       clock: systemClock,
       speed,
       shiftTs: args['shift-ts'],
-      signal: abort.signal,
+      signal: stopRequested.signal,
       publish: (m) => publisher.publish(m),
     });
     consoleLog('info', `replayed ${published} messages from ${args.in}`);
@@ -109,11 +134,23 @@ async function replayFile(args: Args): Promise<void> {
   }
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+/**
+ * The first SIGINT or SIGTERM asks for a clean stop; later ones are ignored while it runs. Started by
+ * npm start's launcher (scripts/start.mjs, an IPC channel), the channel closing means the launcher is
+ * gone, even by kill -9: stop too rather than run on unseen.
+ */
+function whenStopRequested(): { promise: Promise<void>; signal: AbortSignal } {
+  const abort = new AbortController();
+  const promise = new Promise<void>((resolve) => {
+    const stop = () => {
+      abort.abort();
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.once('disconnect', stop);
   });
+  return { promise, signal: abort.signal };
 }
 
 function number(flag: string, text: string): number {
@@ -123,6 +160,8 @@ function number(flag: string, text: string): number {
 }
 
 class UsageError extends Error {}
+
+const stopRequested = whenStopRequested();
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDevicePayload } from '@estate-watch/contracts';
 import { clusterOf, initialConsumables, planConsumables, type ConsumablesState } from './consumables-plan';
 import type { EstateEvent } from './estate-day';
-import { addDays } from './local-time';
-import { loadSiteFile } from './site-files';
-import { formatTs } from './time';
+import { addDays } from '../common/local-time';
+import { loadSiteFile } from '../site-files';
+import { formatTs } from '../common/time';
 
 const site = loadSiteFile();
 const tz = site.site.timezone;

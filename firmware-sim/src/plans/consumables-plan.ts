@@ -4,7 +4,7 @@
 // now and then misses a round, so a dispenser runs low and sometimes empty. Pure, like planDay.
 import type { SiteConfig } from '@estate-watch/contracts';
 import { between, byHour, DAY_MIN, firstMinute, localDay, minuteOf, round1, type EstateEvent } from './estate-day';
-import { hashSeed, seededRandom } from './random';
+import { hashSeed, seededRandom } from '../common/random';
 
 export interface ConsumablesOptions {
   /** Cleaning rounds, site-local; each cluster is visited within 40 min of the start. Default 08:00 and 14:00. */

@@ -1,9 +1,9 @@
 // Replays a recording: each message is published when the clock reaches its recorded offset
 // from the first line (divided by `speed`). With a VirtualClock({ auto: true }) a day of
 // traffic replays in milliseconds; with the wall clock it plays in real time.
-import { systemClock, sleepUntil, type Clock } from './clock';
+import { systemClock, sleepUntil, type Clock } from '../common/clock';
 import { messageBytes, readRecording, type RecordedMessage } from './recording';
-import { formatWithOffset, offsetOf } from './time';
+import { formatWithOffset, offsetOf } from '../common/time';
 
 export interface ReplayMessage {
   topic: string;

@@ -1,7 +1,7 @@
 // Chinese number plates for the simulated cars: mostly Shanghai (沪), some from the neighbouring
 // provinces, a quarter new-energy (green) plates with six characters after the city letter.
 import { pick } from './estate-day';
-import type { Random } from './random';
+import type { Random } from '../common/random';
 
 const PROVINCES: ReadonlyArray<readonly [string, number, string]> = [
   ['沪', 0.62, 'ABCDEFGHJKLMN'],

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseDevicePayload } from '@estate-watch/contracts';
 import type { EstateEvent } from './estate-day';
-import { addDays, localTime } from './local-time';
-import { loadSiteFile } from './site-files';
-import { formatTs } from './time';
+import { addDays, localTime } from '../common/local-time';
+import { loadSiteFile } from '../site-files';
+import { formatTs } from '../common/time';
 import { plateOf } from './plates';
 import { initialTraffic, planTraffic, type TrafficState } from './traffic-plan';
-import { seededRandom } from './random';
+import { seededRandom } from '../common/random';
 
 const site = loadSiteFile();
 const tz = site.site.timezone;

@@ -2,11 +2,11 @@
 // day after day, so the control room shows a living patrol. Time comes only from the clock
 // (STYLE: MQTT.js keepalive): a test runs a whole day on a VirtualClock in milliseconds.
 import type { SiteConfig } from '@estate-watch/contracts';
-import { systemClock, type Cancel, type Clock } from './clock';
-import { addDays, localDate, localTime } from './local-time';
-import { silentLog, type SimLog } from './log';
-import { daysAround, planDay, type PlannedTap, type PlanOptions } from './patrol-plan';
-import { formatTs } from './time';
+import { systemClock, type Cancel, type Clock } from '../common/clock';
+import { addDays, localDate, localTime } from '../common/local-time';
+import { silentLog, type SimLog } from '../common/log';
+import { daysAround, planDay, type PlannedTap, type PlanOptions } from '../plans/patrol-plan';
+import { formatTs } from '../common/time';
 
 export interface PatrolOptions extends PlanOptions {
   /** Seed for who deviates where; default the simulator's seed. Same seed, same day. */

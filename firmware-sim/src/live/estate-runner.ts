@@ -2,14 +2,14 @@
 // it, day after day, carrying the lots and dispenser levels over midnight. One timer for the next
 // event (a day is thousands of them), unref'd so it never keeps a process alive by itself.
 import type { SiteConfig } from '@estate-watch/contracts';
-import { scaleClock, systemClock, type Cancel, type Clock } from './clock';
-import { initialConsumables } from './consumables-plan';
-import type { EstateEvent } from './estate-day';
-import { planOpening, type Opening } from './demo-opening';
-import { planEstateDay, type EstatePlanOptions, type EstateState } from './estate-plan';
-import { addDays, localDate, localTime } from './local-time';
-import { silentLog, type SimLog } from './log';
-import { initialTraffic } from './traffic-plan';
+import { scaleClock, systemClock, type Cancel, type Clock } from '../common/clock';
+import { initialConsumables } from '../plans/consumables-plan';
+import type { EstateEvent } from '../plans/estate-day';
+import { planOpening, type Opening } from '../plans/demo-opening';
+import { planEstateDay, type EstatePlanOptions, type EstateState } from '../plans/estate-plan';
+import { addDays, localDate, localTime } from '../common/local-time';
+import { silentLog, type SimLog } from '../common/log';
+import { initialTraffic } from '../plans/traffic-plan';
 
 export interface EstateOptions extends EstatePlanOptions {
   /** Seed for everything the estate does; default the simulator's seed. Same seed, same days. */

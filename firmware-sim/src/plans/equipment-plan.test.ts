@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseDevicePayload } from '@estate-watch/contracts';
 import type { EstateEvent } from './estate-day';
 import { planEquipment } from './equipment-plan';
-import { addDays } from './local-time';
-import { hashSeed, seededRandom } from './random';
-import { SensorModel, type Reading } from './sensor-model';
-import { loadSiteFile } from './site-files';
-import { formatTs } from './time';
+import { addDays } from '../common/local-time';
+import { hashSeed, seededRandom } from '../common/random';
+import { SensorModel, type Reading } from '../devices/sensor-model';
+import { loadSiteFile } from '../site-files';
+import { formatTs } from '../common/time';
 
 const site = loadSiteFile();
 const tz = site.site.timezone;

@@ -2,7 +2,7 @@
 // nominal point well inside the limits, so the demo raises no threshold alerts until a scenario
 // pushes a reading out on purpose.
 import type { SensorLimit } from '@estate-watch/contracts';
-import type { Random } from './random';
+import type { Random } from '../common/random';
 
 export type Reading = number | boolean;
 

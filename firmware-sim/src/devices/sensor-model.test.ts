@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashSeed, seededRandom } from './random';
+import { hashSeed, seededRandom } from '../common/random';
 import { SensorModel } from './sensor-model';
-import { loadSiteFile } from './site-files';
+import { loadSiteFile } from '../site-files';
 
 const site = loadSiteFile();
 

@@ -2,7 +2,7 @@
 // device write its own topics, so replaying a whole estate needs one connection per device.
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { STREAM_QOS, deviceUsername, parseTopic, siteDevices, type SiteConfig } from '@estate-watch/contracts';
-import { consoleLog, type SimLog } from './log';
+import { consoleLog, type SimLog } from '../common/log';
 import type { ReplayMessage } from './replay';
 
 export interface ReplayPublisher {

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { systemClock, VirtualClock } from './clock';
-import { localTime } from './local-time';
-import { planDay, type PlannedTap } from './patrol-plan';
+import { systemClock, VirtualClock } from '../common/clock';
+import { localTime } from '../common/local-time';
+import { planDay, type PlannedTap } from '../plans/patrol-plan';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
-import { loadSiteFile } from './site-files';
-import { demoDayRoutes } from './test-support/demo-day-routes';
+import { loadSiteFile } from '../site-files';
+import { demoDayRoutes } from '../test-support/demo-day-routes';
 
 const site = demoDayRoutes(loadSiteFile());
 const TZ = site.site.timezone;

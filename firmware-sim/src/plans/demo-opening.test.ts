@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { assignTap, planRounds } from '@estate-watch/domain';
-import { VirtualClock } from './clock';
+import { VirtualClock } from '../common/clock';
 import { OPENING_WITHIN_MS, openPatrol } from './demo-opening';
 import type { EstateEvent } from './estate-day';
-import { EstateRunner } from './estate-runner';
-import { addDays, localDate, localTime } from './local-time';
-import { PatrolWalker } from './patrol-walker';
+import { EstateRunner } from '../live/estate-runner';
+import { addDays, localDate, localTime } from '../common/local-time';
+import { PatrolWalker } from '../live/patrol-walker';
 import type { PlannedTap } from './patrol-plan';
-import { loadSiteFile } from './site-files';
+import { loadSiteFile } from '../site-files';
 
 const site = loadSiteFile();
 const tz = site.site.timezone;

@@ -2,12 +2,12 @@
 // message ids. The kinds (checkpoint, gate, dispenser, sensor) add what they observe.
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, type DeviceKind, type UpstreamStream } from '@estate-watch/contracts';
-import { every, type Cancel, type Clock } from './clock';
-import type { SimLog } from './log';
+import { every, type Cancel, type Clock } from '../common/clock';
+import type { SimLog } from '../common/log';
 import { Outbox } from './outbox';
-import { newBootId, type Random } from './random';
-import { formatTs } from './time';
-import { withTimeout } from './timeout';
+import { newBootId, type Random } from '../common/random';
+import { formatTs } from '../common/time';
+import { withTimeout } from '../common/timeout';
 
 /** What the simulator hands each device. */
 export interface DeviceContext {

@@ -7,9 +7,9 @@
 import type { SiteConfig } from '@estate-watch/contracts';
 import { assignTap, classifyTap, planRounds } from '@estate-watch/domain';
 import type { EstateEvent } from './estate-day';
-import { addDays, localDate } from './local-time';
+import { addDays, localDate } from '../common/local-time';
 import type { PlannedTap } from './patrol-plan';
-import type { PatrolWalker } from './patrol-walker';
+import type { PatrolWalker } from '../live/patrol-walker';
 
 const SEC = 1000;
 const MIN = 60 * SEC;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock';
-import type { EstateEvent } from './estate-day';
+import { VirtualClock } from '../common/clock';
+import type { EstateEvent } from '../plans/estate-day';
 import { EstateRunner } from './estate-runner';
-import { localTime } from './local-time';
-import { loadSiteFile } from './site-files';
-import { formatTs } from './time';
+import { localTime } from '../common/local-time';
+import { loadSiteFile } from '../site-files';
+import { formatTs } from '../common/time';
 
 const site = loadSiteFile();
 const tz = site.site.timezone;
