@@ -34,7 +34,9 @@ export interface ServerProcess {
 
 /** Starts the server and resolves once it printed that it is ready. */
 export async function startServerProcess(env: Record<string, string>, readyWithinMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['apps/server/dist/main.js'], {
+  // SERVER_CPU_PROF=dir: each server writes a V8 CPU profile there when it stops (benches; not SIGKILL)
+  const profile = process.env.SERVER_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SERVER_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...profile, 'apps/server/dist/main.js'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'log', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
