@@ -9,3 +9,4 @@ export * from './parking';
 export * from './consumables';
 export * from './equipment';
 export * from './devices';
+export * from './alert-effect';
