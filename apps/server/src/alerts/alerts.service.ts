@@ -123,6 +123,21 @@ export class AlertsService {
   }
 
   /**
+   * Makes the open alert of (type, subject) agree with a condition that holds or not: raised only
+   * when none is open, so nothing counts twice; cleared when one is. For what stored state implies
+   * (a replay after a crash between a commit and its alerts) and for rules that follow a level; a
+   * fresh report that should count as a repeat calls raise.
+   */
+  async reassert(alert: RaiseAlert, holds: boolean): Promise<void> {
+    if (!holds) {
+      await this.clear(alert.siteId, alert.type, alert.subject, alert.at);
+      return;
+    }
+    if (await this.repo.findOpen(alert.siteId, alert.type, alert.subject)) return;
+    await this.raise(alert);
+  }
+
+  /**
    * The live view first, then the followers (they may link a work order); if a follower changed
    * the alert, the live view hears it again. The screens used to wait for the work order (a
    * transaction of its own) and a re-read: most of PUBLISH → `alert` on the socket (issue 9.4).

@@ -37,6 +37,22 @@ export function alertsSuite(backend: Backend): void {
       expect(changes.map((c) => c.change)).toEqual(['raised', 'repeated']);
     });
 
+    // What a replay or a level rule asks for: the open alert made to agree with the condition, nothing counted twice.
+    it.each([
+      { name: 'holds, none open: raised', open: false, holds: true, changes: ['raised'], after: { count: 1, status: 'active' } },
+      { name: 'holds, one open: no repeat', open: true, holds: true, changes: [], after: { count: 1, status: 'active' } },
+      { name: 'ended, one open: cleared', open: true, holds: false, changes: ['cleared'], after: undefined },
+      { name: 'ended, none open: nothing', open: false, holds: false, changes: [], after: undefined },
+    ])('reassert — $name', async ({ open, holds, changes: expected, after }) => {
+      if (open) await alerts.raise(offline);
+      changes.length = 0;
+      await alerts.reassert({ ...offline, at: clock.now() }, holds);
+      expect(changes.map((c) => c.change)).toEqual(expected);
+      const current = await alerts.findOpen('lakeside', 'device.offline', 'gate-1');
+      if (after) expect(current).toMatchObject(after);
+      else expect(current).toBeUndefined();
+    });
+
     it('another subject or type is another alert', async () => {
       const a = await alerts.raise(offline);
       const b = await alerts.raise({ ...offline, subject: 'gate-2' });

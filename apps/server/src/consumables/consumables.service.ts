@@ -119,20 +119,17 @@ export class ConsumablesService implements MessageHandler {
     return undefined;
   }
 
-  /** low before empty: the replenish order is made by `low`, and `empty` raises its priority. */
+  /** Raise `low` before `empty` (the replenish order is made by `low`, and `empty` raises its priority); clear `empty` before `low`. */
   private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number): Promise<void> {
     const want = dispenserAlerts(stored, d);
     const level = Math.round(stored * 10) / 10;
     const said = { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
-    if (want.low) await this.raiseIfNone(siteId, 'dispenser.low', d, at, alertMessage(d.name, { type: 'dispenser.low', details: said }), stored);
-    if (want.empty) await this.raiseIfNone(siteId, 'dispenser.empty', d, at, alertMessage(d.name, { type: 'dispenser.empty', details: said }), stored);
-    if (!want.empty) await this.alerts.clear(siteId, 'dispenser.empty', d.id, at);
-    if (!want.low) await this.alerts.clear(siteId, 'dispenser.low', d.id, at);
-  }
-
-  private async raiseIfNone(siteId: string, type: 'dispenser.low' | 'dispenser.empty', d: SiteDispenser, at: Date, message: string, level: number): Promise<void> {
-    if (await this.alerts.findOpen(siteId, type, d.id)) return;
-    await this.alerts.raise({ siteId, type, subject: d.id, at, message, details: { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable } });
+    const details = { level: stored, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
+    const order = want.low ? (['dispenser.low', 'dispenser.empty'] as const) : (['dispenser.empty', 'dispenser.low'] as const);
+    for (const type of order) {
+      const alert = { siteId, type, subject: d.id, at, message: alertMessage(d.name, { type, details: said }), details };
+      await this.alerts.reassert(alert, type === 'dispenser.low' ? want.low : want.empty);
+    }
   }
 }
 

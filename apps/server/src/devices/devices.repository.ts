@@ -114,13 +114,16 @@ export class DevicesRepository {
     });
   }
 
-  /** Online devices whose last status is older than 3 heartbeats of their site (CONTRACT §4, device.offline). */
-  async findSilent(now: Date, heartbeats: number, watchingSince: Date | null): Promise<SilentDevice[]> {
+  /**
+   * Online devices whose last status is strictly before their site's instant (silentBefore in
+   * libs/domain/src/devices: 3 heartbeats of the site, CONTRACT §4 device.offline).
+   */
+  async findSilent(cutoffs: readonly { siteId: string; before: Date }[]): Promise<SilentDevice[]> {
+    if (cutoffs.length === 0) return [];
     const rows = await this.db.query<{ site_id: string; id: string; last_status_at: Date }>(
-      `SELECT d.site_id, d.id, d.last_status_at FROM devices d JOIN sites s ON s.id = d.site_id
-       WHERE d.online AND NOT d.retired
-         AND GREATEST(d.last_status_at, $3::timestamptz) < $1::timestamptz - make_interval(secs => s.heartbeat_sec * $2)`,
-      [now, heartbeats, watchingSince],
+      `SELECT d.site_id, d.id, d.last_status_at FROM devices d JOIN unnest($1::text[], $2::timestamptz[]) AS c(site_id, cutoff) USING (site_id)
+       WHERE d.online AND NOT d.retired AND d.last_status_at < c.cutoff`,
+      [cutoffs.map((c) => c.siteId), cutoffs.map((c) => c.before.toISOString())],
     );
     return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at) }));
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import { alertMessage, CLOCK_SKEW_LIMIT_MS, OFFLINE_AFTER_HEARTBEATS, type DeviceDto } from '@estate-watch/contracts';
-import { AlertsService } from '../alerts/alerts.service';
+import { alertMessage, type DeviceDto } from '@estate-watch/contracts';
+import { clockSkewMs, silentBefore, statusAlerts, statusAlertsHeld } from '@estate-watch/domain';
+import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
@@ -71,17 +72,15 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     await this.applyBatch([m]);
   }
 
-  /** device.offline from what the status says; device.clock_skew when the skew crossed the limit (or stays past it: a repeat). */
+  /** The alerts the status calls for against the state it changed (libs/domain statusAlerts). */
   private async follow(m: AcceptedMessage, outcome: Extract<StatusOutcome, { kind: 'applied' }>): Promise<void> {
-    const p = m.payload as StatusPayload;
+    const u = update(m);
+    const effects = statusAlerts(u, { online: outcome.wasOnline, clockSkewMs: outcome.previousSkewMs });
     const name = this.sites.device(m.siteId, m.deviceId)?.name ?? m.deviceId;
-    if (p.online) {
-      if (!outcome.wasOnline) await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
-    } else await this.raiseOffline(m, name);
-    const skewMs = skewOf(m);
-    if (skewMs === undefined) return;
-    if (skewed(skewMs)) await this.raiseClockSkew(m.siteId, m.deviceId, name, skewMs, m.receivedAt);
-    else if (outcome.previousSkewMs !== null && skewed(outcome.previousSkewMs)) await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
+    if (effects.offline === 'raise') await this.alerts.raise(offlineAlert(m, name));
+    else if (effects.offline === 'clear') await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
+    if (effects.clockSkew === 'raise') await this.alerts.raise(clockSkewAlert(m, name, u.clockSkewMs!));
+    else if (effects.clockSkew === 'clear') await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
   }
 
   /** Replayed statuses (committed before a crash): the alerts the stored state implies, once per device. */
@@ -91,19 +90,10 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       const row = await this.repo.find(m.siteId, m.deviceId);
       if (!row) continue;
       const name = this.sites.device(m.siteId, m.deviceId)?.name ?? m.deviceId;
-      const offline = await this.alerts.findOpen(m.siteId, 'device.offline', m.deviceId);
-      if (!row.online && !offline) await this.raiseOffline(m, name);
-      else if (row.online && offline) await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
-      if (row.clockSkewMs === undefined) continue;
-      const skew = await this.alerts.findOpen(m.siteId, 'device.clock_skew', m.deviceId);
-      if (skewed(row.clockSkewMs) && !skew) await this.raiseClockSkew(m.siteId, m.deviceId, name, row.clockSkewMs, m.receivedAt);
-      else if (!skewed(row.clockSkewMs) && skew) await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
+      const held = statusAlertsHeld(row);
+      await this.alerts.reassert(offlineAlert(m, name), held.offline);
+      if (held.clockSkew !== null) await this.alerts.reassert(clockSkewAlert(m, name, row.clockSkewMs!), held.clockSkew);
     }
-  }
-
-  private async raiseOffline(m: AcceptedMessage, name: string): Promise<void> {
-    const details = { reason: m.lastWill ? 'last_will' : 'status' };
-    await this.alerts.raise({ siteId: m.siteId, type: 'device.offline', subject: m.deviceId, at: m.receivedAt, message: alertMessage(name, { type: 'device.offline', details }), details });
   }
 
   /**
@@ -114,10 +104,14 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     this.watchingSince = at;
   }
 
-  /** Marks devices offline whose last status is older than 3 × heartbeatSec. Returns how many. */
+  /** Marks devices offline whose last status is older than 3 × heartbeatSec of their site. Returns how many. */
   async sweepSilent(now: Date = this.clock.now()): Promise<number> {
+    const cutoffs = this.sites.all().flatMap((site) => {
+      const before = silentBefore(now, site.site.heartbeatSec, this.watchingSince);
+      return before ? [{ siteId: site.site.id, before }] : [];
+    });
     let marked = 0;
-    for (const silent of await this.repo.findSilent(now, OFFLINE_AFTER_HEARTBEATS, this.watchingSince)) {
+    for (const silent of await this.repo.findSilent(cutoffs)) {
       if (!(await this.repo.markOffline(silent))) continue;
       marked++;
       const site = this.sites.site(silent.siteId);
@@ -141,17 +135,6 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     clearTimeout(this.valueFlush);
     this.valueFlush = undefined;
     this.pendingValueEvents.clear();
-  }
-
-  private async raiseClockSkew(siteId: string, subject: string, name: string, skewMs: number, at: Date): Promise<void> {
-    await this.alerts.raise({
-      siteId,
-      type: 'device.clock_skew',
-      subject,
-      at,
-      message: alertMessage(name, { type: 'device.clock_skew', details: { skewMs } }),
-      details: { skewMs },
-    });
   }
 
   /** Another handler changed what the device's screens show: a `device` event follows (coalesced). */
@@ -188,24 +171,33 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
 
 type StatusPayload = { online: boolean; fw?: string; battery?: number; rssi?: number };
 
-/** Receive time minus device time; undefined for the last will (no `ts`). */
-const skewOf = (m: AcceptedMessage) => (m.observedAt ? m.receivedAt.getTime() - m.observedAt.getTime() : undefined);
-
-/** CONTRACT §4 device.clock_skew: more than 120 s either way (exactly 120 s is fine). */
-const skewed = (skewMs: number) => Math.abs(skewMs) > CLOCK_SKEW_LIMIT_MS;
-
 function update(m: AcceptedMessage): StatusUpdate {
   const p = m.payload as StatusPayload;
-  return { siteId: m.siteId, deviceId: m.deviceId, seq: m.seq, online: p.online, at: m.receivedAt, fw: p.fw, battery: p.battery, rssi: p.rssi, clockSkewMs: skewOf(m) };
+  return { siteId: m.siteId, deviceId: m.deviceId, seq: m.seq, online: p.online, at: m.receivedAt, fw: p.fw, battery: p.battery, rssi: p.rssi, clockSkewMs: clockSkewMs(m.receivedAt, m.observedAt) };
+}
+
+function offlineAlert(m: AcceptedMessage, name: string): RaiseAlert {
+  const details = { reason: m.lastWill ? 'last_will' : 'status' };
+  return { siteId: m.siteId, type: 'device.offline', subject: m.deviceId, at: m.receivedAt, message: alertMessage(name, { type: 'device.offline', details }), details };
+}
+
+function clockSkewAlert(m: AcceptedMessage, name: string, skewMs: number): RaiseAlert {
+  return {
+    siteId: m.siteId,
+    type: 'device.clock_skew',
+    subject: m.deviceId,
+    at: m.receivedAt,
+    message: alertMessage(name, { type: 'device.clock_skew', details: { skewMs } }),
+    details: { skewMs },
+  };
 }
 
 /**
- * A status whose alert must follow before the device's next one is committed: online ↔ offline, an
- * offline report (each one counts), a skew past the limit (each counts), or back within it.
+ * A status whose alert must follow before the device's next one is committed (any raise or
+ * clear statusAlerts calls for): a raise and its clear are never committed together.
  */
 function endsTransaction(u: StatusUpdate, outcome: StatusOutcome): boolean {
   if (outcome.kind !== 'applied') return false;
-  if (!u.online || !outcome.wasOnline) return true;
-  if (u.clockSkewMs === undefined) return false;
-  return skewed(u.clockSkewMs) || (outcome.previousSkewMs !== null && skewed(outcome.previousSkewMs));
+  const effects = statusAlerts(u, { online: outcome.wasOnline, clockSkewMs: outcome.previousSkewMs });
+  return effects.offline !== null || effects.clockSkew !== null;
 }

@@ -119,6 +119,16 @@ export function devicesSuite(backend: Backend): void {
       expect(await devices.sweepSilent()).toBe(1);
     });
 
+    it('a site no longer in the site files is not swept', async () => {
+      const gone = testSite();
+      gone.site = { ...gone.site, id: 'gonesite' };
+      await new SitesService([gone], t.db).syncToDatabase();
+      await t.db.query(`UPDATE devices SET online = true, last_status_at = $1 WHERE site_id = 'gonesite'`, [clock.now()]);
+      clock.advance(3_600_000);
+      expect(await devices.sweepSilent()).toBe(0);
+      expect(await openAlerts('device.offline')).toEqual([]);
+    });
+
     it.each([
       { skewMs: 120_000, raised: false }, // edge: exactly 120 s is still fine
       { skewMs: 120_001, raised: true },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
-import { AlertsService } from '../alerts/alerts.service';
+import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -154,31 +154,12 @@ export class EquipmentService implements MessageHandler {
     for (const row of await this.repo.limits(siteId, sensor.id)) {
       const limit = sensor.limits[row.metric];
       if (!limit) continue;
-      const open = await this.alerts.findOpen(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric));
-      if (row.status === 'raised' && !open) await this.raiseThreshold(siteId, sensor, row.metric, limit, fromRow(row, limit), at);
-      else if (row.status !== 'raised' && open) await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, row.metric), at);
+      await this.alerts.reassert(thresholdAlert(siteId, sensor, row.metric, limit, fromRow(row, limit), at), row.status === 'raised');
     }
   }
 
   private raiseThreshold(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date) {
-    const details = {
-      sensorId: sensor.id,
-      metric,
-      value: d.value,
-      breach: d.breach,
-      limit: { min: limit.min, max: limit.max, equals: limit.equals, forSec: limit.forSec, hysteresis: limit.hysteresis },
-      label: limit.label,
-      outSince: d.state.outSince?.toISOString(),
-    };
-    return this.alerts.raise({
-      siteId,
-      type: 'sensor.threshold',
-      subject: thresholdSubject(sensor.id, metric),
-      at,
-      severity: limit.severity,
-      message: alertMessage(sensor.name, { type: 'sensor.threshold', details }),
-      details,
-    });
+    return this.alerts.raise(thresholdAlert(siteId, sensor, metric, limit, d, at));
   }
 
   private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date, fresh: boolean): Promise<void> {
@@ -187,17 +168,38 @@ export class EquipmentService implements MessageHandler {
       await this.alerts.clear(m.siteId, 'equipment.fault', subject, at);
       return;
     }
-    // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
-    if (!fresh && (await this.alerts.findOpen(m.siteId, 'equipment.fault', subject))) return;
-    await this.alerts.raise({
+    const alert: RaiseAlert = {
       siteId: m.siteId,
       type: 'equipment.fault',
       subject,
       at,
       message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
       details: { sensorId: sensor.id, code: e.code, text: e.text },
-    });
+    };
+    // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
+    await (fresh ? this.alerts.raise(alert) : this.alerts.reassert(alert, true));
   }
+}
+
+function thresholdAlert(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date): RaiseAlert {
+  const details = {
+    sensorId: sensor.id,
+    metric,
+    value: d.value,
+    breach: d.breach,
+    limit: { min: limit.min, max: limit.max, equals: limit.equals, forSec: limit.forSec, hysteresis: limit.hysteresis },
+    label: limit.label,
+    outSince: d.state.outSince?.toISOString(),
+  };
+  return {
+    siteId,
+    type: 'sensor.threshold',
+    subject: thresholdSubject(sensor.id, metric),
+    at,
+    severity: limit.severity,
+    message: alertMessage(sensor.name, { type: 'sensor.threshold', details }),
+    details,
+  };
 }
 
 /** A replay, a fault event, or a reading that raises or clears: its alert comes before the next state is committed. */

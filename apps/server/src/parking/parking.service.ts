@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
-import { isStuckOpen, lotIsFull, reconcileLot, reconciliationDue } from '@estate-watch/domain';
-import { AlertsService } from '../alerts/alerts.service';
+import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, lotIsFull, reconcileLot, reconciliationDue, type BarrierReport } from '@estate-watch/domain';
+import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
@@ -187,20 +187,16 @@ export class ParkingService implements MessageHandler {
       if (outcome.type === 'pass') {
         const applied = outcome.result;
         if (applied.clamped) this.log.warn(`lot ${m.siteId}/${lot.id}: out pass at ${gate.id} with the lot already empty; count kept at 0 and recorded`);
-        if (applied.full && !applied.wasFull) await this.raiseFull(m.siteId, lot, applied.occupancy, input.at);
+        if (applied.full && !applied.wasFull) await this.alerts.raise(fullAlert(m.siteId, lot, applied.occupancy, input.at));
         else if (!applied.full && applied.wasFull) await this.alerts.clear(m.siteId, 'parking.full', lot.id, input.at);
         if (input.type === 'pass' && input.pass) changed.add(lotKey);
         continue;
       }
       const { before, after } = outcome;
-      if (raisesFault(before, after)) {
-        const code = after.fault ?? 'unknown';
-        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } });
-      } else if (clearsFault(before, after)) {
-        // §4 gate.fault clears when the barrier reports open or closed again.
-        await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
-      }
-      if (after.barrier === 'closed' && before.barrier !== 'closed') closed.set(`${m.siteId}\u0000${gate.id}`, { siteId: m.siteId, gateId: gate.id, at: input.at });
+      const effects = barrierAlerts(before, after);
+      if (effects.fault === 'raise') await this.alerts.raise(faultAlert(m.siteId, gate, after, input.at));
+      else if (effects.fault === 'clear') await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
+      if (effects.stuckOpen === 'clear') closed.set(`${m.siteId}\u0000${gate.id}`, { siteId: m.siteId, gateId: gate.id, at: input.at });
       if (before.barrier !== after.barrier || before.fault !== after.fault) changed.add(lotKey);
     }
     for (const c of closed.values()) await this.alerts.clear(c.siteId, 'gate.stuck_open', c.gateId, c.at);
@@ -214,33 +210,33 @@ export class ParkingService implements MessageHandler {
     const lots = new Map(items.map((i) => [`${i.m.siteId}\u0000${i.lot.id}`, i]));
     for (const { m, lot, input } of lots.values()) {
       const row = await this.repo.lot(m.siteId, lot.id);
-      const open = await this.alerts.findOpen(m.siteId, 'parking.full', lot.id);
-      if (row?.is_full && !open) await this.raiseFull(m.siteId, lot, row.occupancy, input.at);
-      else if (row && !row.is_full && open) await this.alerts.clear(m.siteId, 'parking.full', lot.id, input.at);
+      if (row) await this.alerts.reassert(fullAlert(m.siteId, lot, row.occupancy, input.at), row.is_full);
     }
     const gates = new Map(items.filter((i) => i.input.type === 'barrier').map((i) => [`${i.m.siteId}\u0000${i.gate.id}`, i]));
     for (const { m, gate, input } of gates.values()) {
       const row = await this.repo.gate(m.siteId, gate.id);
       if (!row) continue;
-      const fault = await this.alerts.findOpen(m.siteId, 'gate.fault', gate.id);
-      if (row.barrier === 'fault' && !fault) {
-        const code = row.fault ?? 'unknown';
-        await this.alerts.raise({ siteId: m.siteId, type: 'gate.fault', subject: gate.id, at: input.at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } });
-      } else if (row.barrier !== 'fault' && fault) await this.alerts.clear(m.siteId, 'gate.fault', gate.id, input.at);
-      if (row.barrier === 'closed') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, input.at);
+      const held = barrierAlertsHeld(row);
+      await this.alerts.reassert(faultAlert(m.siteId, gate, row, input.at), held.fault);
+      if (held.stuckOpen === 'clear') await this.alerts.clear(m.siteId, 'gate.stuck_open', gate.id, input.at);
     }
   }
+}
 
-  private raiseFull(siteId: string, lot: SiteLot, occupancy: number, at: Date) {
-    return this.alerts.raise({
-      siteId,
-      type: 'parking.full',
-      subject: lot.id,
-      at,
-      message: alertMessage(lot.name, { type: 'parking.full', details: { occupancy, capacity: lot.capacity } }),
-      details: { occupancy, capacity: lot.capacity },
-    });
-  }
+function fullAlert(siteId: string, lot: SiteLot, occupancy: number, at: Date): RaiseAlert {
+  return {
+    siteId,
+    type: 'parking.full',
+    subject: lot.id,
+    at,
+    message: alertMessage(lot.name, { type: 'parking.full', details: { occupancy, capacity: lot.capacity } }),
+    details: { occupancy, capacity: lot.capacity },
+  };
+}
+
+function faultAlert(siteId: string, gate: SiteGate, report: BarrierReport, at: Date): RaiseAlert {
+  const code = faultCode(report);
+  return { siteId, type: 'gate.fault', subject: gate.id, at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } };
 }
 
 interface GateItem {
@@ -250,9 +246,6 @@ interface GateItem {
   input: GateInput;
 }
 
-const raisesFault = (before: GateRow, after: GateRow) => after.barrier === 'fault' && (before.barrier !== 'fault' || before.fault !== after.fault);
-const clearsFault = (before: GateRow, after: GateRow) => after.barrier !== 'fault' && before.barrier === 'fault';
-
 /**
  * A change whose alert must follow before the next state is committed: parking.full raised or
  * cleared, gate.fault raised (a new code is a repeat) or cleared, or a stuck-open alert cleared.
@@ -260,8 +253,9 @@ const clearsFault = (before: GateRow, after: GateRow) => after.barrier !== 'faul
 function endsTransaction(_input: GateInput, outcome: GateOutcome): boolean {
   if (!outcome.applied) return false;
   if (outcome.type === 'pass') return outcome.result.full !== outcome.result.wasFull;
-  const { before, after } = outcome;
-  return raisesFault(before, after) || clearsFault(before, after) || (before.stuck_raised && after.barrier === 'closed' && before.barrier !== 'closed');
+  const effects = barrierAlerts(outcome.before, outcome.after);
+  // A closing clears gate.stuck_open; only one that was raised needs its own transaction.
+  return effects.fault !== null || (effects.stuckOpen === 'clear' && outcome.before.stuck_raised);
 }
 
 function gateDto(g: SiteGate, row: GateRow | undefined) {

@@ -11,6 +11,7 @@ import {
   type WorkOrderSourceId,
   type WorkOrderStatusId,
 } from '@estate-watch/contracts';
+import type { WorkOrderChange } from '@estate-watch/domain';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { WORK_ORDER_SEARCH_SQL } from '../db/migrations/018-history-users';
 
@@ -66,25 +67,24 @@ export type NewWorkOrder = Pick<
   'site_id' | 'source' | 'department' | 'priority' | 'title' | 'description' | 'reporter' | 'channel' | 'origin_key' | 'accept_by' | 'resolve_by' | 'created_at' | 'created_by'
 > & { status: 'new' };
 
-/** Columns an action may set; the names come from this list, never from input. */
-const UPDATABLE = [
-  'status',
-  'department',
-  'assignee',
-  'accept_by',
-  'resolve_by',
-  'dispatched_at',
-  'accepted_at',
-  'started_at',
-  'resolved_at',
-  'verified_at',
-  'closed_at',
-  'callback_due_at',
-  'callback_at',
-  'callback_satisfied',
-  'callback_overdue',
-] as const;
-export type WorkOrderChanges = Partial<Pick<WorkOrderRow, (typeof UPDATABLE)[number]>>;
+/** The column of each field an action may set; the names come from this table, never from input. */
+const COLUMNS = {
+  status: 'status',
+  department: 'department',
+  assignee: 'assignee',
+  acceptBy: 'accept_by',
+  resolveBy: 'resolve_by',
+  dispatchedAt: 'dispatched_at',
+  acceptedAt: 'accepted_at',
+  startedAt: 'started_at',
+  resolvedAt: 'resolved_at',
+  verifiedAt: 'verified_at',
+  closedAt: 'closed_at',
+  callbackDueAt: 'callback_due_at',
+  callbackAt: 'callback_at',
+  callbackSatisfied: 'callback_satisfied',
+  callbackOverdue: 'callback_overdue',
+} as const satisfies Record<keyof WorkOrderChange, keyof WorkOrderRow>;
 
 const OPEN_SQL = `status NOT IN ('verified', 'closed')`;
 
@@ -182,12 +182,12 @@ export class WorkOrderStore {
    * Applies an action only if the order is still in the status it was checked against
    * (another operator may have moved it meanwhile). Undefined when it was not.
    */
-  async update(id: string, expectedStatus: WorkOrderStatusId, changes: WorkOrderChanges, at: Date): Promise<WorkOrderRow | undefined> {
+  async update(id: string, expectedStatus: WorkOrderStatusId, change: WorkOrderChange, at: Date): Promise<WorkOrderRow | undefined> {
     const params: unknown[] = [id, expectedStatus, at];
     const sets = ['updated_at = $3'];
-    for (const column of UPDATABLE) {
-      if (!(column in changes)) continue;
-      params.push(changes[column]);
+    for (const [field, column] of Object.entries(COLUMNS) as [keyof WorkOrderChange, string][]) {
+      if (!(field in change)) continue;
+      params.push(change[field]);
       sets.push(`${column} = $${params.length}`);
     }
     const [row] = await this.q.query<WorkOrderRow>(`UPDATE work_orders SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING *`, params);

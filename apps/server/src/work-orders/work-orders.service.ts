@@ -3,9 +3,7 @@ import { Subject } from 'rxjs';
 import { encodeCursor } from '@estate-watch/contracts';
 import type {
   CreateWorkOrderBody,
-  DepartmentId,
   SiteConfig,
-  WorkOrderActionId,
   WorkOrderConflictBody,
   WorkOrderDto,
   WorkOrderEventBody,
@@ -15,17 +13,23 @@ import {
   allowedActions,
   callbackNowOverdue,
   deadlines,
+  departmentSla,
   dueEscalations,
+  FALLBACK_SLA,
   higherPriority,
+  judgeAction,
+  newOrderDepartment,
   nextPriority,
   transition,
   workOrderNumber,
   type DepartmentSla,
   type Escalation,
+  type InputRefusal,
+  type SiteDepartments,
+  type WorkOrderActionInput,
 } from '@estate-watch/domain';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
-import { changesFor } from './work-order-changes';
 import { toWorkOrderDto, toWorkOrderListDto } from './work-order-dto';
 import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
 
@@ -33,19 +37,9 @@ import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOr
 export const SYSTEM = 'system';
 
 /** An action as the service applies it: from HTTP (a person) or from a rule (the system). */
-export interface WorkOrderAction {
-  action: WorkOrderActionId;
+export interface WorkOrderAction extends WorkOrderActionInput {
   by: string;
-  note?: string;
-  satisfied?: boolean;
-  /** verify: a device confirmed the condition cleared (CONTRACT §5), allowed from any open status. */
-  byDevice?: boolean;
-  department?: DepartmentId;
-  assignee?: string;
 }
-
-/** Used when a rule routes to a department the site file does not list (its SLA is unknown). */
-const FALLBACK_SLA: DepartmentSla = { acceptMin: 15, resolveMin: 240 };
 
 /** CONTRACT §5: work orders (派工单) — lifecycle, timeline, SLA escalation and the complaint callback. */
 @Injectable()
@@ -83,15 +77,9 @@ export class WorkOrdersService {
   /** A complaint or an inspection raised by staff; it starts `new` and the control room dispatches it. */
   async create(body: CreateWorkOrderBody, by: string): Promise<WorkOrderDto> {
     const site = this.siteFor(body.siteId);
-    // Without a department: the customer-service centre for complaints, engineering for inspections,
-    // as in CONTRACT §2's example; a site without them must name one (its departments are its own).
-    const department = body.department ?? (body.source === 'complaint' ? 'service' : 'engineering');
-    const sla = this.slaOf(site, department);
-    if (!sla) {
-      const known = site.departments.map((d) => d.id).join(', ');
-      const what = body.department ? `"${department}" is not a department of site ${site.site.id}` : `required: site ${site.site.id} has no "${department}" department to default to`;
-      throw new BadRequestException(`department: ${what} (departments: ${known})`);
-    }
+    const routed = newOrderDepartment(body.source, body.department, departmentsOf(site));
+    if (!routed.ok) throw badRequest(routed);
+    const { department, sla } = routed;
     const now = this.clock.now();
     const row = await this.insertWithTimeline(site, {
       status: 'new',
@@ -123,16 +111,13 @@ export class WorkOrdersService {
    * it was checked against; writes the change and its timeline entry together; pushes it live.
    */
   async apply(order: WorkOrderRow, a: WorkOrderAction): Promise<WorkOrderDto> {
-    if (a.action === 'verify' && order.source === 'complaint' && !a.byDevice && !a.note) {
-      throw new BadRequestException('note: a complaint is verified by its callback; say what the resident said');
-    }
-    const result = transition({ status: order.status, source: order.source, action: a.action, satisfied: a.satisfied, byDevice: a.byDevice });
-    if (!result.ok) throw conflict(result.reason, order);
     const now = this.clock.now();
     const site = this.sites.site(order.site_id);
-    const changes = changesFor(order, a, result.status, now, (department) => site && this.slaOf(site, department), site?.departments.map((d) => d.id).join(', '));
+    const facts = { siteId: order.site_id, source: order.source, status: order.status, department: order.department, createdAt: order.created_at };
+    const verdict = judgeAction(facts, a, site && departmentsOf(site), now);
+    if (!verdict.ok) throw verdict.reason === 'not_allowed' ? conflict(verdict.message, order) : badRequest(verdict);
     const updated = await this.repo.transaction(async (store) => {
-      const row = await store.update(order.id, order.status, changes, now);
+      const row = await store.update(order.id, order.status, verdict.change, now);
       if (!row) return undefined;
       const routed = a.action === 'dispatch' ? { department: a.department ?? null, assignee: a.assignee ?? null } : {};
       await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, from_status: order.status, to_status: row.status, ...routed });
@@ -179,8 +164,9 @@ export class WorkOrdersService {
   /** Used by the alert follower: one order per origin key, created dispatched to the rule's department. */
   async createForAlert(site: SiteConfig, order: Omit<NewWorkOrder, 'accept_by' | 'resolve_by' | 'created_at' | 'created_by' | 'status'>, alertId: string, why: string): Promise<WorkOrderRow | undefined> {
     const now = this.clock.now();
-    const sla = this.slaOf(site, order.department) ?? FALLBACK_SLA;
-    if (!this.slaOf(site, order.department)) this.log.warn(`site ${site.site.id} has no department ${order.department}: default SLA used`);
+    const known = departmentSla(departmentsOf(site), order.department);
+    const sla = known ?? FALLBACK_SLA;
+    if (!known) this.log.warn(`site ${site.site.id} has no department ${order.department}: default SLA used`);
     const row = await this.insertWithTimeline(site, { ...order, status: 'new', ...this.deadlinesAt(now, sla), created_at: now, created_by: SYSTEM }, { alertId, why });
     if (row) await this.emit(row.id);
     return row;
@@ -236,7 +222,7 @@ export class WorkOrdersService {
       // The control room's routing for alert orders is the rule's: dispatched at once (§4 table).
       const routed = transition({ status: 'new', source: row.source, action: 'dispatch' });
       if (!routed.ok) throw new Error(routed.reason);
-      const dispatched = await store.update(row.id, 'new', { status: routed.status, dispatched_at: o.created_at }, o.created_at);
+      const dispatched = await store.update(row.id, 'new', { status: routed.status, dispatchedAt: o.created_at }, o.created_at);
       await this.event(store, row, o.created_at, 'dispatch', `按告警规则派至 ${row.department}`, 'new', routed.status);
       return dispatched;
     });
@@ -267,10 +253,6 @@ export class WorkOrdersService {
     return all[0]!;
   }
 
-  private slaOf(site: SiteConfig, department: DepartmentId): DepartmentSla | undefined {
-    return site.departments.find((d) => d.id === department)?.sla;
-  }
-
   private deadlinesAt(from: Date, sla: DepartmentSla): Pick<WorkOrderRow, 'accept_by' | 'resolve_by'> {
     const d = deadlines(from, sla);
     return { accept_by: d.acceptBy, resolve_by: d.resolveBy };
@@ -281,6 +263,14 @@ export class WorkOrdersService {
     const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelines(ids)]);
     return rows.map((r) => toWorkOrderDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
   }
+}
+
+function departmentsOf(site: SiteConfig): SiteDepartments {
+  return { siteId: site.site.id, departments: site.departments };
+}
+
+function badRequest(refusal: InputRefusal): BadRequestException {
+  return new BadRequestException(refusal.message);
 }
 
 /** 409 with what the order is and what may be done to it instead. */

@@ -1,3 +1,4 @@
 export * from './occupancy';
 export * from './stuck-open';
 export * from './reconcile-lot';
+export * from './barrier-alerts';

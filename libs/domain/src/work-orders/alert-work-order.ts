@@ -1,8 +1,17 @@
 // CONTRACT §4 table, last column — which work order an alert raises or joins, in one pure rule.
 // The patrol, parking, dispenser and sensor rules only raise alerts; this decides the order.
-import { ALERT_RULES, DEFAULT_ROUTE_DEPARTMENT, LABELS, DEFAULT_SENSOR_DEPARTMENT, routedDepartment, type AlertType, type DepartmentId, type Severity } from '@estate-watch/contracts';
-import type { WorkOrderPriority } from './sla';
-import type { WorkOrderSource } from './work-order-transitions';
+import {
+  ALERT_RULES,
+  DEFAULT_ROUTE_DEPARTMENT,
+  LABELS,
+  DEFAULT_SENSOR_DEPARTMENT,
+  routedDepartment,
+  type AlertType,
+  type DepartmentId,
+  type Priority,
+  type Severity,
+  type WorkOrderSourceId,
+} from '@estate-watch/contracts';
 
 export interface AlertFacts {
   type: AlertType;
@@ -23,20 +32,20 @@ export interface RoutingConfig {
 export interface AlertWorkOrderPlan {
   /** One open order per key: (type, subject), the patrol round, or the dispenser's replenishment. */
   originKey: string;
-  source: WorkOrderSource;
+  source: WorkOrderSourceId;
   department: DepartmentId;
-  priority: WorkOrderPriority;
+  priority: Priority;
   title: string;
   /** Timeline note when the alert joins an order already open for its key. */
   joinNote: string;
 }
 
-const SEVERITY_PRIORITY: Record<Severity, WorkOrderPriority> = { info: 'normal', minor: 'normal', major: 'high', critical: 'urgent' };
+const SEVERITY_PRIORITY: Record<Severity, Priority> = { info: 'normal', minor: 'normal', major: 'high', critical: 'urgent' };
 
 /** Order titles say the alert type as every screen does (contracts labels.ts); a dispenser's order is its replenishment. */
 const TITLES: Partial<Record<AlertType, string>> = { 'dispenser.low': '耗材补充', 'dispenser.empty': '耗材补充' };
 
-export function priorityForSeverity(severity: Severity): WorkOrderPriority {
+export function priorityForSeverity(severity: Severity): Priority {
   return SEVERITY_PRIORITY[severity];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callbackDueAt, callbackNowOverdue, deadlines, dueEscalations, higherPriority, nextPriority, type DeadlineState } from './sla';
-import type { WorkOrderStatus } from './work-order-transitions';
+import type { WorkOrderStatusId } from '@estate-watch/contracts';
 
 const created = new Date('2026-11-27T01:00:00Z');
 const at = (offsetMs: number) => new Date(created.getTime() + offsetMs);
@@ -14,7 +14,7 @@ describe(deadlines.name, () => {
 });
 
 describe(dueEscalations.name, () => {
-  const order = (status: WorkOrderStatus, acceptEscalated = false, resolveEscalated = false): DeadlineState => ({
+  const order = (status: WorkOrderStatusId, acceptEscalated = false, resolveEscalated = false): DeadlineState => ({
     status,
     acceptEscalated,
     resolveEscalated,

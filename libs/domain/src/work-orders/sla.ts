@@ -1,12 +1,7 @@
 // CONTRACT §5 — SLA clocks of a work order: deadlines, escalation and the complaint callback.
 // Pure: the time is always a parameter (STYLE: every timer-driven rule takes its clock).
-import type { WorkOrderSource, WorkOrderStatus } from './work-order-transitions';
-
-export const PRIORITY_ORDER = ['low', 'normal', 'high', 'urgent'] as const;
-export type WorkOrderPriority = (typeof PRIORITY_ORDER)[number];
-
-/** A complaint needs its callback (回访) within 3 days of being resolved (§5). */
-export const CALLBACK_WITHIN_MS = 3 * 24 * 3600_000;
+// PRIORITIES is listed lowest first: an escalation is one step along it.
+import { CALLBACK_DUE_MS, PRIORITIES, type Priority, type WorkOrderSourceId, type WorkOrderStatusId } from '@estate-watch/contracts';
 
 export interface DepartmentSla {
   acceptMin: number;
@@ -27,14 +22,14 @@ export function deadlines(createdAt: Date, sla: DepartmentSla): Deadlines {
 }
 
 /** Not yet accepted: the accept deadline still runs. */
-const AWAITING_ACCEPT: readonly WorkOrderStatus[] = ['new', 'dispatched', 'reopened'];
+const AWAITING_ACCEPT: readonly WorkOrderStatusId[] = ['new', 'dispatched', 'reopened'];
 /** Not yet resolved: the resolve deadline still runs. */
-const AWAITING_RESOLVE: readonly WorkOrderStatus[] = ['new', 'dispatched', 'accepted', 'in_progress', 'reopened'];
+const AWAITING_RESOLVE: readonly WorkOrderStatusId[] = ['new', 'dispatched', 'accepted', 'in_progress', 'reopened'];
 
 export type Escalation = 'accept' | 'resolve';
 
 export interface DeadlineState extends Deadlines {
-  status: WorkOrderStatus;
+  status: WorkOrderStatusId;
   acceptEscalated: boolean;
   resolveEscalated: boolean;
 }
@@ -51,22 +46,23 @@ export function dueEscalations(order: DeadlineState, now: Date): Escalation[] {
 }
 
 /** One step up, capped at urgent. */
-export function nextPriority(priority: WorkOrderPriority): WorkOrderPriority {
-  return PRIORITY_ORDER[Math.min(PRIORITY_ORDER.indexOf(priority) + 1, PRIORITY_ORDER.length - 1)]!;
+export function nextPriority(priority: Priority): Priority {
+  return PRIORITIES[Math.min(PRIORITIES.indexOf(priority) + 1, PRIORITIES.length - 1)]!;
 }
 
 /** The more pressing of two priorities. */
-export function higherPriority(a: WorkOrderPriority, b: WorkOrderPriority): WorkOrderPriority {
-  return PRIORITY_ORDER.indexOf(a) >= PRIORITY_ORDER.indexOf(b) ? a : b;
+export function higherPriority(a: Priority, b: Priority): Priority {
+  return PRIORITIES.indexOf(a) >= PRIORITIES.indexOf(b) ? a : b;
 }
 
+/** CONTRACT §5: a complaint needs its callback (回访) within 3 days of being resolved. */
 export function callbackDueAt(resolvedAt: Date): Date {
-  return new Date(resolvedAt.getTime() + CALLBACK_WITHIN_MS);
+  return new Date(resolvedAt.getTime() + CALLBACK_DUE_MS);
 }
 
 export interface CallbackState {
-  source: WorkOrderSource;
-  status: WorkOrderStatus;
+  source: WorkOrderSourceId;
+  status: WorkOrderStatusId;
   callbackDueAt?: Date;
   callbackOverdue: boolean;
 }

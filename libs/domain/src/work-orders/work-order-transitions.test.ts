@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, transition, WORK_ORDER_ACTIONS, WORK_ORDER_STATUSES, type WorkOrderAction, type WorkOrderStatus } from './work-order-transitions';
+import { WORK_ORDER_ACTION_IDS, WORK_ORDER_STATUS_IDS, type WorkOrderActionId, type WorkOrderStatusId } from '@estate-watch/contracts';
+import { allowedActions, transition } from './work-order-transitions';
 
 // CONTRACT §5 — every legal transition, by (status, action) → next status, for a staff order.
-const legal: [WorkOrderStatus, WorkOrderAction, WorkOrderStatus][] = [
+const legal: [WorkOrderStatusId, WorkOrderActionId, WorkOrderStatusId][] = [
   ['new', 'dispatch', 'dispatched'],
   ['dispatched', 'dispatch', 'dispatched'], // re-route to another department
   ['accepted', 'dispatch', 'dispatched'],
@@ -18,7 +19,7 @@ const legal: [WorkOrderStatus, WorkOrderAction, WorkOrderStatus][] = [
   ['closed', 'reopen', 'reopened'],
   ['verified', 'close', 'closed'],
   ['resolved', 'close', 'closed'], // not a complaint: no callback needed
-  ...WORK_ORDER_STATUSES.map((s) => [s, 'comment', s] as [WorkOrderStatus, WorkOrderAction, WorkOrderStatus]),
+  ...WORK_ORDER_STATUS_IDS.map((s) => [s, 'comment', s] as [WorkOrderStatusId, WorkOrderActionId, WorkOrderStatusId]),
 ];
 
 describe(transition.name, () => {
@@ -27,8 +28,8 @@ describe(transition.name, () => {
   });
 
   // Every other (status, action) pair is illegal, and says what is allowed instead.
-  const illegal = WORK_ORDER_STATUSES.flatMap((status) =>
-    WORK_ORDER_ACTIONS.filter((action) => !legal.some(([s, a]) => s === status && a === action)).map((action) => [status, action] as const),
+  const illegal = WORK_ORDER_STATUS_IDS.flatMap((status) =>
+    WORK_ORDER_ACTION_IDS.filter((action) => !legal.some(([s, a]) => s === status && a === action)).map((action) => [status, action] as const),
   );
   it.each(illegal)('%s + %s is refused with the allowed actions', (status, action) => {
     const result = transition({ status, action, source: 'inspection' });
@@ -41,7 +42,7 @@ describe(transition.name, () => {
   });
 
   it('covers all 64 (status, action) pairs between the two tables', () => {
-    expect(legal.length + illegal.length).toBe(WORK_ORDER_STATUSES.length * WORK_ORDER_ACTIONS.length);
+    expect(legal.length + illegal.length).toBe(WORK_ORDER_STATUS_IDS.length * WORK_ORDER_ACTION_IDS.length);
   });
 
   it('a complaint cannot be closed without its callback', () => {

@@ -1,28 +1,23 @@
 // CONTRACT §5 — the work-order lifecycle as a pure function: state + action → next state, or why not.
-export const WORK_ORDER_STATUSES = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'verified', 'closed', 'reopened'] as const;
-export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
-
-export const WORK_ORDER_ACTIONS = ['dispatch', 'accept', 'start', 'resolve', 'verify', 'reopen', 'close', 'comment'] as const;
-export type WorkOrderAction = (typeof WORK_ORDER_ACTIONS)[number];
-
-export type WorkOrderSource = 'alert' | 'patrol' | 'complaint' | 'inspection';
+// The vocabulary (statuses, actions, sources) is the contracts' (work-order-constants.ts).
+import { WORK_ORDER_ACTION_IDS, type WorkOrderActionId, type WorkOrderSourceId, type WorkOrderStatusId } from '@estate-watch/contracts';
 
 export interface TransitionInput {
-  status: WorkOrderStatus;
-  source: WorkOrderSource;
-  action: WorkOrderAction;
+  status: WorkOrderStatusId;
+  source: WorkOrderSourceId;
+  action: WorkOrderActionId;
   /** verify: whether the resident (callback) was satisfied; false reopens. Default true. */
   satisfied?: boolean;
   /** verify by the system on a device confirming the condition cleared (§5): allowed from any open status. */
   byDevice?: boolean;
 }
 
-export type TransitionResult = { ok: true; status: WorkOrderStatus } | { ok: false; reason: string; allowed: WorkOrderAction[] };
+export type TransitionResult = { ok: true; status: WorkOrderStatusId } | { ok: false; reason: string; allowed: WorkOrderActionId[] };
 
-const OPEN: readonly WorkOrderStatus[] = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'reopened'];
+const OPEN: readonly WorkOrderStatusId[] = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'reopened'];
 
 /** From which statuses each staff action is legal, and where it leads. */
-const RULES: Record<Exclude<WorkOrderAction, 'comment' | 'verify' | 'close'>, { from: readonly WorkOrderStatus[]; to: WorkOrderStatus }> = {
+const RULES: Record<Exclude<WorkOrderActionId, 'comment' | 'verify' | 'close'>, { from: readonly WorkOrderStatusId[]; to: WorkOrderStatusId }> = {
   // Re-dispatching moves the order to another department or assignee before work starts.
   dispatch: { from: ['new', 'dispatched', 'accepted', 'reopened'], to: 'dispatched' },
   accept: { from: ['dispatched', 'reopened'], to: 'accepted' },
@@ -57,8 +52,8 @@ export function transition(input: TransitionInput): TransitionResult {
 }
 
 /** Actions a person may take on an order in this status (for 409 answers and the dashboard's buttons). */
-export function allowedActions(status: WorkOrderStatus, source: WorkOrderSource): WorkOrderAction[] {
-  return WORK_ORDER_ACTIONS.filter((action) => {
+export function allowedActions(status: WorkOrderStatusId, source: WorkOrderSourceId): WorkOrderActionId[] {
+  return WORK_ORDER_ACTION_IDS.filter((action) => {
     if (action === 'comment') return true;
     if (action === 'verify') return status === 'resolved';
     if (action === 'close') return status === 'verified' || (status === 'resolved' && source !== 'complaint');
@@ -66,6 +61,6 @@ export function allowedActions(status: WorkOrderStatus, source: WorkOrderSource)
   });
 }
 
-export function isOpen(status: WorkOrderStatus): boolean {
+export function isOpen(status: WorkOrderStatusId): boolean {
   return OPEN.includes(status);
 }

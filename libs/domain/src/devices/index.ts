@@ -1,0 +1,2 @@
+export * from './device-status';
+export * from './silence';

@@ -1,0 +1,19 @@
+// CONTRACT §4 device.offline: "no status for 3 × heartbeatSec", counted from when the server started watching.
+import { describe, expect, it } from 'vitest';
+import { silentBefore } from './silence';
+
+const now = new Date('2026-11-27T01:30:00.000Z');
+const ago = (ms: number) => new Date(now.getTime() - ms);
+
+describe(silentBefore.name, () => {
+  it.each([
+    { name: 'not watching since any moment: 3 heartbeats back', heartbeatSec: 60, watchingSince: null, expected: ago(180_000) },
+    { name: 'the site heartbeat sets the span', heartbeatSec: 10, watchingSince: null, expected: ago(30_000) },
+    { name: 'watching for longer than 3 heartbeats', heartbeatSec: 60, watchingSince: ago(180_001), expected: ago(180_000) },
+    { name: 'watching for exactly 3 heartbeats: none silent yet', heartbeatSec: 60, watchingSince: ago(180_000), expected: null },
+    { name: 'just restarted: none silent yet', heartbeatSec: 60, watchingSince: ago(5_000), expected: null },
+  ])('$name', ({ heartbeatSec, watchingSince, expected }) => {
+    expect(silentBefore(now, heartbeatSec, watchingSince)).toEqual(expected);
+  });
+
+});
