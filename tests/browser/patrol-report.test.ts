@@ -26,14 +26,15 @@ const SITE_YAML = `
 site: { id: report-site, name: 巡更报表小区, timezone: Asia/Shanghai, heartbeatSec: 60 }
 departments:
   - { id: security, name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
+routing: { device.offline: security, patrol.unknown_card: security }
 guards:
 ${Object.entries(GUARDS).map(([id, g]) => `  - { id: ${id}, name: ${g.name}, card: ${g.card} }`).join('\n')}
 checkpoints:
-  - { id: cp-e1, name: 东门, x: 800, y: 100, secret: s-e1 }
-  - { id: cp-e2, name: 东区花园, x: 820, y: 300, secret: s-e2 }
-  - { id: cp-e3, name: 东区车库, x: 840, y: 500, secret: s-e3 }
-  - { id: cp-w1, name: 西门, x: 100, y: 100, secret: s-w1 }
-  - { id: cp-w2, name: 西区泵房, x: 120, y: 400, secret: s-w2 }
+  - { id: cp-e1, name: 东门, x: 800, y: 100, secret: secret-e1 }
+  - { id: cp-e2, name: 东区花园, x: 820, y: 300, secret: secret-e2 }
+  - { id: cp-e3, name: 东区车库, x: 840, y: 500, secret: secret-e3 }
+  - { id: cp-w1, name: 西门, x: 100, y: 100, secret: secret-w1 }
+  - { id: cp-w2, name: 西区泵房, x: 120, y: 400, secret: secret-w2 }
 routes:
   - { id: east, name: 东区巡查, department: security, toleranceMin: 5, schedule: ["${hhmm}"], checkpoints: [{ checkpoint: cp-e1, offsetMin: 0 }, { checkpoint: cp-e2, offsetMin: 10 }, { checkpoint: cp-e3, offsetMin: 20 }] }
   - { id: west, name: 西区巡查, department: security, toleranceMin: 5, schedule: ["${hhmm}"], checkpoints: [{ checkpoint: cp-w1, offsetMin: 0 }, { checkpoint: cp-w2, offsetMin: 10 }] }

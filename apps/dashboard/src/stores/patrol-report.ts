@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import type { PatrolReportDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 import { siteDate } from '../lib/dates';
@@ -45,6 +45,16 @@ export const usePatrolReportStore = defineStore('patrolReport', () => {
       if (mine === asked) loading.value = false;
     }
   }
+
+  // Opened before the sites arrived (a reload on this page), the range began from this machine's
+  // date; once the site's zone is known, an unpicked range follows the site's today and loads again
+  // (at 03:00 in Shanghai a UTC machine is still on yesterday).
+  watch(
+    () => sites.sites[0]?.timezone,
+    (zone, before) => {
+      if (zone && zone !== before && !picked && asked > 0) void load();
+    },
+  );
 
   /** The range's rounds, a row per checkpoint, saved under the server's file name. */
   async function exportRounds(): Promise<void> {
