@@ -25,10 +25,10 @@ export default {
     },
     complianceTitle: 'Mean compliance of the {n} completed rounds (on-time checkpoints ÷ all)',
     onTimeTitle: '{on} of {visits} taps on time',
-    note: 'Rounds count on the site-local day they start. A missed checkpoint has no guard: it counts in the route's compliance and in "missed in their rounds" of the guards who walked that round.',
+    note: 'Rounds count on the site-local day they start. A missed checkpoint has no guard: it counts in the route\'s compliance and in "missed in their rounds" of the guards who walked that round.',
     export: 'Export rounds (CSV)',
     exporting: 'Exporting…',
-    none: 'No rounds in this range. Rounds show here once the site's routes are scheduled and walked.',
+    none: 'No rounds in this range. Rounds show here once the site\'s routes are scheduled and walked.',
   },
   history: {
     live: 'Live',
