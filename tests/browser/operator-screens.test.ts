@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_TYPES, buildTopic, LABELS, parseSiteConfig, type AlertDto, type SiteConfig } from '@estate-watch/contracts';
+import { ALERT_TYPES, buildTopic, LABELS, parseSiteConfig, type AlertDto, type SiteConfig, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
 import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
@@ -30,8 +30,10 @@ describe('the dashboard speaks the operator’s language', () => {
   let site: SiteConfig;
   const devices = new Map<string, MqttClient>();
   let n = 0;
+  /** A replenish order its dispenser verified (a system note on its timeline, issue 12.2). */
+  let verifiedOrder: WorkOrderDto;
 
-  const publish = async (kind: 'sensor' | 'gate', id: string, stream: 'telemetry' | 'event' | 'status', body: Record<string, unknown>, ts = new Date()) => {
+  const publish = async (kind: 'sensor' | 'gate' | 'dispenser', id: string, stream: 'telemetry' | 'event' | 'status', body: Record<string, unknown>, ts = new Date()) => {
     let client = devices.get(id);
     if (!client) devices.set(id, (client = await connected(await connectDevice(server, site, kind, id))));
     const topic = buildTopic({ site: site.site.id, kind, device: id, stream });
@@ -90,6 +92,16 @@ describe('the dashboard speaks the operator’s language', () => {
       (alerts) => alerts.filter((a) => a.severity === 'critical').length >= 2 && alerts.some((a) => a.type === 'equipment.fault') && alerts.some((a) => a.subject === 'boiler-1:temperature_c'),
       15_000,
     );
+    // A soap dispenser runs low and is refilled: its replenish order is verified by the device.
+    await publish('dispenser', 'club-wc-m-soap', 'telemetry', { level: 12 });
+    await eventually(async () => (await api<WorkOrderDto[]>(server, token, '/api/work-orders?source=alert')).body, (orders) => orders.some((o) => o.originKey === 'replenish:club-wc-m-soap'), 15_000);
+    await publish('dispenser', 'club-wc-m-soap', 'telemetry', { level: 90 });
+    verifiedOrder = (await eventually(
+      async () => (await api<WorkOrderDto[]>(server, token, '/api/work-orders?source=alert')).body.find((o) => o.originKey === 'replenish:club-wc-m-soap'),
+      (o) => o?.status === 'verified',
+      15_000,
+    ))!;
+    expect(verifiedOrder.timeline.map((e) => e.noteKey).filter(Boolean)).toEqual(['fromAlert', 'routedByRule', 'verifiedByDevice']);
     browser = await launchChromium();
   });
 
@@ -126,11 +138,17 @@ describe('the dashboard speaks the operator’s language', () => {
         for (const size of SIZES) {
           const { context, page } = await signedIn(role, lang, size);
           const tabs = await page.locator('header.topbar nav a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
-          // An admin's audit log is in the user menu, not a tab: walked too.
-          for (const href of [...tabs, ...(role === 'admin' ? ['/audit'] : [])]) {
+          // An admin's audit log is in the user menu, not a tab: walked too. So is a work order's
+          // detail, whose timeline holds the system's own notes (created, dispatched, verified by the device).
+          const order = `/work-orders/${verifiedOrder.id}`;
+          for (const href of [...tabs, ...(role === 'admin' ? ['/audit'] : []), order]) {
             if (href === '/audit') {
               await page.getByTestId('user-menu').click();
               await page.getByTestId('nav-audit').click();
+            } else if (href === order) {
+              await page.locator('header.topbar nav a[href="/work-orders"]').click();
+              await page.goto(`${server.httpUrl}${order}`);
+              await page.locator('[data-testid="wo-timeline-entry"][data-note-key="verifiedByDevice"] [data-testid="wo-timeline-note"]').waitFor();
             } else await page.locator(`header.topbar nav a[href="${href}"]`).click();
             await page.getByTestId('page-heading').first().waitFor();
             await page.waitForLoadState('networkidle');
@@ -162,7 +180,7 @@ describe('the dashboard speaks the operator’s language', () => {
               const hit = new RegExp(`(^|[\\s(（·:：,，])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s)）·:：,，])`, 'm').exec(said);
               if (hit) problems.push(`${where}: internal id "${id}" on screen`);
             }
-            const shot = `${role}-${lang}-${size.width}-${href.replace(/^\//, '').replace(/\W+/g, '_') || 'home'}.png`;
+            const shot = `${role}-${lang}-${size.width}-${href === order ? 'work-order-detail' : href.replace(/^\//, '').replace(/\W+/g, '_') || 'home'}.png`;
             await page.screenshot({ path: resolve(SCREENS, shot) });
           }
           await context.close();

@@ -60,6 +60,11 @@ describe('overview in Chromium', () => {
     await page.locator('[data-testid="connection-banner"][data-state="ok"]').waitFor();
     const markers = page.getByTestId('overview-marker');
     await expect.poll(() => markers.count()).toBe(41);
+    // Devices that have sent nothing yet are a quiet grey "no data yet", never red "offline".
+    await expect.poll(() => page.locator('[data-testid="overview-marker"][data-state="unknown"]').count()).toBeGreaterThan(30);
+    expect(await page.locator('[data-testid="overview-marker"][data-state="offline"]').count()).toBe(0);
+    const quiet = await page.locator('[data-testid="overview-marker"][data-device-id="gate-ground-in"] path').evaluate((el) => getComputedStyle(el).strokeDasharray);
+    expect(quiet).toBe('none');
     await page.getByTestId('needs-alerts').filter({ hasText: '没有未确认的告警' }).waitFor();
     await page.getByTestId('overview-plan-image').waitFor({ state: 'attached' });
 
@@ -73,5 +78,18 @@ describe('overview in Chromium', () => {
     await page.getByTestId('overview-detail').filter({ hasText: '地库入口' }).waitFor();
     await page.getByTestId('overview-detail-alert').first().waitFor();
     await page.screenshot({ path: resolve(RESULTS, 'overview-detail.png') });
+  });
+
+  it('at 1366 × 768, in Chinese and in English, the plan reads calm: grey for no data yet, colour only for alerts', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    for (const [lang, word] of [['zh-CN', '尚无数据'], ['en', 'No data yet']] as const) {
+      await page.evaluate((l) => localStorage.setItem('estate-watch.locale', l), lang);
+      await page.reload();
+      await page.locator('[data-testid="connection-banner"][data-state="ok"]').waitFor();
+      await page.getByTestId('overview-page').waitFor();
+      await page.locator('.legend li.st-unknown').filter({ hasText: word }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: resolve(RESULTS, `overview-${lang}-1366.png`) });
+    }
   });
 });

@@ -209,12 +209,31 @@ export interface DailyReportDto {
 export const PatrolReportQuerySchema = WorkOrderReportQuerySchema;
 export type PatrolReportQuery = WorkOrderReportQuery;
 
+/** GET /api/patrol/rounds/export.csv (issue 12.7): the report's range rules, optionally one route. */
+export const RoundsExportQuerySchema = WorkOrderReportQuerySchema.extend({ routeId: z.string().max(64).optional() });
+export type RoundsExportQuery = z.infer<typeof RoundsExportQuerySchema>;
+
+/**
+ * Checkpoints by outcome (CONTRACT §3). `outOfOrder` counts visits flagged `out_of_order`, which are
+ * also counted by their outcome; pending and unmonitored checkpoints are in none of the five.
+ */
+export interface PatrolCheckpointCountsDto {
+  onTime: number;
+  late: number;
+  early: number;
+  missed: number;
+  outOfOrder: number;
+}
+
 /**
  * Patrol compliance over a range (issue 12.5), rounds by their start.
- * - byRoute: every route of the site file; compliancePct = mean compliance of its completed rounds
- *   (a round's compliance is on-time ÷ all checkpoints, CONTRACT §3), one decimal, null with none.
- * - byGuard: checkpoint visits by each guard's card; onTimePct = on-time visits ÷ visits. A missed
- *   checkpoint has no guard, so it lowers the route's figure, not a guard's.
+ * - byRoute: every route of the site file; `rounds` are those planned in the range (scheduled ones
+ *   included), compliancePct = mean compliance of its completed rounds (a round's compliance is
+ *   on-time ÷ all checkpoints, CONTRACT §3), one decimal, null with none; checkpoints of all its rounds.
+ * - byGuard: checkpoint visits by each guard's card; onTimePct = on-time visits ÷ visits. `rounds`
+ *   are the rounds the guard tapped in (completed: of those), `checkpoints` their own visits, except
+ *   `missed`: the misses of the rounds they walked. A missed checkpoint has no guard, so it lowers
+ *   the route's compliance, not a guard's onTimePct.
  */
 export interface PatrolReportDto {
   siteId: string;
@@ -222,6 +241,15 @@ export interface PatrolReportDto {
   from: string;
   to: string;
   generatedAt: string;
-  byRoute: { routeId: string; name: string; rounds: number; completed: number; compliancePct: number | null }[];
-  byGuard: { guardId: string; name: string; visits: number; onTime: number; onTimePct: number | null }[];
+  byRoute: { routeId: string; name: string; rounds: number; completed: number; compliancePct: number | null; checkpoints: PatrolCheckpointCountsDto }[];
+  byGuard: {
+    guardId: string;
+    name: string;
+    visits: number;
+    onTime: number;
+    onTimePct: number | null;
+    rounds: number;
+    completed: number;
+    checkpoints: PatrolCheckpointCountsDto;
+  }[];
 }

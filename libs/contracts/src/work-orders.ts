@@ -1,6 +1,7 @@
 // CONTRACT §5 and §6 — work orders (派工单): bodies (validated) and the response object.
 import { z } from 'zod';
 import { HistoryQueryFields } from './history';
+import type { SystemNoteKey } from './work-order-text';
 import { DepartmentIdSchema, type DepartmentId } from './site-config';
 import {
   CHANNELS,
@@ -72,7 +73,14 @@ export interface TimelineEntryDto {
   at: string;
   by: string;
   action: WorkOrderActionId | 'create' | 'escalate' | 'attach_alert' | 'priority' | 'callback_overdue';
+  /** A person's words as typed; for the system's own entries, its zh-CN wording for API clients. */
   note?: string;
+  /**
+   * The system's entries (issue 12.2): the note in a language-neutral form, which screens compose in
+   * their reader's language (systemNoteText in work-order-text.ts). Absent on people's entries.
+   */
+  noteKey?: SystemNoteKey;
+  noteParams?: Record<string, unknown>;
   from?: WorkOrderStatusId;
   to?: WorkOrderStatusId;
   /** dispatch: where the order went. */

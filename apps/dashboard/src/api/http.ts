@@ -15,6 +15,7 @@ import type {
   GuardTodayDto,
   WorkOrderPhotoDto,
   DailyReportDto,
+  PatrolReportDto,
   DispenserDto,
   GateOpenResult,
   DepartmentId,
@@ -158,6 +159,8 @@ export const api = {
   /** `from` inclusive, `to` exclusive, dates site-local (apps/server/src/reports/README.md). */
   workOrderReport: (from: string, to: string) => request<WorkOrderReportDto>('GET', `/api/reports/work-orders${query({ from, to })}`),
   dailyReport: (date: string) => request<DailyReportDto>('GET', `/api/reports/daily${query({ date })}`),
+  /** Patrol compliance by route and guard over [from, to) (issue 12.5). */
+  patrolReport: (from: string, to: string) => request<PatrolReportDto>('GET', `/api/reports/patrol${query({ from, to })}`),
   dailyReportHtml: (date: string) => requestText(`/api/reports/daily.html${query({ date })}`),
   /** The configured sites and their own departments (CONTRACT §2). */
   sites: () => request<SiteDto[]>('GET', '/api/sites'),

@@ -268,7 +268,7 @@ const en: typeof zhCN = {
   },
   reports: {
     heading: 'Reports',
-    view: { workOrders: 'Work-order statistics', daily: 'Duty log' },
+    view: { workOrders: 'Work-order statistics', patrol: 'Patrol compliance', daily: 'Duty log' },
     from: 'From',
     to: 'To',
     preset: { d7: 'Last 7 days', d30: 'Last 30 days', month: 'This month', lastMonth: 'Last month' },

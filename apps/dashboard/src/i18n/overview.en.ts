@@ -16,7 +16,7 @@ export default {
     noneLots: 'Every lot has room (shown here from 90 %).',
     visited: '{done}/{all} checkpoints',
     occupancy: '{n}/{cap}',
-    state: { ok: 'OK', alert: 'Alert', offline: 'Offline', unknown: 'No data' },
+    state: { ok: 'OK', alert: 'Alert', offline: 'Offline', unknown: 'No data yet' },
     openAlerts: '{n} open alerts',
     details: 'Details',
     legend: 'Legend',

@@ -16,7 +16,7 @@ export default {
     noneLots: '各车场都还有空位（≥ 90% 时显示）。',
     visited: '{done}/{all} 点',
     occupancy: '{n}/{cap}',
-    state: { ok: '正常', alert: '告警', offline: '离线', unknown: '无数据' },
+    state: { ok: '正常', alert: '告警', offline: '离线', unknown: '尚无数据' },
     openAlerts: '{n} 条未结告警',
     details: '查看详情',
     legend: '图例',

@@ -16,6 +16,20 @@ export default {
     rounds: 'Rounds',
     compliance: 'Compliance',
   },
+  patrolReport: {
+    byRoute: 'By route',
+    byGuard: 'By guard',
+    col: {
+      route: 'Route', guard: 'Guard', rounds: 'Rounds planned', walked: 'Rounds walked', completed: 'Completed', checkpoints: 'Checkpoints',
+      missed: 'Missed', missedWalked: 'Missed in their rounds', compliance: 'Compliance', onTimeRate: 'On-time rate',
+    },
+    complianceTitle: 'Mean compliance of the {n} completed rounds (on-time checkpoints ÷ all)',
+    onTimeTitle: '{on} of {visits} taps on time',
+    note: 'Rounds count on the site-local day they start. A missed checkpoint has no guard: it counts in the route\'s compliance and in "missed in their rounds" of the guards who walked that round.',
+    export: 'Export rounds (CSV)',
+    exporting: 'Exporting…',
+    none: 'No rounds in this range. Rounds show here once the site\'s routes are scheduled and walked.',
+  },
   history: {
     live: 'Live',
     history: 'History',

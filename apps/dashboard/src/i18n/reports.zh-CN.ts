@@ -16,6 +16,20 @@ export default {
     rounds: '轮次',
     compliance: '合规率',
   },
+  patrolReport: {
+    byRoute: '按路线',
+    byGuard: '按保安',
+    col: {
+      route: '路线', guard: '保安', rounds: '计划轮次', walked: '参与轮次', completed: '已完成', checkpoints: '巡更点',
+      missed: '漏检', missedWalked: '所巡轮次漏检', compliance: '合规率', onTimeRate: '准时率',
+    },
+    complianceTitle: '{n} 个已完成轮次的平均合规率（准时巡更点 ÷ 全部巡更点）',
+    onTimeTitle: '{visits} 次刷卡中 {on} 次准时',
+    note: '轮次按开始时间计入小区当地日期。漏检的巡更点没有刷卡人：计入路线合规率，以及巡过该轮次的保安的“所巡轮次漏检”。',
+    export: '导出巡更记录（CSV）',
+    exporting: '正在导出…',
+    none: '此期间没有巡更轮次。路线按计划开始后，轮次会显示在这里。',
+  },
   history: {
     live: '实时',
     history: '历史查询',

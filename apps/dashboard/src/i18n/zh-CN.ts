@@ -314,7 +314,7 @@ export default {
   },
   reports: {
     heading: '报表',
-    view: { workOrders: '工单统计', daily: '值班日志' },
+    view: { workOrders: '工单统计', patrol: '巡更合规', daily: '值班日志' },
     from: '开始日期',
     to: '结束日期',
     preset: { d7: '近7天', d30: '近30天', month: '本月', lastMonth: '上月' },

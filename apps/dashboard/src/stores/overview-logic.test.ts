@@ -4,7 +4,9 @@ import { alertIsAbout, markers, needsPerson } from './overview-logic';
 
 const alert = (over: Partial<AlertDto>): AlertDto =>
   ({ id: 'a', type: 'gate.fault', severity: 'major', status: 'active', siteId: 'lakeside', subject: 'gate-1', message: '', count: 1, raisedAt: '2026-12-04T01:00:00Z', lastSeenAt: '2026-12-04T01:00:00Z', ...over }) as AlertDto;
-const device = (id: string, online: boolean) => ({ siteId: 'lakeside', id, kind: 'gate', name: id, online, lastValues: {} }) as unknown as DeviceDto;
+/** `lastSeenAt` null: the device never sent anything. */
+const device = (id: string, online: boolean, lastSeenAt: string | null = '2026-12-04T00:59:00Z') =>
+  ({ siteId: 'lakeside', id, kind: 'gate', name: id, online, lastValues: {}, ...(lastSeenAt && { lastSeenAt }) }) as unknown as DeviceDto;
 
 describe(alertIsAbout.name, () => {
   it.each([
@@ -38,6 +40,14 @@ describe(markers.name, () => {
       ['gate-3', 'ok', undefined, false],
       ['gate-4', 'unknown', undefined, false],
     ]);
+  });
+
+  it.each([
+    { why: 'never heard from: no data yet, not offline', online: false, lastSeenAt: null, state: 'unknown' },
+    { why: 'heard from, now gone', online: false, lastSeenAt: '2026-12-04T00:59:00Z', state: 'offline' },
+    { why: 'heard from and connected', online: true, lastSeenAt: '2026-12-04T00:59:00Z', state: 'ok' },
+  ])('$why → $state', ({ online, lastSeenAt, state }) => {
+    expect(markers([places[0]!], 'lakeside', [], [device('gate-1', online, lastSeenAt)])[0]!.state).toBe(state);
   });
 });
 

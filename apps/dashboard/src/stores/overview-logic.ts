@@ -3,6 +3,7 @@
 import type { AlertDto, DeviceDto, ParkingLotDto, RoundDto, Severity, SitePlaceDto, WorkOrderDto } from '@estate-watch/contracts';
 import { isOpen } from './alert-logic';
 
+/** `unknown`: the device has sent nothing yet (or the server does not list it). */
 export type MarkerState = 'alert' | 'offline' | 'ok' | 'unknown';
 
 /**
@@ -28,11 +29,13 @@ export interface Marker extends SitePlaceDto {
 
 export function markers(places: readonly SitePlaceDto[], siteId: string, alerts: Iterable<AlertDto>, devices: readonly DeviceDto[]): Marker[] {
   const open = [...alerts].filter((a) => isOpen(a) && a.status !== 'cleared');
-  const online = new Map(devices.filter((d) => d.siteId === siteId).map((d) => [d.id, d.online]));
+  const known = new Map(devices.filter((d) => d.siteId === siteId).map((d) => [d.id, d]));
   return places.map((place) => {
     const mine = open.filter((a) => alertIsAbout(a, place, siteId)).sort((a, b) => RANK[b.severity] - RANK[a.severity]);
-    const up = online.get(place.id);
-    const state: MarkerState = mine.length > 0 ? 'alert' : up === false ? 'offline' : up === true ? 'ok' : 'unknown';
+    const device = known.get(place.id);
+    // A device that never sent anything is not "offline" (a fault): it is a quiet "no data yet",
+    // so red on the plan means a real problem to an operator twelve hours into a shift.
+    const state: MarkerState = mine.length > 0 ? 'alert' : !device?.lastSeenAt ? 'unknown' : device.online ? 'ok' : 'offline';
     return { ...place, state, severity: mine[0]?.severity, unacknowledged: mine.some((a) => !a.acknowledgedAt), alerts: mine };
   });
 }

@@ -13,6 +13,7 @@ import * as cluster from './migrations/013-cluster';
 import * as alertSnooze from './migrations/014-alert-snooze';
 import * as guardsFindings from './migrations/015-guards-findings';
 import * as historyUsers from './migrations/018-history-users';
+import * as systemNotes from './migrations/019-system-notes';
 
 interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'alert-snooze', up: alertSnooze.up },
   { version: 15, name: 'guards-findings', up: guardsFindings.up },
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
+  { version: 19, name: 'system-notes', up: systemNotes.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once

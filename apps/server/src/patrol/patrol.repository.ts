@@ -37,6 +37,16 @@ export class PatrolRepository {
     return rows.map((r) => r.round);
   }
 
+  /** Rounds that started in [from, to), by start (the CSV export). */
+  async roundsBetween(siteId: string, from: Date, to: Date, routeId?: string): Promise<RoundDto[]> {
+    const rows = await this.db.query<{ round: RoundDto }>(
+      `SELECT round FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 AND ($4::text IS NULL OR route_id = $4)
+       ORDER BY start, id`,
+      [siteId, from, to, routeId ?? null],
+    );
+    return rows.map((r) => r.round);
+  }
+
   async find(id: string, q: Queryable = this.db): Promise<RoundDto | undefined> {
     const [row] = await q.query<{ round: RoundDto }>('SELECT round FROM patrol_rounds WHERE id = $1', [id]);
     return row?.round;

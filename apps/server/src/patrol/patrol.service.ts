@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
-import type { RoundDto, RoundQuery, SiteConfig } from '@estate-watch/contracts';
-import { assignTap, closeWindows, localDateOf, planningDates, planRounds, reconcileRounds, shiftDate, visitRound } from '@estate-watch/domain';
+import type { RoundDto, RoundQuery, RoundsExportQuery, SiteConfig } from '@estate-watch/contracts';
+import { assignTap, closeWindows, localDateOf, planningDates, planRounds, reconcileRounds, resolveReportRange, shiftDate, visitRound } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -130,6 +130,16 @@ export class PatrolService implements MessageHandler {
       out.push(...stored, ...planned.filter((r) => !ids.has(r.id)));
     }
     return out.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
+  }
+
+  /** Rounds of one site that started in a range (the CSV export; the reports' range rules). */
+  async between(query: RoundsExportQuery, now: Date = this.clock.now()): Promise<{ site: SiteConfig; rounds: RoundDto[] }> {
+    const all = this.sites.all();
+    const site = query.siteId === undefined ? (all.length === 1 ? all[0] : undefined) : this.sites.site(query.siteId);
+    if (!site) throw new BadRequestException(`siteId: name one of this server's sites (${all.map((s) => s.site.id).join(', ')})`);
+    const range = resolveReportRange(query, now, site.site.timezone);
+    if (!range.ok) throw new BadRequestException(range.message);
+    return { site, rounds: await this.repo.roundsBetween(site.site.id, range.from, range.to, query.routeId) };
   }
 
   private async tapped(site: SiteConfig, taps: readonly AcceptedMessage[]): Promise<void> {

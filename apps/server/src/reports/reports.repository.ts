@@ -167,6 +167,33 @@ export interface PatrolDayRow {
   compliance: number | null;
 }
 
+/** Checkpoints of one round by outcome (CONTRACT §3); out_of_order is a flag beside the outcome. */
+const OUTCOME_COUNTS = `count(*) FILTER (WHERE x->>'outcome' = 'on_time') AS on_time, count(*) FILTER (WHERE x->>'outcome' = 'late') AS late,
+  count(*) FILTER (WHERE x->>'outcome' = 'early') AS early, count(*) FILTER (WHERE x->>'outcome' = 'missed') AS missed,
+  count(*) FILTER (WHERE COALESCE(x->'flags', '[]'::jsonb) ? 'out_of_order') AS out_of_order`;
+
+export interface OutcomeCountsRow {
+  on_time: number;
+  late: number;
+  early: number;
+  missed: number;
+  out_of_order: number;
+}
+
+export interface PatrolRouteRow extends OutcomeCountsRow {
+  route_id: string;
+  rounds: number;
+  completed: number;
+  compliance: number | null;
+}
+
+export interface PatrolGuardRow extends OutcomeCountsRow {
+  guard_id: string;
+  rounds: number;
+  completed: number;
+  visits: number;
+}
+
 /** A window [from, to) and the instant "still open" is judged at. */
 export interface DayWindow {
   siteId: string;
@@ -265,23 +292,44 @@ export class ReportsRepository {
     return row && row.rounds > 0 ? row : null;
   }
 
-  /** Rounds that started in [from, to), per route. */
-  patrolByRoute(siteId: string, from: Date, to: Date): Promise<{ route_id: string; rounds: number; completed: number; compliance: number | null }[]> {
-    return this.db.query(
-      `SELECT route_id, count(*) AS rounds, count(*) FILTER (WHERE status = 'completed') AS completed,
-              (avg(compliance) FILTER (WHERE status = 'completed'))::float8 AS compliance
-       FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 GROUP BY route_id`,
+  /** Rounds that started in [from, to), per route, with their checkpoints by outcome. */
+  patrolByRoute(siteId: string, from: Date, to: Date): Promise<PatrolRouteRow[]> {
+    return this.db.query<PatrolRouteRow>(
+      `SELECT r.route_id, count(*) AS rounds, count(*) FILTER (WHERE r.status = 'completed') AS completed,
+              (avg(r.compliance) FILTER (WHERE r.status = 'completed'))::float8 AS compliance,
+              COALESCE(sum(c.on_time), 0) AS on_time, COALESCE(sum(c.late), 0) AS late, COALESCE(sum(c.early), 0) AS early,
+              COALESCE(sum(c.missed), 0) AS missed, COALESCE(sum(c.out_of_order), 0) AS out_of_order
+       FROM patrol_rounds r CROSS JOIN LATERAL (
+         SELECT ${OUTCOME_COUNTS} FROM jsonb_array_elements(COALESCE(r.round->'checkpoints', '[]'::jsonb)) x
+       ) c
+       WHERE r.site_id = $1 AND r.start >= $2 AND r.start < $3
+       GROUP BY r.route_id`,
       [siteId, from, to],
     );
   }
 
-  /** Checkpoint visits of rounds that started in [from, to), per guard (the round's stored checkpoints). */
-  patrolByGuard(siteId: string, from: Date, to: Date): Promise<{ guard_id: string; visits: number; on_time: number }[]> {
-    return this.db.query(
-      `SELECT c->>'guardId' AS guard_id, count(*) AS visits, count(*) FILTER (WHERE c->>'outcome' = 'on_time') AS on_time
-       FROM patrol_rounds r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.round->'checkpoints', '[]'::jsonb)) c
-       WHERE r.site_id = $1 AND r.start >= $2 AND r.start < $3 AND c->>'guardId' IS NOT NULL
-       GROUP BY 1`,
+  /**
+   * Per guard: the rounds they tapped in, their own visits by outcome, and the misses of those rounds
+   * (the round's stored checkpoints; a visit's guard is the card that tapped it).
+   */
+  patrolByGuard(siteId: string, from: Date, to: Date): Promise<PatrolGuardRow[]> {
+    return this.db.query<PatrolGuardRow>(
+      `WITH cp AS (
+         SELECT r.id AS round_id, r.status, x->>'guardId' AS guard_id, x
+         FROM patrol_rounds r CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.round->'checkpoints', '[]'::jsonb)) x
+         WHERE r.site_id = $1 AND r.start >= $2 AND r.start < $3
+       ), walked AS (SELECT DISTINCT round_id, guard_id FROM cp WHERE guard_id IS NOT NULL)
+       SELECT w.guard_id,
+              count(DISTINCT w.round_id) AS rounds,
+              count(DISTINCT w.round_id) FILTER (WHERE cp.status = 'completed') AS completed,
+              count(*) FILTER (WHERE cp.guard_id = w.guard_id) AS visits,
+              count(*) FILTER (WHERE cp.guard_id = w.guard_id AND cp.x->>'outcome' = 'on_time') AS on_time,
+              count(*) FILTER (WHERE cp.guard_id = w.guard_id AND cp.x->>'outcome' = 'late') AS late,
+              count(*) FILTER (WHERE cp.guard_id = w.guard_id AND cp.x->>'outcome' = 'early') AS early,
+              count(*) FILTER (WHERE cp.x->>'outcome' = 'missed') AS missed,
+              count(*) FILTER (WHERE cp.guard_id = w.guard_id AND COALESCE(cp.x->'flags', '[]'::jsonb) ? 'out_of_order') AS out_of_order
+       FROM walked w JOIN cp ON cp.round_id = w.round_id
+       GROUP BY w.guard_id`,
       [siteId, from, to],
     );
   }

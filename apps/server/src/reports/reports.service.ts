@@ -7,6 +7,7 @@ import {
   type DailyOrderItemDto,
   type DailyReportDto,
   type DailyReportQuery,
+  type PatrolCheckpointCountsDto,
   type PatrolReportDto,
   type PatrolReportQuery,
   type Severity,
@@ -21,7 +22,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
 import { renderDailyReportHtml } from './daily-report.html';
 import { SOURCE_NAMES, TOTAL_NAME } from './report-labels';
-import { ReportsRepository, type DailyOrderRow, type DayWindow, type WorkOrderStatsRow } from './reports.repository';
+import { ReportsRepository, type DailyOrderRow, type DayWindow, type OutcomeCountsRow, type WorkOrderStatsRow } from './reports.repository';
 
 export const PATROL_NOT_RECORDED = 'no patrol rounds that day';
 
@@ -81,12 +82,12 @@ export class ReportsService {
       byRoute: routeIds.map((id) => {
         const r = routeRows.get(id);
         return { routeId: id, name: site.routes.find((x) => x.id === id)?.name ?? id, rounds: r?.rounds ?? 0, completed: r?.completed ?? 0,
-          compliancePct: roundTo(r?.compliance == null ? null : r.compliance * 100, 1) };
+          compliancePct: roundTo(r?.compliance == null ? null : r.compliance * 100, 1), checkpoints: outcomeCounts(r) };
       }),
       byGuard: guardIds.map((id) => {
         const g = guardRows.get(id);
         return { guardId: id, name: site.guards.find((x) => x.id === id)?.name ?? id, visits: g?.visits ?? 0, onTime: g?.on_time ?? 0,
-          onTimePct: percent(g?.on_time ?? 0, g?.visits ?? 0) };
+          onTimePct: percent(g?.on_time ?? 0, g?.visits ?? 0), rounds: g?.rounds ?? 0, completed: g?.completed ?? 0, checkpoints: outcomeCounts(g) };
       }),
     };
   }
@@ -181,6 +182,10 @@ export class ReportsService {
     if (all.length === 1) return all[0]!;
     throw new BadRequestException(`siteId: this server runs ${all.length} sites; name one of ${all.map((s) => s.site.id).join(', ')}`);
   }
+}
+
+function outcomeCounts(r: OutcomeCountsRow | undefined): PatrolCheckpointCountsDto {
+  return { onTime: r?.on_time ?? 0, late: r?.late ?? 0, early: r?.early ?? 0, missed: r?.missed ?? 0, outOfOrder: r?.out_of_order ?? 0 };
 }
 
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {

@@ -258,8 +258,8 @@ export function reportsSuite(backend: Backend): void {
         }
       });
 
-      it('patrol compliance over a range: by route (mean of completed rounds) and by guard (on-time ÷ visits)', async () => {
-        const cp = (outcome: string, guardId?: string) => ({ checkpointId: 'cp', plannedAt: '2026-11-02T01:30:00Z', outcome, flags: [], ...(guardId && { guardId }) });
+      it('patrol compliance over a range: by route (mean of completed rounds) and by guard (on-time ÷ visits), checkpoints by outcome', async () => {
+        const cp = (outcome: string, guardId?: string, flags: string[] = []) => ({ checkpointId: 'cp', plannedAt: '2026-11-02T01:30:00Z', outcome, flags, ...(guardId && { guardId }) });
         const round = (id: string, route: string, start: string, status: string, compliance: number, checkpoints: unknown[]) =>
           t.db.query(
             `INSERT INTO patrol_rounds (id, site_id, route_id, local_date, start, window_start, window_end, status, compliance, round, created_at, updated_at)
@@ -268,15 +268,21 @@ export function reportsSuite(backend: Backend): void {
           );
         try {
           await round('a', 'r1', '2026-11-02T09:30:00+08:00', 'completed', 1, [cp('on_time', 'G01'), cp('on_time', 'G01')]);
-          await round('b', 'r1', '2026-11-03T09:30:00+08:00', 'completed', 0.5, [cp('late', 'G01'), cp('on_time', 'G02')]);
-          await round('c', 'r1', '2026-11-04T09:30:00+08:00', 'completed', 0, [cp('missed'), cp('missed')]); // no guard: the route's figure only
+          await round('b', 'r1', '2026-11-03T09:30:00+08:00', 'completed', 0.5, [cp('late', 'G01', ['out_of_order']), cp('on_time', 'G02'), cp('missed')]);
+          await round('c', 'r1', '2026-11-04T09:30:00+08:00', 'completed', 0, [cp('missed'), cp('missed')]); // nobody walked it: the route's figure only
           await round('d', 'r1', '2026-11-05T09:30:00+08:00', 'in_progress', 0, [cp('early', 'G02'), cp('pending')]);
+          await round('e', 'r1', '2026-11-06T09:30:00+08:00', 'scheduled', 0, [cp('pending')]); // planned, not begun: counted as a round
           await round('x', 'r1', '2026-10-31T09:30:00+08:00', 'completed', 0, [cp('late', 'G01')]); // before the range
           const r = await reports.patrolReport({ from: '2026-11-01', to: '2026-11-08' });
-          expect(r.byRoute.find((x) => x.routeId === 'r1')).toEqual({ routeId: 'r1', name: expect.any(String), rounds: 4, completed: 3, compliancePct: 50 });
-          expect(r.byGuard.filter((g) => g.visits > 0)).toEqual([
-            { guardId: 'G01', name: '张伟', visits: 3, onTime: 2, onTimePct: 66.7 },
-            { guardId: 'G02', name: expect.any(String), visits: 2, onTime: 1, onTimePct: 50 },
+          expect(r.byRoute.find((x) => x.routeId === 'r1')).toEqual({
+            routeId: 'r1', name: expect.any(String), rounds: 5, completed: 3, compliancePct: 50,
+            checkpoints: { onTime: 3, late: 1, early: 1, missed: 3, outOfOrder: 1 },
+          });
+          expect(r.byGuard).toEqual([
+            // G01 walked a and b: b's miss is in a round they walked.
+            { guardId: 'G01', name: '张伟', visits: 3, onTime: 2, onTimePct: 66.7, rounds: 2, completed: 2, checkpoints: { onTime: 2, late: 1, early: 0, missed: 1, outOfOrder: 1 } },
+            // G02 is not in the site file: named by its id.
+            { guardId: 'G02', name: 'G02', visits: 2, onTime: 1, onTimePct: 50, rounds: 2, completed: 1, checkpoints: { onTime: 1, late: 0, early: 1, missed: 1, outOfOrder: 0 } },
           ]);
         } finally {
           await t.db.query('DELETE FROM patrol_rounds');

@@ -27,6 +27,10 @@ export function alertWorkOrdersSuite(backend: Backend): void {
         expect(o).toMatchObject({ source, department, priority, status: 'dispatched', createdBy: SYSTEM, alertIds: [alert.id] });
         expect(steps(o!)).toEqual(['system:create:>new', 'system:dispatch:new>dispatched']);
         expect(o!.timeline[0]!.note).toContain(type);
+        expect(o!.timeline.map((e) => [e.noteKey, e.noteParams])).toEqual([
+          ['fromAlert', { alertType: type, subject: alert.subject, ...(alert.details && { details: alert.details }) }],
+          ['routedByRule', { department }],
+        ]);
         expect(alert.workOrderId).toBe(o!.id); // linked before the alert was announced
         const sla = site.departments.find((d) => d.id === department)!.sla;
         expect(o!.acceptBy).toBe(new Date(h.clock.now().getTime() + sla.acceptMin * MIN).toISOString());
@@ -97,13 +101,21 @@ export function alertWorkOrdersSuite(backend: Backend): void {
         expect(o).toMatchObject({ originKey: 'replenish:soap-1', priority: 'high', alertIds: [low.id, empty.id] });
         expect(steps(o!).slice(2)).toEqual(['system:attach_alert:>', 'system:priority:>']);
         expect(o!.timeline[3]!.note).toContain('normal → high');
+        // Issue 12.2: the same notes in a language-neutral form, for screens to compose.
+        expect(o!.timeline.slice(2).map((e) => [e.noteKey, e.noteParams])).toEqual([
+          ['alertJoined', { alertType: 'dispenser.empty', subject: 'soap-1', ...(empty.details && { details: empty.details }) }],
+          ['priorityRaised', { from: 'normal', to: 'high' }],
+        ]);
         h.clock.advance(5 * MIN);
         await h.alerts.clear('testsite', 'dispenser.empty', 'soap-1'); // level above emptyPct, still low
         expect((await h.all())[0]!.status).toBe('dispatched');
         await h.alerts.clear('testsite', 'dispenser.low', 'soap-1'); // above lowPct
         [o] = await h.all();
         expect(o).toMatchObject({ status: 'verified', verifiedAt: '2026-11-27T01:45:00.000Z' });
-        expect(o!.timeline.at(-1)).toMatchObject({ by: SYSTEM, action: 'verify', from: 'dispatched', to: 'verified', note: '设备确认恢复：dispenser.low 已于 2026-11-27T01:45:00Z 清除' });
+        expect(o!.timeline.at(-1)).toMatchObject({
+          by: SYSTEM, action: 'verify', from: 'dispatched', to: 'verified', note: '设备确认恢复：dispenser.low 已于 2026-11-27T01:45:00Z 清除',
+          noteKey: 'verifiedByDevice', noteParams: { alertType: 'dispenser.low', clearedAt: '2026-11-27T01:45:00.000Z' },
+        });
       });
 
       it('a device.offline order is verified when the device is back online, with the evidence', async () => {
@@ -124,6 +136,8 @@ export function alertWorkOrdersSuite(backend: Backend): void {
           from: 'accepted',
           to: 'verified',
           note: '设备确认恢复：device.offline 已于 2026-11-27T01:41:05Z 清除',
+          noteKey: 'verifiedByDevice',
+          noteParams: { alertType: 'device.offline', clearedAt: '2026-11-27T01:41:05.000Z' },
         });
         expect(h.changes.at(-1)).toMatchObject({ id: o!.id, status: 'verified' });
       });

@@ -48,8 +48,9 @@ export class AlertWorkOrders implements AlertFollower {
           origin_key: plan.originKey,
         },
         alert.id,
-        // Names, not ids (issue 12.2): the alert's own zh-CN message says which device and what.
-        `由告警生成：${alert.message}`.slice(0, 500),
+        // Names, not ids (issue 12.2): the alert's own zh-CN message says which device and what;
+        // screens compose it in their reader's language from the alert's type, subject and details.
+        { text: `由告警生成：${alert.message}`.slice(0, 500), system: { key: 'fromAlert', params: alertParams(alert) } },
       );
       // Lost a race with another raise of the same origin: join the order it made.
       if (!order) order = await this.workOrders.findOpenByOrigin(site.site.id, plan.originKey);
@@ -58,7 +59,7 @@ export class AlertWorkOrders implements AlertFollower {
     if (!order) throw new Error(`no open work order for ${plan.originKey} after a conflicting insert`);
     // A patrol order is one per round: its description lists every missed checkpoint (issue 4).
     const descriptionLine = plan.source === 'patrol' ? alert.message : undefined;
-    await this.workOrders.attachAlert(order, alert.id, plan.joinNote, plan.priority, descriptionLine);
+    await this.workOrders.attachAlert(order, alert.id, { text: plan.joinNote, system: { key: 'alertJoined', params: alertParams(alert) } }, plan.priority, descriptionLine);
     await this.alerts.linkWorkOrder(alert.id, order.id);
   }
 
@@ -69,11 +70,22 @@ export class AlertWorkOrders implements AlertFollower {
     if ((await this.workOrders.countUnclearedAlerts(order.id)) > 0) return;
     const clearedAt = (alert.clearedAt ?? alert.lastSeenAt).replace(/\.000Z$/, 'Z');
     try {
-      await this.workOrders.apply(order, { action: 'verify', byDevice: true, by: SYSTEM, note: `设备确认恢复：${alert.type} 已于 ${clearedAt} 清除` });
+      await this.workOrders.apply(order, {
+        action: 'verify',
+        byDevice: true,
+        by: SYSTEM,
+        note: `设备确认恢复：${alert.type} 已于 ${clearedAt} 清除`,
+        system: { key: 'verifiedByDevice', params: { alertType: alert.type, clearedAt: alert.clearedAt ?? alert.lastSeenAt } },
+      });
     } catch (error) {
       // Someone verified or closed it in the same moment: nothing left to do.
       if (!(error instanceof ConflictException)) throw error;
       this.log.log(`order ${order.number} not verified by device: ${error.message}`);
     }
   }
+}
+
+/** What a screen needs to say which alert a note is about, in its own words (contracts alert-text). */
+function alertParams(alert: AlertDto): { alertType: AlertDto['type']; subject: string; details?: Record<string, unknown> } {
+  return { alertType: alert.type, subject: alert.subject, ...(alert.details && { details: alert.details }) };
 }

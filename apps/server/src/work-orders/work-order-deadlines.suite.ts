@@ -42,6 +42,10 @@ export function workOrderDeadlinesSuite(backend: Backend): void {
         expect(escalationEntries[0]!.note).toContain('normal → high');
         expect(escalationEntries[1]!.note).toContain(`resolveBy ${o.resolveBy}`);
         expect(escalationEntries[1]!.note).toContain('high → urgent');
+        expect(escalationEntries.map((e) => [e.noteKey, e.noteParams])).toEqual([
+          ['escalated', { deadline: 'accept', dueAt: o.acceptBy, from: 'normal', to: 'high' }],
+          ['escalated', { deadline: 'resolve', dueAt: o.resolveBy, from: 'high', to: 'urgent' }],
+        ]);
         expect((await h.workOrders.get(onTime.id)).acceptEscalatedAt).toBeUndefined();
       });
 
@@ -73,7 +77,10 @@ export function workOrderDeadlinesSuite(backend: Backend): void {
         o = await h.workOrders.get(o.id);
         expect(o.callbackOverdue).toBe(true);
         expect(o.timeline.filter((e) => e.action === 'callback_overdue')).toEqual([
-          { at: new Date(due + 1).toISOString(), by: SYSTEM, action: 'callback_overdue', note: `回访逾期：应于 ${o.callbackDueAt} 前完成回访` },
+          {
+            at: new Date(due + 1).toISOString(), by: SYSTEM, action: 'callback_overdue', note: `回访逾期：应于 ${o.callbackDueAt} 前完成回访`,
+            noteKey: 'callbackOverdue', noteParams: { dueAt: o.callbackDueAt },
+          },
         ]);
         expect(h.changes.map((c) => c.callbackOverdue)).toEqual([true]);
         o = await h.act(o, { action: 'verify', satisfied: true, note: '补做回访，满意' });

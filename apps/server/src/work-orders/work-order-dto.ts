@@ -22,6 +22,8 @@ export function toTimelineEntry(e: EventRow): TimelineEntryDto {
     by: e.by,
     action: e.action,
     ...(e.note !== null && { note: e.note }),
+    ...(e.note_key != null && { noteKey: e.note_key }),
+    ...(e.note_params != null && { noteParams: e.note_params }),
     ...(e.from_status !== null && { from: e.from_status }),
     ...(e.to_status !== null && { to: e.to_status }),
     ...(e.department != null && { department: e.department as DepartmentId }),

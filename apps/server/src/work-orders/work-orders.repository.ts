@@ -6,6 +6,7 @@ import {
   type DepartmentId,
   type Priority,
   type Reporter,
+  type SystemNoteKey,
   type TimelineEntryDto,
   type WorkOrderQuery,
   type WorkOrderSourceId,
@@ -55,6 +56,9 @@ export interface EventRow {
   by: string;
   action: TimelineEntryDto['action'];
   note: string | null;
+  /** The system's entries: the note's key and parameters (issue 12.2); null for people's. */
+  note_key?: SystemNoteKey | null;
+  note_params?: Record<string, unknown> | null;
   from_status: WorkOrderStatusId | null;
   to_status: WorkOrderStatusId | null;
   /** dispatch only: the department and assignee it went to. */
@@ -136,9 +140,11 @@ export class WorkOrderStore {
 
   async addEvent(e: EventRow): Promise<void> {
     await this.q.query(
-      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status, e.department ?? null, e.assignee ?? null],
+      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee, note_key, note_params)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status, e.department ?? null, e.assignee ?? null, e.note_key ?? null,
+        // Without null fields, as the list's json_strip_nulls would drop them: one entry reads the same from both paths.
+        e.note_params ? JSON.stringify(e.note_params, (_, v: unknown) => (v === null ? undefined : v)) : null],
     );
   }
 
@@ -297,7 +303,7 @@ export class WorkOrdersRepository extends WorkOrderStore {
     const byOrder = new Map<string, EventRow[]>(orderIds.map((id) => [id, []]));
     if (orderIds.length === 0) return byOrder;
     const rows = await this.db.query<EventRow>(
-      'SELECT work_order_id, at, by, action, note, from_status, to_status, department, assignee FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) ORDER BY id',
+      'SELECT work_order_id, at, by, action, note, note_key, note_params, from_status, to_status, department, assignee FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) ORDER BY id',
       [orderIds],
     );
     for (const r of rows) byOrder.get(r.work_order_id)?.push(r);
@@ -314,7 +320,7 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (orderIds.length === 0) return byOrder;
     const rows = await this.db.query<{ work_order_id: string; entries: string }>(
       `SELECT work_order_id, json_strip_nulls(json_agg(json_build_object(
-                'at', ${ISO_SQL('at')}, 'by', by, 'action', action, 'note', note, 'from', from_status, 'to', to_status,
+                'at', ${ISO_SQL('at')}, 'by', by, 'action', action, 'note', note, 'noteKey', note_key, 'noteParams', note_params, 'from', from_status, 'to', to_status,
                 'department', department, 'assignee', assignee) ORDER BY id))::text AS entries
        FROM work_order_events WHERE work_order_id = ANY($1::uuid[]) GROUP BY work_order_id`,
       [orderIds],

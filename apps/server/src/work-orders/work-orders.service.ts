@@ -4,6 +4,7 @@ import { encodeCursor } from '@estate-watch/contracts';
 import type {
   CreateWorkOrderBody,
   SiteConfig,
+  SystemNote,
   WorkOrderConflictBody,
   WorkOrderDto,
   WorkOrderEventBody,
@@ -36,9 +37,25 @@ import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOr
 /** Who did it: a username, or 'system' for the rules (alert routing, escalation, device verification). */
 export const SYSTEM = 'system';
 
+/**
+ * A note the system writes (issue 12.2): the zh-CN text API clients read, and the same in a
+ * language-neutral form that screens compose in their reader's language.
+ */
+export interface SystemWritten {
+  text: string;
+  system: SystemNote;
+}
+
+/** The timeline columns of a system note. */
+function noteColumns(note: SystemNote | undefined): { note_key: SystemNote['key'] | null; note_params: Record<string, unknown> | null } {
+  return { note_key: note?.key ?? null, note_params: note ? { ...note.params } : null };
+}
+
 /** An action as the service applies it: from HTTP (a person) or from a rule (the system). */
 export interface WorkOrderAction extends WorkOrderActionInput {
   by: string;
+  /** A rule's note in its language-neutral form (`note` is its zh-CN text). */
+  system?: SystemNote;
 }
 
 /** CONTRACT §5: work orders (派工单) — lifecycle, timeline, SLA escalation and the complaint callback. */
@@ -120,7 +137,7 @@ export class WorkOrdersService {
       const row = await store.update(order.id, order.status, verdict.change, now);
       if (!row) return undefined;
       const routed = a.action === 'dispatch' ? { department: a.department ?? null, assignee: a.assignee ?? null } : {};
-      await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, from_status: order.status, to_status: row.status, ...routed });
+      await store.addEvent({ work_order_id: order.id, at: now, by: a.by, action: a.action, note: a.note ?? null, ...noteColumns(a.system), from_status: order.status, to_status: row.status, ...routed });
       return row;
     });
     if (!updated) {
@@ -151,7 +168,8 @@ export class WorkOrdersService {
       if (callbackNowOverdue(callback, now)) {
         const flagged = await this.repo.transaction(async (store) => {
           const r = await store.flagCallbackOverdue(due.id, now);
-          if (r) await this.event(store, r, now, 'callback_overdue', `回访逾期：应于 ${due.callback_due_at!.toISOString()} 前完成回访`);
+          const dueAt = due.callback_due_at!.toISOString();
+          if (r) await this.event(store, r, now, 'callback_overdue', { text: `回访逾期：应于 ${dueAt} 前完成回访`, system: { key: 'callbackOverdue', params: { dueAt } } });
           return r;
         });
         touched ||= flagged !== undefined;
@@ -162,7 +180,7 @@ export class WorkOrdersService {
   }
 
   /** Used by the alert follower: one order per origin key, created dispatched to the rule's department. */
-  async createForAlert(site: SiteConfig, order: Omit<NewWorkOrder, 'accept_by' | 'resolve_by' | 'created_at' | 'created_by' | 'status'>, alertId: string, why: string): Promise<WorkOrderRow | undefined> {
+  async createForAlert(site: SiteConfig, order: Omit<NewWorkOrder, 'accept_by' | 'resolve_by' | 'created_at' | 'created_by' | 'status'>, alertId: string, why: SystemWritten): Promise<WorkOrderRow | undefined> {
     const now = this.clock.now();
     const known = departmentSla(departmentsOf(site), order.department);
     const sla = known ?? FALLBACK_SLA;
@@ -177,7 +195,7 @@ export class WorkOrdersService {
    * raises its priority (dispenser.empty on a replenish order). An alert already attached changes nothing.
    */
   /** `descriptionLine`: what the alert adds to the order's description (a patrol round's next missed checkpoint). */
-  async attachAlert(order: WorkOrderRow, alertId: string, why: string, priority: WorkOrderRow['priority'], descriptionLine?: string): Promise<void> {
+  async attachAlert(order: WorkOrderRow, alertId: string, why: SystemWritten, priority: WorkOrderRow['priority'], descriptionLine?: string): Promise<void> {
     const now = this.clock.now();
     const changed = await this.repo.transaction(async (store) => {
       if (!(await store.attachAlert(order.id, alertId, now))) return false;
@@ -185,7 +203,7 @@ export class WorkOrdersService {
       if (descriptionLine) await store.appendDescription(order.id, descriptionLine, now);
       const to = higherPriority(order.priority, priority);
       if (to !== order.priority && (await store.raisePriority(order.id, order.priority, to, now))) {
-        await this.event(store, order, now, 'priority', `更严重的告警并入：优先级 ${order.priority} → ${to}`);
+        await this.event(store, order, now, 'priority', { text: `更严重的告警并入：优先级 ${order.priority} → ${to}`, system: { key: 'priorityRaised', params: { from: order.priority, to } } });
       }
       return true;
     });
@@ -211,35 +229,38 @@ export class WorkOrdersService {
     return dto;
   }
 
-  private async insertWithTimeline(site: SiteConfig, o: NewWorkOrder, fromAlert: { alertId: string; why: string } | null): Promise<WorkOrderRow | undefined> {
+  private async insertWithTimeline(site: SiteConfig, o: NewWorkOrder, fromAlert: { alertId: string; why: SystemWritten } | null): Promise<WorkOrderRow | undefined> {
     return this.repo.transaction(async (store) => {
       const number = workOrderNumber(o.created_at, site.site.timezone, await store.nextNumber());
       const row = await store.insert(o, number);
       if (!row) return undefined; // an open order already holds this origin key
-      await store.addEvent({ work_order_id: row.id, at: o.created_at, by: o.created_by, action: 'create', note: fromAlert?.why ?? null, from_status: null, to_status: 'new' });
+      await store.addEvent({ work_order_id: row.id, at: o.created_at, by: o.created_by, action: 'create', note: fromAlert?.why.text ?? null, ...noteColumns(fromAlert?.why.system), from_status: null, to_status: 'new' });
       if (!fromAlert) return row;
       await store.attachAlert(row.id, fromAlert.alertId, o.created_at);
       // The control room's routing for alert orders is the rule's: dispatched at once (§4 table).
       const routed = transition({ status: 'new', source: row.source, action: 'dispatch' });
       if (!routed.ok) throw new Error(routed.reason);
       const dispatched = await store.update(row.id, 'new', { status: routed.status, dispatchedAt: o.created_at }, o.created_at);
-      await this.event(store, row, o.created_at, 'dispatch', `按告警规则派至 ${row.department}`, 'new', routed.status);
+      const rule: SystemWritten = { text: `按告警规则派至 ${row.department}`, system: { key: 'routedByRule', params: { department: row.department } } };
+      await this.event(store, row, o.created_at, 'dispatch', rule, 'new', routed.status);
       return dispatched;
     });
   }
 
   private async escalate(row: WorkOrderRow, kind: Escalation, now: Date): Promise<WorkOrderRow | undefined> {
     const to = nextPriority(row.priority);
-    const deadline = kind === 'accept' ? `超过受理时限（acceptBy ${row.accept_by.toISOString()}）仍未受理` : `超过解决时限（resolveBy ${row.resolve_by.toISOString()}）仍未解决`;
+    const dueAt = (kind === 'accept' ? row.accept_by : row.resolve_by).toISOString();
+    const deadline = kind === 'accept' ? `超过受理时限（acceptBy ${dueAt}）仍未受理` : `超过解决时限（resolveBy ${dueAt}）仍未解决`;
     return this.repo.transaction(async (store) => {
       const escalated = await store.escalate(row.id, kind, row.status, row.priority, to, now);
-      if (escalated) await this.event(store, escalated, now, 'escalate', `${deadline}：升级，优先级 ${row.priority} → ${to}`);
+      const note: SystemWritten = { text: `${deadline}：升级，优先级 ${row.priority} → ${to}`, system: { key: 'escalated', params: { deadline: kind, dueAt, from: row.priority, to } } };
+      if (escalated) await this.event(store, escalated, now, 'escalate', note);
       return escalated;
     });
   }
 
-  private event(store: WorkOrderStore, row: WorkOrderRow, at: Date, action: 'create' | 'dispatch' | 'escalate' | 'callback_overdue' | 'attach_alert' | 'priority', note: string, from?: WorkOrderRow['status'], to?: WorkOrderRow['status']): Promise<void> {
-    return store.addEvent({ work_order_id: row.id, at, by: SYSTEM, action, note, from_status: from ?? null, to_status: to ?? null });
+  private event(store: WorkOrderStore, row: WorkOrderRow, at: Date, action: 'create' | 'dispatch' | 'escalate' | 'callback_overdue' | 'attach_alert' | 'priority', note: SystemWritten, from?: WorkOrderRow['status'], to?: WorkOrderRow['status']): Promise<void> {
+    return store.addEvent({ work_order_id: row.id, at, by: SYSTEM, action, note: note.text, ...noteColumns(note.system), from_status: from ?? null, to_status: to ?? null });
   }
 
   private siteFor(siteId: string | undefined): SiteConfig {
