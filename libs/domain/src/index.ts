@@ -7,3 +7,4 @@ export * from './patrol';
 export * from './parking';
 export * from './consumables';
 export * from './equipment';
+export * from './time';
