@@ -1,6 +1,6 @@
 // What a time reads on screen: the site's clock in one format per language, whatever zone runs the test.
 import { describe, expect, it } from 'vitest';
-import { browserZone, siteClock, siteDate, siteDateTime, siteDayStart, siteShortDate, siteZone, zoneLabel, zoneNote } from './dates';
+import { browserZone, calendarDate, siteClock, siteDate, siteDateTime, siteDayStart, siteShortDate, siteZone, zoneLabel, zoneNote } from './dates';
 
 describe(siteDateTime.name, () => {
   it.each([
@@ -31,6 +31,16 @@ describe(siteClock.name, () => {
     { iso: undefined, tz: 'Asia/Shanghai', seconds: false, expected: '—' },
   ])('$iso in $tz → $expected', ({ iso, tz, seconds, expected }) => {
     expect(siteClock(iso, tz, seconds)).toBe(expected);
+  });
+});
+
+describe(calendarDate.name, () => {
+  it.each([
+    { date: '2026-12-04', locale: 'zh-CN', expected: '2026-12-04' },
+    { date: '2026-12-04', locale: 'en', expected: '4 Dec 2026' },
+    { date: '2027-01-31', locale: 'en', expected: '31 Jan 2027' },
+  ])('$date in $locale → $expected', ({ date, locale, expected }) => {
+    expect(calendarDate(date, locale)).toBe(expected);
   });
 });
 

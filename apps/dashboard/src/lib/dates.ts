@@ -50,6 +50,12 @@ export function siteDateTime(iso: string | undefined | null, timeZone: string, o
     : `${w.year}-${pad(w.month)}-${pad(w.day)} ${time}`;
 }
 
+/** A site-local calendar date (YYYY-MM-DD) as the same language writes it: `2026-12-04` / `4 Dec 2026`. */
+export function calendarDate(date: string, locale: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return isEnglish(locale) && m >= 1 && m <= 12 ? `${d} ${MONTHS[m - 1]} ${y}` : date;
+}
+
 /** A day without its year, for a chart's axis: `12-04` in Chinese, `4 Dec` in English. */
 export function siteShortDate(at: number, timeZone: string, locale: string): string {
   const w = wallClockOf(at, timeZone);
