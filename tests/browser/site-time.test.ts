@@ -73,13 +73,20 @@ describe('site time in a browser in another zone', () => {
       const page = await openAs(ELSEWHERE, locale);
       await page.goto(`${server.httpUrl}/work-orders/${order.id}`);
       const created = page.getByTestId('wo-fact-createdAt');
-      await expect.poll(() => created.textContent()).toContain(shown(order.createdAt, SITE_ZONE, locale));
+      await expect.poll(() => created.textContent(), { timeout: UI_TIMEOUT }).toContain(shown(order.createdAt, SITE_ZONE, locale));
       await expect(created.textContent()).resolves.not.toContain(shown(order.createdAt, ELSEWHERE, locale));
       await expect(page.getByTestId('wo-fact-acceptBy').textContent()).resolves.toBe(shown(order.acceptBy, SITE_ZONE, locale));
 
+      // The listing asks for the site's days (+08:00), not New York's.
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/work-orders?') && r.url().includes('from=')) asked.push(new URL(r.url()).searchParams.get('from')!);
+      });
       await page.goto(`${server.httpUrl}/work-orders?history`);
       const firstRow = page.getByTestId('history-table').locator('tbody tr').first();
-      await expect.poll(() => firstRow.textContent()).toContain(shown(order.createdAt, SITE_ZONE, locale));
+      await expect.poll(() => firstRow.textContent(), { timeout: UI_TIMEOUT }).toContain(shown(order.createdAt, SITE_ZONE, locale));
+      expect(asked.length).toBeGreaterThan(0);
+      for (const from of asked) expect(from).toMatch(/T00:00:00\+08:00$/);
     });
 
     it(`${locale}: the top bar shows the site's clock and names its zone`, async () => {
@@ -98,7 +105,9 @@ describe('site time in a browser in another zone', () => {
   it('a browser in the site zone gets no zone note: its own clock is the site clock', async () => {
     const page = await openAs(SITE_ZONE, 'zh-CN');
     await page.goto(`${server.httpUrl}/work-orders/${order.id}`);
-    await expect.poll(() => page.getByTestId('wo-fact-createdAt').textContent()).toContain(shown(order.createdAt, SITE_ZONE, 'zh-CN'));
+    await expect.poll(() => page.getByTestId('wo-fact-createdAt').textContent(), { timeout: UI_TIMEOUT }).toContain(shown(order.createdAt, SITE_ZONE, 'zh-CN'));
+    // The zones are known (the note would show by now if it were due): still no note.
+    await page.waitForFunction(() => localStorage.getItem('estate-watch.site-zones')?.includes('Asia/Shanghai'));
     expect(await page.getByTestId('site-zone').count()).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import { siteClock, siteDateTime, siteZone } from './dates';
 export function useSiteTime() {
   const { locale } = useI18n();
   const sites = useSitesStore();
-  const zoneOf = (siteId?: string) => siteZone(sites.sites, siteId);
+  const zoneOf = (siteId?: string) => siteZone(sites.zones, siteId);
   return {
     zoneOf,
     /** `2026-12-04 18:05` / `4 Dec 2026 18:05` in the site's zone. */

@@ -20,7 +20,7 @@ export const useAuditStore = defineStore('audit', () => {
   /** Only the latest search's answer is kept when one overtakes another. */
   let asked = 0;
   async function load(more = false): Promise<void> {
-    const zone = siteZone(useSitesStore().sites);
+    const zone = siteZone(useSitesStore().zones);
     if (auditFilterProblem(filter.value, zone)) return;
     const mine = ++asked;
     loading.value = true;

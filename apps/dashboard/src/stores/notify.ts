@@ -53,7 +53,7 @@ export const useNotifyStore = defineStore('notify', () => {
   function toggleMute(): void {
     const user = useAuthStore().user?.username;
     if (!user) return;
-    mute.value = muted.value ? null : { user, until: shiftEnd(new Date(), siteZone(useSitesStore().sites)).toISOString() };
+    mute.value = muted.value ? null : { user, until: shiftEnd(new Date(), siteZone(useSitesStore().zones)).toISOString() };
     if (mute.value) localStorage.setItem(MUTE_KEY, JSON.stringify(mute.value));
     else localStorage.removeItem(MUTE_KEY);
   }

@@ -41,7 +41,7 @@ export const useRoundsStore = defineStore('rounds', () => {
       if (date.value !== asked) return;
       byId.clear();
       for (const round of rounds.slice(0, ROUND_BUFFER)) byId.set(round.id, round);
-      shownDate.value = asked ?? rounds[0]?.localDate ?? siteDate(Date.now(), siteZone(useSitesStore().sites));
+      shownDate.value = asked ?? rounds[0]?.localDate ?? siteDate(Date.now(), siteZone(useSitesStore().zones));
       if (selectedId.value && !byId.has(selectedId.value)) selectedId.value = null;
       loadError.value = null;
       loaded.value = true;
