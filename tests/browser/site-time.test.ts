@@ -1,5 +1,5 @@
 // Issue 12.5 / 10.2 in a real Chromium: a control room in New York watching an estate in Shanghai
-// reads every time as the estate's clock, in one format per language, and the top bar names the
+// reads every time as the estate's clock, in one format per language, and the screen names the
 // estate's zone once. A browser in the estate's own zone gets no such note.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,7 +89,7 @@ describe('site time in a browser in another zone', () => {
       for (const from of asked) expect(from).toMatch(/T00:00:00\+08:00$/);
     });
 
-    it(`${locale}: the top bar shows the site's clock and names its zone`, async () => {
+    it(`${locale}: the line under the top bar shows the site's clock and names its zone`, async () => {
       const page = await openAs(ELSEWHERE, locale);
       const badge = page.getByTestId('site-zone');
       await badge.waitFor();
