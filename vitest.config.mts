@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // Tests import the libraries' TypeScript sources, so no build is needed before `npm test`.
 const alias = {
   '@estate-watch/contracts': fileURLToPath(new URL('./libs/contracts/src/index.ts', import.meta.url)),
+  // Before the package: the dashboard imports the site clock by this sub-path (no contracts, no zod).
+  '@estate-watch/domain/time': fileURLToPath(new URL('./libs/domain/src/time/site-clock.ts', import.meta.url)),
   '@estate-watch/domain': fileURLToPath(new URL('./libs/domain/src/index.ts', import.meta.url)),
   '@estate-watch/firmware-sim': fileURLToPath(new URL('./firmware-sim/src/index.ts', import.meta.url)),
 };

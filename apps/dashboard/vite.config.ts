@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
 const contracts = (file: string) => fileURLToPath(new URL(`../../libs/contracts/src/${file}`, import.meta.url));
+const domain = (file: string) => fileURLToPath(new URL(`../../libs/domain/src/${file}`, import.meta.url));
 const server = process.env.ESTATE_WATCH_SERVER ?? 'http://localhost:3000';
 
 export default defineConfig({
@@ -15,6 +16,8 @@ export default defineConfig({
     alias: [
       { find: /^@estate-watch\/contracts\/(alerts|alert-text|audit-actions|labels|live|metric-text|web-constants|work-order-constants|work-order-text)$/, replacement: contracts('$1.ts') },
       { find: /^@estate-watch\/contracts$/, replacement: contracts('index.ts') },
+      // The one site clock (issue 10.2): dependency-free, so the dashboard shares it without the domain's contracts import.
+      { find: /^@estate-watch\/domain\/time$/, replacement: domain('time/site-clock.ts') },
     ],
   },
   define: {

@@ -1,7 +1,7 @@
 // Device timestamps: RFC 3339 with the site's own offset, as a device on site would print
 // them (CONTRACT §1 envelope, e.g. 2026-11-27T09:31:05.120+08:00). The zone arithmetic is the
 // domain's, so the simulator and the server's rules agree on what "09:30 in Asia/Shanghai" is.
-import { zoneOffsetMs } from '@estate-watch/domain';
+import { rfc3339InZone, zoneOffsetMs } from '@estate-watch/domain';
 
 /** Offset of `timeZone` from UTC at instant `ms`, in minutes (Asia/Shanghai: 480). */
 export function offsetMinutes(ms: number, timeZone: string): number {
@@ -18,7 +18,7 @@ export function formatWithOffset(ms: number, offsetMin: number): string {
 
 /** RFC 3339 in the site's time zone. */
 export function formatTs(ms: number, timeZone: string): string {
-  return formatWithOffset(ms, offsetMinutes(ms, timeZone));
+  return rfc3339InZone(ms, timeZone, true);
 }
 
 /** The offset written in an RFC 3339 string, in minutes; `Z` is 0. */

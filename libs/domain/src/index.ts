@@ -10,3 +10,4 @@ export * from './consumables';
 export * from './equipment';
 export * from './devices';
 export * from './alert-effect';
+export * from './time';

@@ -9,6 +9,7 @@ const en: typeof zhCN = {
   app: {
     name: 'Estate Watch', title: 'Property Control Room', logout: 'Sign out', mute: 'Mute for this shift', unmute: 'Unmute chime', mutedUntil: 'Muted until {at} (new alerts still sound)',
     menu: 'User menu', theme: 'Theme', themes: { dark: 'Night (dark)', light: 'Day (light)' }, language: 'Language',
+    siteZone: 'Site time ({zone}): every time on these screens is the site\'s, not this computer\'s',
   },
   nav: { alerts: 'Alerts', workOrders: 'Work orders', patrol: 'Patrol', parking: 'Parking', consumables: 'Consumables', reports: 'Reports', devices: 'Devices', equipment: 'Equipment', audit: 'Audit log' },
   login: {

@@ -55,6 +55,7 @@ export default {
   app: {
     name: 'Estate Watch', title: '物业监控中心', logout: '退出', mute: '本班次静音', unmute: '开启提示音', mutedUntil: '已静音至 {at}（新告警仍会响）',
     menu: '用户菜单', theme: '界面主题', themes: { dark: '夜间（深色）', light: '日间（浅色）' }, language: '语言',
+    siteZone: '站点时间（{zone}）：页面上的时间都按站点时区显示，与本机时区不同',
   },
   nav: { alerts: '告警', workOrders: '工单', patrol: '巡更', parking: '车场', consumables: '耗材', reports: '报表', devices: '设备', equipment: '设备运行', audit: '审计日志' },
   login: {

@@ -1,4 +1,5 @@
-// Time formatting for the operator: relative ("3 分钟前"), durations ("2分13秒"), clock times.
+// Time spans for the operator: relative ("3 分钟前") and durations ("2分13秒"). Dates and clock
+// times are the site's, from ./dates.
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
   ['hour', 3_600_000],
@@ -30,22 +31,4 @@ function relativeFormat(locale: string): Intl.RelativeTimeFormat {
 export function durationParts(ms: number): { h: number; m: number; s: number } {
   const total = Math.max(0, Math.floor(ms / 1000));
   return { h: Math.floor(total / 3600), m: Math.floor((total % 3600) / 60), s: total % 60 };
-}
-
-/** Full local date-time for the detail panel, seconds included (audit trail); in `timeZone` when given (a site's). */
-export function dateTime(iso: string | undefined, locale: string, timeZone?: string): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone,
-  }).format(d);
-}
-
-/** "09:31" in `timeZone` (a site's, from a report). */
-export function clockIn(iso: string | undefined, locale: string, timeZone?: string): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '—';
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(d);
 }

@@ -1,40 +1,47 @@
 // The audit page's rules (issue 8 point 9), pure: the filter as the API wants it, the action menu,
 // and an entry's details as one line of text.
+import { zonedInstant } from '@estate-watch/domain/time';
 import type { AuditListQuery } from '../api/http';
 
 export interface AuditFilter {
   user: string;
   /** An action, a group (`work_order`), or '' for all. */
   action: string;
-  /** `<input type="datetime-local">` values, in the browser's time zone; '' for open-ended. */
+  /** `<input type="datetime-local">` values, on the site's clock (as every time on screen); '' for open-ended. */
   from: string;
   to: string;
 }
 
 export const EMPTY_AUDIT_FILTER: AuditFilter = { user: '', action: '', from: '', to: '' };
 
-/** datetime-local → RFC 3339 (UTC), read on the browser's clock as the operator typed it. */
-export function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+const DATETIME_LOCAL = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::(\d{2}))?$/;
+
+/** datetime-local (`2026-11-27T09:00`) → RFC 3339 (UTC), read on the site's clock, as the list shows times. */
+export function localInputToIso(value: string, timeZone: string): string | undefined {
+  const m = DATETIME_LOCAL.exec(value);
+  if (!m) return undefined;
+  try {
+    return new Date(zonedInstant(m[1]!, m[2]!, timeZone).getTime() + Number(m[3] ?? 0) * 1000).toISOString();
+  } catch {
+    return undefined; // not a calendar date (the picker never sends one; a hand-typed URL might)
+  }
 }
 
-export function auditQuery(filter: AuditFilter, before?: number, limit = 100): AuditListQuery {
+export function auditQuery(filter: AuditFilter, timeZone: string, before?: number, limit = 100): AuditListQuery {
   return {
     user: filter.user.trim() || undefined,
     action: filter.action || undefined,
-    from: localInputToIso(filter.from),
-    to: localInputToIso(filter.to),
+    from: localInputToIso(filter.from, timeZone),
+    to: localInputToIso(filter.to, timeZone),
     before,
     limit,
   };
 }
 
 /** 'order' when the range ends before it starts (the server would answer 400). */
-export function auditFilterProblem(filter: AuditFilter): 'order' | null {
-  const from = localInputToIso(filter.from);
-  const to = localInputToIso(filter.to);
+export function auditFilterProblem(filter: AuditFilter, timeZone: string): 'order' | null {
+  const from = localInputToIso(filter.from, timeZone);
+  const to = localInputToIso(filter.to, timeZone);
   return from && to && from >= to ? 'order' : null;
 }
 

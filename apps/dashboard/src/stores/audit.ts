@@ -2,7 +2,9 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AuditEntryDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
+import { siteZone } from '../lib/dates';
 import { auditFilterProblem, auditQuery, EMPTY_AUDIT_FILTER, type AuditFilter } from './audit-logic';
+import { useSitesStore } from './sites';
 
 const PAGE = 100;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -18,11 +20,12 @@ export const useAuditStore = defineStore('audit', () => {
   /** Only the latest search's answer is kept when one overtakes another. */
   let asked = 0;
   async function load(more = false): Promise<void> {
-    if (auditFilterProblem(filter.value)) return;
+    const zone = siteZone(useSitesStore().zones);
+    if (auditFilterProblem(filter.value, zone)) return;
     const mine = ++asked;
     loading.value = true;
     try {
-      const page = await api.audit(auditQuery(filter.value, more ? (next.value ?? undefined) : undefined, PAGE));
+      const page = await api.audit(auditQuery(filter.value, zone, more ? (next.value ?? undefined) : undefined, PAGE));
       if (mine !== asked) return;
       entries.value = more ? [...entries.value, ...page.entries] : page.entries;
       next.value = page.next;

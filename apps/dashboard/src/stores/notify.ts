@@ -2,9 +2,11 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { AlertDto, WorkOrderDto } from '@estate-watch/contracts';
 import { playChime } from '../lib/chime';
+import { siteZone } from '../lib/dates';
 import { nowCoarse } from '../lib/now';
 import { useAuthStore } from './auth';
 import { chimeForRaise, isMuted, shiftEnd, type ShiftMute } from './reminder-logic';
+import { useSitesStore } from './sites';
 
 const MAX_TOASTS = 4;
 const TOAST_MS = 12_000;
@@ -51,7 +53,7 @@ export const useNotifyStore = defineStore('notify', () => {
   function toggleMute(): void {
     const user = useAuthStore().user?.username;
     if (!user) return;
-    mute.value = muted.value ? null : { user, until: shiftEnd(new Date()).toISOString() };
+    mute.value = muted.value ? null : { user, until: shiftEnd(new Date(), siteZone(useSitesStore().zones)).toISOString() };
     if (mute.value) localStorage.setItem(MUTE_KEY, JSON.stringify(mute.value));
     else localStorage.removeItem(MUTE_KEY);
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { RoundCheckpointDto, RoundDto } from '@estate-watch/contracts';
-import { addDays, localDate } from '../lib/dates';
 import {
   checkpointState,
   compliancePct,
@@ -12,8 +11,6 @@ import {
   roundProgress,
   routeLegs,
   siteCheckpoints,
-  siteClock,
-  siteOffsetMin,
   windowClock,
 } from './patrol-logic';
 
@@ -167,26 +164,6 @@ describe('compliance shown in the list', () => {
   });
 });
 
-describe('site-local clock', () => {
-  it.each([
-    { start: '2026-11-27T01:30:00Z', localDate: '2026-11-27', startLocal: '09:30', offset: 480, why: 'Shanghai' },
-    { start: '2026-11-26T22:30:00Z', localDate: '2026-11-27', startLocal: '06:30', offset: 480, why: 'the site day starts before the UTC day' },
-    { start: '2026-11-27T14:00:00Z', localDate: '2026-11-27', startLocal: '09:00', offset: -300, why: 'New York in winter' },
-    { start: '2026-11-26T21:00:00Z', localDate: '2026-11-27', startLocal: '10:00', offset: 780, why: 'Auckland in summer (+13)' },
-    { start: '2026-11-27T21:00:00Z', localDate: '2026-11-27', startLocal: '10:00', offset: -660, why: 'Pago Pago (−11)' },
-    { start: '2026-11-27T09:30:00Z', localDate: '2026-11-27', startLocal: '09:30', offset: 0, why: 'UTC' },
-  ])('reads the offset off the round: $why', ({ start, localDate: day, startLocal, offset }) => {
-    expect(siteOffsetMin({ start, localDate: day, startLocal })).toBe(offset);
-  });
-
-  it('shows times as the site’s clock reads them', () => {
-    expect(siteClock('2026-11-27T01:31:05Z', 480)).toBe('09:31');
-    expect(siteClock('2026-11-27T01:31:05Z', 480, true)).toBe('09:31:05');
-    expect(siteClock('2026-11-27T23:50:00Z', 480)).toBe('07:50');
-    expect(siteClock(undefined, 480)).toBe('—');
-  });
-});
-
 describe('live patrol events', () => {
   it.each([
     { localDate: '2026-11-27', shown: '2026-11-27', follow: true, expected: 'upsert' },
@@ -219,17 +196,5 @@ describe('site plan', () => {
       { x1: 0, y1: 0, x2: 100, y2: 0, mx: 50, my: 0, angle: 0 },
       { x1: 100, y1: 0, x2: 100, y2: 100, mx: 100, my: 50, angle: 90 }, // y grows southward
     ]);
-  });
-});
-
-describe('calendar dates', () => {
-  it('moves across month and year ends', () => {
-    expect(addDays('2026-11-30', 1)).toBe('2026-12-01');
-    expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
-    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
-  });
-
-  it('reads today from the local calendar', () => {
-    expect(localDate(new Date(2026, 10, 27, 23, 59).getTime())).toBe('2026-11-27');
   });
 });

@@ -107,27 +107,6 @@ export function complianceView(round: RoundDto): { pct: number; final: boolean }
   return p.settled === 0 ? null : { pct: Math.round((p.onTime / p.settled) * 100), final: false };
 }
 
-/**
- * The site's UTC offset in minutes on the round's day, read off the round itself (`localDate`
- * and `startLocal` are site-local, `start` the instant), so times show as the guards' schedule
- * reads wherever the control room is.
- */
-export function siteOffsetMin(round: Pick<RoundDto, 'start' | 'startLocal' | 'localDate'>): number {
-  const [h, m] = round.startLocal.split(':').map(Number) as [number, number];
-  const local = Date.parse(`${round.localDate}T00:00:00Z`) + (h * 60 + m) * 60_000;
-  return Math.round((local - Date.parse(round.start)) / 60_000);
-}
-
-/** "09:31" (or "09:31:05") in the site's time, given its offset. */
-export function siteClock(iso: string | undefined, offsetMin: number, seconds = false): string {
-  const ms = iso ? Date.parse(iso) : NaN;
-  if (Number.isNaN(ms)) return '—';
-  const d = new Date(ms + offsetMin * 60_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const hhmm = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-  return seconds ? `${hhmm}:${pad(d.getUTCSeconds())}` : hhmm;
-}
-
 /** What to do with a live `patrol` event given the day on screen. */
 export type LiveRoundAction = 'upsert' | 'refetch' | 'ignore';
 

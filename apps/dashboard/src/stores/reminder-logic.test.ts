@@ -34,15 +34,17 @@ describe(needsReminder.name, () => {
 });
 
 describe(shiftEnd.name, () => {
-  const local = (h: number, m = 0) => new Date(2026, 11, 4, h, m);
+  // Shanghai is UTC+8: 08:00 there is 00:00 UTC, 20:00 is 12:00 UTC. Whatever zone runs the test.
   it.each([
-    { at: local(7, 59), end: local(8) },
-    { at: local(8), end: local(20) }, // a shift change belongs to the shift it starts
-    { at: local(19, 59), end: local(20) },
-    { at: local(20), end: new Date(2026, 11, 5, 8) },
-    { at: local(0, 30), end: local(8) },
-  ])('$at → $end', ({ at, end }) => {
-    expect(shiftEnd(at)).toEqual(end);
+    { why: 'a minute before the day shift', at: '2026-12-03T23:59:00Z', tz: 'Asia/Shanghai', end: '2026-12-04T00:00:00.000Z' },
+    { why: 'a shift change belongs to the shift it starts', at: '2026-12-04T00:00:00Z', tz: 'Asia/Shanghai', end: '2026-12-04T12:00:00.000Z' },
+    { why: 'the last minute of the day shift', at: '2026-12-04T11:59:00Z', tz: 'Asia/Shanghai', end: '2026-12-04T12:00:00.000Z' },
+    { why: 'the night shift ends the next morning', at: '2026-12-04T12:00:00Z', tz: 'Asia/Shanghai', end: '2026-12-05T00:00:00.000Z' },
+    { why: 'after midnight, the same night shift', at: '2026-12-04T16:30:00Z', tz: 'Asia/Shanghai', end: '2026-12-05T00:00:00.000Z' },
+    { why: 'Berlin, the night the clocks go forward (08:00 is +2)', at: '2026-03-28T20:00:00Z', tz: 'Europe/Berlin', end: '2026-03-29T06:00:00.000Z' },
+    { why: 'Berlin, the night the clocks go back (08:00 is +1)', at: '2026-10-24T20:00:00Z', tz: 'Europe/Berlin', end: '2026-10-25T07:00:00.000Z' },
+  ])('$why: $at → $end', ({ at, tz, end }) => {
+    expect(shiftEnd(new Date(at), tz).toISOString()).toBe(end);
   });
 });
 

@@ -2,9 +2,10 @@
 // every 30 s, unless snoozed (server-side, with a reason) or muted by this user for the rest of
 // the current shift. Pure: the clock is a parameter.
 import type { AlertDto } from '@estate-watch/contracts';
+import { localDateOf, shiftDate, wallClockOf, zonedInstant } from '@estate-watch/domain/time';
 
 export const REMINDER_EVERY_MS = 30_000;
-/** 12-hour shifts change at these local hours (day 08:00–20:00, night 20:00–08:00). */
+/** 12-hour shifts change at these site-local hours (day 08:00–20:00, night 20:00–08:00). */
 export const SHIFT_CHANGE_HOURS = [8, 20] as const;
 
 /** Critical, nobody acknowledged it yet (cleared or not: CONTRACT §4 still asks), not snoozed now. */
@@ -18,19 +19,13 @@ export function unacknowledgedCritical(alerts: Iterable<AlertDto>): AlertDto[] {
   return [...alerts].filter((a) => a.severity === 'critical' && !a.acknowledgedAt).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
 }
 
-/** When the shift that `now` falls in ends, in the browser's local time (the control room's clock). */
-export function shiftEnd(now: Date): Date {
-  const end = new Date(now);
-  end.setMinutes(0, 0, 0);
-  const hour = now.getHours();
+/** When the shift that `now` falls in ends: the site's shifts, on the site's clock (not this browser's). */
+export function shiftEnd(now: Date, timeZone: string): Date {
+  const hour = wallClockOf(now, timeZone).hour;
+  const today = localDateOf(now, timeZone);
   const next = SHIFT_CHANGE_HOURS.find((h) => h > hour);
-  if (next === undefined) {
-    end.setDate(end.getDate() + 1);
-    end.setHours(SHIFT_CHANGE_HOURS[0]);
-  } else {
-    end.setHours(next);
-  }
-  return end;
+  const at = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  return next === undefined ? zonedInstant(shiftDate(today, 1), at(SHIFT_CHANGE_HOURS[0]), timeZone) : zonedInstant(today, at(next), timeZone);
 }
 
 /** A user's mute: it ends with their shift, and another user at the same desk is not muted by it. */

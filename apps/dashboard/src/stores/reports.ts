@@ -16,7 +16,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export const useReportsStore = defineStore('reports', () => {
   const sites = useSitesStore();
   /** The site's today (the first site's zone: the reports count site-local days). */
-  const today = () => siteDate(Date.now(), sites.sites[0]?.timezone);
+  const today = () => siteDate(Date.now(), sites.zones[0]?.timezone);
   /** Until the user picks a range or a day, both follow the site's today (the zone may arrive after this store). */
   let picked = false;
   const range = ref<DayRange>(lastDays(today()));

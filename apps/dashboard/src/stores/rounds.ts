@@ -2,8 +2,9 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
 import type { RoundDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
-import { localDate } from '../lib/dates';
+import { siteDate, siteZone } from '../lib/dates';
 import { liveRoundAction, sortRounds } from './patrol-logic';
+import { useSitesStore } from './sites';
 
 /** Rounds of one day come from the site files' schedules, so they are few; this is a backstop. */
 const ROUND_BUFFER = 500;
@@ -40,7 +41,7 @@ export const useRoundsStore = defineStore('rounds', () => {
       if (date.value !== asked) return;
       byId.clear();
       for (const round of rounds.slice(0, ROUND_BUFFER)) byId.set(round.id, round);
-      shownDate.value = asked ?? rounds[0]?.localDate ?? localDate(Date.now());
+      shownDate.value = asked ?? rounds[0]?.localDate ?? siteDate(Date.now(), siteZone(useSitesStore().zones));
       if (selectedId.value && !byId.has(selectedId.value)) selectedId.value = null;
       loadError.value = null;
       loaded.value = true;

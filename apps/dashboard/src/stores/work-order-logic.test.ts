@@ -14,6 +14,8 @@ import {
 } from './work-order-logic';
 
 const T0 = Date.parse('2026-11-27T09:00:00Z');
+const SH = 'Asia/Shanghai';
+const zone = () => SH;
 const min = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -50,24 +52,25 @@ describe('board columns', () => {
       order({ id: 'b', status: 'dispatched', department: 'engineering' }),
       order({ id: 'c', status: 'dispatched', source: 'alert', department: 'engineering' }),
     ];
-    const all = boardColumns(list, { department: 'all', source: 'all' }, T0);
+    const all = boardColumns(list, { department: 'all', source: 'all' }, T0, zone);
     expect(all.find((c) => c.status === 'dispatched')?.orders.map((o) => o.id)).toEqual(['b', 'c']);
-    const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0);
+    const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0, zone);
     expect(eng.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['c']);
     expect(eng).toHaveLength(8); // empty columns stay in place
-    const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0);
+    const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0, zone);
     expect(hot.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['d']);
   });
 
   it('keep finished orders of today only, most recently finished first', () => {
-    const noon = startOfDay(T0) + 12 * 60 * min; // local noon, whatever the machine's timezone
+    const noon = startOfDay(T0, SH) + 12 * 60 * min; // the site's noon, whatever zone runs the test
     const list = [
-      order({ id: 'yesterday', status: 'closed', closedAt: iso(startOfDay(T0) - 1000) }),
+      order({ id: 'yesterday', status: 'closed', closedAt: iso(startOfDay(T0, SH) - 1000) }),
       order({ id: 'earlier', status: 'closed', closedAt: iso(noon - 60 * min) }),
       order({ id: 'later', status: 'closed', closedAt: iso(noon - 10 * min) }),
+      order({ id: 'site-early', status: 'closed', closedAt: '2026-11-26T20:00:00.000Z' }), // 04:00 in Shanghai, still "yesterday" in UTC
     ];
-    const closed = boardColumns(list, { department: 'all', source: 'all' }, noon).find((c) => c.status === 'closed')!;
-    expect(closed.orders.map((o) => o.id)).toEqual(['later', 'earlier']);
+    const closed = boardColumns(list, { department: 'all', source: 'all' }, noon, zone).find((c) => c.status === 'closed')!;
+    expect(closed.orders.map((o) => o.id)).toEqual(['later', 'earlier', 'site-early']);
   });
 
   it('put escalated orders first, then the clock nearest to running out, then priority', () => {
@@ -77,7 +80,7 @@ describe('board columns', () => {
       order({ id: 'amber', createdAt: iso(T0 - 8 * min), acceptBy: iso(T0 + 2 * min) }), // 20 % left
       order({ id: 'escalated', escalated: true, acceptBy: iso(T0 + 9 * min) }),
     ];
-    const col = boardColumns(list, { department: 'all', source: 'all' }, T0).find((c) => c.status === 'new')!;
+    const col = boardColumns(list, { department: 'all', source: 'all' }, T0, zone).find((c) => c.status === 'new')!;
     expect(col.orders.map((o) => o.id)).toEqual(['escalated', 'amber', 'urgent-calm', 'calm']);
   });
 });

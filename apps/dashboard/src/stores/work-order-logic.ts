@@ -2,6 +2,7 @@
 // ordered, which SLA clock applies and how urgent it looks, which actions make sense now,
 // and when an update deserves a toast. No Vue, no I/O: unit-tested.
 import type { DepartmentId, Priority, WorkOrderActionId, WorkOrderDto, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import { localDateOf, localDayStart } from '@estate-watch/domain/time';
 
 /**
  * Board columns, left to right. `reopened` sits next to `new`: both wait for someone to take
@@ -33,11 +34,9 @@ export function matchesOrderFilter(order: WorkOrderDto, filter: OrderFilter): bo
   return filter.source === 'all' || order.source === filter.source;
 }
 
-/** Local midnight before `now`: "today" on the board is the control room's day. */
-export function startOfDay(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
+/** The site's midnight before `now`: "today" on the board is the site's day, as in the reports. */
+export function startOfDay(now: number, timeZone: string): number {
+  return localDayStart(localDateOf(now, timeZone), timeZone).getTime();
 }
 
 /** When a finished order finished (closed, else verified, else its last timeline entry). */
@@ -133,12 +132,17 @@ export interface BoardColumn {
 }
 
 /** Every column, always in the same place (an empty column is still a column), filtered and ordered. */
-export function boardColumns(orders: Iterable<WorkOrderDto>, filter: OrderFilter, now: number): BoardColumn[] {
-  const today = startOfDay(now);
+export function boardColumns(orders: Iterable<WorkOrderDto>, filter: OrderFilter, now: number, zoneOf: (siteId: string) => string): BoardColumn[] {
+  const dayStarts = new Map<string, number>();
+  const todayAt = (siteId: string): number => {
+    let at = dayStarts.get(siteId);
+    if (at === undefined) dayStarts.set(siteId, (at = startOfDay(now, zoneOf(siteId))));
+    return at;
+  };
   const columns = new Map<WorkOrderStatusId, WorkOrderDto[]>(BOARD_COLUMNS.map((s) => [s, []]));
   for (const order of orders) {
     if (!matchesOrderFilter(order, filter)) continue;
-    if (!isOpenOrder(order) && finishedAt(order) < today) continue;
+    if (!isOpenOrder(order) && finishedAt(order) < todayAt(order.siteId)) continue;
     columns.get(order.status)?.push(order);
   }
   return BOARD_COLUMNS.map((status) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
-import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, lotIsFull, reconcileLot, reconciliationDue, type BarrierReport } from '@estate-watch/domain';
+import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, localDateOf, lotIsFull, reconcileLot, reconciliationDue, type BarrierReport } from '@estate-watch/domain';
 import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -134,7 +134,7 @@ export class ParkingService implements MessageHandler {
   async reconcile(now: Date = this.clock.now()): Promise<ParkingLotDto[]> {
     const rows = await this.repo.lots();
     for (const site of this.sites.all()) {
-      const day = reconciliationDue(now, site.site.timezone, null) ?? localDay(now, site.site.timezone);
+      const day = localDateOf(now, site.site.timezone);
       for (const lot of site.lots) {
         await this.reconcileLot(site, lot, rows.find((r) => r.site_id === site.site.id && r.lot_id === lot.id), day, now);
       }
@@ -268,8 +268,4 @@ function gateDto(g: SiteGate, row: GateRow | undefined) {
     stuckOpenSec: g.stuckOpenSec,
     lastPass: row?.last_pass && row.last_pass_at ? { at: row.last_pass_at.toISOString(), ...row.last_pass } : undefined,
   };
-}
-
-function localDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }

@@ -1,6 +1,8 @@
 // CSV for Excel (issue 12.7): UTF-8 with a byte-order mark (without it Excel reads Chinese as
 // GBK mojibake), CRLF lines, RFC 4180 quoting, times in the site's zone, and no formulas.
 
+import { localDateTimeOf } from '@estate-watch/domain';
+
 const BOM = '\uFEFF';
 
 /**
@@ -24,18 +26,9 @@ export function toCsv(header: readonly string[], rows: Iterable<readonly unknown
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `2026-11-27 09:31:05` in the site's zone (the header names the zone); '' for no time. */
 export function siteTime(at: Date | string | null | undefined, timeZone: string): string {
-  if (at === null || at === undefined) return '';
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return at === null || at === undefined ? '' : localDateTimeOf(new Date(at), timeZone, true);
 }
 
 /** Content-Disposition for a download: an ASCII name, and the same name for browsers that read filename*. */

@@ -39,7 +39,7 @@ describe(renderDailyReportHtml.name, () => {
     expect(html).toContain('（星期一）');
     expect(html).toMatch(/值班负责人签字[\s\S]*<\/body>/);
     expect(html).toContain('统计截至 As of：当日结束');
-    expect(renderDailyReportHtml({ ...empty, asOf: '2026-11-02T06:30:00.000Z' })).toContain('统计截至 As of：11/02 14:30');
+    expect(renderDailyReportHtml({ ...empty, asOf: '2026-11-02T06:30:00.000Z' })).toContain('统计截至 As of：2026-11-02 14:30');
   });
 
   it('says "none" rather than printing empty tables, and why patrol is missing', () => {

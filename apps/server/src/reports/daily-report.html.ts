@@ -1,6 +1,7 @@
 // The printable duty log (值班日志): one self-contained A4 page from a DailyReportDto. No scripts,
 // no external resources, so it prints the same from a blob URL, a saved file or a new tab.
 import { SEVERITIES, type DailyOrderItemDto, type DailyReportDto } from '@estate-watch/contracts';
+import { localDateTimeOf, localTimeOf } from '@estate-watch/domain';
 import { ALERT_TYPE_NAMES, SEVERITY_NAMES, SOURCE_NAMES, STATUS_NAMES, TOTAL_NAME } from './report-labels';
 
 /** Every value that reaches the page goes through here (titles and notes are typed by people). */
@@ -10,20 +11,10 @@ export function escapeHtml(value: unknown): string {
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
-// Building an Intl.DateTimeFormat costs far more than formatting with one: one per (zone, shape).
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
+/** A site time as the zh-CN screens write it: `09:31`, or `2026-11-02 09:31` with the date. */
 function localTime(iso: string | undefined, timeZone: string, withDate = false): string {
   if (!iso) return '';
-  const key = `${timeZone}|${withDate}`;
-  let format = formatters.get(key);
-  if (!format) {
-    const options: Intl.DateTimeFormatOptions = { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' };
-    if (withDate) Object.assign(options, { month: '2-digit', day: '2-digit' });
-    format = new Intl.DateTimeFormat('zh-CN', options);
-    formatters.set(key, format);
-  }
-  return format.format(new Date(iso));
+  return withDate ? localDateTimeOf(new Date(iso), timeZone) : localTimeOf(new Date(iso), timeZone);
 }
 
 const cell = (v: unknown, cls = '') => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(v)}</td>`;

@@ -17,7 +17,7 @@ import {
   type WorkOrderStatsDto,
   type WorkOrderStatusId,
 } from '@estate-watch/contracts';
-import { localDate, localDay, percent, resolveReportRange, roundTo } from '@estate-watch/domain';
+import { localDateOf, localDayBounds, percent, resolveReportRange, roundTo } from '@estate-watch/domain';
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
 import { renderDailyReportHtml } from './daily-report.html';
@@ -96,9 +96,9 @@ export class ReportsService {
     const site = this.site(query.siteId);
     const now = this.clock.now();
     const tz = site.site.timezone;
-    const date = query.date ?? localDate(now, tz);
-    const day = localDay(date, tz);
-    if (day.from > now) throw new BadRequestException(`${date} has not begun yet at ${site.site.name}; ask for today (${localDate(now, tz)}) or an earlier day`);
+    const date = query.date ?? localDateOf(now, tz);
+    const day = localDayBounds(date, tz);
+    if (day.from > now) throw new BadRequestException(`${date} has not begun yet at ${site.site.name}; ask for today (${localDateOf(now, tz)}) or an earlier day`);
     const w: DayWindow = { siteId: site.site.id, from: day.from, to: day.to, asOf: now < day.to ? now : day.to };
 
     const [alertRows, departmentRows, escalated, overdue, patrol] = await Promise.all([

@@ -1,5 +1,6 @@
 // The daily look at a lot's count (issue 5): a count that cannot be right is flagged for staff
 // to recount, because every later parking.full depends on it.
+import { localDateOf, wallClockOf } from '../time/site-clock';
 
 /** Over capacity this long without a car leaving is implausible: a missed `out` pass, not a full lot. */
 export const OVER_CAPACITY_IMPLAUSIBLE_MS = 2 * 3600_000;
@@ -41,14 +42,8 @@ export const RECONCILE_LOCAL_HOUR = 3;
  * local time or when that day was already reconciled.
  */
 export function reconciliationDue(now: Date, timeZone: string, lastReconciledDay: string | null): string | null {
-  const { day, hour } = localDayHour(now, timeZone);
-  if (hour < RECONCILE_LOCAL_HOUR) return null;
+  if (wallClockOf(now, timeZone).hour < RECONCILE_LOCAL_HOUR) return null;
+  const day = localDateOf(now, timeZone);
   if (lastReconciledDay !== null && lastReconciledDay >= day) return null;
   return day;
-}
-
-function localDayHour(at: Date, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
 }

@@ -1,6 +1,6 @@
 // CONTRACT §3 — a tap belongs to the round of that day whose P_c is nearest to the tap's device time.
 import type { RoundDto } from '@estate-watch/contracts';
-import { localDateOf } from './local-time';
+import { localDateOf } from '../time/site-clock';
 
 export interface TapPlace {
   round: RoundDto;

@@ -1,4 +1,3 @@
-export * from './local-time';
 export * from './classify-tap';
 export * from './round-plan';
 export * from './assign-tap';

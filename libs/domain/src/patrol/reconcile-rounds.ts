@@ -3,7 +3,7 @@
 // monitoring began is tracked with its closed windows `unmonitored`; rounds that ended before
 // monitoring began, or more than 24 h ago (no buffered tap can reach them), are not created.
 import { MAX_PAST_MS, type RoundDto } from '@estate-watch/contracts';
-import { localDateOf, shiftDate } from './local-time';
+import { localDateOf, shiftDate } from '../time/site-clock';
 import { samePlan } from './round-plan';
 import { roundProgress } from './round-progress';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shiftDate } from './local-time';
+import { shiftDate } from '../time/site-clock';
 import { SITE } from './patrol.fixture';
 import { planRounds, roundId, samePlan } from './round-plan';
 

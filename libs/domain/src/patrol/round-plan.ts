@@ -1,6 +1,6 @@
 // CONTRACT §3 — a round is one route at one scheduled start on one site-local day; Pᵢ = start + offsetMinᵢ.
 import type { DepartmentId, RoundDto } from '@estate-watch/contracts';
-import { zonedInstant } from './local-time';
+import { zonedInstant } from '../time/site-clock';
 
 /** The parts of a site file that planning reads (SiteConfig satisfies it). */
 export interface PatrolSiteConfig {

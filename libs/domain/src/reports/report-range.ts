@@ -1,34 +1,12 @@
 // Which instants a report covers (issue 3.5): site-local days for dates, exact instants for
 // date-times, and the limits that keep one request from scanning years of orders.
 
-import { localDateOf, shiftDate, zoneOffsetMs } from '../patrol/local-time';
+import { isCalendarDate, localDateOf, localDayStart, shiftDate } from '../time/site-clock';
 
 const DAY_MS = 24 * 3600_000;
 export const DEFAULT_REPORT_DAYS = 30;
 export const MAX_REPORT_DAYS = 366;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** The instant a site-local calendar day (YYYY-MM-DD) begins. */
-export function localDayStart(date: string, timeZone: string): Date {
-  const m = DATE_ONLY.exec(date);
-  if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
-  const wallMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // Two passes settle the offset on days a DST change is near midnight.
-  let guess = wallMidnight - zoneOffsetMs(wallMidnight, timeZone);
-  guess = wallMidnight - zoneOffsetMs(guess, timeZone);
-  return new Date(guess);
-}
-
-/** The site-local calendar date (YYYY-MM-DD) of an instant. */
-export const localDate = localDateOf;
-
-/** The calendar date `days` after `date` (negative: before). */
-export const addDays = shiftDate;
-
-/** [start, end) of one site-local day: 24 h, or 23/25 on a DST change. */
-export function localDay(date: string, timeZone: string): { from: Date; to: Date } {
-  return { from: localDayStart(date, timeZone), to: localDayStart(addDays(date, 1), timeZone) };
-}
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export type ReportRange = { ok: true; from: Date; to: Date } | { ok: false; message: string };
 
@@ -39,13 +17,14 @@ export type ReportRange = { ok: true; from: Date; to: Date } | { ok: false; mess
  * Refused (with what to send instead): from ≥ to, or more than 366 days.
  */
 export function resolveReportRange(query: { from?: string; to?: string }, now: Date, timeZone: string): ReportRange {
-  const instant = (value: string) => (DATE_ONLY.test(value) ? localDayStart(value, timeZone) : new Date(value));
-  const to = query.to !== undefined ? instant(query.to) : localDayStart(addDays(localDate(now, timeZone), 1), timeZone);
+  // 2026-02-30 is no day at all: refused below with the rest, not read as 2 March.
+  const instant = (value: string) => (!DATE_ONLY.test(value) ? new Date(value) : isCalendarDate(value) ? localDayStart(value, timeZone) : new Date(NaN));
+  const to = query.to !== undefined ? instant(query.to) : localDayStart(shiftDate(localDateOf(now, timeZone), 1), timeZone);
   const from =
     query.from !== undefined
       ? instant(query.from)
       : query.to !== undefined && DATE_ONLY.test(query.to)
-        ? localDayStart(addDays(query.to, -DEFAULT_REPORT_DAYS), timeZone)
+        ? localDayStart(shiftDate(query.to, -DEFAULT_REPORT_DAYS), timeZone)
         : new Date(to.getTime() - DEFAULT_REPORT_DAYS * DAY_MS);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) {
     return { ok: false, message: 'from and to must be dates (YYYY-MM-DD) or date-times with an offset (2026-11-01T08:00:00+08:00)' };
