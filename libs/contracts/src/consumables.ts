@@ -19,4 +19,10 @@ export interface DispenserDto {
   lastRefillAt?: string;
   /** dispenser.empty if open, else dispenser.low if open. */
   openAlert?: { id: string; type: AlertType; severity: Severity; raisedAt: string; workOrderId?: string };
+  /**
+   * The last message applied to this dispenser (its ingest seq, which only grows): a screen keeps the
+   * dispenser with the higher revision, so a late HTTP answer never overwrites a newer live
+   * `dispenser` push (issue 10 point 5). 0 before its first message.
+   */
+  revision: number;
 }

@@ -26,4 +26,10 @@ export interface SensorDto {
   limits: SensorLimitStateDto[];
   /** Fault codes the sensor reported and has not cleared. */
   faults: string[];
+  /**
+   * The last message applied to this sensor (its ingest seq, which only grows; readings, faults and
+   * limit states change only with one): a screen keeps the sensor with the higher revision, so a late
+   * HTTP answer never overwrites a newer live `sensor` push (issue 10 point 5). 0 before its first message.
+   */
+  revision: number;
 }

@@ -1,5 +1,7 @@
 // CONTRACT §6 — Socket.IO namespace /live: events pushed to the control room.
 import type { AlertDto, DeviceDto } from './api';
+import type { DispenserDto } from './consumables';
+import type { SensorDto } from './equipment';
 import type { ParkingLotDto } from './parking';
 import type { RoundDto } from './patrol';
 import type { WorkOrderDto } from './work-orders';
@@ -14,6 +16,10 @@ export interface LiveEvents {
   patrol: (round: RoundDto) => void;
   /** A lot after its count, a barrier state or its nightly check changed (issue 5). */
   parking: (lot: ParkingLotDto) => void;
+  /** A dispenser after a batch changed its level, refill or alerts: the GET /api/consumables/dispensers item (issue 10 point 5). */
+  dispenser: (dispenser: DispenserDto) => void;
+  /** A sensor after a batch changed its readings, faults or limit states: the GET /api/equipment item (issue 10 point 5). */
+  sensor: (sensor: SensorDto) => void;
   /** Sent just before the server closes this socket because its sign-in no longer holds (issue 8 point 6). */
   session: (ended: LiveSessionEnded) => void;
 }

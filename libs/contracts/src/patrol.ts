@@ -58,6 +58,13 @@ export interface RoundDto {
   /** On-time checkpoints ÷ all checkpoints but `unmonitored` ones (0–1); final once `completed`. */
   compliance: number;
   checkpoints: RoundCheckpointDto[];
+  /**
+   * Grows with every change the server stores (a visit, a miss, a status, a new plan), across
+   * servers: a screen keeps the round with the higher revision, so a late HTTP answer never
+   * overwrites a newer live `patrol` push (issue 10 point 5). Absent on a round not stored yet (a
+   * day beyond tomorrow, shown as the site file plans it).
+   */
+  revision?: number;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -2,7 +2,7 @@
 // session cookie, which the handshake carries (issue 8 point 7), so no token passes through page
 // scripts. It only feeds stores; components read the stores. The only file that imports socket.io-client.
 import { io, type Socket } from 'socket.io-client';
-import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts/live';
+import { LIVE_NAMESPACE, type LiveEventName, type LiveEvents } from '@estate-watch/contracts/live';
 import { useAlertsStore } from '../stores/alerts';
 import { useAuditStore } from '../stores/audit';
 import { useAuthStore } from '../stores/auth';
@@ -21,28 +21,41 @@ import { useWorkOrdersStore } from '../stores/work-orders';
 type LiveSocket = Socket<LiveEvents, Record<string, never>>;
 let socket: LiveSocket | null = null;
 
-/** What the live link does with a store: reload it on every (re)connect, empty it on sign-out. */
+/** The live events a store takes, by name (`session` is the sign-in's, not a store's). */
+type LiveHandlers = { [E in Exclude<LiveEventName, 'session'>]?: LiveEvents[E] };
+
+/** What the live link does with a store: feed it events, reload it on every (re)connect, empty it on sign-out. */
 interface LiveStore {
   refetch?: () => Promise<unknown>;
   reset?: () => void;
+  on?: LiveHandlers;
+}
+
+function live<S extends Omit<LiveStore, 'on'>>(use: () => S, on?: (store: S) => LiveHandlers): () => LiveStore {
+  return () => {
+    const store = use();
+    return { refetch: store.refetch, reset: store.reset, on: on?.(store) };
+  };
 }
 
 /**
- * The one list of stores the live link keeps (issue 10 point 5; it was two hand-kept lists). Each
- * store takes its updates from the socket's events below; events raised while the link was down
- * were not delivered, so each reloads once on connect (`refetch`, revision-guarded where the
- * objects carry one) and is emptied when the user signs out (`reset`).
+ * The one list of stores the live link keeps (issue 10 point 5; it was two hand-kept lists): which
+ * events each takes, what it reloads and what it empties. The lists take their updates from the
+ * socket, each object pushed as the server stored it with a revision (a store keeps the newer of a
+ * push and an answer); events raised while the link was down were not delivered, so each reloads
+ * once on connect (`refetch`) and nowhere else, and is emptied when the user signs out (`reset`).
  */
 const LIVE_STORES: ReadonlyArray<() => LiveStore> = [
-  useAlertsStore,
-  useDevicesStore,
-  useWorkOrdersStore,
-  useRoundsStore,
-  useParkingStore,
-  useConsumablesStore,
-  useEquipmentStore,
-  useHistoryStore,
-  useSitesStore,
+  live(useAlertsStore, (s) => ({ alert: s.received })),
+  live(useDevicesStore, (s) => ({ device: s.received })),
+  live(useWorkOrdersStore, (s) => ({ workOrder: s.received })),
+  live(useRoundsStore, (s) => ({ patrol: s.received })),
+  live(useParkingStore, (s) => ({ parking: s.received })),
+  live(useConsumablesStore, (s) => ({ dispenser: s.received })),
+  live(useEquipmentStore, (s) => ({ sensor: s.received })),
+  // The open sensor's chart grows by the readings a sensor's `device` event carries.
+  live(useHistoryStore, (s) => ({ device: s.deviceChanged })),
+  live(useSitesStore),
   // Reset only: their pages load them on demand.
   () => ({ reset: useReportsStore().reset }),
   () => ({ reset: useNotifyStore().reset }),
@@ -54,14 +67,6 @@ export function startLive(): void {
   // The live feed is the control room's (every alert, order and plate): the server refuses guards.
   if (socket || auth.isGuard) return;
   const connection = useConnectionStore();
-  const alerts = useAlertsStore();
-  const devices = useDevicesStore();
-  const workOrders = useWorkOrdersStore();
-  const rounds = useRoundsStore();
-  const parking = useParkingStore();
-  const consumables = useConsumablesStore();
-  const equipment = useEquipmentStore();
-  const history = useHistoryStore();
 
   connection.setLink('connecting');
   connection.watchHealth(true);
@@ -91,21 +96,11 @@ export function startLive(): void {
     connection.setLink('reconnecting');
     if (isAuthError(err)) auth.logout('expired');
   });
-  socket.on('alert', (alert) => {
-    alerts.received(alert);
-    equipment.alertChanged(alert);
-  });
-  socket.on('device', (device) => {
-    devices.received(device);
-    // Dispensers and sensors have no live event of their own yet: a dispenser's message reloads them.
-    consumables.deviceChanged(device);
-    equipment.deviceChanged(device);
-    history.deviceChanged(device);
-  });
-  socket.on('workOrder', (order) => workOrders.received(order));
-  socket.on('patrol', (round) => rounds.received(round));
-  // A lot as the server applied it (issue 10 point 5): no reload a second after each gate event.
-  socket.on('parking', (lot) => parking.received(lot));
+  // Typed per store in LIVE_STORES; socket.io's overloads cannot follow a key picked at run time.
+  const untyped = socket as unknown as Socket;
+  for (const store of LIVE_STORES) {
+    for (const [event, handler] of Object.entries(store().on ?? {})) untyped.on(event, handler as (payload: unknown) => void);
+  }
 }
 
 export function stopLive(): void {

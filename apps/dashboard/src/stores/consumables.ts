@@ -1,27 +1,28 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { DeviceDto, DispenserDto } from '@estate-watch/contracts';
+import type { DispenserDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 import { compareDispensers } from './facilities-logic';
+import { applyPushed, mergeFetched } from './revision';
 
-/** Levels arrive every few minutes per dispenser; one reload covers a burst. */
-const REFRESH_DELAY_MS = 2000;
+const dispenserKey = (d: DispenserDto) => `${d.siteId}/${d.id}`;
 
 /**
- * Dispensers with level, battery and expected empty time (GET /api/consumables/dispensers).
- * No live event of their own: reloaded on every connect and shortly after a dispenser's `device` event.
+ * Dispensers with level, battery and expected empty time (GET /api/consumables/dispensers on
+ * connect), then each dispenser as the server pushes it (live `dispenser`, after a level report, a
+ * refill or its alerts: issue 10 point 5). Every dispenser carries a revision: a list answered after
+ * a newer push keeps the push.
  */
 export const useConsumablesStore = defineStore('consumables', () => {
   const list = ref<DispenserDto[]>([]);
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
-  let timer: ReturnType<typeof setTimeout> | null = null;
 
   const sorted = computed(() => [...list.value].sort(compareDispensers));
 
   async function refetch(): Promise<void> {
     try {
-      list.value = await api.dispensers();
+      list.value = mergeFetched(list.value, await api.dispensers(), dispenserKey);
       loadError.value = null;
       loaded.value = true;
     } catch (err) {
@@ -29,21 +30,15 @@ export const useConsumablesStore = defineStore('consumables', () => {
     }
   }
 
-  function deviceChanged(device: DeviceDto): void {
-    if (device.kind !== 'dispenser' || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void refetch();
-    }, REFRESH_DELAY_MS);
+  function received(dispenser: DispenserDto): void {
+    list.value = applyPushed(list.value, dispenser, dispenserKey);
   }
 
   function reset(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
     list.value = [];
     loaded.value = false;
     loadError.value = null;
   }
 
-  return { list, sorted, loadError, loaded, refetch, deviceChanged, reset };
+  return { list, sorted, loadError, loaded, refetch, received, reset };
 });

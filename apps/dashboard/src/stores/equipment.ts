@@ -1,23 +1,21 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import type { AlertDto, DeviceDto, SensorDto } from '@estate-watch/contracts';
+import type { SensorDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
-import { compareSensors, readingsOfDevice, sensorKey, sensorState } from './equipment-logic';
-
-/** A sensor's event is coalesced to one per 2 s; the limit states follow shortly after. */
-const REFRESH_DELAY_MS = 1500;
+import { compareSensors, sensorKey, sensorState } from './equipment-logic';
+import { putPushed, replaceFetched } from './revision';
 
 /**
- * Sensors with their readings, limit states and open faults (GET /api/equipment). Readings move
- * at once with every sensor `device` event; the limit states (正常/待确认/告警) and faults are the
- * server's, reloaded on every connect, shortly after a sensor's event and after each
- * sensor.threshold or equipment.fault alert.
+ * Sensors with their readings, limit states and open faults (GET /api/equipment on connect), then
+ * each sensor as the server pushes it (live `sensor`, once the server has applied a batch of its
+ * readings or fault events and judged its limits: issue 10 point 5). The limit states (正常/待确认/告警)
+ * are the server's, never guessed from a value. Every sensor carries a revision: a list answered
+ * after a newer push keeps the push.
  */
 export const useEquipmentStore = defineStore('equipment', () => {
   const byKey = reactive(new Map<string, SensorDto>());
   const loadError = ref<string | null>(null);
   const loaded = ref(false);
-  let timer: ReturnType<typeof setTimeout> | null = null;
 
   const sorted = computed(() => [...byKey.values()].sort(compareSensors));
   const counts = computed(() => {
@@ -28,9 +26,7 @@ export const useEquipmentStore = defineStore('equipment', () => {
 
   async function refetch(): Promise<void> {
     try {
-      const list = await api.equipment();
-      byKey.clear();
-      for (const s of list) byKey.set(sensorKey(s), s);
+      replaceFetched(byKey, await api.equipment(), sensorKey);
       loadError.value = null;
       loaded.value = true;
     } catch (err) {
@@ -38,25 +34,8 @@ export const useEquipmentStore = defineStore('equipment', () => {
     }
   }
 
-  function refetchSoon(): void {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void refetch();
-    }, REFRESH_DELAY_MS);
-  }
-
-  function deviceChanged(device: DeviceDto): void {
-    const live = readingsOfDevice(device);
-    const sensor = byKey.get(sensorKey(device));
-    if (!live || !sensor) return;
-    sensor.readings = { ...sensor.readings, ...live.readings };
-    if (live.at) sensor.readingsAt = live.at;
-    refetchSoon();
-  }
-
-  function alertChanged(alert: AlertDto): void {
-    if (alert.type === 'sensor.threshold' || alert.type === 'equipment.fault') refetchSoon();
+  function received(sensor: SensorDto): void {
+    putPushed(byKey, sensor, sensorKey);
   }
 
   function byId(id: string): SensorDto | undefined {
@@ -64,12 +43,10 @@ export const useEquipmentStore = defineStore('equipment', () => {
   }
 
   function reset(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
     byKey.clear();
     loaded.value = false;
     loadError.value = null;
   }
 
-  return { sorted, counts, loadError, loaded, refetch, deviceChanged, alertChanged, byId, reset };
+  return { sorted, counts, loadError, loaded, refetch, received, byId, reset };
 });

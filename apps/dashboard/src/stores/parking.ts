@@ -31,12 +31,13 @@ export const useParkingStore = defineStore('parking', () => {
     lots.value = applyPushed(lots.value, lot, lotKey);
   }
 
-  /** 远程开闸: waits for the gate's ack (or the server's time-out) and says which it was. */
+  /**
+   * 远程开闸: waits for the gate's ack (or the server's time-out) and says which it was. The barrier's
+   * new state comes as the gate reports it, in the lot's live `parking` event.
+   */
   async function openGate(siteId: string, gateId: string, reason: string): Promise<OpenOutcome> {
     try {
-      const outcome = openOutcome(await api.openGate(gateId, siteId, reason));
-      void refetch();
-      return outcome;
+      return openOutcome(await api.openGate(gateId, siteId, reason));
     } catch (err) {
       const status = err instanceof HttpError ? err.statusCode : 0;
       return openOutcome({ status, message: err instanceof Error ? err.message : String(err) });

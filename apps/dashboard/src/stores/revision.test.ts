@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyPushed, isNewer, mergeFetched } from './revision';
+import { applyPushed, isNewer, mergeFetched, putPushed, replaceFetched } from './revision';
 
 const lot = (id: string, revision: number | undefined, occupancy: number) => ({ id, revision, occupancy });
+type Lot = ReturnType<typeof lot>;
 const key = (l: { id: string }) => l.id;
 
 describe(isNewer.name, () => {
@@ -15,17 +16,40 @@ describe(isNewer.name, () => {
   });
 });
 
+// The merge rule every live store follows (parking, dispensers, sensors, rounds): the store holds
+// `a` at revision 10 (shown with the value 1) and `b` at 7; an object comes in for `a` or for `c`.
+describe('the revision merge rule, for a push and for a fetched list alike', () => {
+  const cases: { case: string; incoming: Lot; taken: boolean; kept: Lot }[] = [
+    { case: 'older: ignored', incoming: lot('a', 9, 99), taken: false },
+    { case: 'equal: taken (says the same, or more)', incoming: lot('a', 10, 2), taken: true },
+    { case: 'newer: taken', incoming: lot('a', 11, 3), taken: true },
+    { case: 'unknown entity: added', incoming: lot('c', 1, 4), taken: true },
+    { case: 'no revision (an older server): taken', incoming: lot('a', undefined, 5), taken: true },
+  ].map((c) => ({ ...c, kept: c.taken ? c.incoming : lot('a', 10, 1) }));
+  const held = () => [lot('a', 10, 1), lot('b', 7, 0)];
+
+  it.each(cases)('a push, $case', ({ incoming, taken, kept }) => {
+    const list = applyPushed(held(), incoming, key);
+    expect(list.find((l) => l.id === incoming.id)).toEqual(kept);
+    expect(list.find((l) => l.id === 'b')).toEqual(lot('b', 7, 0));
+    const map = new Map(held().map((l) => [l.id, l]));
+    expect(putPushed(map, incoming, key)).toBe(taken);
+    expect(map.get(incoming.id)).toEqual(kept);
+  });
+
+  it.each(cases)('a fetched list, $case; what the list lacks goes', ({ incoming, kept }) => {
+    expect(mergeFetched(held(), [incoming], key)).toEqual([kept]);
+    const map = new Map(held().map((l) => [l.id, l]));
+    replaceFetched(map, [incoming], key);
+    expect([...map.values()]).toEqual([kept]);
+  });
+});
+
 describe('a late HTTP answer against a newer push', () => {
   it('keeps the pushed lot when the list was read before the push', () => {
     let held = [lot('a', 10, 3), lot('b', 7, 1)];
     held = applyPushed(held, lot('a', 12, 4), key); // the push arrives first
     held = mergeFetched(held, [lot('a', 10, 3), lot('b', 8, 2)], key); // then the older answer
     expect(held).toEqual([lot('a', 12, 4), lot('b', 8, 2)]);
-  });
-
-  it('ignores a push older than what is held, and appends a lot it did not know', () => {
-    const held = [lot('a', 12, 4)];
-    expect(applyPushed(held, lot('a', 11, 9), key)).toEqual([lot('a', 12, 4)]);
-    expect(applyPushed(held, lot('c', 1, 1), key)).toEqual([lot('a', 12, 4), lot('c', 1, 1)]);
   });
 });

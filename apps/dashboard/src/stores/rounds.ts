@@ -4,12 +4,16 @@ import type { RoundDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 import { siteDate, siteZone } from '../lib/dates';
 import { liveRoundAction, sortRounds } from './patrol-logic';
+import { isNewer, replaceFetched } from './revision';
 import { useSitesStore } from './sites';
 
 /** Rounds of one day come from the site files' schedules, so they are few; this is a backstop. */
 const ROUND_BUFFER = 500;
 
-/** Patrol rounds of one day (CONTRACT §3): today by default, live from the `patrol` event. */
+/**
+ * Patrol rounds of one day (CONTRACT §3): today by default, live from the `patrol` event. Every
+ * stored round carries a revision: a list answered after a newer push keeps the push (issue 10 point 5).
+ */
 export const useRoundsStore = defineStore('rounds', () => {
   const byId = reactive(new Map<string, RoundDto>());
   /** The day asked for; null follows today (and rolls over at midnight). */
@@ -30,7 +34,7 @@ export const useRoundsStore = defineStore('rounds', () => {
     if (action === 'refetch') void refetch();
     if (action !== 'upsert') return;
     if (!byId.has(round.id) && byId.size >= ROUND_BUFFER) return;
-    byId.set(round.id, round);
+    if (isNewer(round, byId.get(round.id))) byId.set(round.id, round);
   }
 
   /** Called on every (re)connect and when the day changes; a late answer for another day is dropped. */
@@ -39,8 +43,7 @@ export const useRoundsStore = defineStore('rounds', () => {
     try {
       const rounds = await api.rounds(asked ?? undefined);
       if (date.value !== asked) return;
-      byId.clear();
-      for (const round of rounds.slice(0, ROUND_BUFFER)) byId.set(round.id, round);
+      replaceFetched(byId, rounds.slice(0, ROUND_BUFFER), (r) => r.id);
       shownDate.value = asked ?? rounds[0]?.localDate ?? siteDate(Date.now(), siteZone(useSitesStore().zones));
       if (selectedId.value && !byId.has(selectedId.value)) selectedId.value = null;
       loadError.value = null;

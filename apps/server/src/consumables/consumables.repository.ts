@@ -29,13 +29,14 @@ const KEEP_SAMPLES_MS = 7 * 24 * 3600_000;
 export class ConsumablesRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async states(siteId?: string): Promise<DispenserRow[]> {
+  /** Every dispenser's state, of one site, or of one dispenser. */
+  async states(siteId?: string, dispenserId?: string): Promise<DispenserRow[]> {
     // A dispenser may report its battery only in `status` (CONTRACT §1): the device row has it then.
     const rows = await this.db.query<DispenserRow>(
       `SELECT s.site_id, s.dispenser_id, s.last_seq, s.level, s.level_at, COALESCE(s.battery, d.battery) AS battery, s.last_refill_at
        FROM dispenser_states s LEFT JOIN devices d ON d.site_id = s.site_id AND d.id = s.dispenser_id
-       WHERE ($1::text IS NULL OR s.site_id = $1)`,
-      [siteId ?? null],
+       WHERE ($1::text IS NULL OR s.site_id = $1) AND ($2::text IS NULL OR s.dispenser_id = $2)`,
+      [siteId ?? null, dispenserId ?? null],
     );
     return rows.map(row);
   }

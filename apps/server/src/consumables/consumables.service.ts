@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { alertMessage, type AlertDto, type DispenserDto, type DispenserTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { consumptionRate, dispenserAlerts, expectedEmptyAt } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { ConsumablesRepository, type DispenserInput, type DispenserOutcome } from './consumables.repository';
+import { ConsumablesRepository, type DispenserInput, type DispenserOutcome, type DispenserRow } from './consumables.repository';
 
 type SiteDispenser = SiteConfig['dispensers'][number];
 
@@ -23,6 +24,9 @@ const RATE_WINDOW_MS = 24 * 3600_000;
 export class ConsumablesService implements MessageHandler {
   readonly name = 'consumables';
   readonly selects: MessageSelector = { kinds: ['dispenser'], streams: ['event', 'telemetry'] };
+  /** Past-tense: a dispenser whose level, refill or alerts a batch changed (the live `dispenser` event). */
+  readonly changes$ = new Subject<DispenserDto>();
+  private readonly log = new Logger(ConsumablesService.name);
 
   constructor(
     private readonly repo: ConsumablesRepository,
@@ -35,10 +39,12 @@ export class ConsumablesService implements MessageHandler {
    * transaction, the samples inserted together), then each dispenser's alerts made to match its
    * level once. A transaction ends after a report that moves the level across lowPct or emptyPct,
    * and after a refill, so each such change has its alerts before the next state is committed.
-   * Replays are matched the same way: the alerts follow the stored level.
+   * Replays are matched the same way: the alerts follow the stored level. The live `dispenser`
+   * event goes out once per changed dispenser at the end, as the list answers it.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
     const items = batch.flatMap((m) => this.item(m) ?? []);
+    const changed = new Map<string, { siteId: string; dispenser: SiteDispenser }>();
     const bySeq = new Map(items.map((i) => [i.input.seq, i]));
     const endsTransaction = (input: DispenserInput, outcome: DispenserOutcome) => {
       if (input.type === 'refill') return true;
@@ -53,6 +59,7 @@ export class ConsumablesService implements MessageHandler {
         const item = items[from + k]!;
         const key = `${item.m.siteId}\u0000${item.dispenser.id}`;
         last.set(key, { item, outcome, levelBefore: last.get(key)?.levelBefore ?? outcome.levelBefore });
+        if (outcome.applied) changed.set(key, { siteId: item.m.siteId, dispenser: item.dispenser });
       }
       for (const { item, outcome, levelBefore } of last.values()) {
         const { m, dispenser, input } = item;
@@ -67,6 +74,7 @@ export class ConsumablesService implements MessageHandler {
       }
       from += outcomes.length;
     }
+    await this.announce([...changed.values()]);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
@@ -78,30 +86,47 @@ export class ConsumablesService implements MessageHandler {
     const out: DispenserDto[] = [];
     for (const site of this.sites.all()) {
       if (siteId && site.site.id !== siteId) continue;
-      for (const d of site.dispensers) {
-        const row = rows.find((r) => r.site_id === site.site.id && r.dispenser_id === d.id);
-        const levelAt = row?.level_at ?? undefined;
-        const rate = levelAt ? consumptionRate(await this.repo.samples(site.site.id, d.id, new Date(levelAt.getTime() - RATE_WINDOW_MS))) : undefined;
-        const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
-        const open = (await this.alerts.findOpen(site.site.id, 'dispenser.empty', d.id)) ?? (await this.alerts.findOpen(site.site.id, 'dispenser.low', d.id));
-        out.push({
-          siteId: site.site.id,
-          id: d.id,
-          name: d.name,
-          consumable: d.consumable,
-          lowPct: d.lowPct,
-          emptyPct: d.emptyPct,
-          level: row?.level ?? null,
-          levelAt: levelAt?.toISOString(),
-          battery: row?.battery ?? undefined,
-          ratePctPerHour: rate === undefined ? undefined : Math.round(rate * 100) / 100,
-          expectedEmptyAt: emptyAt?.toISOString(),
-          lastRefillAt: row?.last_refill_at?.toISOString(),
-          openAlert: open && openAlert(open),
-        });
-      }
+      for (const d of site.dispensers) out.push(await this.dto(site.site.id, d, rows.find((r) => r.site_id === site.site.id && r.dispenser_id === d.id)));
     }
     return out;
+  }
+
+  /** Each changed dispenser as the list answers it now (its revision read with its level), for the live event. */
+  private async announce(changed: readonly { siteId: string; dispenser: SiteDispenser }[]): Promise<void> {
+    if (changed.length === 0 || !this.changes$.observed) return;
+    try {
+      for (const { siteId, dispenser } of changed) {
+        const [row] = await this.repo.states(siteId, dispenser.id);
+        this.changes$.next(await this.dto(siteId, dispenser, row));
+      }
+    } catch (error) {
+      // The levels are stored and their alerts matched; a screen that missed the push reloads on reconnect.
+      this.log.warn(`live dispenser event for ${changed.length} dispenser(s) failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** One item of GET /api/consumables/dispensers and of the live `dispenser` event. */
+  private async dto(siteId: string, d: SiteDispenser, row: DispenserRow | undefined): Promise<DispenserDto> {
+    const levelAt = row?.level_at ?? undefined;
+    const rate = levelAt ? consumptionRate(await this.repo.samples(siteId, d.id, new Date(levelAt.getTime() - RATE_WINDOW_MS))) : undefined;
+    const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
+    const open = (await this.alerts.findOpen(siteId, 'dispenser.empty', d.id)) ?? (await this.alerts.findOpen(siteId, 'dispenser.low', d.id));
+    return {
+      siteId,
+      id: d.id,
+      name: d.name,
+      consumable: d.consumable,
+      lowPct: d.lowPct,
+      emptyPct: d.emptyPct,
+      level: row?.level ?? null,
+      levelAt: levelAt?.toISOString(),
+      battery: row?.battery ?? undefined,
+      ratePctPerHour: rate === undefined ? undefined : Math.round(rate * 100) / 100,
+      expectedEmptyAt: emptyAt?.toISOString(),
+      lastRefillAt: row?.last_refill_at?.toISOString(),
+      openAlert: open && openAlert(open),
+      revision: row?.last_seq ?? 0,
+    };
   }
 
   /** What the repository needs of a message, or undefined for one that is not this handler's. */

@@ -2,7 +2,7 @@
 // per seq, late samples, the rate from stored samples, and the replenish order's life through the
 // real work-order follower (low → empty raises priority → refill verifies).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UpstreamStream } from '@estate-watch/contracts';
+import type { DispenserDto, UpstreamStream } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
@@ -78,6 +78,17 @@ export function consumablesSuite(backend: Backend): void {
       expect(await history('dispenser.low')).toEqual([['cleared', 1, 19]]);
       expect(await history('dispenser.empty')).toEqual([['cleared', 1, 3]]);
       expect((await t.db.query('SELECT seq FROM dispenser_levels')).length).toBe(4);
+    });
+
+    it('a batch pushes each changed dispenser once, as the list answers it, its revision the last seq applied; a replay pushes nothing', async () => {
+      const pushed: DispenserDto[] = [];
+      consumables.changes$.subscribe((d) => pushed.push(d));
+      const batch = [level(50), level(40)];
+      await consumables.applyBatch(batch);
+      expect(pushed).toEqual([await soap()]);
+      expect(pushed[0]).toMatchObject({ level: 40, revision: batch[1]!.seq });
+      await consumables.applyBatch(batch);
+      expect(pushed).toHaveLength(1);
     });
 
     it('the battery comes from telemetry, or from the status when telemetry has none', async () => {

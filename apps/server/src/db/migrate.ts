@@ -12,6 +12,7 @@ import * as handlerBatches from './migrations/011-handler-batches';
 import * as cluster from './migrations/013-cluster';
 import * as alertSnooze from './migrations/014-alert-snooze';
 import * as guardsFindings from './migrations/015-guards-findings';
+import * as roundRevisions from './migrations/016-round-revisions';
 import * as historyUsers from './migrations/018-history-users';
 import * as systemNotes from './migrations/019-system-notes';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'cluster', up: cluster.up },
   { version: 14, name: 'alert-snooze', up: alertSnooze.up },
   { version: 15, name: 'guards-findings', up: guardsFindings.up },
+  { version: 16, name: 'round-revisions', up: roundRevisions.up },
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
   { version: 19, name: 'system-notes', up: systemNotes.up },
 ];

@@ -43,6 +43,17 @@ export class EquipmentRepository {
     return rows.map(sensorRow);
   }
 
+  /** The states of these sensors, limit states too, in two statements whatever their number (the live `sensor` event). */
+  async sensorsByKey(keys: readonly { siteId: string; sensorId: string }[]): Promise<{ sensors: SensorRow[]; limits: LimitRow[] }> {
+    if (keys.length === 0) return { sensors: [], limits: [] };
+    const params = [keys.map((k) => k.siteId), keys.map((k) => k.sensorId)];
+    const [sensors, limits] = await Promise.all([
+      this.db.query<SensorRow>('SELECT s.* FROM sensor_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)', params),
+      this.db.query<LimitRow>('SELECT l.* FROM sensor_limit_states l JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)', params),
+    ]);
+    return { sensors: sensors.map(sensorRow), limits: limits.map(limitRow) };
+  }
+
   async limits(siteId?: string, sensorId?: string): Promise<LimitRow[]> {
     const rows = await this.db.query<LimitRow>(
       'SELECT * FROM sensor_limit_states WHERE ($1::text IS NULL OR site_id = $1) AND ($2::text IS NULL OR sensor_id = $2)',

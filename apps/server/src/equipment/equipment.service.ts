@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
@@ -6,7 +6,7 @@ import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { EquipmentRepository, toState, type LimitRow, type MetricDecision, type ReadingsInput, type SensorInput, type SensorOutcome } from './equipment.repository';
+import { EquipmentRepository, toState, type LimitRow, type MetricDecision, type ReadingsInput, type SensorInput, type SensorOutcome, type SensorRow } from './equipment.repository';
 
 type SiteSensor = SiteConfig['sensors'][number];
 
@@ -27,6 +27,9 @@ export class EquipmentService implements MessageHandler {
   readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
   /** Past-tense: sensors whose stored state a batch changed (the live gateway tells the screens). */
   readonly applied$ = new Subject<{ siteId: string; sensorId: string }>();
+  /** Past-tense: a sensor whose readings, faults or limit states a batch changed (the live `sensor` event). */
+  readonly changes$ = new Subject<SensorDto>();
+  private readonly log = new Logger(EquipmentService.name);
   private sensorIndex: Map<string, SiteSensor> | undefined;
 
   constructor(
@@ -59,6 +62,7 @@ export class EquipmentService implements MessageHandler {
   /**
    * A batch in one transaction (EquipmentRepository.applyBatch), then the alerts its state
    * changes call for, in seq order. A replayed message re-asserts what the stored state implies.
+   * The live `sensor` event goes out once per changed sensor at the end, as the list answers it.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
     const items: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }[] = [];
@@ -77,11 +81,13 @@ export class EquipmentService implements MessageHandler {
       const limit = this.sensor(input.siteId, input.sensorId)?.limits[metric];
       return limit ? evaluateLimit(limit, state, value, input.at) : undefined;
     };
+    const changed = new Map<string, { siteId: string; sensorId: string }>();
     // Each transaction ends after a message whose alerts must follow before the next state is stored.
     for (let from = 0; from < items.length; ) {
       const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction);
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
+        if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
         if (input.type === 'fault') await this.faultEvent(m, sensor, m.payload as SensorEvent, input.at, outcome.applied);
         else if (!outcome.applied) await this.reassert(m.siteId, sensor, input.at);
         else await this.followDecisions(m.siteId, sensor, outcome.decisions, input.at);
@@ -90,6 +96,7 @@ export class EquipmentService implements MessageHandler {
     }
     const touched = new Map(items.map((i) => [`${i.m.siteId}/${i.sensor.id}`, { siteId: i.m.siteId, sensorId: i.sensor.id }]));
     for (const sensor of touched.values()) this.applied$.next(sensor);
+    await this.announce([...changed.values()]);
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
@@ -101,36 +108,24 @@ export class EquipmentService implements MessageHandler {
     const out: SensorDto[] = [];
     for (const site of this.sites.all()) {
       if (siteId && site.site.id !== siteId) continue;
-      for (const s of site.sensors) {
-        const row = sensors.find((r) => r.site_id === site.site.id && r.sensor_id === s.id);
-        out.push({
-          siteId: site.site.id,
-          id: s.id,
-          name: s.name,
-          department: s.department,
-          readings: row?.readings ?? {},
-          readingsAt: row?.readings_at?.toISOString(),
-          faults: row?.faults ?? [],
-          limits: Object.entries(s.limits).map(([metric, limit]) => {
-            const state = limits.find((l) => l.site_id === site.site.id && l.sensor_id === s.id && l.metric === metric);
-            return {
-              metric,
-              min: limit.min,
-              max: limit.max,
-              equals: limit.equals,
-              forSec: limit.forSec,
-              hysteresis: limit.hysteresis,
-              severity: limit.severity,
-              status: state?.status ?? 'ok',
-              outSince: state?.out_since?.toISOString(),
-              lastValue: state?.last_value ?? undefined,
-              lastAt: state?.last_at?.toISOString(),
-            };
-          }),
-        });
-      }
+      for (const s of site.sensors) out.push(sensorDto(site.site.id, s, sensors, limits));
     }
     return out;
+  }
+
+  /** The changed sensors as the list answers them now (each revision read with its state), in two reads. */
+  private async announce(changed: readonly { siteId: string; sensorId: string }[]): Promise<void> {
+    if (changed.length === 0 || !this.changes$.observed) return;
+    try {
+      const { sensors, limits } = await this.repo.sensorsByKey(changed);
+      for (const { siteId, sensorId } of changed) {
+        const sensor = this.sensor(siteId, sensorId);
+        if (sensor) this.changes$.next(sensorDto(siteId, sensor, sensors, limits));
+      }
+    } catch (error) {
+      // The readings are stored and their alerts followed; a screen that missed the push reloads on reconnect.
+      this.log.warn(`live sensor event for ${changed.length} sensor(s) failed: ${(error as Error).message}`);
+    }
   }
 
   private async followDecisions(siteId: string, sensor: SiteSensor, decisions: MetricDecision[], at: Date): Promise<void> {
@@ -199,6 +194,37 @@ function thresholdAlert(siteId: string, sensor: SiteSensor, metric: string, limi
     severity: limit.severity,
     message: alertMessage(sensor.name, { type: 'sensor.threshold', details }),
     details,
+  };
+}
+
+/** One item of GET /api/equipment and of the live `sensor` event: the site file's sensor with its stored state. */
+function sensorDto(siteId: string, s: SiteSensor, sensors: readonly SensorRow[], limits: readonly LimitRow[]): SensorDto {
+  const row = sensors.find((r) => r.site_id === siteId && r.sensor_id === s.id);
+  return {
+    siteId,
+    id: s.id,
+    name: s.name,
+    department: s.department,
+    readings: row?.readings ?? {},
+    readingsAt: row?.readings_at?.toISOString(),
+    faults: row?.faults ?? [],
+    limits: Object.entries(s.limits).map(([metric, limit]) => {
+      const state = limits.find((l) => l.site_id === siteId && l.sensor_id === s.id && l.metric === metric);
+      return {
+        metric,
+        min: limit.min,
+        max: limit.max,
+        equals: limit.equals,
+        forSec: limit.forSec,
+        hysteresis: limit.hysteresis,
+        severity: limit.severity,
+        status: state?.status ?? 'ok',
+        outSince: state?.out_since?.toISOString(),
+        lastValue: state?.last_value ?? undefined,
+        lastAt: state?.last_at?.toISOString(),
+      };
+    }),
+    revision: row?.last_seq ?? 0,
   };
 }
 

@@ -9,6 +9,7 @@ import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { ClusterService } from '../cluster/cluster.service';
+import { ConsumablesService } from '../consumables/consumables.service';
 import { ENV, type Env } from '../config/env';
 import { DevicesService } from '../devices/devices.service';
 import { EquipmentService } from '../equipment/equipment.service';
@@ -48,6 +49,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     private readonly patrol: PatrolService,
     private readonly parking: ParkingService,
     private readonly equipment: EquipmentService,
+    private readonly consumables: ConsumablesService,
     private readonly cluster: ClusterService,
   ) {}
 
@@ -73,8 +75,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       // readings, the screens hear of that sensor (again), so a limit state never waits for the next reading.
       this.equipment.applied$.pipe(map((s) => () => this.devices.valueChanged(s.siteId, s.sensorId))),
       this.workOrders.changes$.pipe(map((o) => () => namespace.emit('workOrder', o))),
+      // What the screens show, pushed with a revision each (issue 10 point 5): a late HTTP answer
+      // never overwrites a newer push, and the dashboard reloads these lists only on reconnect.
       this.parking.changes$.pipe(map((l) => () => namespace.emit('parking', l))),
       this.patrol.changes$.pipe(map((r) => () => namespace.emit('patrol', r))),
+      this.consumables.changes$.pipe(map((d) => () => namespace.emit('dispenser', d))),
+      this.equipment.changes$.pipe(map((s) => () => namespace.emit('sensor', s))),
       this.users.changes$.pipe(map((change) => () => sessions.userChanged(change))),
     ).subscribe((send) => send());
     this.timer = setInterval(() => void this.revalidate(), LIVE_REVALIDATE_MS);

@@ -29,12 +29,12 @@ export class PatrolRepository {
   }
 
   async roundsOn(siteId: string, dates: readonly string[], routeId?: string): Promise<RoundDto[]> {
-    const rows = await this.db.query<{ round: RoundDto }>(
-      `SELECT round FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) AND ($3::text IS NULL OR route_id = $3)
+    const rows = await this.db.query<RoundRow>(
+      `SELECT ${ROUND} FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) AND ($3::text IS NULL OR route_id = $3)
        ORDER BY start, id`,
       [siteId, dates, routeId ?? null],
     );
-    return rows.map((r) => r.round);
+    return rows.map(revised);
   }
 
   /** Rounds that started in [from, to), by start (the CSV export). */
@@ -48,17 +48,24 @@ export class PatrolRepository {
   }
 
   async find(id: string, q: Queryable = this.db): Promise<RoundDto | undefined> {
-    const [row] = await q.query<{ round: RoundDto }>('SELECT round FROM patrol_rounds WHERE id = $1', [id]);
-    return row?.round;
+    const [row] = await q.query<RoundRow>(`SELECT ${ROUND} FROM patrol_rounds WHERE id = $1`, [id]);
+    return row && revised(row);
+  }
+
+  /** Rounds by id as stored now, with their revisions (the live `patrol` event after a batch of taps). */
+  async byIds(ids: readonly string[]): Promise<RoundDto[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<RoundRow>(`SELECT ${ROUND} FROM patrol_rounds WHERE id = ANY($1::text[]) ORDER BY start, id`, [ids]);
+    return rows.map(revised);
   }
 
   /** Rounds of these sites whose next window opens or closes at or before `now`. */
   async dueBy(now: Date, siteIds: readonly string[]): Promise<RoundDto[]> {
-    const rows = await this.db.query<{ round: RoundDto }>('SELECT round FROM patrol_rounds WHERE due_at <= $1 AND site_id = ANY($2::text[]) ORDER BY due_at, id', [
+    const rows = await this.db.query<RoundRow>(`SELECT ${ROUND} FROM patrol_rounds WHERE due_at <= $1 AND site_id = ANY($2::text[]) ORDER BY due_at, id`, [
       now,
       siteIds,
     ]);
-    return rows.map((r) => r.round);
+    return rows.map(revised);
   }
 
   /** A new round; one already there (another instance planned it) is left alone. */
@@ -67,7 +74,7 @@ export class PatrolRepository {
       `INSERT INTO patrol_rounds (id, site_id, route_id, local_date, start, window_start, window_end, status, compliance, due_at, round, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [round.id, round.siteId, round.routeId, round.localDate, round.start, round.windowStart, round.windowEnd, round.status, round.compliance, roundDueAt(round), JSON.stringify(round), now],
+      [round.id, round.siteId, round.routeId, round.localDate, round.start, round.windowStart, round.windowEnd, round.status, round.compliance, roundDueAt(round), stored(round), now],
     );
     return rows.length > 0;
   }
@@ -75,10 +82,11 @@ export class PatrolRepository {
   /** The site file's new plan for a round, only while it has not started (guarded here too). */
   async replacePlan(round: RoundDto, now: Date): Promise<boolean> {
     const rows = await this.db.query(
-      `UPDATE patrol_rounds SET start = $2, window_start = $3, window_end = $4, status = $5, compliance = $6, due_at = $7, round = $8, updated_at = $9
+      `UPDATE patrol_rounds SET start = $2, window_start = $3, window_end = $4, status = $5, compliance = $6, due_at = $7, round = $8, updated_at = $9,
+         revision = nextval('patrol_round_revisions')
        WHERE id = $1 AND window_start > $9 AND status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM patrol_taps WHERE round_id = $1)
        RETURNING id`,
-      [round.id, round.start, round.windowStart, round.windowEnd, round.status, round.compliance, roundDueAt(round), JSON.stringify(round), now],
+      [round.id, round.start, round.windowStart, round.windowEnd, round.status, round.compliance, roundDueAt(round), stored(round), now],
     );
     return rows.length > 0;
   }
@@ -94,15 +102,16 @@ export class PatrolRepository {
 
   /**
    * Compare-and-set: writes `round` only if the stored round is still `previous`, so two servers
-   * on one database never lose each other's visit or miss. False when it changed in between.
+   * on one database never lose each other's visit or miss. The round as saved, with its new
+   * revision; undefined when it changed in between.
    */
-  async save(round: RoundDto, previous: RoundDto, now: Date, q: Queryable = this.db): Promise<boolean> {
-    const rows = await q.query(
-      `UPDATE patrol_rounds SET status = $2, compliance = $3, due_at = $4, round = $5, updated_at = $6
-       WHERE id = $1 AND round = $7::jsonb RETURNING id`,
-      [round.id, round.status, round.compliance, roundDueAt(round), JSON.stringify(round), now, JSON.stringify(previous)],
+  async save(round: RoundDto, previous: RoundDto, now: Date, q: Queryable = this.db): Promise<RoundDto | undefined> {
+    const [row] = await q.query<{ revision: string }>(
+      `UPDATE patrol_rounds SET status = $2, compliance = $3, due_at = $4, round = $5, updated_at = $6, revision = nextval('patrol_round_revisions')
+       WHERE id = $1 AND round = $7::jsonb RETURNING revision`,
+      [round.id, round.status, round.compliance, roundDueAt(round), stored(round), now, stored(previous)],
     );
-    return rows.length > 0;
+    return row && { ...round, revision: Number(row.revision) };
   }
 
   /**
@@ -114,10 +123,10 @@ export class PatrolRepository {
    */
   async applyTaps<T extends TapsJudged>(siteId: string, dates: readonly string[], taps: readonly TapKey[], judge: (rounds: RoundDto[], seen: ReadonlyMap<string, SeenTap>) => T, now: Date): Promise<T> {
     return this.db.transaction(async (tx) => {
-      const rounds = (await tx.query<{ round: RoundDto }>(
-        'SELECT round FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE',
+      const rounds = (await tx.query<RoundRow>(
+        `SELECT ${ROUND} FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE`,
         [siteId, dates],
-      )).map((r) => r.round);
+      )).map(revised);
       const seen = new Map(
         (await tx.query<{ device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }>(
           `SELECT t.device_id, t.msg_id, t.round_id, t.pending_effects FROM patrol_taps t
@@ -188,11 +197,25 @@ async function insertTaps(tx: Queryable, taps: TapsJudged['taps']): Promise<void
   );
 }
 
+/**
+ * The round as the jsonb column holds it: without its revision, which is a column of its own (the
+ * compare-and-set in `save` compares the jsonb, and a round read with one revision is saved with the next).
+ */
+function stored(round: RoundDto): string {
+  return JSON.stringify({ ...round, revision: undefined });
+}
+
+/** The round with its revision (issue 10 point 5): the jsonb and the column, read together. */
+const ROUND = 'round, revision';
+type RoundRow = { round: RoundDto; revision: string | number };
+const revised = (r: RoundRow): RoundDto => ({ ...r.round, revision: Number(r.revision) });
+
 /** The rounds were read under FOR UPDATE in this transaction: no compare-and-set needed. */
 async function saveRounds(tx: Queryable, rounds: readonly RoundDto[], now: Date): Promise<void> {
   if (rounds.length === 0) return;
   await tx.query(
-    `UPDATE patrol_rounds AS r SET status = u.status, compliance = u.compliance, due_at = u.due_at, round = u.round::jsonb, updated_at = $6
+    `UPDATE patrol_rounds AS r SET status = u.status, compliance = u.compliance, due_at = u.due_at, round = u.round::jsonb, updated_at = $6,
+       revision = nextval('patrol_round_revisions')
      FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[], $5::text[]) AS u(id, status, compliance, due_at, round)
      WHERE r.id = u.id`,
     [
@@ -200,7 +223,7 @@ async function saveRounds(tx: Queryable, rounds: readonly RoundDto[], now: Date)
       rounds.map((r) => r.status),
       rounds.map((r) => r.compliance),
       rounds.map((r) => roundDueAt(r)?.toISOString() ?? null),
-      rounds.map((r) => JSON.stringify(r)),
+      rounds.map(stored),
       now,
     ],
   );

@@ -80,10 +80,11 @@ export class PatrolService implements MessageHandler {
     for (let attempt = 0; current && attempt < MAX_ATTEMPTS; attempt++) {
       const out = closeWindows(current, now);
       if (out.round === current) return undefined;
-      if (await this.repo.save(out.round, current, now)) {
-        for (const checkpointId of out.missed) await this.alertsFor.missed(this.sites.site(current.siteId)!, out.round, checkpointId, now);
-        this.changes$.next(out.round);
-        return out.round;
+      const saved = await this.repo.save(out.round, current, now);
+      if (saved) {
+        for (const checkpointId of out.missed) await this.alertsFor.missed(this.sites.site(current.siteId)!, saved, checkpointId, now);
+        this.changes$.next(saved);
+        return saved;
       }
       current = await this.repo.find(current.id); // another server changed it: judge what it holds now
     }
@@ -158,7 +159,21 @@ export class PatrolService implements MessageHandler {
       await this.repo.effectsFollowed(site.site.id, judged.placed.filter((t) => t.effects.length > 0).map((t) => t.row));
       from += judged.placed.length;
     }
-    for (const round of changed.values()) this.changes$.next(round);
+    await this.announce([...changed.keys()]);
+  }
+
+  /**
+   * The live `patrol` event once per round a batch of taps changed, as stored now: one read for
+   * them all, and each with the revision its last save gave it (issue 10 point 5).
+   */
+  private async announce(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0 || !this.changes$.observed) return;
+    try {
+      for (const round of await this.repo.byIds(ids)) this.changes$.next(round);
+    } catch (error) {
+      // The taps are stored and their alerts followed; a screen that missed the push reloads on reconnect.
+      this.log.warn(`live patrol event for ${ids.length} round(s) failed: ${(error as Error).message}`);
+    }
   }
 
   /** One effect of a tap; on a replay a raise is skipped when its alert is open (it followed before the crash). */

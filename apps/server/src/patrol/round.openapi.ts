@@ -43,5 +43,6 @@ export const RoundSchema = {
     status: { type: 'string', enum: [...ROUND_STATUSES] },
     compliance: { type: 'number', minimum: 0, maximum: 1, description: 'on-time checkpoints ÷ all checkpoints' },
     checkpoints: { type: 'array', items: RoundCheckpointSchema },
+    revision: { type: 'integer', description: 'grows with every stored change; keep the higher one of a push and an answer. Absent on a round not stored yet' },
   },
 };
