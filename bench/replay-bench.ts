@@ -6,7 +6,7 @@
 //   npm run bench:replay -- --smoke      (seconds: half an hour of the day, PGlite, against a live-pace replay; CI)
 //   PG=off / PGLITE=off                  (one database only)
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
-//   HOURS (24), SEED (1), TICK_MS (60000), WINDOW (8000), REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
+//   HOURS (24), SEED (1), TICK_MS (60000), OVERLAP=on|off, WINDOW (8000), REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
 //
 // 1. The day: bench/replay-bench.day.ts records the simulator living the demo site for HOURS of
@@ -44,6 +44,8 @@ const SEED = num('SEED', 1, 1);
 const TICK_MS = num('TICK_MS', 60_000, 60_000);
 const WINDOW = num('WINDOW', 8000, 8000);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
+/** Sweeps overlap the replay (replay-time.ts) in the fast runs; the live pace never overlaps. */
+const OVERLAP = (process.env.OVERLAP ?? 'on') === 'on';
 /** The live pace: the shortest sweep period (the patrol sweep, every second). */
 const LIVE_TICK_MS = 1000;
 const START = '2026-12-01T00:00:00.000+08:00';
@@ -122,7 +124,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(file: string, tickMs: number, database: { url?: string }): Promise<Server> {
+async function startServer(file: string, tickMs: number, overlap: boolean, database: { url?: string }): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'estate-replay-bench-data-'));
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
   const child = fork(join(ROOT, 'apps/server/dist/replay/replay-main.js'), [], {
@@ -140,6 +142,7 @@ async function startServer(file: string, tickMs: number, database: { url?: strin
       DATABASE_URL: database.url ?? '',
       REPLAY_FILE: file,
       REPLAY_TICK_MS: String(tickMs),
+      REPLAY_OVERLAP: overlap ? 'on' : 'off',
       REPLAY_WINDOW: String(WINDOW),
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -301,13 +304,14 @@ async function withPostgres<T>(f: (url: string) => Promise<T>): Promise<T | unde
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(database: string, file: string, tickMs: number, url: string | undefined, dates: string[], expected: ReturnType<typeof expectations>): Promise<Row> {
-  const server = await startServer(file, tickMs, { url });
+  const live = tickMs === LIVE_TICK_MS;
+  const server = await startServer(file, tickMs, OVERLAP && !live, { url });
   try {
     const before = load();
     const report = await server.replay();
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
-    const row: Row = { database, pace: tickMs === LIVE_TICK_MS ? 'live pace (1 s)' : `sweeps every ${tickMs / 1000} s`, report, state, problems: check(state, expected, report), load: loadText };
+    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : `sweeps every ${tickMs / 1000} s${OVERLAP ? ', overlapped' : ''}`, report, state, problems: check(state, expected, report), load: loadText };
     printRow(row);
     return row;
   } finally {

@@ -18,6 +18,7 @@ function fakeIngest(time: ReplayTime, outcome: (m: IncomingMessage) => IngestOut
   let committed = 0;
   let pending = 0;
   const ingest: ReplayIngest = {
+    appliedSeq: () => committed,
     submit(m) {
       submitted.push({ id: (JSON.parse(Buffer.from(m.payload).toString()) as { id: string }).id, second: (time.now() - T0) / 1000 });
       pending++;
@@ -25,7 +26,8 @@ function fakeIngest(time: ReplayTime, outcome: (m: IncomingMessage) => IngestOut
         setImmediate(() => {
           pending--;
           committed++;
-          resolve(outcome(m));
+          const o = outcome(m);
+          resolve(o.status === 'accepted' ? { status: 'accepted', seq: committed } : o);
         }),
       );
     },
@@ -87,5 +89,24 @@ describe(replayThroughIngest.name, () => {
       const report = await replayThroughIngest(items, ingest, time, { window });
       expect(report.outcomes).toEqual({ accepted: 3, duplicate: 2, rejected: 2, ignored: 0 });
     }
+  });
+
+  it('overlapped: the replay goes on submitting while a tick waits; each sweep reads its tick’s time and sees what came before it applied', async () => {
+    const time = new ReplayTime(T0, 10_000, { overlap: true });
+    const { ingest, submitted, committed } = fakeIngest(time);
+    const periodic = new Periodic(time.schedule);
+    const sweeps: { second: number; applied: number }[] = [];
+    periodic.every('sweep', 5_000, async () => void sweeps.push({ second: (time.now() - T0) / 1000, applied: committed() }));
+    const recording = [0, 1, 4, 9, 11, 19, 30].map((s, i) => tap(s, `m${i}`));
+    const { items } = replayItems(recording);
+    const report = await replayThroughIngest(items, ingest, time, { window: 4 });
+    periodic.stop();
+    // Each message went in at its own time, though sweeps were held at earlier ticks meanwhile.
+    expect(submitted.map((m) => m.second)).toEqual([0, 1, 4, 9, 11, 19, 30]);
+    expect(sweeps.map((s) => s.second)).toEqual([10, 20, 30, 30]);
+    const before = (second: number) => recording.filter((r) => (Date.parse(r.t) - T0) / 1000 < second).length;
+    for (const s of sweeps.slice(0, 3)) expect(s.applied).toBeGreaterThanOrEqual(before(s.second));
+    expect(sweeps[3]!.applied).toBe(7);
+    expect(report.outcomes.accepted).toBe(7);
   });
 });

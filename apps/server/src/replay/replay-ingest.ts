@@ -14,6 +14,17 @@ export interface ReplayIngest {
   submit(incoming: IncomingMessage): Promise<IngestOutcome>;
   /** Resolves when everything submitted is committed and applied by every handler. */
   settled(): Promise<void>;
+  /** The highest seq every handler has applied (IngestService.stats().dispatchedSeq). */
+  appliedSeq(): number;
+}
+
+/** IngestService as the replay uses it. */
+export function ingestEntry(ingest: Pick<ReplayIngest, 'submit' | 'settled'> & { stats(): { dispatchedSeq: number } }): ReplayIngest {
+  return {
+    submit: (m) => ingest.submit(m),
+    settled: () => ingest.settled(),
+    appliedSeq: () => ingest.stats().dispatchedSeq,
+  };
 }
 
 /** One recorded line, ready to submit. */
@@ -64,14 +75,32 @@ export function replayItems(recording: readonly RecordedMessage[]): { items: Rep
 export async function replayThroughIngest(items: readonly ReplayItem[], ingest: ReplayIngest, time: ReplayTime, options: { window?: number; skipped?: number } = {}): Promise<ReplayReport> {
   const half = Math.max(1, Math.floor((options.window ?? 8000) / 2));
   const outcomes: ReplayReport['outcomes'] = { accepted: 0, duplicate: 0, rejected: 0, ignored: 0 };
-  const count = (o: IngestOutcome) => void outcomes[o.status]++;
+  let lastSeq = 0;
+  const count = (o: IngestOutcome) => {
+    outcomes[o.status]++;
+    if (o.status === 'accepted') lastSeq = Math.max(lastSeq, o.seq);
+  };
   let chunk: Promise<void>[] = [];
   let previous: Promise<unknown> = Promise.resolve();
-  const barrier = async () => {
+  /** Everything submitted so far committed and applied; nothing else moves meanwhile. */
+  const settled = async () => {
     await previous;
     await Promise.all(chunk);
     await ingest.settled();
   };
+  /**
+   * Overlapped: what was submitted up to this call (taken now) committed, then applied by every
+   * handler; the replay goes on submitting meanwhile. A handler's cursor moves after the batch that
+   * holds the seq is applied, so the wait is a short poll of the cursors.
+   */
+  const appliedSoFar = () => {
+    const submitted = Promise.all([previous, Promise.all(chunk.slice())]);
+    return submitted.then(async () => {
+      const target = lastSeq;
+      while (ingest.appliedSeq() < target) await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+  };
+  const barrier = time.overlapped ? appliedSoFar : settled;
   const started = performance.now();
   for (const item of items) {
     if (item.at > time.now()) await time.advanceTo(item.at, barrier);
@@ -83,7 +112,7 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
       chunk = [];
     }
   }
-  await time.flush(barrier);
+  await time.flush(settled);
   const wallMs = performance.now() - started;
   return {
     messages: items.length,

@@ -8,12 +8,13 @@
 //   parent → { stop: true }            close the server and exit
 // Environment: what `npm start` reads (DATABASE_URL, DATA_DIR, SITE_CONFIG, HTTP_PORT, …), and
 // REPLAY_FILE (JSON Lines, CONTRACT §7), REPLAY_TICK_MS (the sweeps' grid, replay-time.ts; default
-// 60000), REPLAY_WINDOW (messages awaiting their commit at once; default 8000).
+// 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
+// REPLAY_WINDOW (messages awaiting their commit at once; default 8000).
 import 'reflect-metadata';
 import { readRecording } from '@estate-watch/firmware-sim';
 import { startServer, type RunningServer } from '../bootstrap';
 import { IngestService } from '../ingest/ingest.service';
-import { replayItems, replayThroughIngest } from './replay-ingest';
+import { ingestEntry, replayItems, replayThroughIngest } from './replay-ingest';
 import { ReplayTime } from './replay-time';
 
 type Command = { replay: true } | { stop: true };
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const { items, skipped } = replayItems(await readRecording(file));
   const first = items[0];
   if (!first) throw new Error(`${file}: no messages to replay`);
-  const time = new ReplayTime(first.at, tickMs);
+  const time = new ReplayTime(first.at, tickMs, { overlap: process.env.REPLAY_OVERLAP === 'on' });
   const server: RunningServer = await startServer({ clock: time.clock, schedule: time.schedule });
   const send = (message: object) => process.send?.(message);
   process.on('message', (message: unknown) => {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
       void server.close().then(() => process.exit(0), () => process.exit(1));
       return;
     }
-    replayThroughIngest(items, server.app.get(IngestService), time, { window, skipped }).then(
+    replayThroughIngest(items, ingestEntry(server.app.get(IngestService)), time, { window, skipped }).then(
       (report) => send({ report }),
       (error: unknown) => send({ error: String(error) }),
     );

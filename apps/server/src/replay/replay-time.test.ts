@@ -98,4 +98,34 @@ describe(ReplayTime.name, () => {
     expect(done).toBe(true);
     periodic.stop();
   });
+
+  it('overlapped: the replay moves on while a tick waits for its barrier; the sweep then starts at the tick’s time', async () => {
+    const time = new ReplayTime(T0, 10 * S, { overlap: true });
+    const periodic = new Periodic(time.schedule);
+    const seen: number[] = [];
+    periodic.every('a', 10 * S, async () => void seen.push((time.clock.now().getTime() - T0) / S));
+    let release: () => void = () => undefined;
+    const applied = new Promise<void>((resolve) => (release = resolve));
+    await time.advanceTo(T0 + 15 * S, () => applied);
+    expect(time.now()).toBe(T0 + 15 * S);
+    expect(seen).toEqual([]);
+    release();
+    await time.flush(async () => undefined);
+    expect(seen).toEqual([10, 15]);
+    expect(time.now()).toBe(T0 + 15 * S);
+    periodic.stop();
+  });
+
+  it('overlapped: never more than maxBehind ticks wait at once', async () => {
+    const time = new ReplayTime(T0, 10 * S, { overlap: true, maxBehind: 2 });
+    const periodic = new Periodic(time.schedule);
+    periodic.every('a', 10 * S, async () => undefined);
+    let returned = false;
+    const never = new Promise<void>(() => undefined);
+    void time.advanceTo(T0 + 60 * S, () => never).then(() => (returned = true));
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(false);
+    expect(time.now()).toBe(T0 + 30 * S);
+    periodic.stop();
+  });
 });
