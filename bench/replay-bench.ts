@@ -3,7 +3,7 @@
 // nothing in a full run; the smoke fails if a message was lost or the state is wrong.
 //
 //   npm run bench:replay                 (builds the server and firmware-sim, then runs this with tsx)
-//   npm run bench:replay -- --smoke      (seconds: half an hour of the day, PGlite, against a live-pace replay; CI)
+//   npm run bench:replay -- --smoke      (seconds: a quarter of an hour of the day, PGlite, against a live-pace replay; CI)
 //   PG=off / PGLITE=off                  (one database only)
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
 //   HOURS (24), SEED (1), TICK_MS (60000), OVERLAP=on|off, WINDOW (8000), REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
@@ -27,7 +27,7 @@
 //    applied by every handler) and, with REFERENCE=on (the smoke's default), against the same
 //    recording replayed at the live pace (sweeps every second of virtual time, a barrier each).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,7 @@ import { recordDay } from './replay-bench.day';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
-const HOURS = num('HOURS', 24, 0.5);
+const HOURS = num('HOURS', 24, 0.25);
 const SEED = num('SEED', 1, 1);
 const TICK_MS = num('TICK_MS', 60_000, 60_000);
 const WINDOW = num('WINDOW', 8000, 8000);
@@ -80,12 +80,38 @@ interface Row {
   database: string;
   pace: string;
   report: ReplayReport;
+  /** CPU seconds the replay took of the server process, and of the PostgreSQL backends serving its database. */
+  cpu: { server: number; database: number };
   state: EndState;
   problems: string[];
   load: string;
 }
 
 // ---------------------------------------------------------------- the server
+
+/** CPU seconds (user + system) of a process so far, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds so far of the PostgreSQL backends whose title names `database` (a backend that ended is not counted). */
+function backendSeconds(database: string | undefined): number {
+  if (!database) return 0;
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(database)) total += cpuSeconds(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -308,10 +334,13 @@ async function run(database: string, file: string, tickMs: number, url: string |
   const server = await startServer(file, tickMs, OVERLAP && !live, { url });
   try {
     const before = load();
+    const dbName = url ? new URL(url).pathname.slice(1) : undefined;
+    const cpu0 = { server: cpuSeconds(server.child.pid!), database: backendSeconds(dbName) };
     const report = await server.replay();
+    const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, database: backendSeconds(dbName) - cpu0.database };
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
-    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : `sweeps every ${tickMs / 1000} s${OVERLAP ? ', overlapped' : ''}`, report, state, problems: check(state, expected, report), load: loadText };
+    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : `sweeps every ${tickMs / 1000} s${OVERLAP ? ', overlapped' : ''}`, report, cpu, state, problems: check(state, expected, report), load: loadText };
     printRow(row);
     return row;
   } finally {
@@ -327,6 +356,7 @@ function printRow(r: Row): void {
   console.log(
     `  ${r.database}, ${r.pace}: ${report.messages} messages over ${round(report.virtualMs / 3600_000, 2)} h in ${round(seconds, 2)} s = ` +
       `${round(report.messages / seconds)} msg/s, ${round(report.virtualMs / 3600_000 / seconds, 2)} simulated h/s; ` +
+      `CPU ${round(r.cpu.server, 1)} s server + ${round(r.cpu.database, 1)} s database = ${round(report.messages / (r.cpu.server + r.cpu.database))} msg per CPU-second; ` +
       `${report.barriers} barriers, ${report.sweeps} sweeps; load ${r.load}; ${r.problems.length === 0 ? 'end state as recorded' : `${r.problems.length} problems`}`,
   );
   for (const p of r.problems.slice(0, 15)) console.log(`    ${p}`);
@@ -387,6 +417,8 @@ async function main(): Promise<void> {
       'wall s': round(r.report.wallMs / 1000, 2),
       'msg/s': round(r.report.messages / (r.report.wallMs / 1000)),
       'simulated h/s': round(r.report.virtualMs / 3600_000 / (r.report.wallMs / 1000), 2),
+      'CPU s server + db': `${round(r.cpu.server, 1)} + ${round(r.cpu.database, 1)}`,
+      'msg per CPU-s': round(r.report.messages / (r.cpu.server + r.cpu.database)),
       lost: r.report.messages - r.report.outcomes.accepted + r.state.handlers.reduce((n, h) => n + h.stored - h.applied, 0),
       'open alerts': r.state.openAlerts.length,
       'alerts raised': Object.values(r.state.alertsByType).reduce((a, b) => a + b, 0),
