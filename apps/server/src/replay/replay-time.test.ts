@@ -23,8 +23,17 @@ async function drive(tick: number, periods: Record<string, number>, stops: numbe
   return { log, now: at(), counts: time.counts };
 }
 
+interface Case {
+  name: string;
+  tick: number;
+  periods: Record<string, number>;
+  stops: number[];
+  log: string[];
+  now: number;
+}
+
 describe(ReplayTime.name, () => {
-  it.each([
+  it.each<Case>([
     {
       name: 'tick 0: each sweep at its own due time, after a barrier that still sees the time before it',
       tick: 0,
