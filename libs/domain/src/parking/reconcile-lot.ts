@@ -47,8 +47,16 @@ export function reconciliationDue(now: Date, timeZone: string, lastReconciledDay
   return day;
 }
 
+/** One formatter per zone: making one costs far more than using it, and the parking sweep asks every 2 s per lot. */
+const dayHourFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDayHour(at: Date, timeZone: string): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let format = dayHourFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    dayHourFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
 }
