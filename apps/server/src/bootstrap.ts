@@ -11,7 +11,7 @@ import { BrokerService } from './broker/broker.service';
 import { ClusterService } from './cluster/cluster.service';
 import { oneServerAtATime } from './cluster/startup-lock';
 import { systemClock, type Clock } from './common/clock';
-import { Periodic } from './common/periodic';
+import { Periodic, type Schedule } from './common/periodic';
 import { configureHttp } from './common/http/configure-http';
 import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
@@ -35,6 +35,8 @@ export interface StartOptions {
   /** Environment to read; defaults to process.env. */
   source?: NodeJS.ProcessEnv;
   clock?: Clock;
+  /** What runs the sweeps below: the wall clock, or a replay's virtual time (replay/replay-time.ts) with `clock`. */
+  schedule?: Schedule;
   /** Site configs instead of reading SITE_CONFIG / the demo file. */
   sites?: SiteConfig[];
   /** How often the offline sweep runs (CONTRACT §4: silence for 3 × heartbeatSec). */
@@ -72,7 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
   let app: NestExpressApplication | undefined;
-  const periodic = new Periodic();
+  const periodic = new Periodic(options.schedule);
   try {
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,

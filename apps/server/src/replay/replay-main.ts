@@ -1,0 +1,51 @@
+// `node apps/server/dist/replay/replay-main.js`: the whole server (startServer, as `npm start`
+// runs it: the database, every module and handler, the embedded broker, HTTP) on virtual time,
+// with a recording replayed through its ingest. Forked by bench/replay-bench.ts, which talks to it
+// over IPC:
+//   child → { ready: { httpUrl } }   the server is up, its clock at the recording's first line
+//   parent → { replay: true }         replay every line (replay-ingest.ts)
+//   child → { report }                 ReplayReport; the state stays for the parent to read over HTTP
+//   parent → { stop: true }            close the server and exit
+// Environment: what `npm start` reads (DATABASE_URL, DATA_DIR, SITE_CONFIG, HTTP_PORT, …), and
+// REPLAY_FILE (JSON Lines, CONTRACT §7), REPLAY_TICK_MS (the sweeps' grid, replay-time.ts; default
+// 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
+// REPLAY_WINDOW (messages awaiting their commit at once; default 8000).
+import 'reflect-metadata';
+import { readRecording } from '@estate-watch/firmware-sim';
+import { startServer, type RunningServer } from '../bootstrap';
+import { IngestService } from '../ingest/ingest.service';
+import { ingestEntry, replayItems, replayThroughIngest } from './replay-ingest';
+import { ReplayTime } from './replay-time';
+
+type Command = { replay: true } | { stop: true };
+
+async function main(): Promise<void> {
+  const file = process.env.REPLAY_FILE;
+  if (!file) throw new Error('REPLAY_FILE (a recording, JSON Lines) is required');
+  const tickMs = Number(process.env.REPLAY_TICK_MS ?? 60_000);
+  const window = Number(process.env.REPLAY_WINDOW ?? 8000);
+  const { items, skipped } = replayItems(await readRecording(file));
+  const first = items[0];
+  if (!first) throw new Error(`${file}: no messages to replay`);
+  const time = new ReplayTime(first.at, tickMs, { overlap: process.env.REPLAY_OVERLAP === 'on' });
+  const server: RunningServer = await startServer({ clock: time.clock, schedule: time.schedule });
+  const send = (message: object) => process.send?.(message);
+  process.on('message', (message: unknown) => {
+    const command = message as Command;
+    if ('stop' in command) {
+      void server.close().then(() => process.exit(0), () => process.exit(1));
+      return;
+    }
+    replayThroughIngest(items, ingestEntry(server.app.get(IngestService)), time, { window, skipped }).then(
+      (report) => send({ report }),
+      (error: unknown) => send({ error: String(error) }),
+    );
+  });
+  process.once('disconnect', () => void server.close().finally(() => process.exit(0)));
+  send({ ready: { httpUrl: server.httpUrl } });
+}
+
+main().catch((error: unknown) => {
+  console.error('replay server did not start:', error);
+  process.exit(1);
+});
