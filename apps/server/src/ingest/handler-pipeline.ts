@@ -291,7 +291,7 @@ export class HandlerPipeline {
     if (free.length > 0) {
       const lane = this.runUrgentLane(free);
       const tail = this.exclusive;
-      this.exclusive = Promise.all([tail, lane]).catch(() => undefined);
+      this.exclusive = Promise.allSettled([tail, lane]);
       void lane.catch(failed);
     }
     if (this.urgentDevices.size > 0) void this.serially(() => this.runUrgentLane()).catch(failed);
