@@ -71,10 +71,12 @@ export class EquipmentRepository {
   /**
    * A batch of sensor messages in seq order, in one transaction and a fixed number of
    * statements whatever its size: lock the sensors' rows (sorted, so concurrent batches cannot
-   * deadlock), judge each message against the state left by the one before (the pure rule, via
-   * `decide`), write every changed state back with unnest. A message at or below its sensor's
-   * last_seq was applied before (a replay after a crash, or the urgent lane got there first):
-   * it changes nothing and comes back `applied: false`.
+   * deadlock) and read their limit states with them, judge each message against the state left
+   * by the one before (the pure rule, via `decide`), write every changed state back with unnest.
+   * Two statements between BEGIN and COMMIT (three the first time a sensor reports): the urgent
+   * lane runs this on an alarm's way to the screens, and every round trip counts there (issue 9.4).
+   * A message at or below its sensor's last_seq was applied before (a replay after a crash, or
+   * the urgent lane got there first): it changes nothing and comes back `applied: false`.
    *
    * `stopAfter` ends the transaction after an input (the caller follows its alerts, then sends the
    * rest): a state change that calls for an alert is then never committed together with a later
@@ -85,20 +87,7 @@ export class EquipmentRepository {
     if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const sites = keys.map((k) => k.siteId);
-      const ids = keys.map((k) => k.sensorId);
-      await tx.query('INSERT INTO sensor_states (site_id, sensor_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sites, ids]);
-      const states = new Map(
-        (await tx.query<SensorRow>(
-          `SELECT s.* FROM sensor_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)
-           ORDER BY s.site_id, s.sensor_id FOR UPDATE OF s`,
-          [sites, ids],
-        )).map((r) => { const row = sensorRow(r); return [key({ siteId: row.site_id, sensorId: row.sensor_id }), { ...row, faultSet: new Set(row.faults) }]; }),
-      );
-      const limits = new Map(
-        (await tx.query<LimitRow>('SELECT l.* FROM sensor_limit_states l JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)', [sites, ids]))
-          .map((r) => { const row = limitRow(r); return [`${key({ siteId: row.site_id, sensorId: row.sensor_id })}\u0000${row.metric}`, toState(row)]; }),
-      );
+      const { states, limits } = await lockSensors(tx, keys);
       const touched = new Set<string>();
       const changedLimits = new Set<string>();
       const outcomes: SensorOutcome[] = [];
@@ -108,8 +97,7 @@ export class EquipmentRepository {
         if (outcome.applied) touched.add(key(input));
         if (stopAfter(input, outcome)) break;
       }
-      await writeStates(tx, [...touched].map((k) => states.get(k)!));
-      await writeLimits(tx, [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
+      await writeChanges(tx, [...touched].map((k) => states.get(k)!), [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
       return outcomes;
     });
   }
@@ -152,12 +140,57 @@ type Decide = (input: ReadingsInput, metric: string, state: LimitState, value: n
 
 const key = (i: { siteId: string; sensorId: string }) => `${i.siteId}\u0000${i.sensorId}`;
 
-async function writeStates(tx: Queryable, rows: SensorStateRow[]): Promise<void> {
-  if (rows.length === 0) return;
+type SensorKey = { siteId: string; sensorId: string };
+
+/**
+ * The sensors' rows locked in key order, each with its limit states, in one statement; a sensor
+ * reporting for the first time gets its row first (then one more round trip, once per sensor).
+ */
+async function lockSensors(tx: Queryable, keys: readonly SensorKey[]): Promise<{ states: Map<string, SensorStateRow>; limits: Map<string, LimitState> }> {
+  const params = [keys.map((k) => k.siteId), keys.map((k) => k.sensorId)];
+  const lock = () =>
+    tx.query<SensorRow & { limit_rows: LimitRow[] | null }>(
+      `SELECT s.*, (SELECT json_agg(l) FROM sensor_limit_states l WHERE l.site_id = s.site_id AND l.sensor_id = s.sensor_id) AS limit_rows
+       FROM sensor_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, sensor_id) USING (site_id, sensor_id)
+       ORDER BY s.site_id, s.sensor_id FOR UPDATE OF s`,
+      params,
+    );
+  let rows = await lock();
+  if (rows.length < keys.length) {
+    await tx.query('INSERT INTO sensor_states (site_id, sensor_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', params);
+    rows = await lock();
+  }
+  const states = new Map<string, SensorStateRow>();
+  const limits = new Map<string, LimitState>();
+  for (const { limit_rows, ...r } of rows) {
+    const row = sensorRow(r);
+    const k = key({ siteId: row.site_id, sensorId: row.sensor_id });
+    states.set(k, { ...row, faultSet: new Set(row.faults) });
+    for (const l of limit_rows ?? []) limits.set(`${k}\u0000${l.metric}`, toState(limitRow(l)));
+  }
+  return { states, limits };
+}
+
+/** Every changed sensor row and limit state of a batch, in one statement. */
+async function writeChanges(tx: Queryable, rows: readonly SensorStateRow[], limitStates: readonly { lk: string; state: LimitState }[]): Promise<void> {
+  if (rows.length === 0 && limitStates.length === 0) return;
+  const parts = limitStates.map((r) => r.lk.split('\u0000') as [string, string, string]);
   await tx.query(
-    `UPDATE sensor_states AS s SET last_seq = u.last_seq, readings = u.readings::jsonb, readings_at = u.readings_at, faults = u.faults::jsonb
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS u(site_id, sensor_id, last_seq, readings, readings_at, faults)
-     WHERE s.site_id = u.site_id AND s.sensor_id = u.sensor_id`,
+    `WITH states AS (
+       UPDATE sensor_states AS s SET last_seq = u.last_seq, readings = u.readings::jsonb, readings_at = u.readings_at, faults = u.faults::jsonb
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS u(site_id, sensor_id, last_seq, readings, readings_at, faults)
+       WHERE s.site_id = u.site_id AND s.sensor_id = u.sensor_id
+       RETURNING 1
+     ), limits AS (
+       INSERT INTO sensor_limit_states (site_id, sensor_id, metric, status, out_since, last_at, last_value)
+       SELECT site_id, sensor_id, metric, status, out_since, last_at, last_value::jsonb
+       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])
+            AS u(site_id, sensor_id, metric, status, out_since, last_at, last_value)
+       ON CONFLICT (site_id, sensor_id, metric) DO UPDATE SET
+         status = EXCLUDED.status, out_since = EXCLUDED.out_since, last_at = EXCLUDED.last_at, last_value = EXCLUDED.last_value
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM states) AS states, (SELECT count(*) FROM limits) AS limits`,
     [
       rows.map((r) => r.site_id),
       rows.map((r) => r.sensor_id),
@@ -165,28 +198,13 @@ async function writeStates(tx: Queryable, rows: SensorStateRow[]): Promise<void>
       rows.map((r) => JSON.stringify(r.readings)),
       rows.map((r) => r.readings_at?.toISOString() ?? null),
       rows.map((r) => JSON.stringify([...r.faultSet].sort())),
-    ],
-  );
-}
-
-async function writeLimits(tx: Queryable, rows: { lk: string; state: LimitState }[]): Promise<void> {
-  if (rows.length === 0) return;
-  const parts = rows.map((r) => r.lk.split('\u0000') as [string, string, string]);
-  await tx.query(
-    `INSERT INTO sensor_limit_states (site_id, sensor_id, metric, status, out_since, last_at, last_value)
-     SELECT site_id, sensor_id, metric, status, out_since, last_at, last_value::jsonb
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::text[])
-          AS u(site_id, sensor_id, metric, status, out_since, last_at, last_value)
-     ON CONFLICT (site_id, sensor_id, metric) DO UPDATE SET
-       status = EXCLUDED.status, out_since = EXCLUDED.out_since, last_at = EXCLUDED.last_at, last_value = EXCLUDED.last_value`,
-    [
       parts.map((p) => p[0]),
       parts.map((p) => p[1]),
       parts.map((p) => p[2]),
-      rows.map((r) => r.state.status),
-      rows.map((r) => r.state.outSince?.toISOString() ?? null),
-      rows.map((r) => r.state.lastAt?.toISOString() ?? null),
-      rows.map((r) => (r.state.lastValue === undefined ? null : JSON.stringify(r.state.lastValue))),
+      limitStates.map((r) => r.state.status),
+      limitStates.map((r) => r.state.outSince?.toISOString() ?? null),
+      limitStates.map((r) => r.state.lastAt?.toISOString() ?? null),
+      limitStates.map((r) => (r.state.lastValue === undefined ? null : JSON.stringify(r.state.lastValue))),
     ],
   );
 }

@@ -25,6 +25,8 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
 export class EquipmentService implements MessageHandler {
   readonly name = 'equipment';
   readonly selects: MessageSelector = { kinds: ['sensor'], streams: ['event', 'telemetry'] };
+  /** A sensor's state and alerts are its own: an alarm's lane need not wait for other sensors' batch. */
+  readonly independentDevices = true;
   /** Past-tense: sensors whose stored state a batch changed (the live gateway tells the screens). */
   readonly applied$ = new Subject<{ siteId: string; sensorId: string }>();
   /** Past-tense: a sensor whose readings, faults or limit states a batch changed (the live `sensor` event). */

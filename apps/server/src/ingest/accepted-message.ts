@@ -47,6 +47,12 @@ export interface MessageHandler {
    * pipeline applies them, with every earlier message of the same device, ahead of the queue.
    */
   urgent?(message: AcceptedMessage): boolean;
+  /**
+   * True when one device's messages never touch another device's state or alerts: the urgent
+   * lane then applies an alarm beside a batch under way that holds none of its device's
+   * messages, instead of waiting for that batch (issue 9.4).
+   */
+  readonly independentDevices?: boolean;
 }
 
 export function selects(selector: MessageSelector, m: Pick<AcceptedMessage, 'kind' | 'stream'>): boolean {

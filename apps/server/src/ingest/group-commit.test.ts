@@ -40,6 +40,42 @@ describe(GroupCommit.name, () => {
     calls[3]?.release();
   });
 
+  it('a commit with an urgent item ends after it (and the earlier items of its key); the rest follows in the next', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, noLinger);
+    void group.submit(0, { key: 'x' });
+    await until(() => calls.length === 1);
+    for (const [i, key] of [[1, 'a'], [2, 'b'], [3, 'leak'], [4, 'b']] as const) void group.submit(i, { key });
+    void group.submit(10, { key: 'leak', urgent: true }); // behind 3, its own key's earlier item
+    calls[0]?.release();
+    await until(() => calls.length === 2);
+    expect(calls[1]?.items).toEqual([1, 2, 3, 10]);
+    calls[1]?.release();
+    await until(() => calls.length === 3);
+    expect(calls[2]?.items).toEqual([4]);
+    calls[2]?.release();
+  });
+
+  it('an urgent item ends a linger at once', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, { ms: 60_000, below: 50, after: 2 });
+    void group.submit(1);
+    void group.submit(2);
+    await until(() => calls.length === 1);
+    calls[0]?.release();
+    void group.submit(3); // lingers (the last batch had 2 ≥ after): a minute, were it not for the alarm
+    await new Promise((r) => setTimeout(r, 5));
+    expect(calls).toHaveLength(1);
+    const alarm = group.submit(4, { key: 'leak', urgent: true });
+    await until(() => calls.length === 2);
+    expect(calls[1]?.items).toEqual([4]);
+    calls[1]?.release();
+    expect(await alarm).toBe('ok 4');
+    await until(() => calls.length === 3);
+    expect(calls[2]?.items).toEqual([3]);
+    calls[2]?.release();
+  });
+
   it('commits what arrived in one tick together', async () => {
     const { calls, commit } = heldCommits();
     const group = new GroupCommit(commit, 100, noLinger);

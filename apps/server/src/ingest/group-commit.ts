@@ -15,6 +15,8 @@ export class GroupCommit<T, R> {
   private queue: Waiting<T, R>[] = [];
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
+  /** Ends a linger early: an urgent item does not wait for the batch to grow. */
+  private endLinger: (() => void) | undefined;
 
   private lastBatchSize = 0;
 
@@ -42,6 +44,7 @@ export class GroupCommit<T, R> {
     return new Promise<R>((resolve, reject) => {
       const waiting: Waiting<T, R> = { item, resolve, reject, key: order.key, ahead: order.urgent ? order.key : undefined };
       this.queue.splice(this.placeOf(waiting), 0, waiting);
+      if (order.urgent) this.endLinger?.();
       this.schedule();
     });
   }
@@ -58,6 +61,12 @@ export class GroupCommit<T, R> {
       if ((this.queue[i] as Waiting<T, R>).key === w.key) return i + 1;
     }
     return place;
+  }
+
+  /** Index of the last urgent item queued; -1 when there is none. */
+  private lastUrgent(): number {
+    for (let i = this.queue.length - 1; i >= 0; i--) if ((this.queue[i] as Waiting<T, R>).ahead !== undefined) return i;
+    return -1;
   }
 
   get pending(): number {
@@ -86,16 +95,24 @@ export class GroupCommit<T, R> {
 
   private next(): void {
     if (this.inFlight || this.queue.length === 0) return;
-    if (this.linger.ms > 0 && this.lastBatchSize >= this.linger.after && this.queue.length < this.linger.below) {
+    // With urgent items queued the batch ends after the last of them: an alarm's commit carries
+    // no more than it must (the urgent items and the earlier items of their keys), and the rest
+    // follows in the next commit.
+    const urgentUpTo = this.lastUrgent() + 1;
+    if (urgentUpTo === 0 && this.linger.ms > 0 && this.lastBatchSize >= this.linger.after && this.queue.length < this.linger.below) {
       this.lastBatchSize = 0; // linger once, then commit whatever has come
-      this.inFlight = new Promise<void>((resolve) => setTimeout(resolve, this.linger.ms));
+      this.inFlight = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.linger.ms);
+        this.endLinger = () => (clearTimeout(timer), resolve());
+      });
       void this.inFlight.then(() => {
         this.inFlight = undefined;
+        this.endLinger = undefined;
         this.schedule();
       });
       return;
     }
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.queue.splice(0, Math.min(urgentUpTo || this.maxBatch, this.maxBatch));
     this.lastBatchSize = batch.length;
     this.inFlight = this.commit(batch.map((w) => w.item)).then(
       (results) => batch.forEach((w, i) => w.resolve(results[i] as R)),

@@ -57,6 +57,7 @@ class TestHandler implements MessageHandler {
   constructor(
     readonly selects: MessageSelector = {},
     private readonly urgentDevice?: string,
+    readonly independentDevices = false,
   ) {}
 
   urgent(m: AcceptedMessage): boolean {
@@ -90,6 +91,10 @@ class TestHandler implements MessageHandler {
     }
     this.applied.push(...batch.map((m) => m.seq));
   }
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setImmediate(r));
 }
 
 const FAST: PipelineOptions = { maxQueued: 10_000, maxBatch: 100, attempts: 3, retryMs: 1, cursorEveryMs: 0, pauseMs: 1 };
@@ -143,6 +148,46 @@ describe(HandlerPipeline.name, () => {
     expect(handler.applied).toHaveLength(402);
     expect(new Set(handler.applied).size).toBe(402);
     expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 402, urgent: 2 });
+  });
+
+  it('with independent devices, the lane runs beside a batch under way of other devices; the backlog waits for the lane', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({}, 'leak', true);
+    const p = await started(store, handler);
+    const backlogHeld = handler.hold();
+    p.enqueue(Array.from({ length: 100 }, () => store.add('temp')));
+    await backlogHeld; // the first backlog batch is in the handler and stays there
+    const before = store.add('leak');
+    const more = Array.from({ length: 300 }, () => store.add('temp'));
+    const alarm = store.add('leak', { payload: { alarm: true } });
+    p.enqueue([before, ...more, alarm]);
+    await until(() => handler.applied.includes(alarm.seq));
+    // Applied while the batch of temp readings is still in the handler, in its device's order.
+    expect(handler.applied).toEqual([before.seq, alarm.seq]);
+    handler.open();
+    await p.idle();
+    expect(handler.batches[2]?.[0]).toBe(more[0]!.seq); // the backlog resumes after the lane, passing over it
+    expect(handler.applied).toHaveLength(402);
+    expect(new Set(handler.applied).size).toBe(402);
+    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 402, urgent: 2 });
+  });
+
+  it('with independent devices, the lane still waits for a batch under way that holds its own device', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({}, 'leak', true);
+    const p = await started(store, handler);
+    const backlogHeld = handler.hold();
+    const first = [...Array.from({ length: 50 }, () => store.add('temp')), store.add('leak'), ...Array.from({ length: 49 }, () => store.add('temp'))];
+    p.enqueue(first);
+    await backlogHeld;
+    const alarm = store.add('leak', { payload: { alarm: true } });
+    p.enqueue([alarm]);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(handler.applied).toEqual([]); // the leak's earlier reading is in the held batch: the alarm waits for it
+    handler.open();
+    await p.idle();
+    expect(handler.batches[1]).toEqual([alarm.seq]);
+    expect(handler.applied).toEqual([...first.map((m) => m.seq), alarm.seq]);
   });
 
   it('an urgent message arriving in one batch with a backlog goes before that backlog', async () => {

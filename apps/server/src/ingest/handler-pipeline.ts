@@ -85,6 +85,12 @@ export class HandlerPipeline {
   private cursorTimer: NodeJS.Timeout | undefined;
   /** Devices with an urgent message waiting: device → highest urgent seq. */
   private readonly urgentDevices = new Map<string, number>();
+  /** Devices with messages in a handler call under way (how many calls), and devices a lane is applying. */
+  private readonly inHandler = new Map<string, number>();
+  private readonly inLane = new Set<string>();
+  /** Handler calls chained but not started; whether the call under way is a queued batch. */
+  private waiting = 0;
+  private applyingQueued = false;
   /** Devices whose messages up to this seq the urgent lane already applied. */
   private readonly appliedAhead = new Map<string, number>();
   private catchUpHeadAt: Date | undefined;
@@ -232,6 +238,15 @@ export class HandlerPipeline {
   }
 
   private async nextQueued(): Promise<void> {
+    this.applyingQueued = true;
+    try {
+      await this.applyQueued();
+    } finally {
+      this.applyingQueued = false;
+    }
+  }
+
+  private async applyQueued(): Promise<void> {
     const head = this.queue[0] as Queued;
     const taken = head.messages.splice(0, this.options.maxBatch);
     this.queued -= taken.length;
@@ -253,7 +268,11 @@ export class HandlerPipeline {
 
   /** Runs work after every handler call asked for before it; the next waits for it. */
   private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.exclusive.then(work);
+    this.waiting++;
+    const run = this.exclusive.then(() => {
+      this.waiting--;
+      return work();
+    });
     this.exclusive = run.catch(() => undefined);
     return run;
   }
@@ -263,24 +282,52 @@ export class HandlerPipeline {
    * kick), so the lane is the next handler call. A lane's database error leaves the messages to the backlog.
    */
   private runLane(): void {
-    void this.serially(() => this.runUrgentLane()).catch((error: unknown) =>
-      this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`),
-    );
+    const failed = (error: unknown) =>
+      this.logger.warn(`handler ${this.handler.name}: urgent lane failed (${String(error)}); the backlog applies those messages in turn`);
+    // A handler whose devices are independent takes the lane beside the handler call under way
+    // when that call holds none of the lane's devices (nor does another lane): the alarm then
+    // waits for no other device's batch. The backlog's next call still waits for the lane.
+    const free = this.mayRunBeside() ? [...this.urgentDevices.keys()].filter((key) => !this.inHandler.has(key) && !this.inLane.has(key)) : [];
+    if (free.length > 0) {
+      const lane = this.runUrgentLane(free);
+      const tail = this.exclusive;
+      this.exclusive = Promise.allSettled([tail, lane]);
+      void lane.catch(failed);
+    }
+    if (this.urgentDevices.size > 0) void this.serially(() => this.runUrgentLane()).catch(failed);
   }
 
-  /** Applies, for each device with an urgent message, every pending message of it up to that one. */
-  private async runUrgentLane(): Promise<void> {
-    if (this.urgentDevices.size === 0 || this.stopped) return;
-    const devices = [...this.urgentDevices];
-    this.urgentDevices.clear();
-    for (const [key, urgentSeq] of devices) {
-      const from = Math.max(this.cursor.seq, this.appliedAhead.get(key) ?? 0);
-      if (urgentSeq <= from) continue;
-      const lane = this.catchUp ? await this.pendingInDatabase(key, from, urgentSeq) : this.pendingInQueue(key, from, urgentSeq);
-      if (lane.length === 0) continue;
-      await this.applyWithRetry(lane);
-      this.counters.urgent += lane.length;
-      this.appliedAhead.set(key, urgentSeq);
+  /**
+   * Only beside a queued batch that has taken its messages (a catch-up read may still pick up the
+   * lane's device) and with no call waiting to start (it would take its messages while the lane runs).
+   */
+  private mayRunBeside(): boolean {
+    return this.handler.independentDevices === true && !this.catchUp && this.waiting === 0 && (this.applyingQueued || this.running === undefined);
+  }
+
+  /** Applies, for each device with an urgent message (those given, or all), every pending message of it up to that one. */
+  private async runUrgentLane(only?: readonly string[]): Promise<void> {
+    if (this.stopped) return;
+    const devices: [string, number][] = [];
+    for (const key of only ?? [...this.urgentDevices.keys()]) {
+      const seq = this.urgentDevices.get(key);
+      if (seq === undefined) continue;
+      this.urgentDevices.delete(key);
+      this.inLane.add(key);
+      devices.push([key, seq]);
+    }
+    try {
+      for (const [key, urgentSeq] of devices) {
+        const from = Math.max(this.cursor.seq, this.appliedAhead.get(key) ?? 0);
+        if (urgentSeq <= from) continue;
+        const lane = this.catchUp ? await this.pendingInDatabase(key, from, urgentSeq) : this.pendingInQueue(key, from, urgentSeq);
+        if (lane.length === 0) continue;
+        await this.applyWithRetry(lane);
+        this.counters.urgent += lane.length;
+        this.appliedAhead.set(key, urgentSeq);
+      }
+    } finally {
+      for (const [key] of devices) this.inLane.delete(key);
     }
   }
 
@@ -303,10 +350,20 @@ export class HandlerPipeline {
    * that record cannot be written (database away), the error goes up and the pipeline pauses.
    */
   private async applyWithRetry(batch: readonly AcceptedMessage[]): Promise<void> {
-    if (await this.attempt(batch)) return;
-    if (batch.length === 1) return this.recordFailure(batch[0] as AcceptedMessage);
-    for (const m of batch) {
-      if (!(await this.attempt([m]))) await this.recordFailure(m);
+    const keys = new Set(batch.map(deviceKey));
+    for (const key of keys) this.inHandler.set(key, (this.inHandler.get(key) ?? 0) + 1);
+    try {
+      if (await this.attempt(batch)) return;
+      if (batch.length === 1) return await this.recordFailure(batch[0] as AcceptedMessage);
+      for (const m of batch) {
+        if (!(await this.attempt([m]))) await this.recordFailure(m);
+      }
+    } finally {
+      for (const key of keys) {
+        const n = (this.inHandler.get(key) ?? 1) - 1;
+        if (n > 0) this.inHandler.set(key, n);
+        else this.inHandler.delete(key);
+      }
     }
   }
 

@@ -56,12 +56,18 @@ export class IngestRepository {
     // A second copy inside one batch is a duplicate of the first; SQL then sees each key once.
     const firstCopy = firstOfEachId(messages);
     const candidates = messages.filter((_, i) => firstCopy[i]);
+    const answer = (stored: (AcceptedMessage | undefined)[]): BatchResult => {
+      let next = 0;
+      return { stored: messages.map((_, i) => (firstCopy[i] ? stored[next++] : undefined)) };
+    };
+    // The usual batch is one statement, and a statement is a transaction of its own: no BEGIN and
+    // COMMIT round trips on the path of every message (an alarm's included).
+    if (rejections.length === 0 && !this.serializeCommits) return answer(await this.storeFresh(this.db, candidates));
     return this.db.transaction(async (tx) => {
       if (this.serializeCommits) await tx.query('SELECT pg_advisory_xact_lock($1)', [COMMIT_ORDER_LOCK]);
       const stored = await this.storeFresh(tx, candidates);
       await this.countRejections(tx, rejections);
-      let next = 0;
-      return { stored: messages.map((_, i) => (firstCopy[i] ? stored[next++] : undefined)) };
+      return answer(stored);
     });
   }
 

@@ -5,7 +5,7 @@ import { map } from 'rxjs/operators';
 import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
-import { LIVE_NAMESPACE, type LiveEvents } from '@estate-watch/contracts';
+import { LIVE_NAMESPACE, type AlertDto, type LiveEvents } from '@estate-watch/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { ClusterService } from '../cluster/cluster.service';
@@ -20,7 +20,12 @@ import { WorkOrdersService } from '../work-orders/work-orders.service';
 import { LiveSessions } from './live-sessions';
 import { originAllowed } from './origin-check';
 
-type LiveNamespace = Namespace<Record<string, never>, LiveEvents>;
+/** Between the servers of a cluster: an alert their own screens are to hear (see alertToScreens). */
+interface RelayEvents {
+  alert: (alert: AlertDto) => void;
+}
+
+type LiveNamespace = Namespace<Record<string, never>, LiveEvents, RelayEvents>;
 
 /** How often every socket's token is checked again (expiry, a user changed on another instance). */
 export const LIVE_REVALIDATE_MS = 15_000;
@@ -65,11 +70,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     // (PostgreSQL LISTEN/NOTIFY; the cluster needs PostgreSQL anyway, so no new service).
     const pool = this.cluster.adapterPool();
     if (pool) namespace.server.adapter(createAdapter(pool, { channelPrefix: 'estate_live' }));
+    const alertToScreens = this.alertToScreens(namespace, pool !== undefined);
     const sessions = new LiveSessions(namespace as unknown as Namespace, this.auth);
     this.sessions = sessions;
     namespace.use(sessions.authenticate);
     this.subscription = merge(
-      this.alerts.changes$.pipe(map((e) => () => namespace.emit('alert', e.alert))),
+      this.alerts.changes$.pipe(map((e) => () => alertToScreens(e.alert))),
       this.devices.changes$.pipe(map((d) => () => namespace.emit('device', d))),
       // The equipment handler runs beside the devices handler: once it has applied a sensor's
       // readings, the screens hear of that sensor (again), so a limit state never waits for the next reading.
@@ -86,6 +92,21 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.timer = setInterval(() => void this.revalidate(), LIVE_REVALIDATE_MS);
     this.timer.unref();
     this.log.log(`live updates on namespace ${LIVE_NAMESPACE}`);
+  }
+
+  /**
+   * The adapter's broadcast publishes first (a NOTIFY round trip on a pool of two connections,
+   * queued behind every other event) and only then delivers to this server's screens. An alert
+   * goes to the screens here at once, and to the other servers as a server-side event, which
+   * each of them hands to its own screens (issue 9.4).
+   */
+  private alertToScreens(namespace: LiveNamespace, clustered: boolean): (alert: AlertDto) => void {
+    if (!clustered) return (alert) => namespace.emit('alert', alert);
+    namespace.on('alert', (alert) => namespace.local.emit('alert', alert));
+    return (alert) => {
+      namespace.local.emit('alert', alert);
+      namespace.serverSideEmit('alert', alert);
+    };
   }
 
   /** Checks every socket's sign-in again now (also on a timer); tests call it after moving the clock. */

@@ -150,6 +150,17 @@ export class ParkingRepository {
     return rows.length > 0;
   }
 
+  /** Negative clamps in (from, to] per lot (`site\u0000lot`), of one site or all, in one read. */
+  async clampCounts(from: Date, to: Date, siteId?: string): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ site_id: string; lot_id: string; n: number }>(
+      `SELECT site_id, lot_id, count(*)::int AS n FROM parking_anomalies
+       WHERE kind = 'negative_clamp' AND at > $1 AND at <= $2 AND ($3::text IS NULL OR site_id = $3)
+       GROUP BY site_id, lot_id`,
+      [from, to, siteId ?? null],
+    );
+    return new Map(rows.map((row) => [`${row.site_id}\u0000${row.lot_id}`, Number(row.n)]));
+  }
+
   async countClamps(siteId: string, lotId: string, from: Date, to: Date): Promise<number> {
     const [row] = await this.db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM parking_anomalies WHERE site_id = $1 AND lot_id = $2 AND kind = 'negative_clamp' AND at > $3 AND at <= $4",
