@@ -16,7 +16,7 @@ describe('audit log', () => {
   let acking = true;
 
   beforeAll(async () => {
-    server = await startTestServer({ gateAckTimeoutMs: 500 });
+    server = await startTestServer({ env: { gateAckTimeoutMs: 500 } });
     admin = (await login(server, 'admin')).token;
     gate = await connected(await connectDevice(server, testSite(), 'gate', 'gate-1'));
     await gate.subscribeAsync(gateTopic('cmd'), { qos: 1 });

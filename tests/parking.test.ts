@@ -27,7 +27,7 @@ describe('parking: gate passes, barrier alerts and remote open', () => {
 
   beforeAll(async () => {
     clock = new ManualClock(new Date());
-    server = await startTestServer({ clock, parkingSweepIntervalMs: 20, gateAckTimeoutMs: 1_000 });
+    server = await startTestServer({ clock, parkingSweepIntervalMs: 20, env: { gateAckTimeoutMs: 1_000 } });
     operator = (await login(server)).token;
     supervisor = (await login(server, 'supervisor')).token;
     live = await connectLive(server, operator);

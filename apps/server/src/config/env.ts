@@ -166,6 +166,8 @@ export interface Env {
   mqttClientId?: string;
   /** Connections (and persistent sessions) the devices are spread over on an external broker. */
   mqttShards?: number;
+  /** How long POST /api/gates/{id}/open waits for the gate's ack; no variable (tests shorten it). Unset: 10 s. */
+  gateAckTimeoutMs?: number;
 }
 
 export class EnvError extends Error {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClusterModule } from '../cluster/cluster.module';
+import { ConfigModule } from '../config/config.module';
 import { DevicesModule } from '../devices/devices.module';
 import { EquipmentModule } from '../equipment/equipment.module';
 import { ParkingModule } from '../parking/parking.module';
@@ -11,7 +12,7 @@ import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, ClusterModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, WorkOrdersModule, PatrolModule, ParkingModule],
+  imports: [ConfigModule, AuthModule, ClusterModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}
