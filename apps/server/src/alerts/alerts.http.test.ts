@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { createTestApp, type TestApp } from '../common/http/testing';
-import { workOrderSite } from '../work-orders/work-orders.testing';
+import { testSite } from '../sites/testing';
 import { AlertsModule } from './alerts.module';
 import { AlertsService } from './alerts.service';
 
@@ -13,7 +13,7 @@ describe('/api/alerts ack-many and snooze', () => {
   let ids: string[];
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    t = await createTestApp({ imports: [AlertsModule], sites: [workOrderSite()], clock: new ManualClock(new Date()) });
+    t = await createTestApp({ imports: [AlertsModule], sites: [testSite('work-orders')], clock: new ManualClock(new Date()) });
     alerts = t.app.get(AlertsService);
     for (const name of ['operator', 'supervisor']) tokens[name] = await t.login(name);
   });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDto, WorkOrderDto } from '@estate-watch/contracts';
 import { createTestApp, type TestApp } from '../common/http/testing';
-import { workOrderSite } from './work-orders.testing';
+import { testSite } from '../sites/testing';
 import { WorkOrdersModule } from './work-orders.module';
 
 const reporters = [
@@ -19,7 +19,7 @@ describe('work-order and alert history over HTTP', () => {
   const created: WorkOrderDto[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [WorkOrdersModule], sites: [workOrderSite()] });
+    t = await createTestApp({ imports: [WorkOrdersModule], sites: [testSite('work-orders')] });
     operator = await t.login('operator');
     for (const r of reporters) {
       const res = await t.request<WorkOrderDto>('POST', '/api/work-orders', {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrderConflictBody, WorkOrderDto } from '@estate-watch/contracts';
 import { createTestApp, type TestApp } from '../common/http/testing';
-import { workOrderSite } from './work-orders.testing';
+import { testSite } from '../sites/testing';
 import { WorkOrdersModule } from './work-orders.module';
 
 const complaint = {
@@ -18,7 +18,7 @@ describe('/api/work-orders over HTTP', () => {
   let operator: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [WorkOrdersModule], sites: [workOrderSite()] });
+    t = await createTestApp({ imports: [WorkOrdersModule], sites: [testSite('work-orders')] });
     operator = await t.login('operator');
   });
   afterAll(async () => t?.close());
