@@ -1,7 +1,7 @@
 // Test support for the work-order suites: a database per suite, fresh services per test on a
 // ManualClock (09:30 in Asia/Shanghai), and the transitions the timelines recorded.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { AlertType, type CreateWorkOrderBody, type Severity, type WorkOrderDto } from '@estate-watch/contracts';
+import type { AlertType, CreateWorkOrderBody, Severity, WorkOrderDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
