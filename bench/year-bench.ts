@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { openDatabase } from '../apps/server/src/db/open-database';
-import { TEST_POSTGRES_URL } from '../apps/server/src/db/testing';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { TEST_POSTGRES_URL } from '../apps/server/src/db/database.testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { METRIC, SENSORS, seed } from './year-bench.seed';
 
 const SIZE = {

@@ -8,7 +8,7 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type SensorDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const TEMPERATURE = 'temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }';

@@ -6,7 +6,7 @@ import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import { buildTopic, type LiveEvents, type SiteDto, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite('own-departments');

@@ -8,7 +8,7 @@ import { buildTopic, type AlertDto, type GateCommand, type GateCommandDto, type 
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { ParkingService } from '../apps/server/src/parking/parking.service';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();

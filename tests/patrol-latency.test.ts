@@ -8,7 +8,7 @@ import { parseSiteConfig, type LiveEvents } from '@estate-watch/contracts';
 import { zonedInstant } from '@estate-watch/domain';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import type { Clock } from '../apps/server/src/common/clock';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { liveSocket, login, startTestServer } from './support/server';
 
 const ROUTES = 10;

@@ -9,7 +9,7 @@ import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type Round
 import { localDateOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
 
 const MIN = 60_000;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceUsername } from '@estate-watch/contracts';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from './support/server-process';
 
 const ADMIN_PASSWORD = 'sighup-reload-admin-5Tq8';

@@ -13,7 +13,7 @@ import { ManualClock } from '../apps/server/src/common/clock';
 import { loadSiteFiles } from '../apps/server/src/sites/load-site-files';
 import type { SiteFileProblem } from '../apps/server/src/sites/load-site-files';
 import type { SiteChange } from '../apps/server/src/sites/site-diff';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, eventually, login, startTestServer } from './support/server';
 
 // Device secrets of 12+ characters, none of them common.

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SiteConfigError, type AlertDto, type DeviceDto } from '@estate-watch/contracts';
 import { startServer } from '../apps/server/src/bootstrap';
 import { AlertsService } from '../apps/server/src/alerts/alerts.service';
-import { testSiteYaml } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, login } from './support/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'estate-startup-'));

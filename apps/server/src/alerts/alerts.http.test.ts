@@ -2,8 +2,8 @@
 // what a bad body answers, and that both are audited like acknowledge.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { testSite } from '../sites/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { AlertsModule } from './alerts.module';
 import { AlertsService } from './alerts.service';
 

@@ -2,8 +2,8 @@
 // already under way when a site is first monitored is tracked with its closed windows
 // `unmonitored`; after the server was down, every round back to 24 h is planned and judged.
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
-import { testSiteYaml } from '../sites/testing';
+import type { Backend } from '../db/database.testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { local, patrolHarness, ROUND, site } from './patrol.testing';
 
 export function patrolMonitoringSuite(backend: Backend): void {

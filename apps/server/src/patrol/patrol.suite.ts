@@ -1,8 +1,8 @@
 // Patrol rounds in storage (CONTRACT §3, §4), run on PGlite (unit suite) and PostgreSQL (service suite):
 // planning, taps from ingest, the sweep, restarts, site-file changes, the day boundary.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
-import { testSiteYaml } from '../sites/testing';
+import type { Backend } from '../db/database.testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { AlertsService } from '../alerts/alerts.service';
 import { SitesService } from '../sites/sites.service';
 import { PatrolRepository } from './patrol.repository';

@@ -2,9 +2,9 @@
 // answers, and that the printable page carries the same figures as the JSON.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { testSite } from '../sites/testing';
-import { insertAlerts, insertOrders, REPORT_NOW } from './reports.fixture';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
+import { insertAlerts, insertOrders, REPORT_NOW } from './reports.testing';
 import { ReportsModule } from './reports.module';
 
 describe('/api/reports', () => {

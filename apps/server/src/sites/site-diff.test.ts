@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { diffSites, evictedDevices, type SiteChange } from './site-diff';
-import { testSiteYaml } from './testing';
+import { testSiteYaml } from './sites.testing';
 
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Vb8C3X3cXoiVZ3TC0rWCqSG4xJ0QKp2Sx5iVjH8M6rk';
 const before = parseSiteConfig(testSiteYaml(), 'before.yaml');

@@ -1,8 +1,8 @@
 // Work orders raised by alerts (CONTRACT §4, last column) and verified by the device (§5),
 // run on PGlite (unit suite) and PostgreSQL (service suite).
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
-import { testSite } from '../sites/testing';
+import type { Backend } from '../db/database.testing';
+import { testSite } from '../sites/sites.testing';
 import { SYSTEM, type WorkOrdersService } from './work-orders.service';
 import { DAY, MIN, steps, workOrdersHarness } from './work-orders.testing';
 

@@ -2,11 +2,11 @@
 // five gets its alert orders, complaints, dispatches, filters and reports in its own departments.
 import { describe, expect, it } from 'vitest';
 import { WorkOrderQuerySchema, WorkOrderReportQuerySchema } from '@estate-watch/contracts';
-import type { Backend } from '../db/testing';
+import type { Backend } from '../db/database.testing';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsService } from '../reports/reports.service';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { complaint, inspection, MIN, workOrdersHarness } from './work-orders.testing';
 
 export function ownDepartmentsSuite(backend: Backend): void {

@@ -1,8 +1,8 @@
 // Issue 12.7 over HTTP: search, date range, keyset paging and CSV export of work orders and alerts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDto, WorkOrderDto } from '@estate-watch/contracts';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { testSite } from '../sites/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { WorkOrdersModule } from './work-orders.module';
 
 const reporters = [

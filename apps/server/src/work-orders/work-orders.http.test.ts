@@ -1,8 +1,8 @@
 // HTTP contract of /api/work-orders (CONTRACT §6): roles, validation, 409 bodies, OpenAPI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrderConflictBody, WorkOrderDto } from '@estate-watch/contracts';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { testSite } from '../sites/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { WorkOrdersModule } from './work-orders.module';
 
 const complaint = {

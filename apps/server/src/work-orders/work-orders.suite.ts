@@ -3,9 +3,9 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
+import type { Backend } from '../db/database.testing';
 import { SitesService } from '../sites/sites.service';
-import { testSiteYaml } from '../sites/testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
 import { complaint, DAY, inspection, MIN, steps, workOrdersHarness } from './work-orders.testing';
