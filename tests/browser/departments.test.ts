@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginResponse, WorkOrderDto } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import { testSite } from '../../apps/server/src/sites/sites.testing';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 describe("the site's own departments in Chromium", () => {
   let server: RunningServer;

@@ -7,8 +7,8 @@ import type { GateOpenResult } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import { api, login, startTestServer } from '../support/server';
-import { ingestOn, openPglite, tempDir, testClock, TOPIC } from './fixtures';
-import { connectClient } from './mqtt-clients';
+import { ingestOn, openPglite, tempDir, testClock, TOPIC } from '../support/mqtt-ingest';
+import { connectClient } from '../support/mqtt-clients';
 
 const CMD = 'estate/v1/testsite/gate/gate-1/cmd';
 

@@ -1,4 +1,4 @@
-// The reports against hand-computed figures (reports.fixture.ts), run on PGlite (unit suite) and
+// The reports against hand-computed figures (reports.testing.ts), run on PGlite (unit suite) and
 // PostgreSQL (service suite): the same SQL must give the same answers on both.
 import { BadRequestException } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
