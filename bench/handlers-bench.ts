@@ -52,11 +52,11 @@ ${ids('soap', DISPENSERS).map((id, i) => `  - { id: ${id}, name: 洗手液${i}, 
 async function main(): Promise<void> {
   await import('reflect-metadata');
   const { parseSiteConfig } = await import('@estate-watch/contracts');
-  const { EXAMPLE_DEPARTMENTS_YAML } = await import('../apps/server/src/sites/testing');
+  const { EXAMPLE_DEPARTMENTS_YAML } = await import('../apps/server/src/sites/sites.testing');
   const { AlertsRepository } = await import('../apps/server/src/alerts/alerts.repository');
   const { AlertsService } = await import('../apps/server/src/alerts/alerts.service');
   const { ManualClock } = await import('../apps/server/src/common/clock');
-  const { openTestDatabase } = await import('../apps/server/src/db/testing');
+  const { openTestDatabase } = await import('../apps/server/src/db/database.testing');
   const { SitesService } = await import('../apps/server/src/sites/sites.service');
   const { ParkingRepository } = await import('../apps/server/src/parking/parking.repository');
   const { ParkingService } = await import('../apps/server/src/parking/parking.service');

@@ -14,11 +14,11 @@ import pg from 'pg';
 import { ManualClock } from '../apps/server/src/common/clock';
 import type { Database } from '../apps/server/src/db/database';
 import { openDatabase } from '../apps/server/src/db/open-database';
-import { TEST_POSTGRES_URL } from '../apps/server/src/db/testing';
+import { TEST_POSTGRES_URL } from '../apps/server/src/db/database.testing';
 import { ReportsRepository } from '../apps/server/src/reports/reports.repository';
 import { ReportsService } from '../apps/server/src/reports/reports.service';
 import { SitesService } from '../apps/server/src/sites/sites.service';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 
 const ORDERS = Number(process.env.ORDERS ?? 100_000);
 const DAYS = 90;

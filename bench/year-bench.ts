@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { openDatabase } from '../apps/server/src/db/open-database';
-import { TEST_POSTGRES_URL } from '../apps/server/src/db/testing';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { TEST_POSTGRES_URL } from '../apps/server/src/db/database.testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { METRIC, SENSORS, seed } from './year-bench.seed';
 
 const SIZE = {
@@ -32,7 +32,7 @@ const TARGETS_MS = { alerts: 50, 'work-orders': 50, telemetry: 100, reports: 150
 /** The test site plus the 50 sensors the telemetry belongs to. */
 function benchSite() {
   const sensors = SENSORS.map((id) => `  - { id: ${id}, name: ${id}, secret: secret-${id} }`).join('\n');
-  return parseSiteConfig(`${TEST_SITE_YAML.trimEnd()}\n${sensors}\n`, 'year-bench.yaml');
+  return parseSiteConfig(`${testSiteYaml().trimEnd()}\n${sensors}\n`, 'year-bench.yaml');
 }
 
 interface Call {

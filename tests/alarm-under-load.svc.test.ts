@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type HealthDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/testing';
-import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/testing';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/sites.testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/database.testing';
 import { IngestService } from '../apps/server/src/ingest/ingest.service';
 import { api, connectLive, login, nextEvent, startTestServer } from './support/server';
 

@@ -4,7 +4,7 @@ import type { MqttClient } from 'mqtt';
 import { buildTopic, type AuditEntryDto, type AuditPageDto, type GateCommand, type WorkOrderDto } from '@estate-watch/contracts';
 import { AlertsService } from '../apps/server/src/alerts/alerts.service';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, login, startTestServer } from './support/server';
 
 const gateTopic = (stream: 'ack' | 'cmd') => buildTopic({ site: 'testsite', kind: 'gate', device: 'gate-1', stream });
@@ -16,7 +16,7 @@ describe('audit log', () => {
   let acking = true;
 
   beforeAll(async () => {
-    server = await startTestServer({ gateAckTimeoutMs: 500 });
+    server = await startTestServer({ env: { gateAckTimeoutMs: 500 } });
     admin = (await login(server, 'admin')).token;
     gate = await connected(await connectDevice(server, testSite(), 'gate', 'gate-1'));
     await gate.subscribeAsync(gateTopic('cmd'), { qos: 1 });

@@ -4,7 +4,7 @@ import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import { buildTopic, type AlertDto, type DeviceDto, type HealthDto, type LiveEvents } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, liveSocket, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, LIVE_NAMESPACE, type DeviceKind, parseSiteConfig, type AlertDto, type HealthDto, type LoginResponse, type WorkOrderDto } from '@estate-watch/contracts';
 import { evaluateLimit, INITIAL_LIMIT_STATE, type LimitState } from '@estate-watch/domain';
 import { shardOf } from '../apps/server/src/broker/external-broker-shards';
-import { openTestDatabase, type TestDatabase } from '../apps/server/src/db/testing';
+import { openTestDatabase, type TestDatabase } from '../apps/server/src/db/database.testing';
 import { clusterHealth, startCluster, startMosquitto, type ClusterServer, type Mosquitto } from './support/cluster-harness';
 import { buildServer } from './support/server-process';
 import { eventually } from './support/server';

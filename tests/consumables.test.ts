@@ -7,7 +7,7 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, type AlertDto, type DispenserDto, type LiveEvents } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();

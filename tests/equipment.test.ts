@@ -8,11 +8,11 @@ import type { Socket } from 'socket.io-client';
 import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type SensorDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const TEMPERATURE = 'temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }';
-const site = parseSiteConfig(TEST_SITE_YAML.replace(TEMPERATURE, `${TEMPERATURE}\n      leak: { equals: true, severity: critical }`), 'equipment-site.yaml');
+const site = parseSiteConfig(testSiteYaml().replace(TEMPERATURE, `${TEMPERATURE}\n      leak: { equals: true, severity: critical }`), 'equipment-site.yaml');
 const topic = (stream: 'event' | 'telemetry') => buildTopic({ site: 'testsite', kind: 'sensor', device: 'boiler-1', stream });
 
 describe('equipment: limits with forSec and hysteresis, faults, and the work orders they raise', () => {

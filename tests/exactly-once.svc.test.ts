@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type MqttClient } from 'mqtt';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type HealthDto, type LoginResponse, type ParkingLotDto } from '@estate-watch/contracts';
 import { evaluateLimit, INITIAL_LIMIT_STATE, type LimitState } from '@estate-watch/domain';
-import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/testing';
-import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/testing';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../apps/server/src/sites/sites.testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../apps/server/src/db/database.testing';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from './support/server-process';
 import { eventually } from './support/server';
 

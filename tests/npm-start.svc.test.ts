@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { siteDevices, type DeviceDto, type LoginResponse } from '@estate-watch/contracts';
 import { DEMO_SITE_FILE, loadSiteFile } from '@estate-watch/firmware-sim';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { freePort } from './support/server-process';
 import { eventually } from './support/server';
 
@@ -156,7 +156,7 @@ describe('npm start: the server and the simulator, one command', () => {
 
   it('outside the demo (SITE_CONFIG set, SIMULATOR unset) only the server runs, and SIGINT stops it', async () => {
     const site = join(dir, 'testsite.yaml');
-    writeFileSync(site, TEST_SITE_YAML);
+    writeFileSync(site, testSiteYaml());
     const run = await launch('no-sim', { SITE_CONFIG: site, ADMIN_PASSWORD: 'Lakeside-Night-Shift' });
     const server = await pidOf(run, 'server');
     await run.printed(/npm start: no simulator \(SITE_CONFIG is set and SIMULATOR is not on\)/);

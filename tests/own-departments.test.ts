@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
-import { buildTopic, parseSiteConfig, type LiveEvents, type SiteDto, type WorkOrderDto } from '@estate-watch/contracts';
+import { buildTopic, type LiveEvents, type SiteDto, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { OWN_DEPARTMENTS_YAML } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, login, nextEvent, startTestServer } from './support/server';
 
-const site = parseSiteConfig(OWN_DEPARTMENTS_YAML, 'own-departments.yaml');
+const site = testSite('own-departments');
 
 describe("departments are the site's own: MQTT → order → HTTP and live", () => {
   let server: RunningServer;

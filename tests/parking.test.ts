@@ -8,7 +8,7 @@ import { buildTopic, type AlertDto, type GateCommand, type GateCommandDto, type 
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
 import { ParkingService } from '../apps/server/src/parking/parking.service';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, connectLive, eventually, login, nextEvent, startTestServer } from './support/server';
 
 const site = testSite();
@@ -27,7 +27,7 @@ describe('parking: gate passes, barrier alerts and remote open', () => {
 
   beforeAll(async () => {
     clock = new ManualClock(new Date());
-    server = await startTestServer({ clock, parkingSweepIntervalMs: 20, gateAckTimeoutMs: 1_000 });
+    server = await startTestServer({ clock, parkingSweepIntervalMs: 20, env: { gateAckTimeoutMs: 1_000 } });
     operator = (await login(server)).token;
     supervisor = (await login(server, 'supervisor')).token;
     live = await connectLive(server, operator);

@@ -8,7 +8,7 @@ import { parseSiteConfig, type LiveEvents } from '@estate-watch/contracts';
 import { zonedInstant } from '@estate-watch/domain';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import type { Clock } from '../apps/server/src/common/clock';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { liveSocket, login, startTestServer } from './support/server';
 
 const ROUTES = 10;
@@ -19,7 +19,7 @@ const routes = Array.from(
   { length: ROUTES },
   (_, i) => `  - { id: L${i}, name: 测速${i}, toleranceMin: 0, schedule: [${starts.map((s) => `"${s}"`).join(', ')}], checkpoints: [{ checkpoint: cp-${(i % 2) + 1}, offsetMin: 0 }] }`,
 ).join('\n');
-const site = parseSiteConfig(TEST_SITE_YAML.replace(/routes:\n  - \{ id: r1[^\n]*\n/, `routes:\n${routes}\n`), 'patrol-latency.yaml');
+const site = parseSiteConfig(testSiteYaml().replace(/routes:\n  - \{ id: r1[^\n]*\n/, `routes:\n${routes}\n`), 'patrol-latency.yaml');
 
 /** Real time, shifted by an offset the test moves. */
 class OffsetClock implements Clock {

@@ -9,7 +9,7 @@ import { buildTopic, parseSiteConfig, type AlertDto, type LiveEvents, type Round
 import { localDateOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { ManualClock } from '../apps/server/src/common/clock';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, liveSocket, login, nextEvent, startTestServer } from './support/server';
 
 const MIN = 60_000;
@@ -20,7 +20,7 @@ const START = new Date(R - 8 * MIN);
 const hhmm = localTimeOf(START, 'Asia/Shanghai');
 const localDate = localDateOf(START, 'Asia/Shanghai');
 const site = parseSiteConfig(
-  TEST_SITE_YAML.replace(
+  testSiteYaml().replace(
     '{ id: r1, name: 日间巡查, schedule: ["09:30"], checkpoints: [{ checkpoint: cp-1, offsetMin: 0 }, { checkpoint: cp-2, offsetMin: 20 }] }',
     `{ id: r1, name: 日间巡查, toleranceMin: 1, schedule: ["${hhmm}"], checkpoints: [{ checkpoint: cp-1, offsetMin: 0 }, { checkpoint: cp-2, offsetMin: 2 }] }`,
   ),

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lotOccupancy, startSimulator, VirtualClock, waitForServer, type SimulatorHandle } from '@estate-watch/firmware-sim';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { freePort } from './support/server-process';
 import { eventually, startTestServer } from './support/server';
 

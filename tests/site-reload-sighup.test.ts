@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceUsername } from '@estate-watch/contracts';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from './support/server-process';
 
 const ADMIN_PASSWORD = 'sighup-reload-admin-5Tq8';
 const NEW_SECRET = 'dispenser-2-Rw7Kc3Nm9x';
-const YAML = TEST_SITE_YAML;
+const YAML = testSiteYaml();
 const ADDED = YAML.replace('dispensers:\n', `dispensers:\n  - { id: soap-2, name: 二楼洗手液, consumable: soap, secret: ${NEW_SECRET} }\n`);
 
 describe('SIGHUP reloads the site files of a running server', () => {

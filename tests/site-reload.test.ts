@@ -13,7 +13,7 @@ import { ManualClock } from '../apps/server/src/common/clock';
 import { loadSiteFiles } from '../apps/server/src/sites/load-site-files';
 import type { SiteFileProblem } from '../apps/server/src/sites/load-site-files';
 import type { SiteChange } from '../apps/server/src/sites/site-diff';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, eventually, login, startTestServer } from './support/server';
 
 // Device secrets of 12+ characters, none of them common.
@@ -24,7 +24,7 @@ const SECRETS = {
   boiler: 'boiler-1-Hf3Nx6Vw1e',
   pump: 'pump-1-Zt9Lk2Pq7m',
 };
-const BASE_YAML = TEST_SITE_YAML.replace('secret: secret-gate-1', `secret: ${SECRETS.gate}`)
+const BASE_YAML = testSiteYaml().replace('secret: secret-gate-1', `secret: ${SECRETS.gate}`)
   .replace('secret: secret-soap-1', `secret: ${SECRETS.soap}`)
   .replace('secret: secret-boiler-1', `secret: ${SECRETS.boiler}`);
 // 08:00 in Shanghai: the 09:30 round of today is planned and not started.

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SiteConfigError, type AlertDto, type DeviceDto } from '@estate-watch/contracts';
 import { startServer } from '../apps/server/src/bootstrap';
 import { AlertsService } from '../apps/server/src/alerts/alerts.service';
-import { TEST_SITE_YAML } from '../apps/server/src/sites/testing';
+import { testSiteYaml } from '../apps/server/src/sites/sites.testing';
 import { api, login } from './support/server';
 
 const dir = mkdtempSync(join(tmpdir(), 'estate-startup-'));
@@ -17,7 +17,7 @@ const quiet = { httpPort: 0, mqttPort: 0, logLevel: 'error' as const };
 describe('start-up', () => {
   it('a bad site file stops it with the file, the path inside it and the problem', async () => {
     const file = join(dir, 'bad-site.yaml');
-    writeFileSync(file, TEST_SITE_YAML.replace('{ checkpoint: cp-2, offsetMin: 20 }', '{ checkpoint: cp-x, offsetMin: 20 }'));
+    writeFileSync(file, testSiteYaml().replace('{ checkpoint: cp-2, offsetMin: 20 }', '{ checkpoint: cp-x, offsetMin: 20 }'));
     const start = startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: { ...quiet, dataDir: undefined } });
     await expect(start).rejects.toThrow(SiteConfigError);
     await expect(start).rejects.toThrow(`${file}: routes[0].checkpoints[1].checkpoint: no checkpoint "cp-x"`);
@@ -33,7 +33,7 @@ describe('start-up', () => {
     },
   ])('$name stops it, naming the file, the path and what to add', async ({ edit, problem }) => {
     const file = join(dir, 'strict-site.yaml');
-    writeFileSync(file, edit(TEST_SITE_YAML));
+    writeFileSync(file, edit(testSiteYaml()));
     const error = await startServer({ source: { SITE_CONFIG: file, ADMIN_PASSWORD: 'S3cure-pass-1234' }, env: { ...quiet, dataDir: undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SiteConfigError);
     expect((error as SiteConfigError).message.startsWith(`${file}: `)).toBe(true);
@@ -52,7 +52,7 @@ describe('start-up', () => {
     const dataDir = join(dir, 'data');
     const siteDir = join(dir, 'sites');
     mkdirSync(siteDir);
-    writeFileSync(join(siteDir, 'testsite.yaml'), TEST_SITE_YAML);
+    writeFileSync(join(siteDir, 'testsite.yaml'), testSiteYaml());
     const source = { SITE_CONFIG: siteDir, ADMIN_PASSWORD: 'First-pass-1', DATA_DIR: dataDir };
 
     const first = await startServer({ source, env: quiet });

@@ -5,7 +5,7 @@ import { InfluxDB } from 'influx';
 import type { MqttClient } from 'mqtt';
 import { buildTopic } from '@estate-watch/contracts';
 import type { RunningServer } from '../apps/server/src/bootstrap';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { InfluxSinkService } from '../apps/server/src/telemetry/influx-sink.service';
 import { connectDevice, connected, startTestServer } from './support/server';
 

@@ -6,7 +6,7 @@ import { buildTopic, type TelemetryBucketDto, type TelemetryDto, type TelemetryP
 import type { RunningServer } from '../apps/server/src/bootstrap';
 import { IngestService } from '../apps/server/src/ingest/ingest.service';
 import { InfluxSinkService } from '../apps/server/src/telemetry/influx-sink.service';
-import { testSite } from '../apps/server/src/sites/testing';
+import { testSite } from '../apps/server/src/sites/sites.testing';
 import { api, connectDevice, connected, login, startTestServer } from './support/server';
 
 const site = testSite();

@@ -4,8 +4,8 @@ import { VirtualClock } from './common/clock';
 import { localTime } from './common/local-time';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from './simulator';
 import { loadSiteFile } from './site-files';
-import { startTestBroker, type TestBroker } from './test-support/broker';
-import { startObserver, type Observer, type Seen } from './test-support/observer';
+import { startTestBroker, type TestBroker } from './broker.testing';
+import { startObserver, type Observer, type Seen } from './observer.testing';
 
 const site = loadSiteFile();
 const DAY = '2026-11-27';

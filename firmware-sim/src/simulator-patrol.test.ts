@@ -5,9 +5,9 @@ import { localTime } from './common/local-time';
 import { planDay, type DeviationRates } from './plans/patrol-plan';
 import { startSimulator, type SimulatorHandle } from './simulator';
 import { loadSiteFile } from './site-files';
-import { demoDayRoutes } from './test-support/demo-day-routes';
-import { startTestBroker, type TestBroker } from './test-support/broker';
-import { startObserver, type Observer, type Seen } from './test-support/observer';
+import { demoDayRoutes } from './demo-day-routes.testing';
+import { startTestBroker, type TestBroker } from './broker.testing';
+import { startObserver, type Observer, type Seen } from './observer.testing';
 import { formatTs } from './common/time';
 
 const site = demoDayRoutes(loadSiteFile());

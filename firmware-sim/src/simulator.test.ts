@@ -4,8 +4,8 @@ import { VirtualClock } from './common/clock';
 import type { SimLogLevel } from './common/log';
 import { startSimulator, type SimulatorHandle } from './simulator';
 import { loadSiteFile } from './site-files';
-import { SERVICE_USER, startTestBroker, type TestBroker } from './test-support/broker';
-import { startObserver, type Observer, type Seen } from './test-support/observer';
+import { SERVICE_USER, startTestBroker, type TestBroker } from './broker.testing';
+import { startObserver, type Observer, type Seen } from './observer.testing';
 
 const site = loadSiteFile();
 const deviceCount = siteDevices(site).length;

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import { makeCertificates, type TestCertificates } from '../support/tls';
-import { ensureDashboardBuilt, launchChromium } from './support/browser';
+import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const PAGES = ['/alerts', '/work-orders', '/patrol', '/parking', '/consumables', '/equipment', '/devices', '/reports'];

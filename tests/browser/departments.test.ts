@@ -5,10 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSiteConfig, type LoginResponse, type WorkOrderDto } from '@estate-watch/contracts';
+import type { LoginResponse, WorkOrderDto } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
-import { OWN_DEPARTMENTS_YAML } from '../../apps/server/src/sites/testing';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { testSite } from '../../apps/server/src/sites/sites.testing';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 describe("the site's own departments in Chromium", () => {
   let server: RunningServer;
@@ -20,7 +20,7 @@ describe("the site's own departments in Chromium", () => {
     ensureDashboardBuilt();
     server = await startServer({
       source: {},
-      sites: [parseSiteConfig(OWN_DEPARTMENTS_YAML, 'own-departments.yaml')],
+      sites: [testSite('own-departments')],
       env: { httpPort: 0, mqttPort: 0, dataDir: undefined, demo: true, simulator: false, logLevel: 'warn' },
     });
     const login = await fetch(`${server.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'demo' }) });

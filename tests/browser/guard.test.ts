@@ -12,7 +12,7 @@ import { buildTopic, parseSiteConfig, type GuardTodayDto, type SiteConfig, type 
 import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;

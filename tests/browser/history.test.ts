@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { DATABASE, type Database } from '../../apps/server/src/db/database';
 import { login, startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const SHOTS = resolve(RESULTS, 'history');

@@ -7,9 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, type DeviceKind } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
-import { testSite } from '../../apps/server/src/sites/testing';
+import { testSite } from '../../apps/server/src/sites/sites.testing';
 import { connectDevice, connected, startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium } from './support/browser';
+import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 /**

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_TYPES, buildTopic, LABELS, parseSiteConfig, type AlertDto, type SiteConfig, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const SCREENS = resolve(RESULTS, 'screens');

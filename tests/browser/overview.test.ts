@@ -11,7 +11,7 @@ import { buildTopic, type SiteConfig, type SiteDto } from '@estate-watch/contrac
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { loadSiteFiles } from '../../apps/server/src/sites/load-site-files';
 import { api, connectDevice, connected, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 describe('overview in Chromium', () => {
   let server: RunningServer;

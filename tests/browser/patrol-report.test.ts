@@ -13,7 +13,7 @@ import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const MIN = 60_000;
 // S: both routes start 40 minutes before this minute, so every tap's ts is in the past (CONTRACT §1).

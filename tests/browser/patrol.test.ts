@@ -12,7 +12,7 @@ import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, deviceUsername, type HealthDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { EquipmentService } from '../../apps/server/src/equipment/equipment.service';
-import { testSite } from '../../apps/server/src/sites/testing';
+import { testSite } from '../../apps/server/src/sites/sites.testing';
 import { startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 describe('a failing handler on the dashboard', () => {
   let server: RunningServer;

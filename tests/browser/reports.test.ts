@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateWorkOrderBody, WorkOrderDto, WorkOrderEventBody } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, login, startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 

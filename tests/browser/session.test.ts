@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginResponse } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
-import { ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 

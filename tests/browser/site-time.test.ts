@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrderDto } from '@estate-watch/contracts';
 import { localDateTimeOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
-import { testSite } from '../../apps/server/src/sites/testing';
+import { testSite } from '../../apps/server/src/sites/sites.testing';
 import { api, login, startTestServer } from '../support/server';
-import { ensureDashboardBuilt, launchChromium } from './support/browser';
+import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const SITE_ZONE = testSite().site.timezone; // Asia/Shanghai

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, deviceUsername, parseSiteConfig, type AlertDto, type LoginResponse, type SiteConfig } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 

@@ -19,7 +19,7 @@ import {
 } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import type { Clock } from '../../apps/server/src/common/clock';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from './support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;

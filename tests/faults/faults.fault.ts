@@ -10,8 +10,8 @@ import { buildServer } from '../support/server-process';
 import { startPgCluster, type PgCluster } from '../support/pg-cluster';
 import { startMosquitto } from '../support/mosquitto';
 import { startTcpProxy } from '../support/tcp-proxy';
-import { sleep, type SentMessage } from './fleet';
-import { DEVICES, Rig, SERVICE, SITE, type BackendKind, type BrokerKind, type Counts } from './rig';
+import { sleep, type SentMessage } from '../support/fault-fleet';
+import { DEVICES, Rig, SERVICE, SITE, type BackendKind, type BrokerKind, type Counts } from '../support/fault-rig';
 
 const SHORT = process.env.FAULTS_SHORT === '1';
 const KILLS = SHORT ? 1 : 5;

@@ -13,7 +13,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, deviceUsername, LIVE_NAMESPACE } from '@estate-watch/contracts';
-import { EXAMPLE_DEPARTMENTS_YAML } from '../../apps/server/src/sites/testing';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../../apps/server/src/sites/sites.testing';
 import { buildServer, freePort, startServerProcess, type ServerProcess } from '../support/server-process';
 
 const ADMIN_PASSWORD = 'fuzz-suite-admin-8w3n';

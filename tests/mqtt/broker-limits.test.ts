@@ -7,8 +7,8 @@ import type { BrokerLimits } from '../../apps/server/src/broker/broker-limits';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import type { Database } from '../../apps/server/src/db/database';
-import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { closed, connectClient, connectOutcome } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { closed, connectClient, connectOutcome } from '../support/mqtt-clients';
 
 const SERVICE = { username: 'estate-service', password: 'service-secret-123' };
 

@@ -12,8 +12,8 @@ import type { Database } from '../../apps/server/src/db/database';
 import { IngestModule } from '../../apps/server/src/ingest/ingest.module';
 import { IngestService } from '../../apps/server/src/ingest/ingest.service';
 import { SitesService } from '../../apps/server/src/sites/sites.service';
-import { envelope, json, openPglite, RecordingHandler, SITE, testClock, TOPIC } from './fixtures';
-import { connectClient } from './mqtt-clients';
+import { envelope, json, openPglite, RecordingHandler, SITE, testClock, TOPIC } from '../support/mqtt-ingest';
+import { connectClient } from '../support/mqtt-clients';
 
 describe('BrokerModule and IngestModule in a Nest application', () => {
   let db: Database;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import { ExternalBroker } from '../../apps/server/src/broker/external-broker';
 import { makeCertificates, type TestCertificates } from '../support/tls';
-import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { connectClient, type Connected } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { connectClient, type Connected } from '../support/mqtt-clients';
 
 const SERVICE = { username: 'estate-service', password: 'service-secret-123' };
 

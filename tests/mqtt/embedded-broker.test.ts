@@ -4,8 +4,8 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BrokerPortInUseError, EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import type { Database } from '../../apps/server/src/db/database';
-import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { closed, connectClient, type Connected } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { closed, connectClient, type Connected } from '../support/mqtt-clients';
 
 const SERVICE = { username: 'estate-service', password: 'service-secret-123' };
 

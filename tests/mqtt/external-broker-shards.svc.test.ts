@@ -10,8 +10,8 @@ import type { Database } from '../../apps/server/src/db/database';
 import { IngestRepository } from '../../apps/server/src/ingest/ingest.repository';
 import { IngestService } from '../../apps/server/src/ingest/ingest.service';
 import { SitesService } from '../../apps/server/src/sites/sites.service';
-import { json, NOW, openPglite, RecordingHandler, testClock } from './fixtures';
-import { connectClient, type Connected } from './mqtt-clients';
+import { json, NOW, openPglite, RecordingHandler, testClock } from '../support/mqtt-ingest';
+import { connectClient, type Connected } from '../support/mqtt-clients';
 
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const PORT = Number(new URL(MOSQUITTO).port || 1883);

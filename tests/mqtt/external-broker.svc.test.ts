@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExternalBroker, type ExternalBrokerOptions } from '../../apps/server/src/broker/external-broker';
 import type { Database } from '../../apps/server/src/db/database';
 import type { BatchResult } from '../../apps/server/src/ingest/ingest.repository';
-import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { connectClient, type Connected } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { connectClient, type Connected } from '../support/mqtt-clients';
 
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const SHARDS = 4;

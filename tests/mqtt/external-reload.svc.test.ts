@@ -12,13 +12,13 @@ import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { BrokerService } from '../../apps/server/src/broker/broker.service';
 import { loadSiteFiles } from '../../apps/server/src/sites/load-site-files';
 import type { SiteChange } from '../../apps/server/src/sites/site-diff';
-import { TEST_SITE_YAML } from '../../apps/server/src/sites/testing';
+import { testSiteYaml } from '../../apps/server/src/sites/sites.testing';
 import { startMosquitto, type OwnMosquitto } from '../support/mosquitto';
 import { api, eventually, login, startTestServer } from '../support/server';
 
 const SERVICE = { username: 'estate-server', password: 'svc-Pq8wLm3xZr5t' };
 const SECRETS = { gate: 'gate-1-k7Qm2vXp9r', gateRotated: 'gate-1-rotated-W4nZ8sLc', pump: 'pump-1-Zt9Lk2Pq7m' };
-const BASE_YAML = TEST_SITE_YAML.replace('secret: secret-gate-1', `secret: ${SECRETS.gate}`);
+const BASE_YAML = testSiteYaml().replace('secret: secret-gate-1', `secret: ${SECRETS.gate}`);
 
 describe('site files reloaded behind MQTT_URL (Mosquitto with the dynamic-security plugin)', () => {
   let dir: string;

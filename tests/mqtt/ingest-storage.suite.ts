@@ -5,7 +5,7 @@ import type { Database } from '../../apps/server/src/db/database';
 import type { AcceptedMessage } from '../../apps/server/src/ingest/accepted-message';
 import { IngestRepository } from '../../apps/server/src/ingest/ingest.repository';
 import { IngestService } from '../../apps/server/src/ingest/ingest.service';
-import { envelope, ingestOn, json, SITE, testClock, TOPIC, type IngestFixture } from './fixtures';
+import { envelope, ingestOn, json, SITE, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
 import { SitesService } from '../../apps/server/src/sites/sites.service';
 
 export interface OpenedDatabase {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { openFreshPostgres } from './fixtures';
+import { openFreshPostgres } from '../support/mqtt-ingest';
 import { ingestStorageSuite } from './ingest-storage.suite';
 import { PostgresDatabase } from '../../apps/server/src/db/postgres-database';
 

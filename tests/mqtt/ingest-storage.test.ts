@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { openPglite } from './fixtures';
+import { openPglite } from '../support/mqtt-ingest';
 import { ingestStorageSuite } from './ingest-storage.suite';
 
 describe('ingest storage on PGlite', () => {

@@ -4,7 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import type { Database } from '../../apps/server/src/db/database';
-import { envelope, ingestOn, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
+import { envelope, ingestOn, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
 
 interface Run {
   code: number | null;

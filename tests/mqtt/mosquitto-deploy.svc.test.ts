@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDynsecConfig } from '../../deploy/mosquitto/dynsec-config';
 import { ExternalBroker } from '../../apps/server/src/broker/external-broker';
 import type { Database } from '../../apps/server/src/db/database';
-import { envelope, ingestOn, json, openPglite, SITE, tempDir, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { closed, connectClient, type Connected } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, SITE, tempDir, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { closed, connectClient, type Connected } from '../support/mqtt-clients';
 
 const SERVICE = { username: 'estate-server', password: 'service-password-1' };
 const DEBIAN_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';

@@ -3,8 +3,8 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import type { Database } from '../../apps/server/src/db/database';
-import { envelope, ingestOn, openPglite, testClock, TOPIC, type IngestFixture } from './fixtures';
-import { closed, connectClient, type Connected } from './mqtt-clients';
+import { envelope, ingestOn, openPglite, testClock, TOPIC, type IngestFixture } from '../support/mqtt-ingest';
+import { closed, connectClient, type Connected } from '../support/mqtt-clients';
 
 const MiB = 1024 * 1024;
 

@@ -2,8 +2,8 @@
 // acknowledged but processed once.
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
-import { envelope, ingestOn, json, openPglite, tempDir, testClock, TOPIC } from './fixtures';
-import { connectClient } from './mqtt-clients';
+import { envelope, ingestOn, json, openPglite, tempDir, testClock, TOPIC } from '../support/mqtt-ingest';
+import { connectClient } from '../support/mqtt-clients';
 
 describe('dedup across a restart (PGlite data directory)', () => {
   const dir = tempDir('estate-ingest-');

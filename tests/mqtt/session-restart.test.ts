@@ -7,8 +7,8 @@ import type { GateOpenResult } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { EmbeddedBroker } from '../../apps/server/src/broker/embedded-broker';
 import { api, login, startTestServer } from '../support/server';
-import { ingestOn, openPglite, tempDir, testClock, TOPIC } from './fixtures';
-import { connectClient } from './mqtt-clients';
+import { ingestOn, openPglite, tempDir, testClock, TOPIC } from '../support/mqtt-ingest';
+import { connectClient } from '../support/mqtt-clients';
 
 const CMD = 'estate/v1/testsite/gate/gate-1/cmd';
 
@@ -23,7 +23,7 @@ function gate(server: RunningServer, clientId: string): Promise<{ client: MqttCl
 describe('embedded broker sessions across a restart', () => {
   const dir = tempDir('estate-sessions-');
   afterAll(() => dir.remove());
-  const start = () => startTestServer({ env: { dataDir: dir.path }, gateAckTimeoutMs: 300 });
+  const start = () => startTestServer({ env: { dataDir: dir.path, gateAckTimeoutMs: 300 } });
 
   it('delivers a cmd queued for an offline gate after the server restarts on the same DATA_DIR', async () => {
     const clientId = `gate-1-${Math.random().toString(16).slice(2, 10)}`;

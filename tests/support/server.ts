@@ -3,7 +3,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { buildTopic, deviceUsername, LIVE_NAMESPACE, type DeviceKind, type LiveEvents, type LoginResponse, type SiteConfig } from '@estate-watch/contracts';
 import { startServer, type RunningServer, type StartOptions } from '../../apps/server/src/bootstrap';
-import { testSite } from '../../apps/server/src/sites/testing';
+import { testSite } from '../../apps/server/src/sites/sites.testing';
 
 export async function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
   return startServer({

@@ -19,7 +19,6 @@ import { loadServerTls } from './config/tls-files';
 import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
 import { setupOpenApi } from './openapi/setup-openapi';
-import { GateCommandsService } from './parking/gate-commands.service';
 import { ParkingService } from './parking/parking.service';
 import { PatrolService } from './patrol/patrol.service';
 import { DEMO_SITE_FILE, loadSiteFiles } from './sites/load-site-files';
@@ -45,8 +44,6 @@ export interface StartOptions {
   deadlineSweepIntervalMs?: number;
   /** How often stuck-open barriers and the nightly lot check are looked for (gate.stuck_open within a few seconds). */
   parkingSweepIntervalMs?: number;
-  /** How long POST /api/gates/{id}/open waits for the gate's ack before answering 504. */
-  gateAckTimeoutMs?: number;
   /** How often patrol windows are checked (CONTRACT §3: a miss at the latest 10 s after its window closed). */
   patrolSweepIntervalMs?: number;
 }
@@ -100,7 +97,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const address = app.getHttpServer().address() as { port: number };
     const httpUrl = `${tls ? 'https' : 'http'}://localhost:${address.port}`;
 
-    if (options.gateAckTimeoutMs !== undefined) app.get(GateCommandsService).ackTimeoutMs = options.gateAckTimeoutMs;
     const devices = app.get(DevicesService);
     const workOrders = app.get(WorkOrdersService);
     const parking = app.get(ParkingService);

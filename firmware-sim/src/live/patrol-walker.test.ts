@@ -4,7 +4,7 @@ import { localTime } from '../common/local-time';
 import { planDay, type PlannedTap } from '../plans/patrol-plan';
 import { PatrolWalker, type PatrolOptions } from './patrol-walker';
 import { loadSiteFile } from '../site-files';
-import { demoDayRoutes } from '../test-support/demo-day-routes';
+import { demoDayRoutes } from '../demo-day-routes.testing';
 
 const site = demoDayRoutes(loadSiteFile());
 const TZ = site.site.timezone;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays } from '../common/local-time';
 import { DEFAULT_DEVIATION_RATES, planDay, type DeviationRates, type PlannedTap } from './patrol-plan';
 import { loadSiteFile } from '../site-files';
-import { demoDayRoutes } from '../test-support/demo-day-routes';
+import { demoDayRoutes } from '../demo-day-routes.testing';
 
 const site = demoDayRoutes(loadSiteFile());
 const DAY = '2026-11-27';

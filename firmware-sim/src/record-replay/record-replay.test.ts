@@ -11,8 +11,8 @@ import { replay, type ReplayMessage } from './replay';
 import { devicePublisher } from './replay-publishers';
 import { startSimulator, type SimulatorHandle } from '../simulator';
 import { loadSiteFile } from '../site-files';
-import { SERVICE_PASSWORD, SERVICE_USER, startTestBroker, type TestBroker } from '../test-support/broker';
-import { startObserver } from '../test-support/observer';
+import { SERVICE_PASSWORD, SERVICE_USER, startTestBroker, type TestBroker } from '../broker.testing';
+import { startObserver } from '../observer.testing';
 
 const site = loadSiteFile();
 const START = '2026-11-27T09:30:00.000+08:00';

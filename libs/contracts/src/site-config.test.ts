@@ -3,7 +3,7 @@ import { parseSiteConfig, siteDevices } from './site-config';
 
 /** argon2id of "s3cret-5-long-enough" (format only: parsing does not verify it). */
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Vb8C3X3cXoiVZ3TC0rWCqSG4xJ0QKp2Sx5iVjH8M6rk';
-import { example, problemsOf } from './site-config.fixture';
+import { example, problemsOf } from './site-config.testing';
 
 describe(parseSiteConfig.name, () => {
   it('reads the example of CONTRACT §2 with its defaults', () => {

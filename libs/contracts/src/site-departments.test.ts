@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routedDepartment } from './alerts';
 import { parseSiteConfig } from './site-config';
-import { example, problemsOf } from './site-config.fixture';
+import { example, problemsOf } from './site-config.testing';
 
 // CONTRACT §2 — departments are the site's own; §4's departments are defaults a site may route.
 const OWN_DEPARTMENTS = `departments:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { example, problemsOf } from './site-config.fixture';
+import { example, problemsOf } from './site-config.testing';
 import { suggestKey } from './strict-object';
 
 describe(suggestKey.name, () => {

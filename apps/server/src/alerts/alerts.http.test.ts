@@ -1,22 +1,11 @@
 // POST /api/alerts/ack (several at once) and /api/alerts/{id}/snooze (issue 12.4): who may call,
 // what a bad body answers, and that both are audited like acknowledge.
-import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseSiteConfig } from '@estate-watch/contracts';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
-import { WORK_ORDER_SITE_YAML } from '../work-orders/work-orders.testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { AlertsModule } from './alerts.module';
 import { AlertsService } from './alerts.service';
-
-/** The alerts controller reads site time zones (CSV export); CoreModule provides SitesService in the app. */
-@Global()
-@Module({
-  providers: [{ provide: SITE_CONFIGS, useValue: [parseSiteConfig(WORK_ORDER_SITE_YAML, 'site.yaml')] }, SitesService],
-  exports: [SitesService],
-})
-class TestSitesModule {}
 
 describe('/api/alerts ack-many and snooze', () => {
   let t: TestApp;
@@ -24,7 +13,7 @@ describe('/api/alerts ack-many and snooze', () => {
   let ids: string[];
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    t = await createTestApp({ imports: [TestSitesModule, AlertsModule], clock: new ManualClock(new Date()) });
+    t = await createTestApp({ imports: [AlertsModule], sites: [testSite('work-orders')], clock: new ManualClock(new Date()) });
     alerts = t.app.get(AlertsService);
     for (const name of ['operator', 'supervisor']) tokens[name] = await t.login(name);
   });

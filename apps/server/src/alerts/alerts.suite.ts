@@ -1,7 +1,7 @@
 // Storage behaviour of alerts (CONTRACT §4), run on PGlite (unit suite) and PostgreSQL (service suite).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService, type AlertChanged } from './alerts.service';
 

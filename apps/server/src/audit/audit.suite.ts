@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditQuerySchema, type AuditQuery } from '@estate-watch/contracts';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 

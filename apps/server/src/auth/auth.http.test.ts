@@ -1,7 +1,7 @@
 // CONTRACT §6: POST /api/auth/login and bearer tokens, over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 import { TOKEN_TTL_SECONDS } from './jwt-options';
 
 describe('POST /api/auth/login', () => {

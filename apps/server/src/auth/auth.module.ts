@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AuditModule } from '../audit/audit.module';
+import { ClockModule } from '../common/clock.module';
+import { ConfigModule } from '../config/config.module';
 import { ENV, type Env } from '../config/env';
+import { DatabaseModule } from '../db/database.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -14,10 +17,10 @@ import { TrustProxySetting } from './trust-proxy';
 
 /**
  * Login, tokens and the global AuthGuard (every HTTP route must declare @Public() or @Roles()).
- * Needs DATABASE, ENV and CLOCK from the global CoreModule. Exports AuthService for the live gateway.
+ * Exports AuthService for the live gateway.
  */
 @Module({
-  imports: [UsersModule, AuditModule, DiscoveryModule],
+  imports: [ConfigModule, DatabaseModule, ClockModule, UsersModule, AuditModule, DiscoveryModule],
   controllers: [AuthController],
   providers: [
     AuthService,

@@ -2,7 +2,7 @@
 // instances on one database accept each other's tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp } from '../common/http/testing';
+import { createTestApp } from '../common/http/http.testing';
 import type { Database } from '../db/database';
 import { openDatabase } from '../db/open-database';
 import { resolveJwtSecret } from './jwt-options';

@@ -1,7 +1,7 @@
 // Issue 8 point 5: the sign-in limit holds under parallel guesses, and the client's address comes
 // from X-Forwarded-For only when TRUST_PROXY names the proxy.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 import { PasswordHasher } from '../users/password-hasher';
 import { DEFAULT_LOGIN_THROTTLE } from './login-throttle';
 

@@ -1,7 +1,7 @@
 // Issue 8 point 7: the dashboard signs in with an httpOnly SameSite=Strict cookie; state-changing
 // calls made with it need the CSRF header; bearer tokens keep working without one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 
 interface Browser {
   cookies: Record<string, string>;

@@ -10,8 +10,8 @@ import { createConnection, createServer, type AddressInfo, type Server, type Soc
 import { Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMosquitto, type OwnMosquitto } from '../../../../tests/support/mosquitto';
-import { SITE, TOPIC } from '../../../../tests/mqtt/fixtures';
-import { connectClient } from '../../../../tests/mqtt/mqtt-clients';
+import { SITE, TOPIC } from '../../../../tests/support/mqtt-ingest';
+import { connectClient } from '../../../../tests/support/mqtt-clients';
 import type { IngestSink } from './embedded-broker';
 import { ExternalBroker } from './external-broker';
 import type { ConsumedDevice } from './external-broker-shards';

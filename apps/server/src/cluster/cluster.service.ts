@@ -15,9 +15,9 @@ import { BrokerService } from '../broker/broker.service';
 import type { ExternalBroker } from '../broker/external-broker';
 import type { Periodic } from '../common/periodic';
 import { ENV, type Env } from '../config/env';
+import { CLUSTER_MODE, type ClusterMode } from '../config/service-options';
 import { DATABASE, type Database } from '../db/database';
 import { IngestService } from '../ingest/ingest.service';
-import { GateCommandsService } from '../parking/gate-commands.service';
 import { fairShare } from './fair-share';
 import { LeaseRepository } from './lease.repository';
 
@@ -25,8 +25,6 @@ import { LeaseRepository } from './lease.repository';
 export const COMMITTED_CHANNEL = 'estate_ingest_committed';
 /** Handlers read the database at least this often even if a notification was lost. */
 const POLL_MS = 1_000;
-/** How often a caller of POST /api/gates/{id}/open looks for an ack another server recorded. */
-const ACK_POLL_MS = 200;
 /** Alerts repeated to every screen when a handler changes hands (see reannounce). */
 const REANNOUNCED_ALERTS = 200;
 
@@ -83,10 +81,10 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     @Inject(DATABASE) private readonly db: Database,
     private readonly broker: BrokerService,
     private readonly ingest: IngestService,
-    gateCommands: GateCommandsService,
     private readonly alerts: AlertsService,
+    @Inject(CLUSTER_MODE) mode: ClusterMode,
   ) {
-    this.enabled = env.cluster === true && broker.node !== undefined && db.kind === 'postgres';
+    this.enabled = mode.enabled;
     this.node = broker.node ?? 'single';
     this.leaseMs = env.clusterLeaseMs ?? 8_000;
     if (this.enabled && env.databaseUrl) {
@@ -97,8 +95,6 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     this.repo = new LeaseRepository(leaseDb ? { query: async <T>(text: string, params?: unknown[]) => (await leaseDb.query(text, params)).rows as T[] } : db);
     if (!this.enabled) return;
     this.dispatch = ingest.joinCluster(() => this.committed());
-    // The ack of a command sent through this server may be ingested by another: look in the audit row too.
-    gateCommands.ackPollMs = ACK_POLL_MS;
   }
 
   /** The pool the Socket.IO adapter broadcasts over (LISTEN/NOTIFY); undefined when alone. */

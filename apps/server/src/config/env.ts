@@ -170,6 +170,8 @@ export interface Env {
   mqttShards?: number;
   /** Behind MQTT_URL: a reload of the site files changes the broker's dynamic-security users (MQTT_DYNSEC, on by default). */
   mqttDynsec?: boolean;
+  /** How long POST /api/gates/{id}/open waits for the gate's ack; no variable (tests shorten it). Unset: 10 s. */
+  gateAckTimeoutMs?: number;
 }
 
 export class EnvError extends Error {}

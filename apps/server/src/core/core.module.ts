@@ -1,10 +1,10 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { SiteConfig } from '@estate-watch/contracts';
-import { CLOCK, type Clock } from '../common/clock';
-import { ENV, type Env } from '../config/env';
-import { DATABASE, type Database } from '../db/database';
-import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
+import type { Clock } from '../common/clock';
+import type { Env } from '../config/env';
+import type { Database } from '../db/database';
 
+/** What start-up made before Nest: the validated env, the open database, the clock and the site files as read. */
 export interface CoreDeps {
   env: Env;
   db: Database;
@@ -12,21 +12,24 @@ export interface CoreDeps {
   sites: SiteConfig[];
 }
 
-/** What every module may inject: the validated env, the database, the clock and the site files. */
+/** Injected only by ConfigModule, DatabaseModule, ClockModule and SiteConfigModule, which hand its parts on. */
+export const CORE_DEPS = Symbol('CORE_DEPS');
+
+/**
+ * The one global module, and it holds values, not services. Nest finds a token only in a module's
+ * own providers, its imports, or a global module; values made per app before Nest runs (a test's
+ * PGlite, its ManualClock) can reach the static modules that provide them only this way (as
+ * TypeORM's core module does). Feature modules import what they use — ConfigModule (ENV and the
+ * typed options), DatabaseModule, ClockModule, SiteConfigModule (SitesService) — never this.
+ */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(deps: CoreDeps): DynamicModule {
     return {
       module: CoreModule,
-      providers: [
-        { provide: ENV, useValue: deps.env },
-        { provide: DATABASE, useValue: deps.db },
-        { provide: CLOCK, useValue: deps.clock },
-        { provide: SITE_CONFIGS, useValue: deps.sites },
-        SitesService,
-      ],
-      exports: [ENV, DATABASE, CLOCK, SITE_CONFIGS, SitesService],
+      providers: [{ provide: CORE_DEPS, useValue: deps }],
+      exports: [CORE_DEPS],
     };
   }
 }

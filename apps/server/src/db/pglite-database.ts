@@ -18,7 +18,7 @@ export interface PgliteOpenOptions {
 
 /**
  * Which PGlite build to start. The shipped server uses `@electric-sql/pglite`; the TimescaleDB
- * test suite passes another build (db/testing-timescale.ts) so the same class, migrations and
+ * test suite passes another build (db/timescale.testing.ts) so the same class, migrations and
  * repositories run on it.
  */
 export type PgliteEngine = (options: PgliteOpenOptions) => Promise<PgliteClient>;

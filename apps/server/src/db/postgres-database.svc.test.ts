@@ -2,7 +2,7 @@
 // fail that transaction, not the process, and leave the pool usable (tests/faults found the crash).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './testing';
+import { openTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './database.testing';
 
 describe('PostgresDatabase when the connection dies mid-transaction', () => {
   let t: TestDatabase;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from './database';
 import { migrate, MIGRATIONS } from './migrate';
-import { openTimescaleTestDatabase } from './testing-timescale';
+import { openTimescaleTestDatabase } from './timescale.testing';
 
 interface JobRow {
   proc_name: string;

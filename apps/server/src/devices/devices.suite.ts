@@ -4,10 +4,10 @@ import type { DeviceDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 

@@ -1,7 +1,8 @@
 // The only SQL of ingest. Every statement takes whole batches as arrays (unnest), so a grouped
 // commit is a handful of statements whatever its size. Parameterised throughout.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
+import { CLUSTER_MODE, type ClusterMode } from '../config/service-options';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { telemetryValues } from '../telemetry/telemetry-points';
 import type { AcceptedMessage, MessageSelector } from './accepted-message';
@@ -43,9 +44,14 @@ export class IngestRepository {
    * so seq order is commit order across servers and a reader of seq > cursor never passes over
    * a row that becomes visible later.
    */
-  serializeCommits = false;
+  private readonly serializeCommits: boolean;
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Optional() @Inject(CLUSTER_MODE) cluster: ClusterMode | null = null,
+  ) {
+    this.serializeCommits = cluster?.enabled ?? false;
+  }
 
   /**
    * One transaction: dedup ids, store the new messages, update the devices they came from, count

@@ -88,13 +88,12 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Several servers on one database (cluster/cluster.service.ts), before start(): commits are
-   * ordered across servers, handlers run where their lease is, and `committed` hears every commit
-   * made here (the cluster tells the other servers).
+   * Several servers on one database (cluster/cluster.service.ts), before start(): handlers run
+   * where their lease is, and `committed` hears every commit made here (the cluster tells the
+   * other servers). IngestRepository orders the commits across servers (CLUSTER_MODE).
    */
   joinCluster(committed: () => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke'> {
     this.dispatcher.cluster();
-    this.repo.serializeCommits = true;
     this.committed = committed;
     return this.dispatcher;
   }

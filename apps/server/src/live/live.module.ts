@@ -3,6 +3,7 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { AuthModule } from '../auth/auth.module';
 import { ClusterModule } from '../cluster/cluster.module';
 import { ConsumablesModule } from '../consumables/consumables.module';
+import { ConfigModule } from '../config/config.module';
 import { DevicesModule } from '../devices/devices.module';
 import { EquipmentModule } from '../equipment/equipment.module';
 import { ParkingModule } from '../parking/parking.module';
@@ -12,7 +13,7 @@ import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { LiveGateway } from './live.gateway';
 
 @Module({
-  imports: [AuthModule, ClusterModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, ConsumablesModule, WorkOrdersModule, PatrolModule, ParkingModule],
+  imports: [ConfigModule, AuthModule, ClusterModule, UsersModule, AlertsModule, DevicesModule, EquipmentModule, ConsumablesModule, WorkOrdersModule, PatrolModule, ParkingModule],
   providers: [LiveGateway],
 })
 export class LiveModule {}

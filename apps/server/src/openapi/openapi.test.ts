@@ -3,7 +3,7 @@ import { Controller, Get, Post } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Roles } from '../auth/auth.decorators';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 import { ZodBody, ZodParam, ZodQuery } from '../common/http/zod-validation';
 
 @Controller('api/things')

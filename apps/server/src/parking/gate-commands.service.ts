@@ -4,18 +4,17 @@
 //
 // Several servers (cluster/): the ack may be ingested and recorded by another server. The
 // caller's server then also looks at the command's audit row every `ackPollMs` while it waits,
-// so the caller gets the ack whichever server handled it.
+// so the caller gets the ack whichever server handled it. Both times: config/service-options.ts.
 import { BadRequestException, GatewayTimeoutException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { buildTopic, type GateAck, type GateCommand, type GateCommandDto, type GateOpenResult } from '@estate-watch/contracts';
 import { MQTT_TRANSPORT, type MqttTransport } from '../broker/mqtt-transport';
 import { CLOCK, type Clock } from '../common/clock';
+import { GATE_COMMAND_OPTIONS, type GateCommandOptions } from '../config/service-options';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { GateCommandsRepository } from './gate-commands.repository';
-
-export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
 interface Waiter {
   siteId: string;
@@ -31,16 +30,13 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
   private readonly log = new Logger(GateCommandsService.name);
   private readonly waiters = new Map<string, Waiter>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** How long a caller waits for the gate's ack (wall time: it is a network round trip, not a rule). */
-  ackTimeoutMs = DEFAULT_ACK_TIMEOUT_MS;
-  /** Several servers: how often a waiting caller reads the command's row for an ack recorded elsewhere (unset: never). */
-  ackPollMs: number | undefined;
 
   constructor(
     private readonly repo: GateCommandsRepository,
     private readonly sites: SitesService,
     @Inject(MQTT_TRANSPORT) private readonly mqtt: MqttTransport,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(GATE_COMMAND_OPTIONS) private readonly options: GateCommandOptions,
   ) {}
 
   async open(gateId: string, siteId: string | undefined, by: string, reason: string): Promise<GateOpenResult> {
@@ -52,7 +48,7 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         resolve('timeout');
-      }, this.ackTimeoutMs);
+      }, this.options.ackTimeoutMs);
       this.timers.add(timer);
       this.waiters.set(command.id, { siteId: site, gateId, resolve: (ack) => (clearTimeout(timer), this.timers.delete(timer), resolve(ack)) });
     });
@@ -69,7 +65,7 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
     stopPolling();
     this.waiters.delete(command.id);
     if (ack === 'timeout') {
-      const seconds = this.ackTimeoutMs / 1000;
+      const seconds = this.options.ackTimeoutMs / 1000;
       if (await this.repo.finish(command.id, 'timeout', `no ack within ${seconds} s`)) {
         throw new GatewayTimeoutException(`gate ${gateId} did not acknowledge command ${command.id} within ${seconds} s: it may be offline or unable to open; check it on site (the command is recorded as timed out)`);
       }
@@ -82,7 +78,8 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
 
   /** Resolves the waiter when another server recorded the command's ack; returns the stop. */
   private pollForAck(commandId: string): () => void {
-    if (this.ackPollMs === undefined) return () => undefined;
+    const every = this.options.ackPollMs;
+    if (every === undefined) return () => undefined;
     const poll = setInterval(() => {
       void this.repo.find(commandId).then(
         (recorded) => {
@@ -91,7 +88,7 @@ export class GateCommandsService implements MessageHandler, OnModuleDestroy {
         },
         () => undefined,
       );
-    }, this.ackPollMs);
+    }, every);
     this.timers.add(poll);
     return () => (clearInterval(poll), this.timers.delete(poll));
   }

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
 import { BrokerModule } from '../broker/broker.module';
+import { ClockModule } from '../common/clock.module';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../db/database.module';
+import { SiteConfigModule } from '../sites/site-config.module';
 import { GateCommandsRepository } from './gate-commands.repository';
 import { GateCommandsService } from './gate-commands.service';
 import { GatesController, ParkingController } from './parking.controller';
@@ -9,7 +13,7 @@ import { ParkingService } from './parking.service';
 
 /** Lots, barriers and remote gate commands. Bootstrap registers both services with ingest and runs the sweeps. */
 @Module({
-  imports: [AlertsModule, BrokerModule],
+  imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule, AlertsModule, BrokerModule],
   controllers: [ParkingController, GatesController],
   providers: [ParkingRepository, ParkingService, GateCommandsRepository, GateCommandsService],
   exports: [ParkingService, GateCommandsService],

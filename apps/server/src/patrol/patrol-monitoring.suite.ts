@@ -2,8 +2,8 @@
 // already under way when a site is first monitored is tracked with its closed windows
 // `unmonitored`; after the server was down, every round back to 24 h is planned and judged.
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
-import { TEST_SITE_YAML } from '../sites/testing';
+import type { Backend } from '../db/database.testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { local, patrolHarness, ROUND, site } from './patrol.testing';
 
 export function patrolMonitoringSuite(backend: Backend): void {
@@ -25,7 +25,7 @@ export function patrolMonitoringSuite(backend: Backend): void {
     });
 
     it('a buffered tap classifies an unmonitored window; a round that ended before monitoring is not created', async () => {
-      const twoRounds = TEST_SITE_YAML.replace('schedule: ["09:30"]', 'schedule: ["07:00", "09:30"]');
+      const twoRounds = testSiteYaml().replace('schedule: ["09:30"]', 'schedule: ["07:00", "09:30"]');
       h.patrol = start(site(twoRounds));
       await sweepAt('09:50');
       expect((await h.patrol.list({})).map((r) => r.id)).toEqual([ROUND]); // 07:00 ended at 07:35
@@ -47,7 +47,7 @@ export function patrolMonitoringSuite(backend: Backend): void {
 
     // CONTRACT §3 — after the server was down, every round since it stopped (back to 24 h) is planned and judged.
     it('down for days across midnights: the rounds a buffered tap can still reach are planned and judged, its late taps classified', async () => {
-      const nightRound = TEST_SITE_YAML.replace('schedule: ["09:30"]', 'schedule: ["09:30", "23:50"]');
+      const nightRound = testSiteYaml().replace('schedule: ["09:30"]', 'schedule: ["09:30", "23:50"]');
       // The 25th's night round walks into the 26th: cp-1 window [23:35, 00:05], cp-2 planned 00:10, window [23:55, 00:25].
       const NIGHT = 'testsite:r1:2026-11-25:2350';
       h.patrol = start(site(nightRound));

@@ -1,8 +1,8 @@
 // Patrol rounds in storage (CONTRACT §3, §4), run on PGlite (unit suite) and PostgreSQL (service suite):
 // planning, taps from ingest, the sweep, restarts, site-file changes, the day boundary.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
-import { TEST_SITE_YAML } from '../sites/testing';
+import type { Backend } from '../db/database.testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { AlertsService } from '../alerts/alerts.service';
 import { SitesService } from '../sites/sites.service';
 import { PatrolRepository } from './patrol.repository';
@@ -49,7 +49,7 @@ export function patrolSuite(backend: Backend): void {
       });
 
       it('a changed site file: a round not yet started follows it, one already started keeps its plan', async () => {
-        const twoRounds = TEST_SITE_YAML.replace('schedule: ["09:30"]', 'schedule: ["09:30", "14:00"]');
+        const twoRounds = testSiteYaml().replace('schedule: ["09:30"]', 'schedule: ["09:30", "14:00"]');
         h.patrol = start(site(twoRounds));
         await sweepAt('06:00');
         h.clock.set(local('09:20')); // the 09:30 round's first window opened at 09:15

@@ -6,10 +6,10 @@ import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import type { Database } from '../db/database';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
-import { TEST_SITE_YAML } from '../sites/testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { AlertWorkOrders } from '../work-orders/alert-work-orders';
 import { WorkOrdersRepository } from '../work-orders/work-orders.repository';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
@@ -20,7 +20,7 @@ export const CARD = '04A1B2C3D4E5F6'; // G01 张伟
 export const ROUND = 'testsite:r1:2026-11-27:0930'; // cp-1 window [09:15, 09:45], cp-2 window [09:35, 10:05]
 /** Site-local wall time (+08:00) on 2026-11-27 unless another date is given. */
 export const local = (hms: string, date = '2026-11-27') => new Date(`${date}T${hms.length === 5 ? `${hms}:00` : hms}+08:00`);
-export const site = (yaml = TEST_SITE_YAML) => parseSiteConfig(yaml, 'test-site.yaml');
+export const site = (yaml = testSiteYaml()) => parseSiteConfig(yaml, 'test-site.yaml');
 
 export interface PatrolHarness {
   db: Database;

@@ -5,7 +5,7 @@ import { buildTopic, type AlertDto, type DeviceKind, type LoginResponse, type Pa
 import type { RecordedMessage } from '@estate-watch/firmware-sim';
 import { startServer, type RunningServer } from '../bootstrap';
 import { IngestService } from '../ingest/ingest.service';
-import { testSite } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { ingestEntry, replayItems, replayThroughIngest, type ReplayReport } from './replay-ingest';
 import { ReplayTime } from './replay-time';
 

@@ -1,23 +1,17 @@
 // GET /api/reports/work-orders, /daily and /daily.html: who may call them, what a bad range
 // answers, and that the printable page carries the same figures as the JSON.
-import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
-import { insertAlerts, insertOrders, REPORT_NOW } from './reports.fixture';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
+import { insertAlerts, insertOrders, REPORT_NOW } from './reports.testing';
 import { ReportsModule } from './reports.module';
-
-@Global()
-@Module({ providers: [{ provide: SITE_CONFIGS, useValue: [testSite()] }, SitesService], exports: [SitesService] })
-class TestSitesModule {}
 
 describe('/api/reports', () => {
   let t: TestApp;
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    t = await createTestApp({ imports: [TestSitesModule, ReportsModule], clock: new ManualClock(REPORT_NOW) });
+    t = await createTestApp({ imports: [ReportsModule], sites: [testSite()], clock: new ManualClock(REPORT_NOW) });
     await insertOrders(t.db);
     await insertAlerts(t.db);
     for (const name of ['operator', 'supervisor', 'admin']) tokens[name] = await t.login(name);

@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../common/clock.module';
+import { DatabaseModule } from '../db/database.module';
+import { SiteConfigModule } from '../sites/site-config.module';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
 
-/** Needs the global CoreModule (DATABASE, CLOCK, SitesService); reads the alert and work-order tables. */
+/** Reads the alert and work-order tables. */
 @Module({
+  imports: [DatabaseModule, ClockModule, SiteConfigModule],
   controllers: [ReportsController],
   providers: [ReportsRepository, ReportsService],
 })

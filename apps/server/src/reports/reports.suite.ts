@@ -1,14 +1,14 @@
-// The reports against hand-computed figures (reports.fixture.ts), run on PGlite (unit suite) and
+// The reports against hand-computed figures (reports.testing.ts), run on PGlite (unit suite) and
 // PostgreSQL (service suite): the same SQL must give the same answers on both.
 import { BadRequestException } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkOrderStatsDto } from '@estate-watch/contracts';
 import { doneAt, median, percentile, roundTo, slaOutcome } from '@estate-watch/domain';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
-import { insertAlerts, insertOrders, ORDERS, REPORT_NOW, SITE } from './reports.fixture';
+import { testSite } from '../sites/sites.testing';
+import { insertAlerts, insertOrders, ORDERS, REPORT_NOW, SITE } from './reports.testing';
 import { ReportsRepository } from './reports.repository';
 import { PATROL_NOT_RECORDED, ReportsService } from './reports.service';
 

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { diffSites, evictedDevices, type SiteChange } from './site-diff';
-import { TEST_SITE_YAML } from './testing';
+import { testSiteYaml } from './sites.testing';
 
 const HASH = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Vb8C3X3cXoiVZ3TC0rWCqSG4xJ0QKp2Sx5iVjH8M6rk';
-const before = parseSiteConfig(TEST_SITE_YAML, 'before.yaml');
-const after = (edit: (yaml: string) => string) => parseSiteConfig(edit(TEST_SITE_YAML), 'after.yaml');
+const before = parseSiteConfig(testSiteYaml(), 'before.yaml');
+const after = (edit: (yaml: string) => string) => parseSiteConfig(edit(testSiteYaml()), 'after.yaml');
 const change = (section: SiteChange['section'], id: string, what: SiteChange['change']): SiteChange => ({ siteId: 'testsite', section, id, change: what });
 
 describe(diffSites.name, () => {

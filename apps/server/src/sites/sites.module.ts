@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { ConfigModule } from '../config/config.module';
+import { SiteConfigModule } from './site-config.module';
 import { SiteReloadService } from './site-reload.service';
 import { SitesController } from './sites.controller';
 
 /**
- * GET /api/sites and POST /api/sites/reload; SitesService itself is provided by CoreModule
- * (global). SiteReloadService is exported for the SIGHUP handler (bootstrap.ts).
+ * GET /api/sites and POST /api/sites/reload; SitesService itself is SiteConfigModule's.
+ * SiteReloadService is exported for the SIGHUP handler (bootstrap.ts).
  */
-@Module({ imports: [AuditModule], controllers: [SitesController], providers: [SiteReloadService], exports: [SiteReloadService] })
+@Module({ imports: [ConfigModule, SiteConfigModule, AuditModule], controllers: [SitesController], providers: [SiteReloadService], exports: [SiteReloadService] })
 export class SitesModule {}

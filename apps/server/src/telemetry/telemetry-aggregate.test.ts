@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryBucketDto, TelemetryDto } from '@estate-watch/contracts';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type TestDatabase } from '../db/database.testing';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { TelemetryRepository } from './telemetry.repository';
 import { TelemetryService } from './telemetry.service';
 

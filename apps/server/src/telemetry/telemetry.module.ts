@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../common/clock.module';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../db/database.module';
 import { IngestModule } from '../ingest/ingest.module';
+import { SiteConfigModule } from '../sites/site-config.module';
 import { InfluxSinkService } from './influx-sink.service';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryRepository } from './telemetry.repository';
@@ -11,7 +15,7 @@ import { TelemetryService } from './telemetry.service';
  * INFLUX_URL set, also sends them to InfluxDB.
  */
 @Module({
-  imports: [IngestModule],
+  imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule, IngestModule],
   controllers: [TelemetryController],
   providers: [TelemetryRepository, TelemetryService, InfluxSinkService],
   exports: [TelemetryService, InfluxSinkService],

@@ -4,11 +4,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTopic, type DeviceKind, type TelemetryBucketDto, type TelemetryDto, type TelemetryPointDto, type TelemetryQuery } from '@estate-watch/contracts';
 import { ManualClock } from '../common/clock';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import { IngestRepository } from '../ingest/ingest.repository';
 import { IngestService } from '../ingest/ingest.service';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { TelemetryRepository } from './telemetry.repository';
 import { TelemetryService } from './telemetry.service';
 

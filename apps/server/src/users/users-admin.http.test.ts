@@ -1,7 +1,7 @@
 // Issue 8 points 8 and 9: password policy outside the demo; admins change roles and remove users.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 
 const ADMIN_PASSWORD = 'Lakeside-Night-Shift';
 

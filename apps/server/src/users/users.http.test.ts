@@ -1,7 +1,7 @@
 // CONTRACT §6: POST /api/users {username, password, role}, admin only; GET /api/users.
 import * as argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../common/http/testing';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
 
 describe('/api/users', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 // CONTRACT §7: the demo's users and the ADMIN_PASSWORD rule; the environment is the source of truth.
 import { Logger } from '@nestjs/common';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TEST_HASH_COST } from '../common/http/testing';
+import { TEST_HASH_COST } from '../common/http/http.testing';
 import type { Env } from '../config/env';
 import type { Database } from '../db/database';
 import { openDatabase } from '../db/open-database';

@@ -1,14 +1,15 @@
 // Work orders raised by alerts (CONTRACT §4, last column) and verified by the device (§5),
 // run on PGlite (unit suite) and PostgreSQL (service suite).
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
+import type { Backend } from '../db/database.testing';
+import { testSite } from '../sites/sites.testing';
 import { SYSTEM, type WorkOrdersService } from './work-orders.service';
-import { DAY, MIN, steps, workOrderSite, workOrdersHarness } from './work-orders.testing';
+import { DAY, MIN, steps, workOrdersHarness } from './work-orders.testing';
 
 export function alertWorkOrdersSuite(backend: Backend): void {
   describe(`work orders raised by alerts on ${backend}`, () => {
     const h = workOrdersHarness(backend, 'work orders raised by alerts');
-    const site = workOrderSite();
+    const site = testSite('work-orders');
 
     describe('orders raised by alerts (CONTRACT §4, last column)', () => {
       it.each([

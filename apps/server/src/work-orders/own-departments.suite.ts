@@ -1,18 +1,18 @@
 // CONTRACT §2 — departments are the site's own: a site whose file names none of the example's
 // five gets its alert orders, complaints, dispatches, filters and reports in its own departments.
 import { describe, expect, it } from 'vitest';
-import { WorkOrderQuerySchema, WorkOrderReportQuerySchema, parseSiteConfig } from '@estate-watch/contracts';
-import type { Backend } from '../db/testing';
+import { WorkOrderQuerySchema, WorkOrderReportQuerySchema } from '@estate-watch/contracts';
+import type { Backend } from '../db/database.testing';
 import { ReportsRepository } from '../reports/reports.repository';
 import { ReportsService } from '../reports/reports.service';
 import { SitesService } from '../sites/sites.service';
-import { OWN_DEPARTMENTS_YAML } from '../sites/testing';
+import { testSite } from '../sites/sites.testing';
 import { complaint, inspection, MIN, workOrdersHarness } from './work-orders.testing';
 
 export function ownDepartmentsSuite(backend: Backend): void {
   describe(`a site with departments of its own on ${backend}`, () => {
-    const h = workOrdersHarness(backend, 'own departments', OWN_DEPARTMENTS_YAML);
-    const site = parseSiteConfig(OWN_DEPARTMENTS_YAML, 'own.yaml');
+    const h = workOrdersHarness(backend, 'own departments', 'own-departments');
+    const site = testSite('own-departments');
     const accept = (department: string) => site.departments.find((d) => d.id === department)!.sla.acceptMin * MIN;
 
     it.each([

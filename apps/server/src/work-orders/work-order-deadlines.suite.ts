@@ -1,7 +1,7 @@
 // SLA deadlines, escalation and the complaint callback (CONTRACT §5), swept on a virtual clock
 // across a day; run on PGlite (unit suite) and PostgreSQL (service suite).
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
+import type { Backend } from '../db/database.testing';
 import { SYSTEM } from './work-orders.service';
 import { complaint, DAY, inspection, MIN, workOrdersHarness } from './work-orders.testing';
 

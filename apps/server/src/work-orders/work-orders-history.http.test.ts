@@ -1,18 +1,9 @@
 // Issue 12.7 over HTTP: search, date range, keyset paging and CSV export of work orders and alerts.
-import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSiteConfig, type AlertDto, type WorkOrderDto } from '@estate-watch/contracts';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
-import { WORK_ORDER_SITE_YAML } from './work-orders.testing';
+import type { AlertDto, WorkOrderDto } from '@estate-watch/contracts';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { WorkOrdersModule } from './work-orders.module';
-
-@Global()
-@Module({
-  providers: [{ provide: SITE_CONFIGS, useValue: [parseSiteConfig(WORK_ORDER_SITE_YAML, 'site.yaml')] }, SitesService],
-  exports: [SitesService],
-})
-class TestSitesModule {}
 
 const reporters = [
   { name: '陈先生', room: '2-801', phone: '13900001111', title: '电梯异响' },
@@ -28,7 +19,7 @@ describe('work-order and alert history over HTTP', () => {
   const created: WorkOrderDto[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [TestSitesModule, WorkOrdersModule] });
+    t = await createTestApp({ imports: [WorkOrdersModule], sites: [testSite('work-orders')] });
     operator = await t.login('operator');
     for (const r of reporters) {
       const res = await t.request<WorkOrderDto>('POST', '/api/work-orders', {

@@ -1,19 +1,9 @@
 // HTTP contract of /api/work-orders (CONTRACT §6): roles, validation, 409 bodies, OpenAPI.
-import { Global, Module } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSiteConfig, type WorkOrderConflictBody, type WorkOrderDto } from '@estate-watch/contracts';
-import { createTestApp, type TestApp } from '../common/http/testing';
-import { SITE_CONFIGS, SitesService } from '../sites/sites.service';
-import { WORK_ORDER_SITE_YAML } from './work-orders.testing';
+import type { WorkOrderConflictBody, WorkOrderDto } from '@estate-watch/contracts';
+import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { testSite } from '../sites/sites.testing';
 import { WorkOrdersModule } from './work-orders.module';
-
-/** The site files, as CoreModule provides them in the real app. */
-@Global()
-@Module({
-  providers: [{ provide: SITE_CONFIGS, useValue: [parseSiteConfig(WORK_ORDER_SITE_YAML, 'site.yaml')] }, SitesService],
-  exports: [SitesService],
-})
-class TestSitesModule {}
 
 const complaint = {
   source: 'complaint',
@@ -28,7 +18,7 @@ describe('/api/work-orders over HTTP', () => {
   let operator: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ imports: [TestSitesModule, WorkOrdersModule] });
+    t = await createTestApp({ imports: [WorkOrdersModule], sites: [testSite('work-orders')] });
     operator = await t.login('operator');
   });
   afterAll(async () => t?.close());

@@ -3,9 +3,9 @@
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { parseSiteConfig } from '@estate-watch/contracts';
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../db/testing';
+import type { Backend } from '../db/database.testing';
 import { SitesService } from '../sites/sites.service';
-import { TEST_SITE_YAML } from '../sites/testing';
+import { testSiteYaml } from '../sites/sites.testing';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
 import { complaint, DAY, inspection, MIN, steps, workOrdersHarness } from './work-orders.testing';
@@ -218,7 +218,7 @@ export function workOrdersSuite(backend: Backend): void {
 
       it('a department the site does not list cannot be dispatched to', async () => {
         // Its gate's stuck-open orders go to security instead (CONTRACT §2 routing), so the file is valid without parking.
-        const small = parseSiteConfig(TEST_SITE_YAML.replace(/ {2}- \{ id: parking, .*\n/, '').replace('guards:', 'routing: { gate.stuck_open: security }\nguards:'), 'small.yaml');
+        const small = parseSiteConfig(testSiteYaml().replace(/ {2}- \{ id: parking, .*\n/, '').replace('guards:', 'routing: { gate.stuck_open: security }\nguards:'), 'small.yaml');
         const service = new WorkOrdersService(new WorkOrdersRepository(h.db), new SitesService([small], h.db), h.clock);
         const o = await service.create(inspection, 'operator');
         await expect(service.act(o.id, { action: 'dispatch', department: 'parking' }, 'operator')).rejects.toThrow(/not a department/);

@@ -1,29 +1,20 @@
 // Test support for the work-order suites: a database per suite, fresh services per test on a
 // ManualClock (09:30 in Asia/Shanghai), and the transitions the timelines recorded.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { parseSiteConfig, type AlertType, type CreateWorkOrderBody, type Severity, type WorkOrderDto } from '@estate-watch/contracts';
+import type { AlertType, CreateWorkOrderBody, Severity, WorkOrderDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import type { Database } from '../db/database';
-import { openTestDatabase, type Backend, type TestDatabase } from '../db/testing';
+import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import { DevicesRepository } from '../devices/devices.repository';
 import { DevicesService } from '../devices/devices.service';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
-import { TEST_SITE_YAML } from '../sites/testing';
+import { testSite, type TestSiteVariant } from '../sites/sites.testing';
 import { AlertWorkOrders } from './alert-work-orders';
 import { WorkOrdersRepository } from './work-orders.repository';
 import { WorkOrdersService } from './work-orders.service';
-
-/** The test site, with a patrol route run by the car park and a pump looked after by cleaning. */
-export const WORK_ORDER_SITE_YAML = TEST_SITE_YAML.replace('{ id: r1, name: 日间巡查,', '{ id: r1, name: 日间巡查, department: parking,').concat(`
-  - id: pool-pump
-    name: 泳池水泵
-    department: cleaning
-    secret: secret-pool-pump
-`);
-export const workOrderSite = () => parseSiteConfig(WORK_ORDER_SITE_YAML, 'work-order-site.yaml');
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;
@@ -59,11 +50,11 @@ export interface Harness {
 /** `by:action:from>to` for each timeline entry. */
 export const steps = (o: WorkOrderDto) => o.timeline.map((e) => `${e.by}:${e.action}:${e.from ?? ''}>${e.to ?? ''}`);
 
-/** Registers the hooks; the returned object's fields are fresh in every test. `siteYaml`: a site with id testsite. */
-export function workOrdersHarness(backend: Backend, suite: string, siteYaml = WORK_ORDER_SITE_YAML): Harness {
+/** Registers the hooks; the returned object's fields are fresh in every test, on the test site's `variant`. */
+export function workOrdersHarness(backend: Backend, suite: string, variant: TestSiteVariant = 'work-orders'): Harness {
   let t: TestDatabase;
   let seq = 0;
-  const site = parseSiteConfig(siteYaml, 'work-order-site.yaml');
+  const site = testSite(variant);
   const h = {} as Harness;
 
   const recordTransitions = async () => {

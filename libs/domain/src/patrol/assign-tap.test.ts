@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignTap } from './assign-tap';
 import { planRounds } from './round-plan';
-import { local, SITE } from './patrol.fixture';
+import { local, SITE } from './patrol.testing';
 
 // cp-2 is planned at 09:50 (r1 09:30 + 20), 10:00 (r2 10:00) and 14:00 (r2 14:00); cp-3 at 10:30 and 14:30.
 const today = planRounds(SITE, '2026-11-27');

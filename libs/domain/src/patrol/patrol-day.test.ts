@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RoundDto } from '@estate-watch/contracts';
 import { assignTap } from './assign-tap';
-import { local, SITE } from './patrol.fixture';
+import { local, SITE } from './patrol.testing';
 import { planRounds } from './round-plan';
 import { closeWindows } from './round-progress';
 import { visitRound } from './visit-round';

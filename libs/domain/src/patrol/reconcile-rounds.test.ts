@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoundDto } from '@estate-watch/contracts';
-import { local, SITE } from './patrol.fixture';
+import { local, SITE } from './patrol.testing';
 import { planRounds } from './round-plan';
 import { planningDates, reconcileRounds, trackFrom } from './reconcile-rounds';
 import { visitRound } from './visit-round';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shiftDate } from '../time/site-clock';
-import { SITE } from './patrol.fixture';
+import { SITE } from './patrol.testing';
 import { planRounds, roundId, samePlan } from './round-plan';
 
 describe(planRounds.name, () => {

@@ -1,6 +1,6 @@
 // CONTRACT §3: a window that closes with no tap is missed; the round's status follows its windows.
 import { describe, expect, it } from 'vitest';
-import { local, round } from './patrol.fixture';
+import { local, round } from './patrol.testing';
 import { closeWindows, roundDueAt, roundProgress } from './round-progress';
 import { visitRound } from './visit-round';
 

@@ -1,7 +1,7 @@
 // CONTRACT §3 taps and §4 patrol alerts, one tap (or a few, in arrival order) at a time.
 import { describe, expect, it } from 'vitest';
 import type { RoundDto } from '@estate-watch/contracts';
-import { local, round } from './patrol.fixture';
+import { local, round } from './patrol.testing';
 import { closeWindows } from './round-progress';
 import { visitRound, type PatrolAlertEffect } from './visit-round';
 

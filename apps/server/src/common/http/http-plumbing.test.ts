@@ -3,7 +3,7 @@ import { Controller, Get, Logger, NotFoundException, Post } from '@nestjs/common
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Public, Roles } from '../../auth/auth.decorators';
-import { createTestApp, type TestApp } from './testing';
+import { createTestApp, type TestApp } from './http.testing';
 import { ZodBody, ZodParam, ZodQuery } from './zod-validation';
 
 const NoteSchema = z.object({ note: z.string().max(10_000_000), tags: z.array(z.string().max(5)).optional() });

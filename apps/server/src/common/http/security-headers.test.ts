@@ -1,7 +1,7 @@
 // Security headers (helmet) on every answer over plain HTTP; tests/https.test.ts covers HTTPS
 // and tests/browser/csp.test.ts that the dashboard runs under the policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './testing';
+import { createTestApp, type TestApp } from './http.testing';
 
 describe('security headers over plain HTTP', () => {
   let t: TestApp;

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseSiteConfig, type HealthDto, type SiteConfig } from '@estate-watch/contracts';
-import { EXAMPLE_DEPARTMENTS_YAML } from '../../apps/server/src/sites/testing';
+import { EXAMPLE_DEPARTMENTS_YAML } from '../../apps/server/src/sites/sites.testing';
 import { PgliteDatabase } from '../../apps/server/src/db/pglite-database';
-import { freePort, startServerProcess, type ServerProcess } from '../support/server-process';
-import { Fleet, LIMIT_MAX, SITE_ID, sleep, type SentMessage } from './fleet';
+import { freePort, startServerProcess, type ServerProcess } from './server-process';
+import { Fleet, LIMIT_MAX, SITE_ID, sleep, type SentMessage } from './fault-fleet';
 
 export const DEVICES = 100;
 export const ADMIN_PASSWORD = 'faults-suite-admin-7h2q';

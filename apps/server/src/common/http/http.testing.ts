@@ -1,19 +1,21 @@
-// Test helper for HTTP tests of any module: a real Nest app on port 0 with a stub CoreModule
-// (DATABASE = in-memory PGlite, ENV, CLOCK), the auth and users modules, configureHttp and the
-// OpenAPI setup, and a small fetch wrapper. Not imported by production code.
+// Test helper for HTTP tests of any module: a real Nest app on port 0 with the app's CoreModule
+// (an in-memory PGlite, a test env, a ManualClock, the given site files), the auth and users
+// modules, configureHttp and the OpenAPI setup, and a small fetch wrapper. The modules under test
+// import what they use themselves. Not imported by production code.
 import type { AddressInfo } from 'node:net';
-import { Global, Module, type DynamicModule, type INestApplication, type LogLevel, type ModuleMetadata } from '@nestjs/common';
+import { Global, Module, type INestApplication, type LogLevel, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { LoginResponse } from '@estate-watch/contracts';
+import type { LoginResponse, SiteConfig } from '@estate-watch/contracts';
 import { AuthModule } from '../../auth/auth.module';
-import { ENV, type Env } from '../../config/env';
-import { DATABASE, type Database } from '../../db/database';
+import type { Env } from '../../config/env';
+import { CoreModule } from '../../core/core.module';
+import type { Database } from '../../db/database';
 import { openDatabase } from '../../db/open-database';
 import { setupOpenApi } from '../../openapi/setup-openapi';
 import { UsersModule } from '../../users/users.module';
 import { PASSWORD_HASH_COST, type PasswordHashCost } from '../../users/password-hasher';
 import { UsersService } from '../../users/users.service';
-import { CLOCK, ManualClock, type Clock } from '../clock';
+import { ManualClock, type Clock } from '../clock';
 import { configureHttp } from './configure-http';
 
 export function testEnv(overrides: Partial<Env> = {}): Env {
@@ -32,22 +34,10 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
 /** argon2id at a fraction of the production cost: suites hash dozens of passwords on two cores. */
 export const TEST_HASH_COST: PasswordHashCost = { memoryCost: 1024, timeCost: 2 };
 
-/** A @Global stand-in for the lead's CoreModule (plus a cheap password-hash cost). */
-export function testCoreModule(values: { db: Database; env: Env; clock: Clock }): DynamicModule {
-  @Global()
-  @Module({})
-  class TestCoreModule {}
-  return {
-    module: TestCoreModule,
-    providers: [
-      { provide: DATABASE, useValue: values.db },
-      { provide: ENV, useValue: values.env },
-      { provide: CLOCK, useValue: values.clock },
-      { provide: PASSWORD_HASH_COST, useValue: TEST_HASH_COST },
-    ],
-    exports: [DATABASE, ENV, CLOCK, PASSWORD_HASH_COST],
-  };
-}
+/** UsersModule's PasswordHasher takes this cost when it is provided (PASSWORD_HASH_COST is optional). */
+@Global()
+@Module({ providers: [{ provide: PASSWORD_HASH_COST, useValue: TEST_HASH_COST }], exports: [PASSWORD_HASH_COST] })
+class TestHashCostModule {}
 
 export interface TestAppOptions {
   /** The modules under test; AuthModule and UsersModule are always there. */
@@ -57,6 +47,8 @@ export interface TestAppOptions {
   env?: Partial<Env>;
   /** Default: a ManualClock at the real current time (tokens are checked against it). */
   clock?: Clock;
+  /** The site files SiteConfigModule serves (default: none). */
+  sites?: SiteConfig[];
   /** Share one database between apps (a "restart"); default: a fresh in-memory PGlite, closed with the app. */
   db?: Database;
   /** Run UsersService.seedFromEnv() (default true: demo users operator/supervisor/admin, password "demo"). */
@@ -97,7 +89,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = options.db ?? (await openDatabase({}));
 
   @Module({
-    imports: [testCoreModule({ db, env, clock }), AuthModule, UsersModule, ...(options.imports ?? [])],
+    imports: [CoreModule.forRoot({ env, db, clock, sites: options.sites ?? [] }), TestHashCostModule, AuthModule, UsersModule, ...(options.imports ?? [])],
     controllers: options.controllers ?? [],
     providers: options.providers ?? [],
   })

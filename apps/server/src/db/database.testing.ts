@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from './database';
 import { openDatabase } from './open-database';
-import { openTimescaleTestDatabase } from './testing-timescale';
+import { openTimescaleTestDatabase } from './timescale.testing';
 
 /** PostgreSQL server for the service suite; CI and dev machines run one on 127.0.0.1:5432. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

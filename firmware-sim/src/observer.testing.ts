@@ -1,6 +1,6 @@
 // Test-only: a service-account client that collects every message and lets a test await one.
 import { connect, type MqttClient } from 'mqtt';
-import { SERVICE_PASSWORD, SERVICE_USER } from './broker';
+import { SERVICE_PASSWORD, SERVICE_USER } from './broker.testing';
 
 export interface Seen {
   topic: string;

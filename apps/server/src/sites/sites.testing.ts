@@ -1,4 +1,6 @@
-// A small site for tests: one device of each kind, heartbeat 30 s.
+// The test site, one fixture for every suite: site `testsite`, one device of each kind,
+// heartbeat 30 s, CONTRACT §2's example departments. Each variant changes only what its tests are
+// about; a test that needs one more difference edits testSiteYaml() where it is used.
 import { parseSiteConfig, type SiteConfig } from '@estate-watch/contracts';
 
 /** The five departments of CONTRACT §2's example, for test sites that need §4's defaults. */
@@ -10,7 +12,7 @@ export const EXAMPLE_DEPARTMENTS_YAML = `departments:
   - { id: service,     name: 客户服务中心, sla: { acceptMin: 10, resolveMin: 1440 } }
 `;
 
-export const TEST_SITE_YAML = `
+const BASE_YAML = `
 site: { id: testsite, name: 测试小区, timezone: Asia/Shanghai, heartbeatSec: 30 }
 ${EXAMPLE_DEPARTMENTS_YAML}guards:
   - { id: G01, name: 张伟, card: 04A1B2C3D4E5F6 }
@@ -33,10 +35,15 @@ sensors:
       temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }
 `;
 
-/** The test site with departments of its own (none of CONTRACT §2's example five) and routing for §4's defaults. */
-export const OWN_DEPARTMENTS_YAML = TEST_SITE_YAML.replace(
-  /departments:[\s\S]*?guards:/,
-  `departments:
+const VARIANTS = {
+  /** The site as written above. */
+  base: (yaml: string) => yaml,
+  /** Departments of its own (none of CONTRACT §2's example five) and routing for §4's defaults. */
+  'own-departments': (yaml: string) =>
+    yaml
+      .replace(
+        /departments:[\s\S]*?guards:/,
+        `departments:
   - { id: patrol-team, name: 秩序维护部, sla: { acceptMin: 5, resolveMin: 45 } }
   - { id: maintenance, name: 工程维修部, sla: { acceptMin: 20, resolveMin: 300 } }
   - { id: greening,    name: 绿化部, sla: { acceptMin: 30, resolveMin: 600 } }
@@ -45,10 +52,25 @@ export const OWN_DEPARTMENTS_YAML = TEST_SITE_YAML.replace(
   - { id: 车管组,       name: 车管组, sla: { acceptMin: 7, resolveMin: 30 } }
 routing: { patrol.unknown_card: patrol-team, gate.stuck_open: 车管组, gate.fault: maintenance, dispenser.low: environment, dispenser.empty: environment, device.offline: maintenance }
 guards:`,
-)
-  .replace('{ id: r1, name: 日间巡查,', '{ id: r1, name: 日间巡查, department: patrol-team,')
-  .replace('    secret: secret-boiler-1\n', '    secret: secret-boiler-1\n    department: greening\n');
+      )
+      .replace('{ id: r1, name: 日间巡查,', '{ id: r1, name: 日间巡查, department: patrol-team,')
+      .replace('    secret: secret-boiler-1\n', '    secret: secret-boiler-1\n    department: greening\n'),
+  /** A patrol route run by the car park, and a pump looked after by cleaning (a sensor with no limits). */
+  'work-orders': (yaml: string) =>
+    yaml.replace('{ id: r1, name: 日间巡查,', '{ id: r1, name: 日间巡查, department: parking,').concat(`
+  - id: pool-pump
+    name: 泳池水泵
+    department: cleaning
+    secret: secret-pool-pump
+`),
+} satisfies Record<string, (yaml: string) => string>;
 
-export function testSite(): SiteConfig {
-  return parseSiteConfig(TEST_SITE_YAML, 'test-site.yaml');
+export type TestSiteVariant = keyof typeof VARIANTS;
+
+export function testSiteYaml(variant: TestSiteVariant = 'base'): string {
+  return VARIANTS[variant](BASE_YAML);
+}
+
+export function testSite(variant: TestSiteVariant = 'base'): SiteConfig {
+  return parseSiteConfig(testSiteYaml(variant), variant === 'base' ? 'test-site.yaml' : `test-site.${variant}.yaml`);
 }

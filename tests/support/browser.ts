@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-export const ROOT = resolve(__dirname, '../../..');
+export const ROOT = resolve(__dirname, '../..');
 export const DEMO_FILE = resolve(ROOT, 'demo/lakeside-garden.yaml');
 export const RESULTS = resolve(ROOT, 'test-results');
 const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
