@@ -149,6 +149,8 @@ describe('the dashboard speaks the operator’s language', () => {
               await page.locator('header.topbar nav a[href="/work-orders"]').click();
               await page.goto(`${server.httpUrl}${order}`);
               await page.locator('[data-testid="wo-timeline-entry"][data-note-key="verifiedByDevice"] [data-testid="wo-timeline-note"]').waitFor();
+              // verified by its device, never called back: not 已回访 / "Called back" (issue 12.5)
+              expect(await page.getByTestId('wo-status').first().textContent()).toBe(lang === 'en' ? 'Device-verified' : '设备确认');
             } else await page.locator(`header.topbar nav a[href="${href}"]`).click();
             await page.getByTestId('page-heading').first().waitFor();
             await page.waitForLoadState('networkidle');
