@@ -207,6 +207,7 @@ const en: typeof zhCN = {
     created: 'Logged as {number}',
     createdHint: 'Tell the caller this number',
     noAssignee: 'unassigned',
+    earlierAlert: 'An earlier alert (open it for details)',
     by: '{name}',
     action: {
       dispatch: 'Dispatch',

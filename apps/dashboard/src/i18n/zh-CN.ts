@@ -253,6 +253,7 @@ export default {
     created: '已登记，工单号 {number}',
     createdHint: '请告知来电人此工单号',
     noAssignee: '未指定',
+    earlierAlert: '较早的告警（点开查看）',
     by: '{name}',
     action: {
       dispatch: '派单',
