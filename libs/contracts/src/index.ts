@@ -19,3 +19,4 @@ export * from './labels';
 export * from './metric-text';
 export * from './alert-text';
 export * from './work-order-text';
+export * from './recording';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordedMessage } from '@estate-watch/firmware-sim';
+import type { RecordedMessage } from '@estate-watch/contracts';
 import { Periodic } from '../common/periodic';
 import type { IncomingMessage, IngestOutcome } from '../ingest/incoming-message';
 import { replayItems, replayThroughIngest, type ReplayIngest } from './replay-ingest';

@@ -6,7 +6,7 @@
 // (parsing, PUBACK, the ACL, rate limits) is not in the path. Each message is submitted when the
 // replay's time reaches its recorded receive time; the sweeps run on that time (replay-time.ts).
 import { parseTopic } from '@estate-watch/contracts';
-import { messageBytes, type RecordedMessage } from '@estate-watch/firmware-sim';
+import { messageBytes, type RecordedMessage } from '@estate-watch/contracts';
 import type { IncomingMessage, IngestOutcome } from '../ingest/incoming-message';
 import type { ReplayTime } from './replay-time';
 

@@ -11,7 +11,7 @@
 // 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
 // REPLAY_WINDOW (messages awaiting their commit at once; default 8000).
 import 'reflect-metadata';
-import { readRecording } from '@estate-watch/firmware-sim';
+import { readRecording } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../bootstrap';
 import { IngestService } from '../ingest/ingest.service';
 import { ingestEntry, replayItems, replayThroughIngest } from './replay-ingest';

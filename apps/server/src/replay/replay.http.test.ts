@@ -2,7 +2,7 @@
 // moments, the sweeps (offline, patrol windows) firing on the replay's clock, the result read over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, type AlertDto, type DeviceKind, type LoginResponse, type ParkingLotDto, type RoundDto, type UpstreamStream } from '@estate-watch/contracts';
-import type { RecordedMessage } from '@estate-watch/firmware-sim';
+import type { RecordedMessage } from '@estate-watch/contracts';
 import { startServer, type RunningServer } from '../bootstrap';
 import { IngestService } from '../ingest/ingest.service';
 import { testSite } from '../sites/sites.testing';
