@@ -76,7 +76,10 @@ export class BrokerService implements MqttTransport, OnApplicationBootstrap, OnA
    */
   private sitesReplaced({ diff }: SitesReplaced): void {
     if (this.transport instanceof ExternalBroker) {
-      this.reloaded = reloadExternalBroker(this.transport, diff, this.sites, this.dynsec, this.logger);
+      // never a rejection left unhandled: a reload must not stop the server
+      this.reloaded = reloadExternalBroker(this.transport, diff, this.sites, this.dynsec, this.logger).catch((error: Error) =>
+        this.logger.error(`site files reloaded, but the MQTT_URL broker could not follow: ${error.message}`),
+      );
       return;
     }
     const gone = evictedDevices(diff);
