@@ -27,7 +27,6 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
-import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import {
   ALARM_SENSOR,
@@ -43,6 +42,7 @@ import {
   type ClientReport,
   type Kind,
 } from './path-bench.site';
+import { withThrowawayDatabase } from './throwaway-database';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
 const env = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
@@ -504,25 +504,7 @@ function printRow(r: Row): void {
   console.log(`  ${r.database} ${r.kind}: ${JSON.stringify({ ...r, database: undefined, kind: undefined })}`);
 }
 
-async function withPostgres<T>(f: (url: string) => Promise<T>): Promise<T | undefined> {
-  const admin = new Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    console.log(`PostgreSQL at ${PG_URL} not reachable (${(error as Error).message}): skipped`);
-    return undefined;
-  }
-  const name = `estate_path_bench_${Math.random().toString(36).slice(2, 10)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    return await f(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+const withPostgres = <T>(f: (url: string) => Promise<T>) => withThrowawayDatabase(PG_URL, 'estate_path_bench', f);
 
 function minutesFromNow(count: number): string[] {
   const now = Date.now();

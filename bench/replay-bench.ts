@@ -31,11 +31,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { applyPass } from '@estate-watch/domain';
 import { DEMO_SITE_FILE, loadSiteFile, readRecording, type RecordedMessage } from '@estate-watch/firmware-sim';
 import { parseTopic } from '@estate-watch/contracts';
 import { recordDay } from './replay-bench.day';
+import { withThrowawayDatabase } from './throwaway-database';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
@@ -307,25 +307,7 @@ const sortKeys = (o: Record<string, string>) => Object.fromEntries(Object.entrie
 
 // ---------------------------------------------------------------- runs
 
-async function withPostgres<T>(f: (url: string) => Promise<T>): Promise<T | undefined> {
-  const admin = new Client({ connectionString: PG_URL });
-  try {
-    await admin.connect();
-  } catch (error) {
-    console.log(`PostgreSQL at ${PG_URL} not reachable (${(error as Error).message}): skipped`);
-    return undefined;
-  }
-  const name = `estate_replay_bench_${Math.random().toString(36).slice(2, 10)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    return await f(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+const withPostgres = <T>(f: (url: string) => Promise<T>) => withThrowawayDatabase(PG_URL, 'estate_replay_bench', f);
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
