@@ -53,7 +53,8 @@ export function shardSubscriptions(devices: readonly ConsumedDevice[], shards: n
   return filters.map((own) => batches(own, FILTERS_PER_SUBSCRIBE));
 }
 
-function batches<T>(items: readonly T[], size: number): T[][] {
+/** `items` in runs of at most `size`, order kept (one SUBSCRIBE or UNSUBSCRIBE each). */
+export function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

@@ -27,7 +27,7 @@ import { connect, type IClientOptions, type IPublishPacket, type MqttClient } fr
 import { TOPIC_ROOT } from '@estate-watch/contracts';
 import type { IngestSink } from './embedded-broker';
 import { OrderedAcks } from './external-broker-acks';
-import { FILTERS_PER_SUBSCRIBE, shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
+import { batches, FILTERS_PER_SUBSCRIBE, shardSubscriptions, type ConsumedDevice } from './external-broker-shards';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 
 /** Every device topic: estate/v1/{site}/{kind}/{device}/{stream}. */
@@ -165,8 +165,8 @@ export class ExternalBroker implements MqttTransport {
         const added = [...now].filter((f) => !was[shard]?.has(f));
         const removed = [...(was[shard] ?? [])].filter((f) => !now.has(f));
         if (!client.connected) return; // subscribes the new plan when it reconnects
-        for (const filters of batchesOf(added)) if ((await this.subscribe(client, filters)) === undefined) counts.subscribed += filters.length;
-        for (const filters of batchesOf(removed)) if ((await this.unsubscribe(client, filters)) === undefined) counts.unsubscribed += filters.length;
+        for (const filters of batches(added, FILTERS_PER_SUBSCRIBE)) if ((await this.subscribe(client, filters)) === undefined) counts.subscribed += filters.length;
+        for (const filters of batches(removed, FILTERS_PER_SUBSCRIBE)) if ((await this.unsubscribe(client, filters)) === undefined) counts.unsubscribed += filters.length;
       }),
     );
     return counts;
@@ -427,12 +427,6 @@ export class ExternalBroker implements MqttTransport {
       });
     });
   }
-}
-
-function batchesOf(filters: readonly string[]): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < filters.length; i += FILTERS_PER_SUBSCRIBE) out.push(filters.slice(i, i + FILTERS_PER_SUBSCRIBE));
-  return out;
 }
 
 /** Back-off between SUBSCRIBE attempts on one connection: 1, 2, 4 … 30 s. */

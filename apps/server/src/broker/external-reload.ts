@@ -7,18 +7,20 @@ import type { Logger } from '@nestjs/common';
 import { DEVICE_SECTIONS, type SitesDiff } from '../sites/site-diff';
 import type { SiteDevice } from '../sites/sites.service';
 import { runDynsec, type DynsecConnection } from './dynsec-admin';
-import { dynsecChanges, type DynsecDevice } from './dynsec';
+import { dynsecChanges } from './dynsec';
+
+type DeviceRef = { siteId: string; id: string };
 import type { ExternalBroker } from './external-broker';
 
 /** Devices to cut off (removed, or gone from a section) and to (re)create (added, re-keyed, or moved to another kind). */
-export function deviceChanges(diff: SitesDiff, device: (siteId: string, id: string) => SiteDevice | undefined): { removed: DynsecDevice[]; added: SiteDevice[] } {
-  const removed = new Map<string, DynsecDevice>();
+export function deviceChanges(diff: SitesDiff, device: (siteId: string, id: string) => SiteDevice | undefined): { removed: DeviceRef[]; added: SiteDevice[] } {
+  const removed = new Map<string, DeviceRef>();
   const added = new Map<string, SiteDevice>();
   for (const c of diff.changes) {
     if (!(DEVICE_SECTIONS as readonly string[]).includes(c.section)) continue;
     const now = device(c.siteId, c.id);
     const key = `${c.siteId}/${c.id}`;
-    if (c.change === 'removed' && !now) removed.set(key, { siteId: c.siteId, id: c.id, kind: 'sensor', name: c.id });
+    if (c.change === 'removed' && !now) removed.set(key, { siteId: c.siteId, id: c.id });
     else if ((c.change === 'added' || c.change === 'rekeyed' || c.change === 'removed') && now) added.set(key, now);
   }
   return { removed: [...removed.values()], added: [...added.values()] };
