@@ -64,7 +64,8 @@ describe(GroupCommit.name, () => {
     await until(() => calls.length === 1);
     calls[0]?.release();
     void group.submit(3); // lingers (the last batch had 2 ≥ after): a minute, were it not for the alarm
-    await new Promise((r) => setTimeout(r, 5));
+    // GroupCommit decides in a setImmediate callback: two check phases later it has chosen to linger
+    for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
     expect(calls).toHaveLength(1);
     const alarm = group.submit(4, { key: 'leak', urgent: true });
     await until(() => calls.length === 2);
