@@ -7,6 +7,7 @@ const alias = {
   '@estate-watch/contracts': fileURLToPath(new URL('./libs/contracts/src/index.ts', import.meta.url)),
   // Before the package: the dashboard imports the site clock by this sub-path (no contracts, no zod).
   '@estate-watch/domain/time': fileURLToPath(new URL('./libs/domain/src/time/site-clock.ts', import.meta.url)),
+  '@estate-watch/domain/default-department': fileURLToPath(new URL('./libs/domain/src/work-orders/default-department.ts', import.meta.url)),
   '@estate-watch/domain': fileURLToPath(new URL('./libs/domain/src/index.ts', import.meta.url)),
   '@estate-watch/firmware-sim': fileURLToPath(new URL('./firmware-sim/src/index.ts', import.meta.url)),
 };

@@ -18,6 +18,8 @@ export default defineConfig({
       { find: /^@estate-watch\/contracts$/, replacement: contracts('index.ts') },
       // The one site clock (issue 10.2): dependency-free, so the dashboard shares it without the domain's contracts import.
       { find: /^@estate-watch\/domain\/time$/, replacement: domain('time/site-clock.ts') },
+      // The complaint's default department (CONTRACT §2), the server's rule too: type-only imports.
+      { find: /^@estate-watch\/domain\/default-department$/, replacement: domain('work-orders/default-department.ts') },
     ],
   },
   define: {

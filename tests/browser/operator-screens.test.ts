@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_TYPES, buildTopic, LABELS, parseSiteConfig, type AlertDto, type SiteConfig, type WorkOrderDto } from '@estate-watch/contracts';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, horizontalOverflow, launchChromium, RESULTS } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const SCREENS = resolve(RESULTS, 'screens');
@@ -155,19 +155,7 @@ describe('the dashboard speaks the operator’s language', () => {
             await page.getByTestId('page-heading').first().waitFor();
             await page.waitForLoadState('networkidle');
             const where = `${role} ${lang} ${size.width}×${size.height} ${href}`;
-            const fit = await page.evaluate(() => {
-              const width = document.documentElement.clientWidth;
-              const out = Array.from(document.querySelectorAll('header.topbar *'))
-                .filter((el) => (el as HTMLElement).offsetParent !== null)
-                .map((el) => ({ el: (el as HTMLElement).dataset.testid ?? el.className.toString(), right: el.getBoundingClientRect().right }))
-                .filter((r) => r.right > width + 0.5);
-              // Tabs squeezed under the register button overflow the nav, not the page.
-              const nav = document.querySelector('header.topbar nav') as HTMLElement;
-              return { scroll: document.documentElement.scrollWidth, width, out, nav: nav.scrollWidth - nav.clientWidth };
-            });
-            if (fit.scroll > fit.width) problems.push(`${where}: page ${fit.scroll - fit.width}px wider than the window`);
-            if (fit.nav > 0) problems.push(`${where}: the tabs need ${fit.nav}px more than the top bar gives them`);
-            for (const o of fit.out) problems.push(`${where}: top bar ${o.el} ends ${Math.round(o.right - fit.width)}px off screen`);
+            problems.push(...(await horizontalOverflow(page, where)));
             const text = await page.locator('body').innerText();
             if (lang === 'en') {
               let rest = text;

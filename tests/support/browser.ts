@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '../..');
 export const DEMO_FILE = resolve(ROOT, 'demo/lakeside-garden.yaml');
@@ -22,4 +22,27 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * What does not fit across the window (issue 12.1): the page wider than the window, tabs that need
+ * more than the top bar gives them, top-bar controls that end off screen. `where` prefixes each
+ * line; none when everything fits.
+ */
+export async function horizontalOverflow(page: Page, where: string): Promise<string[]> {
+  const fit = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = Array.from(document.querySelectorAll('header.topbar *'))
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ el: (el as HTMLElement).dataset.testid ?? el.className.toString(), right: el.getBoundingClientRect().right }))
+      .filter((r) => r.right > width + 0.5);
+    // Tabs squeezed under the register button overflow the nav, not the page.
+    const nav = document.querySelector('header.topbar nav') as HTMLElement;
+    return { scroll: document.documentElement.scrollWidth, width, out, nav: nav.scrollWidth - nav.clientWidth };
+  });
+  const problems: string[] = [];
+  if (fit.scroll > fit.width) problems.push(`${where}: page ${fit.scroll - fit.width}px wider than the window`);
+  if (fit.nav > 0) problems.push(`${where}: the tabs need ${fit.nav}px more than the top bar gives them`);
+  for (const o of fit.out) problems.push(`${where}: top bar ${o.el} ends ${Math.round(o.right - fit.width)}px off screen`);
+  return problems;
 }

@@ -9,13 +9,14 @@ import { LABELS, LANGUAGES, type Vocabulary } from './labels';
 import { metricName, readingAgainstLimit } from './metric-text';
 import { CONSUMABLES, SEVERITIES } from './site-config';
 import { DEVICE_KINDS } from './topics';
-import { CHANNELS, PRIORITIES, WORK_ORDER_SOURCES, WORK_ORDER_STATUS_IDS } from './work-order-constants';
+import { CHANNELS, PRIORITIES, VERIFIED_BY, WORK_ORDER_SOURCES, WORK_ORDER_STATUS_IDS } from './work-order-constants';
 
 const ENUMS: { [K in keyof Vocabulary]?: readonly string[] } = {
   alertType: ALERT_TYPES,
   severity: SEVERITIES,
   alertStatus: [...ALERT_STATUSES, 'clearedUnacked'],
   woStatus: WORK_ORDER_STATUS_IDS,
+  woVerifiedBy: VERIFIED_BY,
   woSource: WORK_ORDER_SOURCES,
   woAction: ['create', 'dispatch', 'accept', 'start', 'resolve', 'verify', 'reopen', 'close', 'comment', 'escalate', 'attach_alert', 'priority', 'callback_overdue'],
   priority: PRIORITIES,

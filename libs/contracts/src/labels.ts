@@ -6,7 +6,7 @@ import type { AlertStatus, AlertType } from './alerts';
 import type { Role } from './api';
 import type { DeviceKind } from './topics';
 import type { CONSUMABLES, Severity } from './site-config';
-import type { Channel, Priority, WorkOrderSourceId, WorkOrderStatusId } from './work-order-constants';
+import type { Channel, Priority, VerifiedBy, WorkOrderSourceId, WorkOrderStatusId } from './work-order-constants';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -22,6 +22,8 @@ export interface Vocabulary {
   /** `clearedUnacked`: cleared, and still nobody acknowledged it (CONTRACT §4). */
   alertStatus: Record<AlertStatus | 'clearedUnacked', string>;
   woStatus: Record<WorkOrderStatusId, string>;
+  /** A verified order by how it was verified (issue 12.5): the board's two finished columns, the detail's chip, the reports. */
+  woVerifiedBy: Record<VerifiedBy, string>;
   woSource: Record<WorkOrderSourceId, string>;
   woAction: Record<TimelineAction, string>;
   priority: Record<Priority, string>;
@@ -63,6 +65,7 @@ const zhCN: Vocabulary = {
     closed: '已关闭',
     reopened: '重新打开',
   },
+  woVerifiedBy: { device: '设备确认', callback: '已回访' },
   woSource: { alert: '设备告警', patrol: '巡更', complaint: '投诉报修', inspection: '巡检发现' },
   woAction: {
     create: '创建',
@@ -117,6 +120,7 @@ const en: Vocabulary = {
     closed: 'Closed',
     reopened: 'Reopened',
   },
+  woVerifiedBy: { device: 'Device-verified', callback: 'Called back' },
   woSource: { alert: 'Device alert', patrol: 'Patrol', complaint: 'Complaint', inspection: 'Inspection' },
   woAction: {
     create: 'Created',

@@ -10,6 +10,7 @@ import {
   WORK_ORDER_STATUS_IDS,
   type Channel,
   type Priority,
+  type VerifiedBy,
   type WorkOrderActionId,
   type WorkOrderSourceId,
   type WorkOrderStatusId,
@@ -114,6 +115,11 @@ export interface WorkOrderDto {
   acceptedAt?: string;
   resolvedAt?: string;
   verifiedAt?: string;
+  /**
+   * Issue 12.5: who verified it, while it stays verified (closed too): `device` when the system's
+   * verify entry did (its alert cleared), `callback` when a person did. Absent when not verified.
+   */
+  verifiedBy?: VerifiedBy;
   closedAt?: string;
   /** Complaints: when the callback is due (resolved + 3 days) and whether it is overdue. */
   callbackDueAt?: string;

@@ -3,6 +3,7 @@ export * from './work-orders/sla';
 export * from './work-orders/alert-work-order';
 export * from './work-orders/work-order-number';
 export * from './work-orders/work-order-action';
+export * from './work-orders/default-department';
 export * from './reports';
 export * from './patrol';
 export * from './parking';

@@ -420,6 +420,7 @@ const en: typeof zhCN = {
   channel: said.channel,
   woSource: said.woSource,
   woStatus: said.woStatus,
+  woVerifiedBy: said.woVerifiedBy,
   woAction: said.woAction,
   auditAction: {
     'auth.login': 'Sign-in',

@@ -1,9 +1,14 @@
 // Issue 12 points 5 and 7: reports' new figures, the history search and the users screen (English).
+import { LABELS } from '@estate-watch/contracts/labels';
+
+const verifiedBy = LABELS.en.woVerifiedBy;
+
 export default {
   reportFigures: {
     verifiedStatus: 'Verified',
-    byDevice: 'Device-verified',
-    byCallback: 'Called back',
+    // The one vocabulary's words (issue 10.1): the board's columns and the detail say the same.
+    byDevice: verifiedBy.device,
+    byCallback: verifiedBy.callback,
     autoClosed: 'Auto-closed',
     verification: 'Verified by',
     autoClosedTitle: '{n} closed by their device with nobody accepting them: not in the SLA',

@@ -1,9 +1,14 @@
 // Issue 12 points 5 and 7: reports' new figures, the history search and the users screen (zh-CN).
+import { LABELS } from '@estate-watch/contracts/labels';
+
+const verifiedBy = LABELS['zh-CN'].woVerifiedBy;
+
 export default {
   reportFigures: {
     verifiedStatus: '已验证',
-    byDevice: '设备确认',
-    byCallback: '已回访',
+    // The one vocabulary's words (issue 10.1): the board's columns and the detail say the same.
+    byDevice: verifiedBy.device,
+    byCallback: verifiedBy.callback,
     autoClosed: '自动关闭',
     verification: '验证方式',
     autoClosedTitle: '设备确认恢复、无人受理即关闭的 {n} 单：不计入 SLA',

@@ -16,6 +16,8 @@ const priority = said.priority;
 const channel = said.channel;
 const woSource = said.woSource;
 const woStatus = said.woStatus;
+/** A verified order by how (issue 12.5): the board's two verified columns and the detail's chip. */
+const woVerifiedBy = said.woVerifiedBy;
 /** Timeline entries: the staff actions and what the system did. */
 const woAction: Record<TimelineEntryDto['action'], string> = said.woAction;
 
@@ -466,6 +468,7 @@ export default {
   channel,
   woSource,
   woStatus,
+  woVerifiedBy,
   woAction,
   auditAction,
 };

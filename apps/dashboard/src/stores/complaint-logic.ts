@@ -1,6 +1,7 @@
 // Pure rules of the complaint form (登记投诉): the draft, its checks (the same limits the
 // server's CreateWorkOrderBodySchema applies, so a refusal never comes as a surprise) and the body.
 import type { Channel, CreateWorkOrderBody, DepartmentId, Priority } from '@estate-watch/contracts';
+import { defaultComplaintDepartment } from '@estate-watch/domain/default-department';
 
 export interface ComplaintDraft {
   name: string;
@@ -28,8 +29,8 @@ const MAX: Record<ComplaintField, number> = { name: 50, room: 50, location: 40, 
 /** CONTRACT ReporterSchema: 3–20 of digits, spaces, + - ( ). */
 const PHONE = /^[0-9+\-() ]{3,20}$/;
 
-/** `department`: the site's default for complaints (department-logic.ts: its customer-service centre, else its first). */
-export function emptyDraft(department: DepartmentId = 'service'): ComplaintDraft {
+/** `department`: the site's default for complaints (libs/domain default-department.ts: its customer-service centre, else its first). */
+export function emptyDraft(department: DepartmentId = defaultComplaintDepartment([])): ComplaintDraft {
   // A phone call to the customer-service centre is the common case (issue 3).
   return { name: '', room: '', commonArea: false, location: '', phone: '', channel: 'phone', department, priority: 'normal', title: '', description: '' };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteDto } from '@estate-watch/contracts';
-import { defaultComplaintDepartment, departmentLabel, departmentsOf, siteDepartments } from './department-logic';
+import { departmentLabel, departmentsOf, siteDepartments } from './department-logic';
 
 const sla = { acceptMin: 10, resolveMin: 60 };
 const site = (id: string, departments: [string, string][]): SiteDto => ({ id, name: id, timezone: 'Asia/Shanghai', routing: {}, departments: departments.map(([d, name]) => ({ id: d, name, sla })) });
@@ -23,16 +23,6 @@ describe(departmentsOf.name, () => {
   it("an order is dispatched among its own site's departments", () => {
     expect(departmentsOf([lakeside, tower], 'tower').map((d) => d.id)).toEqual(['hotline', 'greening']);
     expect(departmentsOf([lakeside, tower], 'gone').map((d) => d.id)).toEqual(['security', 'hotline', 'service', 'greening']);
-  });
-});
-
-describe(defaultComplaintDepartment.name, () => {
-  it.each([
-    { sites: [lakeside], expected: 'service' }, // the customer-service centre when the site has one
-    { sites: [tower], expected: 'hotline' }, // else the site's first department
-    { sites: [], expected: 'service' }, // not loaded yet: the server's own default
-  ])('$expected', ({ sites, expected }) => {
-    expect(defaultComplaintDepartment(siteDepartments(sites))).toBe(expected);
   });
 });
 

@@ -9,11 +9,6 @@ export function siteDepartments(sites: readonly SiteDto[]): DepartmentDto[] {
   return [...seen.values()];
 }
 
-/** A new complaint goes to the customer-service centre when the site has one (§2's example), else its first department. */
-export function defaultComplaintDepartment(departments: readonly DepartmentDto[]): string {
-  return departments.find((d) => d.id === 'service')?.id ?? departments[0]?.id ?? 'service';
-}
-
 /**
  * What a person reads for a department: in Chinese the site file's own name (秩序维护部, not a
  * built-in 安管部); in another language a translation when there is one (`translated`, for the

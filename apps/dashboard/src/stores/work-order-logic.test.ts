@@ -4,6 +4,7 @@ import {
   actionsFor,
   BOARD_COLUMNS,
   boardColumns,
+  columnOf,
   countdownParts,
   isNewEscalation,
   slaClock,
@@ -42,8 +43,46 @@ const order = (over: Partial<WorkOrderDto> = {}): WorkOrderDto => ({
 });
 
 describe('board columns', () => {
-  it('are every status, reopened next to new, finished ones last', () => {
-    expect(BOARD_COLUMNS).toEqual(['new', 'reopened', 'dispatched', 'accepted', 'in_progress', 'resolved', 'verified', 'closed']);
+  it('are every status, reopened next to new, finished ones last, verified split by how (issue 12.5)', () => {
+    expect(BOARD_COLUMNS).toEqual(['new', 'reopened', 'dispatched', 'accepted', 'in_progress', 'resolved', 'called_back', 'device_verified', 'closed']);
+  });
+
+  // Issue 12.5: called back by a person (已回访) and verified by its device (设备确认) are two columns.
+  const today = startOfDay(T0, SH) + 10 * 60 * min;
+  it.each([
+    { name: 'an open order: its status', over: { status: 'dispatched' }, column: 'dispatched' },
+    { name: 'resolved, waiting for its callback', over: { status: 'resolved', resolvedAt: iso(today) }, column: 'resolved' },
+    { name: 'verified by a callback', over: { status: 'verified', verifiedBy: 'callback', verifiedAt: iso(today) }, column: 'called_back' },
+    { name: 'verified by its device', over: { status: 'verified', verifiedBy: 'device', verifiedAt: iso(today) }, column: 'device_verified' },
+    { name: 'verified, and a server that does not say how: called back, as before', over: { status: 'verified', verifiedAt: iso(today) }, column: 'called_back' },
+    { name: 'verified by its device, then closed: closed', over: { status: 'closed', verifiedBy: 'device', verifiedAt: iso(today), closedAt: iso(today) }, column: 'closed' },
+    { name: 'reopened after its device verified it', over: { status: 'reopened' }, column: 'reopened' },
+  ] as const)('$name → $column', ({ over, column }) => {
+    const columns = boardColumns([order({ id: 'x', ...over })], { department: 'all', source: 'all' }, today + min, zone);
+    expect(columns.filter((c) => c.orders.length > 0).map((c) => c.id)).toEqual([column]);
+    expect(columnOf(order(over))).toBe(column);
+  });
+
+  it('say which are finished and what each verified column holds', () => {
+    const columns = boardColumns([], { department: 'all', source: 'all' }, T0, zone);
+    expect(columns.filter((c) => c.done).map((c) => [c.id, c.status, c.verifiedBy])).toEqual([
+      ['called_back', 'verified', 'callback'],
+      ['device_verified', 'verified', 'device'],
+      ['closed', 'closed', undefined],
+    ]);
+  });
+
+  it('a live update moves an order between the verified columns and out of them', () => {
+    const buffer = new Map<string, WorkOrderDto>();
+    const where = () => boardColumns(buffer.values(), { department: 'all', source: 'all' }, today + min, zone).find((c) => c.orders.length > 0)?.id;
+    upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'dispatched' }), 10);
+    expect(where()).toBe('dispatched');
+    upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'verified', verifiedBy: 'device', verifiedAt: iso(today) }), 10);
+    expect(where()).toBe('device_verified');
+    upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'reopened' }), 10);
+    expect(where()).toBe('reopened');
+    upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'verified', verifiedBy: 'callback', verifiedAt: iso(today) }), 10);
+    expect(where()).toBe('called_back');
   });
 
   it('group orders by status and apply the department and source filters', () => {
@@ -56,7 +95,7 @@ describe('board columns', () => {
     expect(all.find((c) => c.status === 'dispatched')?.orders.map((o) => o.id)).toEqual(['b', 'c']);
     const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0, zone);
     expect(eng.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['c']);
-    expect(eng).toHaveLength(8); // empty columns stay in place
+    expect(eng).toHaveLength(BOARD_COLUMNS.length); // empty columns stay in place
     const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0, zone);
     expect(hot.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['d']);
   });

@@ -1,19 +1,39 @@
 // Pure rules behind the work-order board: which column an order sits in, how a column is
 // ordered, which SLA clock applies and how urgent it looks, which actions make sense now,
 // and when an update deserves a toast. No Vue, no I/O: unit-tested.
-import type { DepartmentId, Priority, WorkOrderActionId, WorkOrderDto, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import type { DepartmentId, Priority, VerifiedBy, WorkOrderActionId, WorkOrderDto, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
 import { localDateOf, localDayStart } from '@estate-watch/domain/time';
 
 /**
- * Board columns, left to right. `reopened` sits next to `new`: both wait for someone to take
- * them. The Record makes the compiler insist on every status of the contract.
+ * Statuses left to right. `reopened` sits next to `new`: both wait for someone to take them.
+ * The Record makes the compiler insist on every status of the contract.
  */
-const COLUMN_RANK: Record<WorkOrderStatusId, number> = {
+const STATUS_RANK: Record<WorkOrderStatusId, number> = {
   new: 0, reopened: 1, dispatched: 2, accepted: 3, in_progress: 4, resolved: 5, verified: 6, closed: 7,
 };
-export const BOARD_COLUMNS = (Object.keys(COLUMN_RANK) as WorkOrderStatusId[]).sort((a, b) => COLUMN_RANK[a] - COLUMN_RANK[b]);
+export const STATUS_ORDER = (Object.keys(STATUS_RANK) as WorkOrderStatusId[]).sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b]);
 /** Finished: shown for today only, collapsed by default, so the board stays about work to do. */
 export const DONE_STATUSES: readonly WorkOrderStatusId[] = ['verified', 'closed'];
+
+/**
+ * A board column: a status, except that `verified` is two (issue 12.5): called back by a person
+ * (已回访) and verified by its device (设备确认) are different states.
+ */
+export type BoardColumnId = Exclude<WorkOrderStatusId, 'verified'> | 'called_back' | 'device_verified';
+const VERIFIED_COLUMN: Record<VerifiedBy, BoardColumnId> = { callback: 'called_back', device: 'device_verified' };
+const VERIFIED_BY_COLUMN: Partial<Record<BoardColumnId, VerifiedBy>> = { called_back: 'callback', device_verified: 'device' };
+export const BOARD_COLUMNS: readonly BoardColumnId[] = STATUS_ORDER.flatMap((s) => (s === 'verified' ? [VERIFIED_COLUMN.callback, VERIFIED_COLUMN.device] : [s]));
+
+/** The column an order sits in. A verified order from a server that does not say how reads as called back, as before. */
+export function columnOf(order: Pick<WorkOrderDto, 'status' | 'verifiedBy'>): BoardColumnId {
+  return order.status === 'verified' ? VERIFIED_COLUMN[order.verifiedBy ?? 'callback'] : order.status;
+}
+
+/** What a column holds: its status and, for the two verified columns, how. */
+function columnState(id: BoardColumnId): { status: WorkOrderStatusId; verifiedBy?: VerifiedBy } {
+  const verifiedBy = VERIFIED_BY_COLUMN[id];
+  return verifiedBy ? { status: 'verified', verifiedBy } : { status: id as WorkOrderStatusId };
+}
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
@@ -127,7 +147,12 @@ function compareFinished(a: WorkOrderDto, b: WorkOrderDto): number {
 }
 
 export interface BoardColumn {
+  id: BoardColumnId;
   status: WorkOrderStatusId;
+  /** The two verified columns: how their orders were verified. */
+  verifiedBy?: VerifiedBy;
+  /** Finished (verified or closed): today's orders only, folded until opened. */
+  done: boolean;
   orders: WorkOrderDto[];
 }
 
@@ -139,16 +164,18 @@ export function boardColumns(orders: Iterable<WorkOrderDto>, filter: OrderFilter
     if (at === undefined) dayStarts.set(siteId, (at = startOfDay(now, zoneOf(siteId))));
     return at;
   };
-  const columns = new Map<WorkOrderStatusId, WorkOrderDto[]>(BOARD_COLUMNS.map((s) => [s, []]));
+  const columns = new Map<BoardColumnId, WorkOrderDto[]>(BOARD_COLUMNS.map((c) => [c, []]));
   for (const order of orders) {
     if (!matchesOrderFilter(order, filter)) continue;
     if (!isOpenOrder(order) && finishedAt(order) < todayAt(order.siteId)) continue;
-    columns.get(order.status)?.push(order);
+    columns.get(columnOf(order))?.push(order);
   }
-  return BOARD_COLUMNS.map((status) => {
-    const list = columns.get(status)!;
-    list.sort(DONE_STATUSES.includes(status) ? compareFinished : (a, b) => compareOrders(a, b, now));
-    return { status, orders: list };
+  return BOARD_COLUMNS.map((id) => {
+    const list = columns.get(id)!;
+    const state = columnState(id);
+    const done = DONE_STATUSES.includes(state.status);
+    list.sort(done ? compareFinished : (a, b) => compareOrders(a, b, now));
+    return { id, ...state, done, orders: list };
   });
 }
 

@@ -2,8 +2,8 @@
 // and checkpoint, `${roundId}/${checkpointId}`: one open alert per (type, subject), and the work-order
 // follower makes ONE order per round from `details.roundId` (origin key `patrol:${roundId}`).
 import { alertMessage, roundTitle, type RoundCheckpointDto, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
-import { localTimeOf, type PatrolAlertEffect, type PatrolAlertType } from '@estate-watch/domain';
-import type { AlertsService } from '../alerts/alerts.service';
+import { localTimeOf, type PatrolAlertEffect } from '@estate-watch/domain';
+import type { AlertsService, RaiseAlert } from '../alerts/alerts.service';
 
 const MINUTE_MS = 60_000;
 
@@ -11,26 +11,29 @@ export function patrolSubject(roundId: string, checkpointId: string): string {
   return `${roundId}/${checkpointId}`;
 }
 
+/**
+ * A fresh tap's or miss's alert is raised (a repeat of an open one counts again); a replayed tap's
+ * (its effects were left pending by a crash, and may have been followed before it) only makes sure
+ * it is open: AlertsService.reassert, the one "raise unless open" every replay uses.
+ */
+export type Raising = 'fresh' | 'replay';
+
 export class PatrolAlerts {
   constructor(private readonly alerts: AlertsService) {}
 
-  async isOpen(siteId: string, type: PatrolAlertType | 'patrol.unknown_card', subject: string): Promise<boolean> {
-    return (await this.alerts.findOpen(siteId, type, subject)) !== undefined;
-  }
-
-  async apply(site: SiteConfig, round: RoundDto, effect: PatrolAlertEffect, now: Date): Promise<void> {
+  async apply(site: SiteConfig, round: RoundDto, effect: PatrolAlertEffect, now: Date, raising: Raising = 'fresh'): Promise<void> {
     const subject = patrolSubject(round.id, effect.checkpointId);
     if (effect.action === 'clear') {
       await this.alerts.clear(round.siteId, effect.type, subject, now);
       return;
     }
-    if (effect.type === 'patrol.missed') return this.missed(site, round, effect.checkpointId, now);
+    if (effect.type === 'patrol.missed') return this.missed(site, round, effect.checkpointId, now, raising);
     const cp = checkpoint(round, effect.checkpointId);
     const tz = site.site.timezone;
     const visited = cp.visitedAt ? new Date(cp.visitedAt) : now;
     const minutes = Math.round(Math.abs(visited.getTime() - Date.parse(cp.plannedAt)) / MINUTE_MS);
     const said = { ...details(round, cp, tz), minutes, visitedLocal: localTimeOf(visited, tz), guardName: cp.guardName };
-    await this.alerts.raise({
+    await this.raise(raising, {
       siteId: round.siteId,
       type: effect.type,
       subject,
@@ -40,11 +43,11 @@ export class PatrolAlerts {
     });
   }
 
-  async missed(site: SiteConfig, round: RoundDto, checkpointId: string, now: Date): Promise<void> {
+  async missed(site: SiteConfig, round: RoundDto, checkpointId: string, now: Date, raising: Raising = 'fresh'): Promise<void> {
     const cp = checkpoint(round, checkpointId);
     const tz = site.site.timezone;
     const said = { ...details(round, cp, tz), windowStartLocal: localTimeOf(new Date(cp.windowStart), tz), windowEndLocal: localTimeOf(new Date(cp.windowEnd), tz) };
-    await this.alerts.raise({
+    await this.raise(raising, {
       siteId: round.siteId,
       type: 'patrol.missed',
       subject: patrolSubject(round.id, checkpointId),
@@ -55,9 +58,9 @@ export class PatrolAlerts {
   }
 
   /** Subject is the checkpoint: repeats of unknown cards there count on one alert; the card is in details. */
-  async unknownCard(site: SiteConfig, checkpointId: string, card: string, at: Date): Promise<void> {
+  async unknownCard(site: SiteConfig, checkpointId: string, card: string, at: Date, raising: Raising = 'fresh'): Promise<void> {
     const name = site.checkpoints.find((c) => c.id === checkpointId)?.name ?? checkpointId;
-    await this.alerts.raise({
+    await this.raise(raising, {
       siteId: site.site.id,
       type: 'patrol.unknown_card',
       subject: checkpointId,
@@ -65,6 +68,11 @@ export class PatrolAlerts {
       message: alertMessage(name, { type: 'patrol.unknown_card', details: { card, tappedLocal: localTimeOf(at, site.site.timezone) } }),
       details: { checkpointId, card, tappedAt: at.toISOString(), tappedLocal: localTimeOf(at, site.site.timezone) },
     });
+  }
+
+  private async raise(raising: Raising, alert: RaiseAlert): Promise<void> {
+    if (raising === 'replay') await this.alerts.reassert(alert, true);
+    else await this.alerts.raise(alert);
   }
 }
 

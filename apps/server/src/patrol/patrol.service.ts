@@ -8,7 +8,6 @@ import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
 import { PatrolAlerts } from './patrol-alerts';
-import { patrolSubject } from './patrol-alerts';
 import { PatrolRepository, tapKey, type SeenTap, type TapEffect, type TapRow, type TapsJudged } from './patrol.repository';
 
 /**
@@ -176,16 +175,11 @@ export class PatrolService implements MessageHandler {
     }
   }
 
-  /** One effect of a tap; on a replay a raise is skipped when its alert is open (it followed before the crash). */
+  /** One effect of a tap; on a replay a raise only makes sure its alert is open (it may have followed before the crash). */
   private async follow(site: SiteConfig, round: RoundDto | undefined, tap: TapRow, effect: TapEffect, now: Date, replay: boolean): Promise<void> {
-    if (effect.type === 'patrol.unknown_card') {
-      if (replay && (await this.alertsFor.isOpen(site.site.id, effect.type, tap.deviceId))) return;
-      await this.alertsFor.unknownCard(site, tap.deviceId, tap.card, tap.tappedAt);
-      return;
-    }
-    if (!round) return;
-    if (replay && effect.action === 'raise' && (await this.alertsFor.isOpen(site.site.id, effect.type, patrolSubject(round.id, effect.checkpointId)))) return;
-    await this.alertsFor.apply(site, round, effect, now);
+    const raising = replay ? 'replay' : 'fresh';
+    if (effect.type === 'patrol.unknown_card') await this.alertsFor.unknownCard(site, tap.deviceId, tap.card, tap.tappedAt, raising);
+    else if (round) await this.alertsFor.apply(site, round, effect, now, raising);
   }
 
   private async planIfNeeded(site: SiteConfig, now: Date): Promise<void> {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend } from '../db/database.testing';
 import { testSite } from '../sites/sites.testing';
 import { SYSTEM, type WorkOrdersService } from './work-orders.service';
-import { DAY, MIN, steps, workOrdersHarness } from './work-orders.testing';
+import { complaint, DAY, MIN, steps, workOrdersHarness } from './work-orders.testing';
 
 export function alertWorkOrdersSuite(backend: Backend): void {
   describe(`work orders raised by alerts on ${backend}`, () => {
@@ -186,5 +186,54 @@ export function alertWorkOrdersSuite(backend: Backend): void {
       });
     });
 
+    describe('how an order was verified (issue 12.5: device-verified and called back are two states)', () => {
+      /** The order as every path shows it: the list, GET by id and the live event agree. */
+      const seen = async (id: string) => {
+        const listed = (await h.all()).find((o) => o.id === id)!;
+        expect(await h.workOrders.get(id)).toEqual(listed);
+        expect(h.changes.filter((o) => o.id === id).at(-1)).toEqual(listed);
+        return listed.verifiedBy;
+      };
+
+      it('verified by its device: device, and still device once closed', async () => {
+        await h.raise('gate.fault', 'gate-1');
+        const [o] = await h.all();
+        expect(await seen(o!.id)).toBeUndefined();
+        h.clock.advance(MIN);
+        await h.alerts.clear('testsite', 'gate.fault', 'gate-1');
+        expect(await seen(o!.id)).toBe('device');
+        await h.act(await h.workOrders.get(o!.id), { action: 'close' });
+        expect(await seen(o!.id)).toBe('device');
+      });
+
+      it('verified by a callback: callback; an open and a device-verified order beside it keep their own', async () => {
+        await h.raise('gate.fault', 'gate-1');
+        await h.alerts.clear('testsite', 'gate.fault', 'gate-1');
+        await h.raise('dispenser.low', 'soap-1');
+        let c = await h.workOrders.create(complaint, 'operator');
+        for (const step of [{ action: 'dispatch', department: 'service' }, { action: 'accept' }, { action: 'resolve' }] as const) c = await h.act(c, step);
+        expect(await seen(c.id)).toBeUndefined();
+        h.clock.advance(MIN);
+        c = await h.act(c, { action: 'verify', satisfied: true, note: '住户确认已不漏水' });
+        expect(await seen(c.id)).toBe('callback');
+        expect((await h.all()).map((o) => [o.source, o.status, o.verifiedBy])).toEqual([
+          ['complaint', 'verified', 'callback'],
+          ['alert', 'dispatched', undefined],
+          ['alert', 'verified', 'device'],
+        ]);
+      });
+
+      it('verified by its device, reopened by a person, then verified by them: the verification that stands counts', async () => {
+        await h.raise('gate.fault', 'gate-1');
+        await h.alerts.clear('testsite', 'gate.fault', 'gate-1');
+        let [o] = await h.all();
+        h.clock.advance(MIN);
+        o = await h.act(o!, { action: 'reopen', note: '道闸仍抬不起' });
+        expect(await seen(o.id)).toBeUndefined();
+        for (const step of [{ action: 'accept' }, { action: 'resolve' }, { action: 'verify' }] as const) o = await h.act(o, step);
+        expect(o.timeline.filter((e) => e.action === 'verify').map((e) => e.by)).toEqual([SYSTEM, 'operator']);
+        expect(await seen(o.id)).toBe('callback');
+      });
+    });
   });
 }

@@ -48,8 +48,12 @@ export function ownDepartmentsSuite(backend: Backend): void {
       await expect(h.act(c, { action: 'dispatch', department: 'security' })).rejects.toThrow(
         'department: "security" is not a department of site testsite (departments: patrol-team, maintenance, greening, environment, hotline, 车管组)',
       );
-      // The default for a complaint (the example's customer-service centre) is not there: say so.
-      await expect(h.workOrders.create(complaint, 'operator')).rejects.toThrow('department: required: site testsite has no "service" department to default to');
+      // The default for an inspection (the example's engineering) is not there: say so.
+      await expect(h.workOrders.create(inspection, 'operator')).rejects.toThrow('department: required: site testsite has no "engineering" department to default to');
+    });
+
+    it("a complaint without a department goes to the site's first, as the dashboard's form preselects (no customer-service centre here)", async () => {
+      expect(await h.workOrders.create(complaint, 'operator')).toMatchObject({ department: 'patrol-team', acceptBy: new Date(h.clock.now().getTime() + accept('patrol-team')).toISOString() });
     });
 
     it("the report lists the site's departments by their own names", async () => {

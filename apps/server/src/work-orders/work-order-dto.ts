@@ -1,7 +1,7 @@
 // Rows → the API object of CONTRACT §6 (work order), with its alerts and timeline.
 import type { DepartmentId, TimelineEntryDto, WorkOrderDto } from '@estate-watch/contracts';
 import { allowedActions } from '@estate-watch/domain';
-import type { EventRow, WorkOrderListRow, WorkOrderRow } from './work-orders.repository';
+import type { EventRow, WorkOrderListRow, WorkOrderViewRow } from './work-orders.repository';
 
 /** A Date, or the list's ISO text (already what toISOString() gives). */
 type Time = Date | string | null;
@@ -31,12 +31,12 @@ export function toTimelineEntry(e: EventRow): TimelineEntryDto {
   };
 }
 
-export function toWorkOrderDto(r: WorkOrderRow, alertIds: string[], timeline: EventRow[]): WorkOrderDto {
+export function toWorkOrderDto(r: WorkOrderViewRow, alertIds: string[], timeline: EventRow[]): WorkOrderDto {
   return toWorkOrderListDto(r, alertIds, timeline.map(toTimelineEntry));
 }
 
 /** The same object from a list row (times as ISO text) and timeline entries PostgreSQL built. */
-export function toWorkOrderListDto(r: WorkOrderRow | WorkOrderListRow, alertIds: string[], timeline: TimelineEntryDto[]): WorkOrderDto {
+export function toWorkOrderListDto(r: WorkOrderViewRow | WorkOrderListRow, alertIds: string[], timeline: TimelineEntryDto[]): WorkOrderDto {
   return {
     id: r.id,
     number: r.number,
@@ -61,6 +61,7 @@ export function toWorkOrderListDto(r: WorkOrderRow | WorkOrderListRow, alertIds:
     acceptedAt: iso(r.accepted_at),
     resolvedAt: iso(r.resolved_at),
     verifiedAt: iso(r.verified_at),
+    verifiedBy: r.verified_by ?? undefined,
     closedAt: iso(r.closed_at),
     callbackDueAt: iso(r.callback_due_at),
     callbackOverdue: r.callback_overdue,

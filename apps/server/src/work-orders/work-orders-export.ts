@@ -13,10 +13,9 @@ export function workOrdersCsv(orders: readonly WorkOrderDto[], timezoneOf: (site
     HEADER,
     orders.map((o) => {
       const tz = timezoneOf(o.siteId);
-      const byDevice = o.timeline.some((e) => e.action === 'verify' && e.by === 'system');
       return [o.number, o.siteId, tz, siteTime(o.createdAt, tz), o.source, o.status, o.department, o.assignee, o.priority, o.title,
         o.reporter?.name, o.reporter?.room, o.reporter?.phone, o.channel, o.escalated, siteTime(o.acceptBy, tz), siteTime(o.acceptedAt, tz),
-        siteTime(o.resolveBy, tz), siteTime(o.resolvedAt, tz), siteTime(o.verifiedAt, tz), byDevice, siteTime(o.callbackAt, tz),
+        siteTime(o.resolveBy, tz), siteTime(o.resolvedAt, tz), siteTime(o.verifiedAt, tz), o.verifiedBy === 'device', siteTime(o.callbackAt, tz),
         o.callbackSatisfied, siteTime(o.closedAt, tz), o.description];
     }),
   );

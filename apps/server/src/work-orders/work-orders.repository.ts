@@ -8,6 +8,7 @@ import {
   type Reporter,
   type SystemNoteKey,
   type TimelineEntryDto,
+  type VerifiedBy,
   type WorkOrderQuery,
   type WorkOrderSourceId,
   type WorkOrderStatusId,
@@ -99,8 +100,25 @@ const TIME_COLUMNS = [
 ] as const satisfies readonly (keyof WorkOrderRow)[];
 type TimeColumn = (typeof TIME_COLUMNS)[number];
 
+/** How it was verified (issue 12.5), read with the order for the API: null while not verified. */
+export interface VerifiedByColumn {
+  verified_by: VerifiedBy | null;
+}
+/** A row as the API shows it: the order and how it was verified. */
+export type WorkOrderViewRow = WorkOrderRow & VerifiedByColumn;
 /** A row of the list: times as JavaScript's ISO strings (what toISOString() would give). */
-export type WorkOrderListRow = Omit<WorkOrderRow, TimeColumn> & { [K in TimeColumn]: WorkOrderRow[K] extends Date ? string : string | null } & { cursor_at: string };
+export type WorkOrderListRow = Omit<WorkOrderRow, TimeColumn> & { [K in TimeColumn]: WorkOrderRow[K] extends Date ? string : string | null } & VerifiedByColumn & { cursor_at: string };
+
+/**
+ * Issue 12.5, the reports' fact (reports.repository.ts): an order its device verified carries the
+ * system's `verify` entry, found through the partial index work_order_events_device_verify. Joined
+ * on the verification that stands (`at = verified_at`, one action writes both with one time): an
+ * order its device verified, reopened by a person and then verified by a callback reads `callback`.
+ * `o` is the orders' alias; the join is `dv`.
+ */
+const DEVICE_VERIFY_JOIN = (o: string) =>
+  `LEFT JOIN work_order_events dv ON dv.work_order_id = ${o}.id AND dv.action = 'verify' AND dv.by = 'system' AND dv.at = ${o}.verified_at`;
+const VERIFIED_BY_SQL = (o: string) => `CASE WHEN ${o}.verified_at IS NULL THEN NULL WHEN dv.work_order_id IS NOT NULL THEN 'device' ELSE 'callback' END`;
 
 /** `2026-11-27T01:31:05.120Z`, as Date.toISOString() writes it (to_char's MS truncates, as Date does). */
 const ISO_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -110,7 +128,7 @@ const OTHER_COLUMNS = ['id', 'number', 'site_id', 'source', 'status', 'departmen
 type Missing = Exclude<keyof WorkOrderRow, TimeColumn | (typeof OTHER_COLUMNS)[number]>;
 const ALL_LISTED: [Missing] extends [never] ? true : Missing = true;
 void ALL_LISTED;
-const LIST_COLUMNS = [...OTHER_COLUMNS, ...TIME_COLUMNS.map((c) => `${ISO_SQL(c)} AS ${c}`)].join(', ');
+const LIST_COLUMNS = [...OTHER_COLUMNS.map((c) => `page.${c}`), ...TIME_COLUMNS.map((c) => `${ISO_SQL(`page.${c}`)} AS ${c}`)].join(', ');
 
 /** A time as the cursor carries it: UTC to the microsecond (a JS Date would drop the microseconds). */
 export const CURSOR_AT_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -159,6 +177,12 @@ export class WorkOrderStore {
 
   async findById(id: string): Promise<WorkOrderRow | undefined> {
     const [row] = await this.q.query<WorkOrderRow>('SELECT * FROM work_orders WHERE id = $1', [id]);
+    return row;
+  }
+
+  /** The order as the API shows it (GET /api/work-orders/{id}, the live `workOrder` event). */
+  async findView(id: string): Promise<WorkOrderViewRow | undefined> {
+    const [row] = await this.q.query<WorkOrderViewRow>(`SELECT o.*, ${VERIFIED_BY_SQL('o')} AS verified_by FROM work_orders o ${DEVICE_VERIFY_JOIN('o')} WHERE o.id = $1`, [id]);
     return row;
   }
 
@@ -269,9 +293,14 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (q.q) where.push(`${WORK_ORDER_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
-    const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('created_at')} AS cursor_at FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY work_orders.created_at DESC, number DESC LIMIT ${param(q.limit)}`;
-    // Qualified: a bare created_at in ORDER BY is the output column, the text (a sort of every row, 1.5 s).
+    // The page first, then how each of its orders was verified: one join over the page's rows
+    // (the partial index), not a subquery per row nor a hash of every device verification ever.
+    const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('page.created_at')} AS cursor_at, ${VERIFIED_BY_SQL('page')} AS verified_by
+                 FROM (SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                       ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}) page
+                 ${DEVICE_VERIFY_JOIN('page')}
+                 ORDER BY page.created_at DESC, page.number DESC`;
+    // Qualified: a bare created_at in the outer ORDER BY is the output column, the text (a sort of every row, 1.5 s).
     return this.db.query<WorkOrderListRow>(sql, params);
   }
 

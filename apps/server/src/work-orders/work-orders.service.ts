@@ -32,7 +32,7 @@ import {
 import { CLOCK, type Clock } from '../common/clock';
 import { SitesService } from '../sites/sites.service';
 import { toWorkOrderDto, toWorkOrderListDto } from './work-order-dto';
-import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore } from './work-orders.repository';
+import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore, type WorkOrderViewRow } from './work-orders.repository';
 
 /** Who did it: a username, or 'system' for the rules (alert routing, escalation, device verification). */
 export const SYSTEM = 'system';
@@ -86,7 +86,7 @@ export class WorkOrdersService {
   }
 
   async get(id: string): Promise<WorkOrderDto> {
-    const row = await this.repo.findById(id);
+    const row = await this.repo.findView(id);
     if (!row) throw new NotFoundException(`no work order with id ${id}`);
     return (await this.toDtos([row]))[0]!;
   }
@@ -279,7 +279,7 @@ export class WorkOrdersService {
     return { accept_by: d.acceptBy, resolve_by: d.resolveBy };
   }
 
-  private async toDtos(rows: WorkOrderRow[]): Promise<WorkOrderDto[]> {
+  private async toDtos(rows: WorkOrderViewRow[]): Promise<WorkOrderDto[]> {
     const ids = rows.map((r) => r.id);
     const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelines(ids)]);
     return rows.map((r) => toWorkOrderDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));

@@ -135,27 +135,30 @@ describe(newOrderDepartment.name, () => {
   const withoutService: SiteDepartments = { siteId: 'north', departments: [{ id: 'maintenance', sla: { acceptMin: 20, resolveMin: 300 } }] };
 
   it.each([
-    { name: 'a complaint without one goes to the service centre', source: 'complaint', requested: undefined, department: 'service', sla: { acceptMin: 10, resolveMin: 1440 } },
-    { name: 'an inspection without one goes to engineering', source: 'inspection', requested: undefined, department: 'engineering', sla: { acceptMin: 15, resolveMin: 240 } },
-    { name: 'the one asked for wins over the default', source: 'complaint', requested: 'engineering', department: 'engineering', sla: { acceptMin: 15, resolveMin: 240 } },
-  ] as const)('$name', ({ source, requested, department, sla }) => {
-    expect(newOrderDepartment(source, requested, site)).toEqual({ ok: true, department, sla });
+    { name: 'a complaint without one goes to the service centre', source: 'complaint', requested: undefined, on: site, department: 'service', sla: { acceptMin: 10, resolveMin: 1440 } },
+    { name: 'a complaint on a site without a service centre goes to its first department', source: 'complaint', requested: undefined, on: withoutService, department: 'maintenance', sla: { acceptMin: 20, resolveMin: 300 } },
+    { name: 'an inspection without one goes to engineering', source: 'inspection', requested: undefined, on: site, department: 'engineering', sla: { acceptMin: 15, resolveMin: 240 } },
+    { name: 'the one asked for wins over the default', source: 'complaint', requested: 'engineering', on: site, department: 'engineering', sla: { acceptMin: 15, resolveMin: 240 } },
+  ] as const)('$name', ({ source, requested, on, department, sla }) => {
+    expect(newOrderDepartment(source, requested, on)).toEqual({ ok: true, department, sla });
   });
 
   it.each([
     {
       name: 'one asked for that the site does not have',
+      source: 'complaint',
       site,
       requested: 'security',
       expected: { reason: 'unknown_department', message: 'department: "security" is not a department of site lakeside (departments: engineering, service)' },
     },
     {
-      name: 'a site without the default must be told one',
+      name: 'an inspection on a site without engineering must be told one',
+      source: 'inspection',
       site: withoutService,
       requested: undefined,
-      expected: { reason: 'no_default_department', message: 'department: required: site north has no "service" department to default to (departments: maintenance)' },
+      expected: { reason: 'no_default_department', message: 'department: required: site north has no "engineering" department to default to (departments: maintenance)' },
     },
-  ])('refused: $name', ({ site: s, requested, expected }) => {
-    expect(newOrderDepartment('complaint', requested, s)).toEqual({ ok: false, ...expected });
+  ] as const)('refused: $name', ({ source, site: s, requested, expected }) => {
+    expect(newOrderDepartment(source, requested, s)).toEqual({ ok: false, ...expected });
   });
 });

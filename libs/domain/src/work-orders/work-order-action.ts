@@ -1,6 +1,7 @@
 // CONTRACT §5 — one action on a work order judged whole: whether it may be taken, and what it writes
 // besides the status. Returns a verdict; the server turns a refusal into its HTTP answer.
 import type { DepartmentId, WorkOrderActionId, WorkOrderSourceId, WorkOrderStatusId } from '@estate-watch/contracts';
+import { defaultComplaintDepartment, ENGINEERING } from './default-department';
 import { callbackDueAt, deadlines, type DepartmentSla } from './sla';
 import { transition } from './work-order-transitions';
 
@@ -110,16 +111,16 @@ export function judgeAction(order: OrderFacts, a: WorkOrderActionInput, site: Si
 }
 
 /**
- * The department of a new complaint or inspection and its SLA. Without one asked for: the
- * customer-service centre for complaints, engineering for inspections, as in CONTRACT §2's
- * example; a site without that department must be told one (its departments are its own).
+ * The department of a new complaint or inspection and its SLA. Without one asked for: a complaint
+ * goes to the customer-service centre, or the site's first department (default-department.ts); an
+ * inspection to engineering, as in CONTRACT §2's example, and a site without it must be told one.
  */
 export function newOrderDepartment(
   source: WorkOrderSourceId,
   requested: DepartmentId | undefined,
   site: SiteDepartments,
 ): { ok: true; department: DepartmentId; sla: DepartmentSla } | InputRefusal {
-  const department = requested ?? defaultDepartment(source);
+  const department = requested ?? (source === 'complaint' ? defaultComplaintDepartment(site.departments) : ENGINEERING);
   const sla = departmentSla(site, department);
   if (sla) return { ok: true, department, sla };
   if (requested) return notADepartment(department, site.siteId, site);
@@ -128,10 +129,6 @@ export function newOrderDepartment(
     reason: 'no_default_department',
     message: `department: required: site ${site.siteId} has no "${department}" department to default to (departments: ${known(site)})`,
   };
-}
-
-export function defaultDepartment(source: WorkOrderSourceId): DepartmentId {
-  return source === 'complaint' ? 'service' : 'engineering';
 }
 
 /** Used when a rule routes to a department the site file does not list (its SLA is unknown). */
