@@ -119,6 +119,9 @@ describe('device-verified and called back are two columns on the board (issue 12
     expect(HEADERS[lang].device_verified).toContain(LABELS[lang].woVerifiedBy.device);
     await page.waitForLoadState('networkidle');
     expect(await horizontalOverflow(page, `${lang} opened`)).toEqual([]);
+    // Said whole, not cut to "Device-verified…" (issue 12.1's "Reop…").
+    const cut = await page.locator('[data-testid="wo-column"] .col-head .name').evaluateAll((names) => names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent));
+    expect(cut).toEqual([]);
     await page.screenshot({ path: resolve(RESULTS, 'screens', `work-order-columns-${lang}-1366.png`) });
     await card(page, 'device_verified', replenish).click();
     await expect(page.getByTestId('wo-status').first().textContent()).resolves.toBe(LABELS[lang].woVerifiedBy.device);
