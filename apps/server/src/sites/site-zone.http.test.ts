@@ -8,22 +8,27 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import { createTestApp, type TestApp } from '../common/http/http.testing';
+import { ConsumablesModule } from '../consumables/consumables.module';
+import { DevicesModule } from '../devices/devices.module';
+import { EquipmentModule } from '../equipment/equipment.module';
+import { ParkingModule } from '../parking/parking.module';
 import { PatrolModule } from '../patrol/patrol.module';
 import { PatrolService } from '../patrol/patrol.service';
 import { WorkOrdersModule } from '../work-orders/work-orders.module';
 import { WorkOrdersService } from '../work-orders/work-orders.service';
+import { SitesService } from './sites.service';
 import { testSite } from './sites.testing';
 
 const ZONE = 'Europe/Berlin';
 
-describe('alerts, work orders and rounds carry their site zone over HTTP and live', () => {
+describe('alerts, work orders, rounds and the device lists carry their site zone over HTTP and live', () => {
   let t: TestApp;
   let operator: string;
   const clock = new ManualClock(new Date());
 
   beforeAll(async () => {
     expect(testSite('berlin').site.timezone).toBe(ZONE);
-    t = await createTestApp({ imports: [AlertsModule, WorkOrdersModule, PatrolModule], sites: [testSite('berlin')], clock });
+    t = await createTestApp({ imports: [AlertsModule, WorkOrdersModule, PatrolModule, DevicesModule, ParkingModule, ConsumablesModule, EquipmentModule], sites: [testSite('berlin')], clock });
     operator = await t.login('operator');
   });
   afterAll(async () => t?.close());
@@ -68,5 +73,18 @@ describe('alerts, work orders and rounds carry their site zone over HTTP and liv
     // Stored without it: the zone is the site file's, read back with the round.
     const [row] = await t.db.query<{ round: Record<string, unknown> }>('SELECT round FROM patrol_rounds LIMIT 1');
     expect(row!.round).not.toHaveProperty('timezone');
+  });
+
+  it.each([
+    { path: '/api/devices', what: 'devices' },
+    { path: '/api/parking/lots', what: 'lots' },
+    { path: '/api/consumables/dispensers', what: 'dispensers' },
+    { path: '/api/equipment', what: 'sensors' },
+  ])('$what: $path', async ({ path }) => {
+    await t.app.get(SitesService).syncToDatabase(); // the device rows
+    const res = await t.request<{ timezone: string }[]>('GET', path, { token: operator });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeGreaterThan(0);
+    expect(res.body.map((row) => row.timezone)).toEqual(res.body.map(() => ZONE));
   });
 });
