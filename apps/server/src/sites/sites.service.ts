@@ -86,8 +86,8 @@ export class SitesService {
   /**
    * The IANA zone of a site's file, which every DTO carries so a screen shows the site's clock
    * whatever zone it runs in (issue 10 point 2). A site no longer configured keeps the zone it had
-   * (this process's reloads, else the sites table read at start-up); one never seen reads as UTC,
-   * the one zone that cannot be taken for a site's own.
+   * (this process's reloads, else the sites table read at start-up); one this server never knew
+   * reads as UTC rather than as some other site's zone.
    */
   timezoneOf(siteId: string): string {
     return this.zones.get(siteId) ?? 'UTC';
