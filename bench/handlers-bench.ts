@@ -106,10 +106,10 @@ async function main(): Promise<void> {
         const clock = new ManualClock(new Date(start.getTime() + 60_000).toISOString());
         const sites = new SitesService([site], t.db);
         await sites.syncToDatabase();
-        const alerts = new AlertsService(new AlertsRepository(t.db), clock);
+        const alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
         const handler: MessageHandler =
           name === 'parking' ? new ParkingService(new ParkingRepository(t.db), alerts, sites, clock)
-          : name === 'patrol' ? new PatrolService(new PatrolRepository(t.db), alerts, sites, clock)
+          : name === 'patrol' ? new PatrolService(new PatrolRepository(t.db, sites), alerts, sites, clock)
           : name === 'consumables' ? new ConsumablesService(new ConsumablesRepository(t.db), alerts, sites)
           : new DevicesService(new DevicesRepository(t.db), alerts, sites, clock);
         // Warm-up (before the measured messages are made: each device row keeps the last seq it

@@ -3,8 +3,9 @@
 // estate's zone once. A browser in the estate's own zone gets no such note.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkOrderDto } from '@estate-watch/contracts';
+import type { AlertDto, WorkOrderDto } from '@estate-watch/contracts';
 import { localDateTimeOf, localTimeOf } from '@estate-watch/domain';
+import { AlertsService } from '../../apps/server/src/alerts/alerts.service';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { testSite } from '../../apps/server/src/sites/sites.testing';
 import { api, login, startTestServer } from '../support/server';
@@ -15,9 +16,9 @@ const SITE_ZONE = testSite().site.timezone; // Asia/Shanghai
 const ELSEWHERE = 'America/New_York'; // 12 or 13 hours behind: every date and hour differs
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** The agreed formats: `2026-12-04 18:05` in Chinese, `4 Dec 2026 18:05` in English. */
-function shown(iso: string, zone: string, locale: 'zh-CN' | 'en'): string {
-  const text = localDateTimeOf(new Date(iso), zone);
+/** The agreed formats: `2026-12-04 18:05` in Chinese, `4 Dec 2026 18:05` in English (`18:05:09` with seconds). */
+function shown(iso: string, zone: string, locale: 'zh-CN' | 'en', seconds = false): string {
+  const text = localDateTimeOf(new Date(iso), zone, seconds);
   if (locale === 'zh-CN') return text;
   const [date, time] = text.split(' ') as [string, string];
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
@@ -31,12 +32,15 @@ describe('site time in a browser in another zone', () => {
   let server: RunningServer;
   let browser: Browser;
   let order: WorkOrderDto;
+  let alert: AlertDto;
   const contexts: BrowserContext[] = [];
 
-  async function openAs(timezoneId: string, locale: 'zh-CN' | 'en'): Promise<Page> {
+  /** `sitesUnanswered`: GET /api/sites never answers, and no zones are remembered from a visit before. */
+  async function openAs(timezoneId: string, locale: 'zh-CN' | 'en', options: { sitesUnanswered?: boolean } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, timezoneId });
     contexts.push(context);
     await context.addInitScript((l) => localStorage.setItem('estate-watch.locale', l), locale);
+    if (options.sitesUnanswered) await context.route('**/api/sites', () => undefined);
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT);
     await page.goto(`${server.httpUrl}/login`);
@@ -59,6 +63,7 @@ describe('site time in a browser in another zone', () => {
     });
     expect(created.status).toBe(201);
     order = created.body;
+    alert = await server.app.get(AlertsService).raise({ siteId: testSite().site.id, type: 'device.offline', subject: 'gate-1', message: '北门入口 离线' });
     browser = await launchChromium();
   });
 
@@ -87,6 +92,22 @@ describe('site time in a browser in another zone', () => {
       await expect.poll(() => firstRow.textContent(), { timeout: UI_TIMEOUT }).toContain(shown(order.createdAt, SITE_ZONE, locale));
       expect(asked.length).toBeGreaterThan(0);
       for (const from of asked) expect(from).toMatch(/T00:00:00\+08:00$/);
+    });
+
+    // Issue 10 point 2: an alert and an order carry their site's zone, so their times are the site's
+    // from the row alone, even while the site list (the zones) has not arrived.
+    it(`${locale}: before the site list answers, an alert row and a work-order card already read the site's clock`, async () => {
+      const page = await openAs(ELSEWHERE, locale, { sitesUnanswered: true });
+      await page.goto(`${server.httpUrl}/alerts`);
+      const row = page.locator(`[data-testid="alert-row"][data-alert-id="${alert.id}"] .time`);
+      await expect.poll(() => row.getAttribute('title'), { timeout: UI_TIMEOUT }).toBe(shown(alert.lastSeenAt, SITE_ZONE, locale, true));
+
+      await page.goto(`${server.httpUrl}/work-orders`);
+      const sla = page.locator(`[data-testid="wo-card"][data-order-id="${order.id}"]`).getByTestId('wo-sla');
+      await expect.poll(() => sla.getAttribute('title'), { timeout: UI_TIMEOUT }).toContain(shown(order.acceptBy, SITE_ZONE, locale));
+      await expect(sla.getAttribute('title')).resolves.not.toContain(shown(order.acceptBy, ELSEWHERE, locale));
+      // The premise: the zones never came.
+      await expect(page.evaluate(() => localStorage.getItem('estate-watch.site-zones'))).resolves.toBeNull();
     });
 
     it(`${locale}: the line under the top bar shows the site's clock and names its zone`, async () => {

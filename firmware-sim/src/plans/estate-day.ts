@@ -2,7 +2,8 @@
 // and sensors, and the helpers the three plans share (hours of the local day, weekends, draws).
 // The plans are pure (site, date, seed, state in → events and state out), like planDay for the
 // patrol; EstateRunner sends them on the clock.
-import { dayNumber, localTime } from '../common/local-time';
+import { localTimeOf } from '@estate-watch/domain';
+import { addDays, dayNumber, localTime } from '../common/local-time';
 import type { Credential, Direction } from '../devices/gate';
 import type { Random } from '../common/random';
 
@@ -34,26 +35,72 @@ export type EstateEvent = { at: number; siteId: string; device: string } & (
 export const MIN = 60_000;
 export const DAY_MIN = 24 * 60;
 
-/** The local day as minutes: `at(m)` is the instant of minute m after local midnight. */
+/**
+ * The local day as minutes of its wall clock: `at(m)` is the instant the site's clocks read
+ * hh:mm = m (CONTRACT §2: schedules are wall times in the site's zone), so the 08:00 rush is at
+ * 08:00 on the days the clocks change too. Minute 1440 is the next day's midnight.
+ */
 export interface LocalDay {
   date: string;
   start: number;
+  /** The next day's first instant: 23 or 25 hours after `start` on a daylight-saving change. */
+  end: number;
   weekend: boolean;
   at(minute: number): number;
 }
 
 export function localDay(date: string, timeZone: string): LocalDay {
   const start = localTime(date, '00:00', timeZone);
+  const end = localTime(addDays(date, 1), '00:00', timeZone);
   // 1970-01-01 was a Thursday.
   const weekday = (dayNumber(date) + 4) % 7;
-  // Minutes from local midnight; an estate in a zone with DST is an hour off on two days a year.
-  return { date, start, weekend: weekday === 0 || weekday === 6, at: (minute) => start + minute * MIN };
+  const day = { date, start, end, weekend: weekday === 0 || weekday === 6 };
+  // Most days the wall clock runs with elapsed time; the two a year it jumps, each minute is the
+  // site clock's (a few Intl calls a minute, remembered: a plan reads every minute of the day). A
+  // wall minute the clocks repeat is its first time; one they skip is the instant of the jump, so
+  // at() never runs backwards and a plan walking the minutes sends its events in order.
+  if (end - start === DAY_MIN * MIN) return { ...day, at: (minute) => start + minute * MIN };
+  const instants = new Map<number, number>();
+  const wall = (whole: number): number => {
+    if (whole >= DAY_MIN) return end;
+    let instant = instants.get(whole);
+    if (instant === undefined) {
+      const time = hhmm(whole);
+      const read = localTime(date, time, timeZone);
+      instants.set(whole, (instant = localTimeOf(read, timeZone) === time ? read : wall(whole + 1)));
+    }
+    return instant;
+  };
+  const at = (minute: number): number => {
+    if (minute < 0) return start + minute * MIN;
+    if (minute >= DAY_MIN) return end + (minute - DAY_MIN) * MIN;
+    const whole = Math.floor(minute);
+    return wall(whole) + (minute - whole) * MIN;
+  };
+  return { ...day, at };
 }
 
-/** The minute of the day holding instant `from` (0 when `from` is before the day); plans keep nothing before `from`. */
+/**
+ * The first minute of the day not wholly before instant `from` (0 when `from` is before the day);
+ * plans keep nothing before `from`. Where the clocks went back, a `from` in the repeated hour skips
+ * to the minute after it (its wall times were already had once).
+ */
 export function firstMinute(day: LocalDay, from: number | undefined): number {
   if (from === undefined || from <= day.start) return 0;
-  return Math.min(DAY_MIN, Math.floor((from - day.start) / MIN));
+  if (from >= day.end) return DAY_MIN;
+  // at() never decreases: the smallest minute whose [at(m), at(m) + 1 min) reaches past `from`.
+  let lo = 0;
+  let hi = DAY_MIN;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (day.at(mid) + MIN > from) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
 
 /** `hh:mm` as a minute of the day. */

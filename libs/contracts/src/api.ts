@@ -150,6 +150,8 @@ export interface AlertDto {
   severity: Severity;
   status: AlertStatus;
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   subject: string;
   message: string;
   count: number;
@@ -171,6 +173,8 @@ export interface AlertDto {
 
 export interface DeviceDto {
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   id: string;
   kind: DeviceKind;
   name: string;

@@ -4,6 +4,8 @@ import type { Severity } from './site-config';
 
 export interface DispenserDto {
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   id: string;
   name: string;
   consumable: string;

@@ -18,6 +18,8 @@ export interface SensorLimitStateDto {
 
 export interface SensorDto {
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   id: string;
   name: string;
   department: DepartmentId;

@@ -17,6 +17,8 @@ export type LotCountFlag = 'negative_clamps' | 'over_capacity';
 
 export interface ParkingLotDto {
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   id: string;
   name: string;
   capacity: number;

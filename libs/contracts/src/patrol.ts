@@ -42,6 +42,8 @@ export interface RoundDto {
   /** `${site}:${route}:${YYYY-MM-DD}:${HHMM}` — deterministic, so a restart finds the same round. */
   id: string;
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show the round's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   routeId: string;
   routeName: string;
   department: DepartmentId;

@@ -94,6 +94,8 @@ export interface WorkOrderDto {
   /** Human-readable number for phone calls and paper: e.g. WO-20261127-0007. */
   number: string;
   siteId: string;
+  /** The site's IANA time zone (its file's `site.timezone`): screens show this row's times on the site's clock (issue 10 point 2). */
+  timezone: string;
   source: WorkOrderSourceId;
   status: WorkOrderStatusId;
   department: DepartmentId;

@@ -182,6 +182,7 @@ const en: typeof zhCN = {
       resolveLate: 'resolve late {t}',
       callbackLate: 'callback late {t}',
       days: '{d}d {h}h',
+      due: 'due {at}',
     },
     field: {
       number: 'Number',

@@ -230,6 +230,7 @@ export default {
       resolveLate: '完成超时 {t}',
       callbackLate: '回访超时 {t}',
       days: '{d}天{h}小时',
+      due: '期限 {at}',
     },
     field: {
       number: '工单号',

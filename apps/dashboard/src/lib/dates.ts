@@ -8,6 +8,12 @@ export function browserZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/**
+ * Where a time's zone comes from: a row that carries its site's zone (alerts, work orders and
+ * rounds do: issue 10 point 2), or the site id of one that does not (its zone from GET /api/sites).
+ */
+export type RowZone = { timezone: string } | string | undefined;
+
 /** The zone of a site (its own when known, else the first site's, else this browser's while none has loaded). */
 export function siteZone(sites: readonly { id: string; timezone: string }[], siteId?: string): string {
   return (siteId !== undefined ? sites.find((s) => s.id === siteId)?.timezone : undefined) ?? sites[0]?.timezone ?? browserZone();

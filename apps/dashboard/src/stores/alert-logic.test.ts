@@ -8,6 +8,7 @@ const alert = (over: Partial<AlertDto> = {}): AlertDto => ({
   severity: 'major',
   status: 'active',
   siteId: 'lakeside',
+  timezone: 'Asia/Shanghai',
   subject: 'gate-north-in',
   message: 'offline',
   count: 1,

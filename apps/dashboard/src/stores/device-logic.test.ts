@@ -4,6 +4,7 @@ import { compareDevices, deviceKey, matchesDeviceFilter, splitUnit, summarizeVal
 
 const device = (over: Partial<DeviceDto> = {}): DeviceDto => ({
   siteId: 'lakeside',
+  timezone: 'Asia/Shanghai',
   id: 'boiler-1',
   kind: 'sensor',
   name: '1号锅炉',

@@ -27,7 +27,7 @@ const limit = (over: Partial<SensorLimitStateDto> = {}): SensorLimitStateDto => 
   metric: 'temperature_c', min: 40, max: 85, forSec: 30, hysteresis: 2, severity: 'major', status: 'ok', ...over,
 });
 const sensor = (over: Partial<SensorDto> = {}): SensorDto => ({
-  siteId: 'testsite', id: 'boiler-1', name: '1号锅炉', department: 'engineering', readings: {}, limits: [limit()], faults: [], revision: 1, ...over,
+  siteId: 'testsite', timezone: 'Asia/Shanghai', id: 'boiler-1', name: '1号锅炉', department: 'engineering', readings: {}, limits: [limit()], faults: [], revision: 1, ...over,
 });
 
 describe(sensorState.name, () => {

@@ -51,7 +51,7 @@ describe('remote open outcome', () => {
 
 describe('dispensers', () => {
   const d = (over: Partial<DispenserDto>): DispenserDto => ({
-    siteId: 'lakeside', id: over.name ?? 'x', name: 'x', consumable: 'soap', lowPct: 20, emptyPct: 5, level: 50, revision: 1, ...over,
+    siteId: 'lakeside', timezone: 'Asia/Shanghai', id: over.name ?? 'x', name: 'x', consumable: 'soap', lowPct: 20, emptyPct: 5, level: 50, revision: 1, ...over,
   });
 
   it.each([

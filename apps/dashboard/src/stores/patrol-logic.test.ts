@@ -39,6 +39,7 @@ const round = (startHhmm: string, over: Partial<RoundDto> = {}): RoundDto => {
   return {
     id: `lakeside:day-perimeter:2026-11-27:${startHhmm.replace(':', '')}`,
     siteId: 'lakeside',
+    timezone: 'Asia/Shanghai',
     routeId: 'day-perimeter',
     routeName: '日间外围巡查',
     department: 'security',

@@ -1,8 +1,9 @@
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref } from 'vue';
 import type { PatrolReportDto } from '@estate-watch/contracts';
 import { api } from '../api/http';
 import { siteDate } from '../lib/dates';
+import { whenZoneKnown } from '../lib/zone-ready';
 import { type DayRange, lastDays, rangeProblem, rangeQuery } from './reports-logic';
 import { useSitesStore } from './sites';
 
@@ -14,8 +15,10 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  */
 export const usePatrolReportStore = defineStore('patrolReport', () => {
   const sites = useSitesStore();
-  const today = () => siteDate(Date.now(), sites.sites[0]?.timezone);
-  /** Until the user picks a range it follows the site's today (the zone may arrive after this store). */
+  const today = () => siteDate(Date.now(), sites.zones[0]?.timezone);
+  /** The site's today once its zone is known: a range that follows today waits for it (issue 10 point 2). */
+  const siteToday = async () => siteDate(Date.now(), await whenZoneKnown(() => sites.zones[0]?.timezone, () => sites.loadError));
+  /** Until the user picks a range it follows the site's today. */
   let picked = false;
   const range = ref<DayRange>(lastDays(today()));
   const report = ref<PatrolReportDto | null>(null);
@@ -27,13 +30,17 @@ export const usePatrolReportStore = defineStore('patrolReport', () => {
   let asked = 0;
   async function load(chosen?: DayRange): Promise<void> {
     if (chosen) picked = true;
-    else if (!picked) range.value = lastDays(today());
-    const next = chosen ?? range.value;
-    range.value = next;
-    if (rangeProblem(next)) return;
     const mine = ++asked;
     loading.value = true;
     try {
+      if (!chosen && !picked) {
+        const followed = lastDays(await siteToday());
+        if (mine !== asked) return;
+        range.value = followed;
+      }
+      const next = chosen ?? range.value;
+      range.value = next;
+      if (rangeProblem(next)) return;
       const q = rangeQuery(next);
       const answer = await api.patrolReport(q.from, q.to);
       if (mine !== asked) return;
@@ -45,16 +52,6 @@ export const usePatrolReportStore = defineStore('patrolReport', () => {
       if (mine === asked) loading.value = false;
     }
   }
-
-  // Opened before the sites arrived (a reload on this page), the range began from this machine's
-  // date; once the site's zone is known, an unpicked range follows the site's today and loads again
-  // (at 03:00 in Shanghai a UTC machine is still on yesterday).
-  watch(
-    () => sites.sites[0]?.timezone,
-    (zone, before) => {
-      if (zone && zone !== before && !picked && asked > 0) void load();
-    },
-  );
 
   /** The range's rounds, a row per checkpoint, saved under the server's file name. */
   async function exportRounds(): Promise<void> {

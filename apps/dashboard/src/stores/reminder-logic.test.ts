@@ -5,7 +5,7 @@ import { chimeForRaise, isMuted, needsReminder, shiftEnd, unacknowledgedCritical
 const NOW = new Date('2026-12-04T10:00:00Z');
 function alert(over: Partial<AlertDto> = {}): AlertDto {
   return {
-    id: 'a', type: 'sensor.threshold', severity: 'critical', status: 'active', siteId: 's', subject: 'lift-1:trapped',
+    id: 'a', type: 'sensor.threshold', severity: 'critical', status: 'active', siteId: 's', timezone: 'Asia/Shanghai', subject: 'lift-1:trapped',
     message: 'm', count: 1, raisedAt: '2026-12-04T09:59:00Z', lastSeenAt: '2026-12-04T09:59:00Z', ...over,
   };
 }

@@ -4,6 +4,7 @@ import type { DailyReportDto, WorkOrderReportDto } from '@estate-watch/contracts
 import { api } from '../api/http';
 import { siteDate } from '../lib/dates';
 import { openHtmlInNewTab } from '../lib/open-html';
+import { whenZoneKnown } from '../lib/zone-ready';
 import { type DayRange, lastDays, rangeProblem, rangeQuery } from './reports-logic';
 import { useSitesStore } from './sites';
 
@@ -15,9 +16,14 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  */
 export const useReportsStore = defineStore('reports', () => {
   const sites = useSitesStore();
-  /** The site's today (the first site's zone: the reports count site-local days). */
+  /** The site's today (the first site's zone: the reports count site-local days); this machine's until it is known. */
   const today = () => siteDate(Date.now(), sites.zones[0]?.timezone);
-  /** Until the user picks a range or a day, both follow the site's today (the zone may arrive after this store). */
+  /**
+   * The site's today once its zone is known: a load that follows today waits for it (issue 10
+   * point 2) rather than asking for this machine's day, which is another for hours of every day.
+   */
+  const siteToday = async () => siteDate(Date.now(), await whenZoneKnown(() => sites.zones[0]?.timezone, () => sites.loadError));
+  /** Until the user picks a range or a day, both follow the site's today. */
   let picked = false;
   const range = ref<DayRange>(lastDays(today()));
   const workOrders = ref<WorkOrderReportDto | null>(null);
@@ -34,13 +40,17 @@ export const useReportsStore = defineStore('reports', () => {
   let woAsked = 0;
   async function loadWorkOrders(chosen?: DayRange): Promise<void> {
     if (chosen) picked = true;
-    else if (!picked) range.value = lastDays(today());
-    const next = chosen ?? range.value;
-    range.value = next;
-    if (rangeProblem(next)) return;
     const asked = ++woAsked;
     workOrdersLoading.value = true;
     try {
+      if (!chosen && !picked) {
+        const followed = lastDays(await siteToday());
+        if (asked !== woAsked) return;
+        range.value = followed;
+      }
+      const next = chosen ?? range.value;
+      range.value = next;
+      if (rangeProblem(next)) return;
       const q = rangeQuery(next);
       const report = await api.workOrderReport(q.from, q.to);
       if (asked !== woAsked) return;
@@ -56,12 +66,16 @@ export const useReportsStore = defineStore('reports', () => {
   let dailyAsked = 0;
   async function loadDaily(chosen?: string): Promise<void> {
     if (chosen) picked = true;
-    else if (!picked) dailyDate.value = today();
-    const date = chosen ?? dailyDate.value;
-    dailyDate.value = date;
     const asked = ++dailyAsked;
     dailyLoading.value = true;
     try {
+      if (!chosen && !picked) {
+        const followed = await siteToday();
+        if (asked !== dailyAsked) return;
+        dailyDate.value = followed;
+      }
+      const date = chosen ?? dailyDate.value;
+      dailyDate.value = date;
       const report = await api.dailyReport(date);
       if (asked !== dailyAsked) return;
       daily.value = report;

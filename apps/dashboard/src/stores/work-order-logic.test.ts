@@ -16,7 +16,6 @@ import {
 
 const T0 = Date.parse('2026-11-27T09:00:00Z');
 const SH = 'Asia/Shanghai';
-const zone = () => SH;
 const min = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -24,6 +23,7 @@ const order = (over: Partial<WorkOrderDto> = {}): WorkOrderDto => ({
   id: 'w1',
   number: 'WO-20261127-0001',
   siteId: 'lakeside',
+  timezone: SH,
   source: 'complaint',
   status: 'new',
   department: 'service',
@@ -58,13 +58,13 @@ describe('board columns', () => {
     { name: 'verified by its device, then closed: closed', over: { status: 'closed', verifiedBy: 'device', verifiedAt: iso(today), closedAt: iso(today) }, column: 'closed' },
     { name: 'reopened after its device verified it', over: { status: 'reopened' }, column: 'reopened' },
   ] as const)('$name → $column', ({ over, column }) => {
-    const columns = boardColumns([order({ id: 'x', ...over })], { department: 'all', source: 'all' }, today + min, zone);
+    const columns = boardColumns([order({ id: 'x', ...over })], { department: 'all', source: 'all' }, today + min);
     expect(columns.filter((c) => c.orders.length > 0).map((c) => c.id)).toEqual([column]);
     expect(columnOf(order(over))).toBe(column);
   });
 
   it('say which are finished and what each verified column holds', () => {
-    const columns = boardColumns([], { department: 'all', source: 'all' }, T0, zone);
+    const columns = boardColumns([], { department: 'all', source: 'all' }, T0);
     expect(columns.filter((c) => c.done).map((c) => [c.id, c.status, c.verifiedBy])).toEqual([
       ['called_back', 'verified', 'callback'],
       ['device_verified', 'verified', 'device'],
@@ -74,7 +74,7 @@ describe('board columns', () => {
 
   it('a live update moves an order between the verified columns and out of them', () => {
     const buffer = new Map<string, WorkOrderDto>();
-    const where = () => boardColumns(buffer.values(), { department: 'all', source: 'all' }, today + min, zone).find((c) => c.orders.length > 0)?.id;
+    const where = () => boardColumns(buffer.values(), { department: 'all', source: 'all' }, today + min).find((c) => c.orders.length > 0)?.id;
     upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'dispatched' }), 10);
     expect(where()).toBe('dispatched');
     upsertOrder(buffer, order({ id: 'x', source: 'alert', status: 'verified', verifiedBy: 'device', verifiedAt: iso(today) }), 10);
@@ -91,12 +91,12 @@ describe('board columns', () => {
       order({ id: 'b', status: 'dispatched', department: 'engineering' }),
       order({ id: 'c', status: 'dispatched', source: 'alert', department: 'engineering' }),
     ];
-    const all = boardColumns(list, { department: 'all', source: 'all' }, T0, zone);
+    const all = boardColumns(list, { department: 'all', source: 'all' }, T0);
     expect(all.find((c) => c.status === 'dispatched')?.orders.map((o) => o.id)).toEqual(['b', 'c']);
-    const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0, zone);
+    const eng = boardColumns(list, { department: 'engineering', source: 'alert' }, T0);
     expect(eng.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['c']);
     expect(eng).toHaveLength(BOARD_COLUMNS.length); // empty columns stay in place
-    const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0, zone);
+    const hot = boardColumns([...list, order({ id: 'd', escalated: true })], { department: 'all', source: 'all', escalatedOnly: true }, T0);
     expect(hot.flatMap((c) => c.orders.map((o) => o.id))).toEqual(['d']);
   });
 
@@ -108,8 +108,22 @@ describe('board columns', () => {
       order({ id: 'later', status: 'closed', closedAt: iso(noon - 10 * min) }),
       order({ id: 'site-early', status: 'closed', closedAt: '2026-11-26T20:00:00.000Z' }), // 04:00 in Shanghai, still "yesterday" in UTC
     ];
-    const closed = boardColumns(list, { department: 'all', source: 'all' }, noon, zone).find((c) => c.status === 'closed')!;
+    const closed = boardColumns(list, { department: 'all', source: 'all' }, noon).find((c) => c.status === 'closed')!;
     expect(closed.orders.map((o) => o.id)).toEqual(['later', 'earlier', 'site-early']);
+  });
+
+  it("keep each order's own site's today, in the zone the order carries (issue 10 point 2)", () => {
+    // 2026-11-27 03:00 UTC: 11:00 on the 27th in Shanghai, 22:00 on the 26th in New York.
+    const now = Date.parse('2026-11-27T03:00:00Z');
+    const harbour = { siteId: 'harbour', timezone: 'America/New_York', status: 'closed' } as const;
+    const list = [
+      order({ id: 'shanghai-today', status: 'closed', closedAt: '2026-11-26T20:00:00.000Z' }), // 04:00 on the 27th there
+      order({ id: 'shanghai-yesterday', status: 'closed', closedAt: '2026-11-26T12:00:00.000Z' }), // 20:00 on the 26th there
+      order({ id: 'new-york-today', ...harbour, closedAt: '2026-11-26T12:00:00.000Z' }), // 07:00 on the 26th there
+      order({ id: 'new-york-yesterday', ...harbour, closedAt: '2026-11-26T04:00:00.000Z' }), // 23:00 on the 25th there
+    ];
+    const closed = boardColumns(list, { department: 'all', source: 'all' }, now).find((c) => c.status === 'closed')!;
+    expect(closed.orders.map((o) => o.id).sort()).toEqual(['new-york-today', 'shanghai-today']);
   });
 
   it('put escalated orders first, then the clock nearest to running out, then priority', () => {
@@ -119,7 +133,7 @@ describe('board columns', () => {
       order({ id: 'amber', createdAt: iso(T0 - 8 * min), acceptBy: iso(T0 + 2 * min) }), // 20 % left
       order({ id: 'escalated', escalated: true, acceptBy: iso(T0 + 9 * min) }),
     ];
-    const col = boardColumns(list, { department: 'all', source: 'all' }, T0, zone).find((c) => c.status === 'new')!;
+    const col = boardColumns(list, { department: 'all', source: 'all' }, T0).find((c) => c.status === 'new')!;
     expect(col.orders.map((o) => o.id)).toEqual(['escalated', 'amber', 'urgent-calm', 'calm']);
   });
 });

@@ -157,17 +157,18 @@ export interface BoardColumn {
 }
 
 /** Every column, always in the same place (an empty column is still a column), filtered and ordered. */
-export function boardColumns(orders: Iterable<WorkOrderDto>, filter: OrderFilter, now: number, zoneOf: (siteId: string) => string): BoardColumn[] {
+export function boardColumns(orders: Iterable<WorkOrderDto>, filter: OrderFilter, now: number): BoardColumn[] {
+  // "Today" is each order's site's day, in the zone the order carries (issue 10 point 2).
   const dayStarts = new Map<string, number>();
-  const todayAt = (siteId: string): number => {
-    let at = dayStarts.get(siteId);
-    if (at === undefined) dayStarts.set(siteId, (at = startOfDay(now, zoneOf(siteId))));
+  const todayAt = (timeZone: string): number => {
+    let at = dayStarts.get(timeZone);
+    if (at === undefined) dayStarts.set(timeZone, (at = startOfDay(now, timeZone)));
     return at;
   };
   const columns = new Map<BoardColumnId, WorkOrderDto[]>(BOARD_COLUMNS.map((c) => [c, []]));
   for (const order of orders) {
     if (!matchesOrderFilter(order, filter)) continue;
-    if (!isOpenOrder(order) && finishedAt(order) < todayAt(order.siteId)) continue;
+    if (!isOpenOrder(order) && finishedAt(order) < todayAt(order.timezone)) continue;
     columns.get(columnOf(order))?.push(order);
   }
   return BOARD_COLUMNS.map((id) => {

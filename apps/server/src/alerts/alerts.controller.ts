@@ -20,17 +20,13 @@ import { Audited } from '../audit/audited';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ZodBody, ZodQuery } from '../common/http/zod-validation';
 import { allPages, csvHeaders, type HeaderResponse } from '../reports/csv';
-import { SitesService } from '../sites/sites.service';
 import { alertsCsv } from './alerts-export';
 import { AlertsService } from './alerts.service';
 
 @ApiTags('alerts')
 @Controller('api/alerts')
 export class AlertsController {
-  constructor(
-    private readonly alerts: AlertsService,
-    private readonly sites: SitesService,
-  ) {}
+  constructor(private readonly alerts: AlertsService) {}
 
   @Get()
   @Roles('operator')
@@ -50,7 +46,7 @@ export class AlertsController {
   async exportCsv(@ZodQuery(AlertQuerySchema) query: AlertQuery, @Res({ passthrough: true }) res: HeaderResponse): Promise<string> {
     const alerts = await allPages((cursor) => this.alerts.page({ ...query, limit: 1000, cursor }));
     csvHeaders(res, 'alerts', new Date());
-    return alertsCsv(alerts, (siteId) => this.sites.site(siteId)?.site.timezone ?? 'UTC');
+    return alertsCsv(alerts);
   }
 
   @Post('ack')

@@ -2,6 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertEventDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
 import { DATABASE, type Database } from '../db/database';
 import { ALERT_SEARCH_SQL } from '../db/migrations/018-history-users';
+import { SitesService } from '../sites/sites.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,10 +40,15 @@ export interface RaiseRow {
   details?: Record<string, unknown>;
 }
 
-/** The only place with alert SQL. */
+/** The only place with alert SQL; its rows leave as AlertDto with their site's zone (issue 10 point 2). */
 @Injectable()
 export class AlertsRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly sites: SitesService,
+  ) {}
+
+  private readonly dto = (r: AlertRow): AlertDto => toDto(r, this.sites.timezoneOf(r.site_id));
 
   /**
    * One statement, so two server instances raising the same alert at once still leave one open
@@ -61,7 +67,7 @@ export class AlertsRepository {
        RETURNING *, (xmax = 0) AS inserted`,
       [r.siteId, r.type, r.subject, r.severity, r.message, r.at, JSON.stringify(r.details ?? {})],
     );
-    return { alert: toDto(row!), inserted: row!.inserted === true };
+    return { alert: this.dto(row!), inserted: row!.inserted === true };
   }
 
   /** Clears the open alert of (type, subject) if there is one. */
@@ -71,7 +77,7 @@ export class AlertsRepository {
        WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL RETURNING *`,
       [siteId, type, subject, at, by, note ?? null],
     );
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   async clearById(id: string, at: Date, by: string, note?: string): Promise<AlertDto | undefined> {
@@ -80,7 +86,7 @@ export class AlertsRepository {
        WHERE id = $1 AND cleared_at IS NULL RETURNING *`,
       [id, at, by, note ?? null],
     );
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   /** Acknowledges an alert not yet acknowledged; a cleared one keeps status `cleared`. */
@@ -91,7 +97,7 @@ export class AlertsRepository {
        WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
       [id, at, by, note ?? null],
     );
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   /** Snoozes an alert nobody acknowledged yet; the entry joins its timeline. */
@@ -101,7 +107,7 @@ export class AlertsRepository {
        WHERE id = $1 AND acknowledged_at IS NULL RETURNING *`,
       [id, until, JSON.stringify([event])],
     );
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   async setWorkOrder(alertId: string, workOrderId: string): Promise<void> {
@@ -110,7 +116,7 @@ export class AlertsRepository {
 
   async findById(id: string): Promise<AlertDto | undefined> {
     const [row] = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE id = $1', [id]);
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   async findOpen(siteId: string, type: AlertType, subject: string): Promise<AlertDto | undefined> {
@@ -118,18 +124,18 @@ export class AlertsRepository {
       'SELECT * FROM alerts WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL',
       [siteId, type, subject],
     );
-    return row && toDto(row);
+    return row && this.dto(row);
   }
 
   async list(q: AlertQuery): Promise<AlertDto[]> {
-    return (await this.listRows(q)).map(toDto);
+    return (await this.listRows(q)).map(this.dto);
   }
 
   /** One page of the history, newest first, and the cursor of the next (issue 12.7). */
   async page(q: AlertQuery): Promise<{ items: AlertDto[]; nextCursor?: string }> {
     const rows = await this.listRows(q);
     const last = rows.length === q.limit ? rows[rows.length - 1] : undefined;
-    return { items: rows.map(toDto), ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.id }) }) };
+    return { items: rows.map(this.dto), ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.id }) }) };
   }
 
   /** Keyset-paged on (raised_at DESC, id), the order of the list. */
@@ -165,13 +171,14 @@ function iso(d: Date | null): string | undefined {
   return d ? new Date(d).toISOString() : undefined;
 }
 
-function toDto(r: AlertRow): AlertDto {
+function toDto(r: AlertRow, timezone: string): AlertDto {
   return {
     id: r.id,
     type: r.type,
     severity: r.severity,
     status: r.status,
     siteId: r.site_id,
+    timezone,
     subject: r.subject,
     message: r.message,
     count: r.count,

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../common/clock';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
+import { SitesService } from '../sites/sites.service';
+import { testSite } from '../sites/sites.testing';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService, type AlertChanged } from './alerts.service';
 
@@ -9,6 +11,7 @@ export function alertsSuite(backend: Backend): void {
   describe(`alerts on ${backend}`, () => {
     let t: TestDatabase;
     let clock: ManualClock;
+    let sites: SitesService;
     let alerts: AlertsService;
     let changes: AlertChanged[];
 
@@ -18,8 +21,10 @@ export function alertsSuite(backend: Backend): void {
     afterAll(async () => t.drop());
     beforeEach(async () => {
       await t.db.query('DELETE FROM alerts');
+      await t.db.query('DELETE FROM sites');
       clock = new ManualClock('2026-11-27T01:30:00Z');
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      sites = new SitesService([testSite('berlin')], t.db);
+      alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
       changes = [];
       alerts.changes$.subscribe((c) => changes.push(c));
     });
@@ -130,6 +135,29 @@ export function alertsSuite(backend: Backend): void {
       // A follower that changes nothing: one event.
       await alerts.raise(offline);
       expect(changes.map((c) => c.change)).toEqual(['raised', 'raised', 'repeated']);
+    });
+
+    // Issue 10 point 2: screens show an alert's times on its site's clock, from the alert alone.
+    it('every alert carries its site file\'s zone, on every path out: raise, live event, list, acknowledge, clear', async () => {
+      const berlin = { ...offline, siteId: 'testsite' };
+      const raised = await alerts.raise(berlin);
+      expect(raised.timezone).toBe('Europe/Berlin');
+      expect(changes.at(-1)!.alert.timezone).toBe('Europe/Berlin');
+      expect((await alerts.acknowledge(raised.id, 'operator')).timezone).toBe('Europe/Berlin');
+      expect((await alerts.page({ limit: 10 })).items.map((a) => a.timezone)).toEqual(['Europe/Berlin']);
+      expect((await alerts.clear('testsite', 'device.offline', 'gate-1'))!.timezone).toBe('Europe/Berlin');
+    });
+
+    it('a site dropped from the files keeps its zone: by a reload, or before start-up (the sites table); one never configured reads UTC', async () => {
+      await sites.syncToDatabase();
+      const before = await alerts.raise({ ...offline, siteId: 'testsite' });
+      sites.replace([]);
+      expect((await alerts.findOpen('testsite', 'device.offline', 'gate-1'))!.timezone).toBe('Europe/Berlin');
+      const restarted = new SitesService([], t.db);
+      await restarted.syncToDatabase();
+      const again = new AlertsService(new AlertsRepository(t.db, restarted), clock);
+      expect((await again.list({ limit: 10 })).find((a) => a.id === before.id)!.timezone).toBe('Europe/Berlin');
+      expect((await alerts.raise(offline)).timezone).toBe('UTC'); // 'lakeside' was never a site here
     });
 
     it('clearing with nothing open does nothing', async () => {

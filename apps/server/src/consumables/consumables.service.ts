@@ -113,6 +113,7 @@ export class ConsumablesService implements MessageHandler {
     const open = (await this.alerts.findOpen(siteId, 'dispenser.empty', d.id)) ?? (await this.alerts.findOpen(siteId, 'dispenser.low', d.id));
     return {
       siteId,
+      timezone: this.sites.timezoneOf(siteId),
       id: d.id,
       name: d.name,
       consumable: d.consumable,

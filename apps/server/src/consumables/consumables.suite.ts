@@ -36,7 +36,7 @@ export function consumablesSuite(backend: Backend): void {
       clock = new ManualClock('2026-11-27T01:30:00Z');
       const sites = new SitesService([testSite()], t.db);
       await sites.syncToDatabase();
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
       workOrders = new WorkOrdersService(new WorkOrdersRepository(t.db), sites, clock);
       alerts.follow(new AlertWorkOrders(workOrders, alerts, sites));
       consumables = new ConsumablesService(new ConsumablesRepository(t.db), alerts, sites);

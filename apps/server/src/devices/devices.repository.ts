@@ -44,25 +44,28 @@ const SELECT = `
   FROM devices d LEFT JOIN device_rejections r ON r.site_id = d.site_id AND r.device_id = d.id
   WHERE NOT d.retired`;
 
+/** A device as stored: the DTO but its site's zone, which the service adds from the site file. */
+export type StoredDevice = Omit<DeviceDto, 'timezone'>;
+
 /** The only place with device SQL (ingest writes last_seen_at / last_values in its own grouped commit). */
 @Injectable()
 export class DevicesRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async list(siteId?: string): Promise<DeviceDto[]> {
+  async list(siteId?: string): Promise<StoredDevice[]> {
     const rows = siteId
       ? await this.db.query<DeviceRow>(`${SELECT} AND d.site_id = $1 ORDER BY d.site_id, d.kind, d.id`, [siteId])
       : await this.db.query<DeviceRow>(`${SELECT} ORDER BY d.site_id, d.kind, d.id`);
     return rows.map(toDto);
   }
 
-  async find(siteId: string, deviceId: string): Promise<DeviceDto | undefined> {
+  async find(siteId: string, deviceId: string): Promise<StoredDevice | undefined> {
     const [row] = await this.db.query<DeviceRow>(`${SELECT} AND d.site_id = $1 AND d.id = $2`, [siteId, deviceId]);
     return row && toDto(row);
   }
 
   /** Several devices with one query (the live events at the end of a batch). */
-  async findMany(keys: readonly { siteId: string; deviceId: string }[]): Promise<DeviceDto[]> {
+  async findMany(keys: readonly { siteId: string; deviceId: string }[]): Promise<StoredDevice[]> {
     if (keys.length === 0) return [];
     const rows = await this.db.query<DeviceRow>(
       `${SELECT} AND (d.site_id, d.id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
@@ -201,7 +204,7 @@ function iso(d: Date | null): string | undefined {
   return d ? new Date(d).toISOString() : undefined;
 }
 
-function toDto(r: DeviceRow): DeviceDto {
+function toDto(r: DeviceRow): StoredDevice {
   return {
     siteId: r.site_id,
     id: r.id,

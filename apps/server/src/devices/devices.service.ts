@@ -7,7 +7,7 @@ import { CLOCK, type Clock } from '../common/clock';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { DevicesRepository, type StatusOutcome, type StatusUpdate } from './devices.repository';
+import { DevicesRepository, type StatusOutcome, type StatusUpdate, type StoredDevice } from './devices.repository';
 
 /** Live `device` events for values are coalesced: at most one per device per this interval. */
 const VALUE_EVENT_INTERVAL_MS = 2_000;
@@ -35,9 +35,12 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  list(siteId?: string): Promise<DeviceDto[]> {
-    return this.repo.list(siteId);
+  async list(siteId?: string): Promise<DeviceDto[]> {
+    return (await this.repo.list(siteId)).map(this.zoned);
   }
+
+  /** The device with its site file's zone (issue 10 point 2). */
+  private readonly zoned = (d: StoredDevice): DeviceDto => ({ ...d, timezone: this.sites.timezoneOf(d.siteId) });
 
   /**
    * Statuses set-based (DevicesRepository.applyStatuses: each device's row written once per
@@ -65,7 +68,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       from += outcomes.length;
     }
     if (changed.size === 0 || !this.changes$.observed) return;
-    for (const device of await this.repo.findMany([...changed.values()])) this.changes$.next(device);
+    for (const device of await this.repo.findMany([...changed.values()])) this.changes$.next(this.zoned(device));
   }
 
   async handle(m: AcceptedMessage): Promise<void> {
@@ -157,7 +160,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       if (!this.changes$.observed) return;
       this.repo
         .findMany(due)
-        .then((devices) => devices.forEach((d) => this.changes$.next(d)))
+        .then((devices) => devices.forEach((d) => this.changes$.next(this.zoned(d))))
         .catch((error: Error) => this.log.warn(`device events for ${due.length} devices failed: ${error.message}`));
     }, VALUE_EVENT_INTERVAL_MS);
     this.valueFlush.unref();
@@ -165,7 +168,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
 
   private async emit(siteId: string, deviceId: string): Promise<void> {
     const device = await this.repo.find(siteId, deviceId);
-    if (device) this.changes$.next(device);
+    if (device) this.changes$.next(this.zoned(device));
   }
 }
 

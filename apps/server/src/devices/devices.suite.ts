@@ -30,7 +30,7 @@ export function devicesSuite(backend: Backend): void {
       clock = new ManualClock('2026-11-27T01:30:00Z');
       const sites = new SitesService([testSite()], t.db);
       await sites.syncToDatabase();
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
       devices = new DevicesService(new DevicesRepository(t.db), alerts, sites, clock);
       events = [];
       devices.changes$.subscribe((d) => events.push(d));

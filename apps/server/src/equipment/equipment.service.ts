@@ -110,7 +110,7 @@ export class EquipmentService implements MessageHandler {
     const out: SensorDto[] = [];
     for (const site of this.sites.all()) {
       if (siteId && site.site.id !== siteId) continue;
-      for (const s of site.sensors) out.push(sensorDto(site.site.id, s, sensors, limits));
+      for (const s of site.sensors) out.push(sensorDto(site.site.id, site.site.timezone, s, sensors, limits));
     }
     return out;
   }
@@ -122,7 +122,7 @@ export class EquipmentService implements MessageHandler {
       const { sensors, limits } = await this.repo.sensorsByKey(changed);
       for (const { siteId, sensorId } of changed) {
         const sensor = this.sensor(siteId, sensorId);
-        if (sensor) this.changes$.next(sensorDto(siteId, sensor, sensors, limits));
+        if (sensor) this.changes$.next(sensorDto(siteId, this.sites.timezoneOf(siteId), sensor, sensors, limits));
       }
     } catch (error) {
       // The readings are stored and their alerts followed; a screen that missed the push reloads on reconnect.
@@ -200,10 +200,11 @@ function thresholdAlert(siteId: string, sensor: SiteSensor, metric: string, limi
 }
 
 /** One item of GET /api/equipment and of the live `sensor` event: the site file's sensor with its stored state. */
-function sensorDto(siteId: string, s: SiteSensor, sensors: readonly SensorRow[], limits: readonly LimitRow[]): SensorDto {
+function sensorDto(siteId: string, timezone: string, s: SiteSensor, sensors: readonly SensorRow[], limits: readonly LimitRow[]): SensorDto {
   const row = sensors.find((r) => r.site_id === siteId && r.sensor_id === s.id);
   return {
     siteId,
+    timezone,
     id: s.id,
     name: s.name,
     department: s.department,

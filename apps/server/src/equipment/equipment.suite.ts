@@ -31,7 +31,7 @@ export function equipmentSuite(backend: Backend): void {
       for (const table of ['alerts', 'sensor_states', 'sensor_limit_states']) await t.db.query(`DELETE FROM ${table}`);
       clock = new ManualClock('2026-11-27T01:30:00Z');
       sites = new SitesService([testSite()], t.db);
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
     });
 
     const msg = (stream: UpstreamStream, payload: Record<string, unknown>): AcceptedMessage => {

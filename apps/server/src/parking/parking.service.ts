@@ -74,6 +74,7 @@ export class ParkingService implements MessageHandler {
         const occupancy = row?.occupancy ?? 0;
         out.push({
           siteId: site.site.id,
+          timezone: site.site.timezone,
           id: lot.id,
           name: lot.name,
           capacity: lot.capacity,

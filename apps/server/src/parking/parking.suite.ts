@@ -31,7 +31,7 @@ export function parkingSuite(backend: Backend): void {
       for (const table of ['alerts', 'parking_lots', 'parking_gates', 'parking_anomalies', 'gate_commands']) await t.db.query(`DELETE FROM ${table}`);
       clock = new ManualClock('2026-11-27T01:30:00Z'); // 09:30 in Asia/Shanghai
       const sites = new SitesService([testSite()], t.db);
-      alerts = new AlertsService(new AlertsRepository(t.db), clock);
+      alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
       repo = new ParkingRepository(t.db);
       parking = new ParkingService(repo, alerts, sites, clock);
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RoundDto } from '@estate-watch/contracts';
 import { roundDueAt, type PatrolAlertEffect } from '@estate-watch/domain';
 import { DATABASE, type Database, type Queryable } from '../db/database';
+import { SitesService } from '../sites/sites.service';
 
 /** One checkpoint tap as ingest handed it over; `roundId` null when no round takes it. */
 export interface TapRow {
@@ -16,10 +17,20 @@ export interface TapRow {
   roundId: string | null;
 }
 
-/** The only place with patrol SQL. */
+/**
+ * The only place with patrol SQL. A round is stored without its site's zone and read with the zone
+ * of the site's file now (issue 10 point 2), so rounds stored before the field was added need no
+ * rewrite and the compare-and-set in `save` compares what is stored.
+ */
 @Injectable()
 export class PatrolRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly sites: SitesService,
+  ) {}
+
+  /** The round with its revision (issue 10 point 5) and its site's zone. */
+  private readonly revised = (r: RoundRow): RoundDto => ({ ...r.round, timezone: this.sites.timezoneOf(r.round.siteId), revision: Number(r.revision) });
 
   /** When this database first saw the site: recorded on the first call, kept ever after. */
   async monitoringSince(siteId: string, now: Date): Promise<Date> {
@@ -34,29 +45,29 @@ export class PatrolRepository {
        ORDER BY start, id`,
       [siteId, dates, routeId ?? null],
     );
-    return rows.map(revised);
+    return rows.map(this.revised);
   }
 
   /** Rounds that started in [from, to), by start (the CSV export). */
   async roundsBetween(siteId: string, from: Date, to: Date, routeId?: string): Promise<RoundDto[]> {
-    const rows = await this.db.query<{ round: RoundDto }>(
-      `SELECT round FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 AND ($4::text IS NULL OR route_id = $4)
+    const rows = await this.db.query<RoundRow>(
+      `SELECT ${ROUND} FROM patrol_rounds WHERE site_id = $1 AND start >= $2 AND start < $3 AND ($4::text IS NULL OR route_id = $4)
        ORDER BY start, id`,
       [siteId, from, to, routeId ?? null],
     );
-    return rows.map((r) => r.round);
+    return rows.map(this.revised);
   }
 
   async find(id: string, q: Queryable = this.db): Promise<RoundDto | undefined> {
     const [row] = await q.query<RoundRow>(`SELECT ${ROUND} FROM patrol_rounds WHERE id = $1`, [id]);
-    return row && revised(row);
+    return row && this.revised(row);
   }
 
   /** Rounds by id as stored now, with their revisions (the live `patrol` event after a batch of taps). */
   async byIds(ids: readonly string[]): Promise<RoundDto[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.query<RoundRow>(`SELECT ${ROUND} FROM patrol_rounds WHERE id = ANY($1::text[]) ORDER BY start, id`, [ids]);
-    return rows.map(revised);
+    return rows.map(this.revised);
   }
 
   /** Rounds of these sites whose next window opens or closes at or before `now`. */
@@ -65,7 +76,7 @@ export class PatrolRepository {
       now,
       siteIds,
     ]);
-    return rows.map(revised);
+    return rows.map(this.revised);
   }
 
   /** A new round; one already there (another instance planned it) is left alone. */
@@ -126,7 +137,7 @@ export class PatrolRepository {
       const rounds = (await tx.query<RoundRow>(
         `SELECT ${ROUND} FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE`,
         [siteId, dates],
-      )).map(revised);
+      )).map(this.revised);
       const seen = new Map(
         (await tx.query<{ device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }>(
           `SELECT t.device_id, t.msg_id, t.round_id, t.pending_effects FROM patrol_taps t
@@ -199,16 +210,16 @@ async function insertTaps(tx: Queryable, taps: TapsJudged['taps']): Promise<void
 
 /**
  * The round as the jsonb column holds it: without its revision, which is a column of its own (the
- * compare-and-set in `save` compares the jsonb, and a round read with one revision is saved with the next).
+ * compare-and-set in `save` compares the jsonb, and a round read with one revision is saved with the
+ * next), nor its zone, which is the site file's (read back by `revised`).
  */
 function stored(round: RoundDto): string {
-  return JSON.stringify({ ...round, revision: undefined });
+  return JSON.stringify({ ...round, timezone: undefined, revision: undefined });
 }
 
 /** The round with its revision (issue 10 point 5): the jsonb and the column, read together. */
 const ROUND = 'round, revision';
 type RoundRow = { round: RoundDto; revision: string | number };
-const revised = (r: RoundRow): RoundDto => ({ ...r.round, revision: Number(r.revision) });
 
 /** The rounds were read under FOR UPDATE in this transaction: no compare-and-set needed. */
 async function saveRounds(tx: Queryable, rounds: readonly RoundDto[], now: Date): Promise<void> {

@@ -67,7 +67,7 @@ export function patrolSuite(backend: Backend): void {
       it('a round of a site no longer configured is left as it was; the configured site is still swept', async () => {
         await sweepAt('06:00');
         const [orphan] = await h.patrol.list({});
-        await new PatrolRepository(h.db).insert({ ...orphan!, id: 'gone:r1:2026-11-27:0930', siteId: 'gone' }, h.clock.now());
+        await new PatrolRepository(h.db, new SitesService([site()], h.db)).insert({ ...orphan!, id: 'gone:r1:2026-11-27:0930', siteId: 'gone' }, h.clock.now());
         await sweepAt('09:46');
         expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:pending']);
         const [gone] = await h.db.query<{ status: string }>(`SELECT status FROM patrol_rounds WHERE site_id = 'gone'`);
@@ -180,7 +180,8 @@ export function patrolSuite(backend: Backend): void {
         ];
         const failing = Object.create(h.alerts) as AlertsService;
         failing.raise = () => Promise.reject(new Error('crash before the alert'));
-        const crashed = new PatrolService(new PatrolRepository(h.db), failing, new SitesService([site()], h.db), h.clock);
+        const sites = new SitesService([site()], h.db);
+        const crashed = new PatrolService(new PatrolRepository(h.db, sites), failing, sites, h.clock);
         await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
         // Committed: the first tap and its round, with its effect still to follow; nothing after it.
         expect(outcomes(await round())).toEqual(['cp-1:early', 'cp-2:pending']);
@@ -200,9 +201,10 @@ export function patrolSuite(backend: Backend): void {
 
       it('a crash after the alerts but before they were marked followed: the replay raises nothing again', async () => {
         const m = tap('cp-1', local('09:10'));
-        const repo = new PatrolRepository(h.db);
+        const sites = new SitesService([site()], h.db);
+        const repo = new PatrolRepository(h.db, sites);
         repo.effectsFollowed = () => Promise.reject(new Error('crash after the alert'));
-        const crashed = new PatrolService(repo, h.alerts, new SitesService([site()], h.db), h.clock);
+        const crashed = new PatrolService(repo, h.alerts, sites, h.clock);
         await expect(crashed.applyBatch([m])).rejects.toThrow('crash after the alert');
         await h.patrol.applyBatch([m]);
         expect((await openAlerts()).map((a) => [a.type, a.count])).toEqual([['patrol.early', 1]]);

@@ -62,10 +62,10 @@ export function patrolHarness(backend: Backend): PatrolHarness {
 
   h.start = (cfg) => {
     const sites = new SitesService([cfg], t.db);
-    h.alerts = new AlertsService(new AlertsRepository(t.db), h.clock);
+    h.alerts = new AlertsService(new AlertsRepository(t.db, sites), h.clock);
     h.workOrders = new WorkOrdersService(new WorkOrdersRepository(t.db), sites, h.clock);
     h.alerts.follow(new AlertWorkOrders(h.workOrders, h.alerts, sites));
-    const service = new PatrolService(new PatrolRepository(t.db), h.alerts, sites, h.clock);
+    const service = new PatrolService(new PatrolRepository(t.db, sites), h.alerts, sites, h.clock);
     h.live = [];
     service.changes$.subscribe((r) => h.live.push(r));
     return service;

@@ -27,10 +27,11 @@ const RoundCheckpointSchema = {
 
 export const RoundSchema = {
   type: 'object',
-  required: ['id', 'siteId', 'routeId', 'routeName', 'department', 'localDate', 'startLocal', 'start', 'toleranceMin', 'windowStart', 'windowEnd', 'status', 'compliance', 'checkpoints'],
+  required: ['id', 'siteId', 'timezone', 'routeId', 'routeName', 'department', 'localDate', 'startLocal', 'start', 'toleranceMin', 'windowStart', 'windowEnd', 'status', 'compliance', 'checkpoints'],
   properties: {
     id: { type: 'string', example: 'lakeside:day-round:2026-11-27:0930' },
     siteId: { type: 'string' },
+    timezone: { type: 'string', example: 'Asia/Shanghai', description: "the site's IANA zone (its file's site.timezone): show the round's times on the site's clock" },
     routeId: { type: 'string' },
     routeName: { type: 'string' },
     department: { type: 'string', description: "one of the site file's departments (CONTRACT §2)" },

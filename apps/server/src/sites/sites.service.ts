@@ -31,6 +31,11 @@ export class SitesService {
   readonly replaced$ = new Subject<SitesReplaced>();
   private sites = new Map<string, SiteConfig>();
   private devices = new Map<string, SiteDevice>();
+  /**
+   * Every site's zone this server has known, kept when a reload drops the site: its alerts, orders
+   * and rounds stay in the database and are still shown on its clock (issue 10 point 2).
+   */
+  private readonly zones = new Map<string, string>();
   private currentRevision = 0;
 
   constructor(
@@ -63,6 +68,7 @@ export class SitesService {
     const devices = new Map<string, SiteDevice>();
     for (const config of configs) {
       sites.set(config.site.id, config);
+      this.zones.set(config.site.id, config.site.timezone);
       for (const d of siteDevices(config)) devices.set(key(config.site.id, d.id), { siteId: config.site.id, ...d });
     }
     this.sites = sites;
@@ -75,6 +81,16 @@ export class SitesService {
 
   site(siteId: string): SiteConfig | undefined {
     return this.sites.get(siteId);
+  }
+
+  /**
+   * The IANA zone of a site's file, which every DTO carries so a screen shows the site's clock
+   * whatever zone it runs in (issue 10 point 2). A site no longer configured keeps the zone it had
+   * (this process's reloads, else the sites table read at start-up); one this server never knew
+   * reads as UTC rather than as some other site's zone.
+   */
+  timezoneOf(siteId: string): string {
+    return this.zones.get(siteId) ?? 'UTC';
   }
 
   device(siteId: string, deviceId: string): SiteDevice | undefined {
@@ -91,6 +107,10 @@ export class SitesService {
    * current ones).
    */
   async syncToDatabase(configs: readonly SiteConfig[] = this.all()): Promise<void> {
+    // Sites dropped from the files before this start: their rows are still shown on their clock.
+    for (const row of await this.db.query<{ id: string; timezone: string }>('SELECT id, timezone FROM sites')) {
+      if (!this.zones.has(row.id)) this.zones.set(row.id, row.timezone);
+    }
     await this.db.transaction(async (tx: Queryable) => {
       for (const cfg of configs) {
         await tx.query(

@@ -63,6 +63,11 @@ guards:`,
     department: cleaning
     secret: secret-pool-pump
 `),
+  /**
+   * The same site on Europe/Berlin's clock: neither Shanghai's nor (on a test machine) the server's
+   * zone, with daylight saving, so a time shown or carried in the wrong zone differs (issue 10.2).
+   */
+  berlin: (yaml: string) => yaml.replace('timezone: Asia/Shanghai', 'timezone: Europe/Berlin'),
 } satisfies Record<string, (yaml: string) => string>;
 
 export type TestSiteVariant = keyof typeof VARIANTS;

@@ -31,16 +31,18 @@ export function toTimelineEntry(e: EventRow): TimelineEntryDto {
   };
 }
 
-export function toWorkOrderDto(r: WorkOrderViewRow, alertIds: string[], timeline: EventRow[]): WorkOrderDto {
-  return toWorkOrderListDto(r, alertIds, timeline.map(toTimelineEntry));
+/** `timezone`: the order's site's zone (SitesService.timezoneOf), which the order carries for screens (issue 10 point 2). */
+export function toWorkOrderDto(r: WorkOrderViewRow, timezone: string, alertIds: string[], timeline: EventRow[]): WorkOrderDto {
+  return toWorkOrderListDto(r, timezone, alertIds, timeline.map(toTimelineEntry));
 }
 
 /** The same object from a list row (times as ISO text) and timeline entries PostgreSQL built. */
-export function toWorkOrderListDto(r: WorkOrderViewRow | WorkOrderListRow, alertIds: string[], timeline: TimelineEntryDto[]): WorkOrderDto {
+export function toWorkOrderListDto(r: WorkOrderViewRow | WorkOrderListRow, timezone: string, alertIds: string[], timeline: TimelineEntryDto[]): WorkOrderDto {
   return {
     id: r.id,
     number: r.number,
     siteId: r.site_id,
+    timezone,
     source: r.source,
     status: r.status,
     department: r.department,

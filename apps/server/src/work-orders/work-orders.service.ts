@@ -80,7 +80,7 @@ export class WorkOrdersService {
     const rows = await this.repo.list(query);
     const ids = rows.map((r) => r.id);
     const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelineEntries(ids)]);
-    const items = rows.map((r) => toWorkOrderListDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
+    const items = rows.map((r) => toWorkOrderListDto(r, this.sites.timezoneOf(r.site_id), alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
     const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
     return { items, ...(last && { nextCursor: encodeCursor({ at: last.cursor_at, key: last.number }) }) };
   }
@@ -282,7 +282,7 @@ export class WorkOrdersService {
   private async toDtos(rows: WorkOrderViewRow[]): Promise<WorkOrderDto[]> {
     const ids = rows.map((r) => r.id);
     const [alertIds, timelines] = await Promise.all([this.repo.alertIds(ids), this.repo.timelines(ids)]);
-    return rows.map((r) => toWorkOrderDto(r, alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
+    return rows.map((r) => toWorkOrderDto(r, this.sites.timezoneOf(r.site_id), alertIds.get(r.id) ?? [], timelines.get(r.id) ?? []));
   }
 }
 

@@ -80,7 +80,7 @@ export function workOrdersHarness(backend: Backend, suite: string, variant: Test
     h.clock = new ManualClock('2026-11-27T01:30:00Z'); // 09:30 in Asia/Shanghai
     const sites = new SitesService([site], t.db);
     await sites.syncToDatabase();
-    h.alerts = new AlertsService(new AlertsRepository(t.db), h.clock);
+    h.alerts = new AlertsService(new AlertsRepository(t.db, sites), h.clock);
     h.workOrders = new WorkOrdersService(new WorkOrdersRepository(t.db), sites, h.clock);
     h.alerts.follow(new AlertWorkOrders(h.workOrders, h.alerts, sites));
     h.devices = new DevicesService(new DevicesRepository(t.db), h.alerts, sites, h.clock);

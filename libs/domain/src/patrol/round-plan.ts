@@ -51,6 +51,7 @@ export function planRounds(cfg: PatrolSiteConfig, localDate: string): RoundDto[]
       rounds.push({
         id: roundId(cfg.site.id, route.id, localDate, hhmm),
         siteId: cfg.site.id,
+        timezone: cfg.site.timezone,
         routeId: route.id,
         routeName: route.name,
         department: route.department,
