@@ -59,37 +59,44 @@ o AS (
          CASE WHEN r_src < 0.55 THEN 'alert' WHEN r_src < 0.70 THEN 'patrol' WHEN r_src < 0.90 THEN 'complaint' ELSE 'inspection' END AS source,
          -- Accept after an exponential wait averaging 40 % of the SLA (about 8 % late); resolve likewise at 40 %.
          b.created_at + e_accept * d.accept_min * 0.4 * interval '1 minute' AS accepted,
-         b.created_at + (e_accept * d.accept_min * 0.4 + e_resolve * d.resolve_min * 0.4) * interval '1 minute' AS resolved
+         b.created_at + (e_accept * d.accept_min * 0.4 + e_resolve * d.resolve_min * 0.4) * interval '1 minute' AS resolved,
+         -- Issue 12.5: 40 % of alert orders are verified by their device (the alert cleared), at a
+         -- time of their own: before anyone accepted (auto-closed) or after, never resolved by a person.
+         b.created_at + e_resolve * d.resolve_min * 0.3 * interval '1 minute' AS device_at
   FROM base b JOIN ${DEPARTMENTS} ON b.r_dept >= d.w_lo AND b.r_dept < d.w_hi),
+v AS (SELECT o.*, source = 'alert' AND r_fate >= 0.6 AND device_at <= $2 AS by_device FROM o),
 f AS (
-  SELECT o.*,
-         CASE WHEN accepted > $2 THEN NULL ELSE accepted END AS accepted_at,
-         CASE WHEN resolved > $2 OR r_fate < 0.02 THEN NULL ELSE resolved END AS resolved_at
-  FROM o)
+  SELECT v.*,
+         CASE WHEN accepted > $2 OR (by_device AND accepted > device_at) THEN NULL ELSE accepted END AS accepted_at,
+         CASE WHEN resolved > $2 OR r_fate < 0.02 OR by_device THEN NULL ELSE resolved END AS resolved_at,
+         CASE WHEN by_device THEN device_at END AS verified_at
+  FROM v)
 INSERT INTO work_orders (number, site_id, source, status, department, priority, title, description, reporter,
   escalated, accept_escalated_at, resolve_escalated_at, accept_by, resolve_by, created_at, created_by,
-  accepted_at, resolved_at, verified_at, closed_at, updated_at, callback_due_at, callback_at, callback_satisfied)
+  accepted_at, resolved_at, verified_at, closed_at, updated_at, callback_due_at, callback_at, callback_satisfied, verified_by_device)
 SELECT 'WO-' || lpad(i::text, 7, '0'), '${SITE}', source,
-       CASE WHEN resolved_at IS NULL THEN (CASE WHEN accepted_at IS NULL THEN 'dispatched' ELSE 'in_progress' END)
+       CASE WHEN by_device THEN 'verified'
+            WHEN resolved_at IS NULL THEN (CASE WHEN accepted_at IS NULL THEN 'dispatched' ELSE 'in_progress' END)
             WHEN source = 'complaint' AND resolved_at + interval '3 days' > $2 THEN 'resolved'
             WHEN source = 'complaint' AND r_sat > 0.9 AND r_cb < 0.85 THEN 'reopened'
             WHEN resolved_at + interval '1 day' > $2 THEN 'resolved'
             ELSE 'closed' END,
        department, 'normal', department || ' ' || source || ' #' || i, 'bench order',
        CASE WHEN source = 'complaint' THEN jsonb_build_object('name', '业主', 'room', (1 + i % 30) || '-' || (101 + i % 1800), 'phone', '13800000000') END,
-       COALESCE(accepted_at, $2) > created_at + accept_min * interval '1 minute' OR COALESCE(resolved_at, $2) > created_at + resolve_min * interval '1 minute',
-       CASE WHEN COALESCE(accepted_at, $2) > created_at + accept_min * interval '1 minute' THEN created_at + accept_min * interval '1 minute' END,
-       CASE WHEN COALESCE(resolved_at, $2) > created_at + resolve_min * interval '1 minute' THEN created_at + resolve_min * interval '1 minute' END,
+       COALESCE(accepted_at, verified_at, $2) > created_at + accept_min * interval '1 minute' OR COALESCE(resolved_at, verified_at, $2) > created_at + resolve_min * interval '1 minute',
+       CASE WHEN COALESCE(accepted_at, verified_at, $2) > created_at + accept_min * interval '1 minute' THEN created_at + accept_min * interval '1 minute' END,
+       CASE WHEN COALESCE(resolved_at, verified_at, $2) > created_at + resolve_min * interval '1 minute' THEN created_at + resolve_min * interval '1 minute' END,
        created_at + accept_min * interval '1 minute', created_at + resolve_min * interval '1 minute', created_at, 'bench',
-       accepted_at, resolved_at, NULL, CASE WHEN resolved_at + interval '1 day' <= $2 AND NOT (source = 'complaint' AND resolved_at + interval '3 days' > $2) THEN resolved_at + interval '1 day' END,
+       accepted_at, resolved_at, verified_at, CASE WHEN resolved_at + interval '1 day' <= $2 AND NOT (source = 'complaint' AND resolved_at + interval '3 days' > $2) THEN resolved_at + interval '1 day' END,
        $2,
        CASE WHEN source = 'complaint' AND resolved_at IS NOT NULL THEN resolved_at + interval '3 days' END,
        CASE WHEN source = 'complaint' AND resolved_at IS NOT NULL AND r_cb < 0.85 AND resolved_at + interval '1 day' <= $2 THEN resolved_at + interval '1 day' END,
-       CASE WHEN source = 'complaint' AND resolved_at IS NOT NULL AND r_cb < 0.85 AND resolved_at + interval '1 day' <= $2 THEN r_sat <= 0.9 END
+       CASE WHEN source = 'complaint' AND resolved_at IS NOT NULL AND r_cb < 0.85 AND resolved_at + interval '1 day' <= $2 THEN r_sat <= 0.9 END,
+       by_device
 FROM f
 ORDER BY created_at`;
 
-/** Each order's timeline: create, dispatch, then one entry per step it reached. */
+/** Each order's timeline: create, dispatch, then one entry per step it reached (a device's verify by the system). */
 const FILL_EVENTS = /* sql */ `
 INSERT INTO work_order_events (work_order_id, at, by, action, from_status, to_status, department)
 SELECT o.id, e.at, e.by, e.action, e.from_status, e.to_status, e.department
@@ -100,6 +107,7 @@ CROSS JOIN LATERAL (VALUES
   (o.accepted_at, 'staff', 'accept', 'dispatched', 'accepted', NULL),
   (o.accepted_at + interval '1 minute', 'staff', 'start', 'accepted', 'in_progress', NULL),
   (o.resolved_at, 'staff', 'resolve', 'in_progress', 'resolved', NULL),
+  (CASE WHEN o.verified_by_device THEN o.verified_at END, 'system', 'verify', NULL, 'verified', NULL),
   (o.closed_at, 'supervisor', 'close', 'resolved', 'closed', NULL)
 ) AS e(at, by, action, from_status, to_status, department)
 WHERE e.at IS NOT NULL

@@ -54,11 +54,10 @@ WITH o AS NOT MATERIALIZED (
          COALESCE(resolved_at, verified_at, closed_at) AS done,
          -- autoClosed(): done with nobody accepting or resolving it (issue 12.5: apart from the SLA)
          accepted_at IS NULL AND resolved_at IS NULL AND COALESCE(verified_at, closed_at) IS NOT NULL AS auto_closed,
-         -- verified by a device (its alert cleared), not by a callback: the system's verify entry.
-         -- One hashed set from the partial index work_order_events_device_verify (only device
-         -- verifications), not a probe per order: 25,000 probes were a quarter of the 90-day report
-         verified_at IS NOT NULL AND id IN (
-           SELECT e.work_order_id FROM work_order_events e WHERE e.action = 'verify' AND e.by = 'system') AS device_verified,
+         -- verified by a device (its alert cleared), not by a callback: the order has the system's
+         -- verify entry, a flag written with that entry (migration 020). Reading the timeline here
+         -- cost a probe per order, then a hashed set of every device verification ever made
+         verified_at IS NOT NULL AND verified_by_device AS device_verified,
          callback_at IS NOT NULL AS called_back,
          accept_by, resolve_by
   FROM work_orders
@@ -216,10 +215,13 @@ export class ReportsRepository {
    * The orders created in [from, to): per department, per source and the total. Its sorts hold
    * 100,000 rows: with the default work_mem (4 MB) they spill to disk, and the planner then prefers
    * walking an index in department order, one random heap page per order (EXPLAIN: 3× slower).
+   * No JIT: past jit_above_cost (an estimate that grows with the range and the orders in it)
+   * PostgreSQL compiles the statement's ~50 expressions for each call, 100–270 ms here, for
+   * rows it then evaluates in 60 ms (EXPLAIN on the year bench, reports/README.md).
    */
   workOrderStats(siteId: string, from: Date, to: Date, now: Date): Promise<WorkOrderStatsRow[]> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL work_mem = '64MB'`);
+      await tx.query(`SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`); // SET LOCAL both
       return tx.query<WorkOrderStatsRow>(WORK_ORDER_STATS_SQL, [siteId, from, to, now]);
     });
   }

@@ -9,8 +9,9 @@ import { openTestDatabase, type Backend, type TestDatabase } from '../db/databas
 import { SitesService } from '../sites/sites.service';
 import { testSite } from '../sites/sites.testing';
 import { insertAlerts, insertOrders, ORDERS, REPORT_NOW, SITE } from './reports.testing';
-import { ReportsRepository } from './reports.repository';
+import { ReportsRepository, type WorkOrderStatsRow } from './reports.repository';
 import { PATROL_NOT_RECORDED, ReportsService } from './reports.service';
+import { GENERATED_FROM, GENERATED_NOW, GENERATED_SITE, GENERATED_TO, insertGeneratedOrders, referenceWorkOrderStats, sortStats } from './work-order-stats.testing';
 
 const zeroStatus = { new: 0, dispatched: 0, accepted: 0, in_progress: 0, resolved: 0, verified: 0, closed: 0, reopened: 0 };
 
@@ -146,6 +147,49 @@ export function reportsSuite(backend: Backend): void {
         const resolveMin = times.flatMap((x) => (doneAt(x) ? [(doneAt(x)!.getTime() - x.created) / 60_000] : []));
         expect(roundTo(median(resolveMin), 1)).toBe(report.total.toResolve.medianMin);
         expect(roundTo(percentile(resolveMin, 0.9), 1)).toBe(report.total.toResolve.p90Min);
+      });
+    });
+
+    // Issue 9.6: the statement is rewritten for speed; its answers must stay those of the statement
+    // before (work-order-stats.testing.ts keeps it), on orders that take every path of the rules.
+    describe('on 3,000 generated orders', () => {
+      const from = new Date(GENERATED_FROM + 7 * 86_400_000);
+      const to = new Date(GENERATED_TO);
+      let rows: WorkOrderStatsRow[];
+      beforeAll(async () => {
+        await insertGeneratedOrders(t.db, 3_000);
+        rows = sortStats(await new ReportsRepository(t.db).workOrderStats(GENERATED_SITE, from, to, GENERATED_NOW));
+      });
+
+      it('gives every figure of the reference statement, row for row', async () => {
+        const reference = await referenceWorkOrderStats(t.db, GENERATED_SITE, from, to, GENERATED_NOW);
+        expect(rows.length).toBe(1 + 6 + 4); // total, six departments, four sources
+        expect(rows).toEqual(reference);
+      });
+
+      it('agrees with slaOutcome(), autoClosed() and percentile() order by order', async () => {
+        const orders = await t.db.query<{ department: string; created_at: Date; accept_by: Date; resolve_by: Date; accepted_at: Date | null;
+          resolved_at: Date | null; verified_at: Date | null; closed_at: Date | null }>(
+          `SELECT department, created_at, accept_by, resolve_by, accepted_at, resolved_at, verified_at, closed_at
+           FROM work_orders WHERE site_id = $1 AND created_at >= $2 AND created_at < $3`,
+          [GENERATED_SITE, from, to],
+        );
+        const times = orders.map((o) => ({ department: o.department, created: o.created_at.getTime(), acceptBy: o.accept_by, resolveBy: o.resolve_by,
+          acceptedAt: o.accepted_at, resolvedAt: o.resolved_at, verifiedAt: o.verified_at, closedAt: o.closed_at }));
+        for (const key of [null, 'security', 'gardening']) {
+          const mine = times.filter((x) => key === null || x.department === key);
+          const row = rows.find((r) => r.dimension === (key === null ? 'total' : 'department') && r.key === key)!;
+          const outcomes = mine.map((x) => slaOutcome(x, GENERATED_NOW));
+          expect({ met: row.sla_met, judged: row.sla_judged, autoClosed: row.auto_closed }).toEqual({
+            met: outcomes.filter((x) => x === 'met').length,
+            judged: outcomes.filter((x) => x === 'met' || x === 'missed').length,
+            autoClosed: outcomes.filter((x) => x === 'auto_closed').length,
+          });
+          const doneMin = mine.flatMap((x) => (doneAt(x) ? [(doneAt(x)!.getTime() - x.created) / 60_000] : []));
+          expect(row.resolve_median).toBeCloseTo(median(doneMin)!, 9);
+          expect(row.resolve_p90).toBeCloseTo(percentile(doneMin, 0.9)!, 9);
+        }
+        expect(rows.find((r) => r.dimension === 'total')!.verified_by_device).toBeGreaterThan(0);
       });
     });
 

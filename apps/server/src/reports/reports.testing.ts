@@ -1,6 +1,7 @@
 // A small, hand-checkable set of orders and alerts for the report tests (site "testsite",
 // Asia/Shanghai). Every expected figure in reports.suite.ts is worked out from this table.
 import type { Queryable } from '../db/database';
+import { WorkOrderStore } from '../work-orders/work-orders.repository';
 
 const MIN = 60_000;
 /** 2026-11-02 09:00 in Shanghai. */
@@ -89,12 +90,10 @@ export async function insertOrders(db: Queryable, orders: FixtureOrder[] = ORDER
         o.satisfied ?? null,
       ],
     );
-    const verifiedBy = o.byDevice ? 'system' : 'supervisor';
+    // Through the work-order module's own write: the system's verify entry also marks the order verified by a device.
     if (o.verified !== undefined) {
-      await db.query(
-        `INSERT INTO work_order_events (work_order_id, at, by, action, from_status, to_status) VALUES ($1, $2, $3, 'verify', 'resolved', 'verified')`,
-        [row!.id, at(o.verified), verifiedBy],
-      );
+      await new WorkOrderStore(db).addEvent({ work_order_id: row!.id, at: at(o.verified)!, by: o.byDevice ? 'system' : 'supervisor', action: 'verify',
+        note: null, from_status: 'resolved', to_status: 'verified' });
     }
   }
 }

@@ -141,6 +141,8 @@ export function alertWorkOrdersSuite(backend: Backend): void {
           noteParams: { alertType: 'device.offline', clearedAt: '2026-11-27T01:41:05.000Z' },
         });
         expect(h.changes.at(-1)).toMatchObject({ id: o!.id, status: 'verified' });
+        // Written with the entry: the work-order report counts verified-by-device from it (migration 020).
+        expect(await h.db.query('SELECT verified_by_device FROM work_orders WHERE id = $1', [o!.id])).toEqual([{ verified_by_device: true }]);
       });
 
       const toStatus: Record<string, Parameters<WorkOrdersService['act']>[1][]> = {

@@ -156,10 +156,19 @@ export class WorkOrderStore {
     return row;
   }
 
+  /**
+   * The timeline entry, and in the same statement the order's `verified_by_device` when the entry
+   * is the system's verify (a device confirmed its condition cleared): the work-order report counts
+   * that flag (migration 020) instead of searching every order's timeline.
+   */
   async addEvent(e: EventRow): Promise<void> {
     await this.q.query(
-      `INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee, note_key, note_params)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `WITH entry AS (
+         INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee, note_key, note_params)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         RETURNING work_order_id, action, by)
+       UPDATE work_orders SET verified_by_device = true
+       FROM entry WHERE work_orders.id = entry.work_order_id AND entry.action = 'verify' AND entry.by = 'system'`,
       [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status, e.department ?? null, e.assignee ?? null, e.note_key ?? null,
         // Without null fields, as the list's json_strip_nulls would drop them: one entry reads the same from both paths.
         e.note_params ? JSON.stringify(e.note_params, (_, v: unknown) => (v === null ? undefined : v)) : null],

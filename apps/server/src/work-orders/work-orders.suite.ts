@@ -98,6 +98,8 @@ export function workOrdersSuite(backend: Backend): void {
         h.clock.advance(DAY);
         o = await h.act(o, { action: 'verify', satisfied: true, note: '住户满意' });
         expect(o).toMatchObject({ status: 'verified', callbackSatisfied: true, callbackAt: '2026-11-28T02:32:00.000Z' });
+        // A person's verification (the callback), not a device's: the report counts it apart (migration 020).
+        expect(await h.db.query('SELECT verified_by_device FROM work_orders WHERE id = $1', [o.id])).toEqual([{ verified_by_device: false }]);
         o = await h.act(o, { action: 'close' });
         expect(o.status).toBe('closed');
         expect(steps(o)).toEqual([
