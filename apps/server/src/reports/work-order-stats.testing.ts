@@ -113,7 +113,10 @@ export async function insertGeneratedOrders(db: Queryable, count: number, seed =
       escalated, at(acceptMin), at(resolveMin), new Date(created), at(a), at(res), at(v), at(c),
       source === 'complaint' && res !== null ? at(res + 3 * 24 * 60) : null, at(clip(callback)), clip(callback) === null ? null : satisfied,
     ]);
-    if (v !== null) verifies.push([i, created + v * minute, byDevice ? 'system' : 'supervisor']);
+    // Every fifth device-verified order was reopened and verified again by a callback: the
+    // verification that stands is the person's, so it is not counted as device-verified.
+    if (v !== null && byDevice && i % 5 === 0) verifies.push([i, created + v * minute - 1000, 'system'], [i, created + v * minute, 'supervisor']);
+    else if (v !== null) verifies.push([i, created + v * minute, byDevice ? 'system' : 'supervisor']);
     // A device verify of an order later reopened (verified_at cleared): not counted as device-verified.
     else if (byDevice && status === 'verified') verifies.push([i, created + 60 * minute, 'system']);
   }
@@ -145,8 +148,8 @@ export async function insertGeneratedOrders(db: Queryable, count: number, seed =
 
 /**
  * The work-order report's statement before issue 9.6's last pass (two scans: counts per pair, then
- * percentiles by GROUPING SETS; the device-verified column from a hashed set of the system's verify
- * entries). Never run by the server: the reference its replacement must agree with, row for row.
+ * percentiles by GROUPING SETS; the device-verified column from the timeline: orders whose last
+ * verify entry is the system's). Never run by the server: the reference its replacement must agree with, row for row.
  */
 export const REFERENCE_WORK_ORDER_STATS_SQL = /* sql */ `
 WITH o AS NOT MATERIALIZED (
@@ -157,7 +160,9 @@ WITH o AS NOT MATERIALIZED (
          COALESCE(resolved_at, verified_at, closed_at) AS done,
          accepted_at IS NULL AND resolved_at IS NULL AND COALESCE(verified_at, closed_at) IS NOT NULL AS auto_closed,
          verified_at IS NOT NULL AND id IN (
-           SELECT e.work_order_id FROM work_order_events e WHERE e.action = 'verify' AND e.by = 'system') AS device_verified,
+           SELECT l.work_order_id FROM (SELECT DISTINCT ON (work_order_id) work_order_id, by FROM work_order_events
+                                        WHERE action = 'verify' ORDER BY work_order_id, at DESC, id DESC) l
+           WHERE l.by = 'system') AS device_verified,
          callback_at IS NOT NULL AS called_back,
          accept_by, resolve_by
   FROM work_orders

@@ -110,15 +110,11 @@ export type WorkOrderViewRow = WorkOrderRow & VerifiedByColumn;
 export type WorkOrderListRow = Omit<WorkOrderRow, TimeColumn> & { [K in TimeColumn]: WorkOrderRow[K] extends Date ? string : string | null } & VerifiedByColumn & { cursor_at: string };
 
 /**
- * Issue 12.5, the reports' fact (reports.repository.ts): an order its device verified carries the
- * system's `verify` entry, found through the partial index work_order_events_device_verify. Joined
- * on the verification that stands (`at = verified_at`, one action writes both with one time): an
+ * Issue 12.5: who made the verification that stands, from the order's own flag (migration 020,
+ * written with every verify entry by addEvent), the same fact the work-order report counts: an
  * order its device verified, reopened by a person and then verified by a callback reads `callback`.
- * `o` is the orders' alias; the join is `dv`.
  */
-const DEVICE_VERIFY_JOIN = (o: string) =>
-  `LEFT JOIN work_order_events dv ON dv.work_order_id = ${o}.id AND dv.action = 'verify' AND dv.by = 'system' AND dv.at = ${o}.verified_at`;
-const VERIFIED_BY_SQL = (o: string) => `CASE WHEN ${o}.verified_at IS NULL THEN NULL WHEN dv.work_order_id IS NOT NULL THEN 'device' ELSE 'callback' END`;
+const VERIFIED_BY_SQL = (o: string) => `CASE WHEN ${o}.verified_at IS NULL THEN NULL WHEN ${o}.verified_by_device THEN 'device' ELSE 'callback' END`;
 
 /** `2026-11-27T01:31:05.120Z`, as Date.toISOString() writes it (to_char's MS truncates, as Date does). */
 const ISO_SQL = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -157,9 +153,10 @@ export class WorkOrderStore {
   }
 
   /**
-   * The timeline entry, and in the same statement the order's `verified_by_device` when the entry
-   * is the system's verify (a device confirmed its condition cleared): the work-order report counts
-   * that flag (migration 020) instead of searching every order's timeline.
+   * The timeline entry, and with a verify entry in the same statement the order's
+   * `verified_by_device`: true when the system verified it (a device confirmed its condition
+   * cleared), false when a person did. The board and the work-order report read that flag
+   * (migration 020) instead of searching every order's timeline.
    */
   async addEvent(e: EventRow): Promise<void> {
     await this.q.query(
@@ -167,8 +164,8 @@ export class WorkOrderStore {
          INSERT INTO work_order_events (work_order_id, at, by, action, note, from_status, to_status, department, assignee, note_key, note_params)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          RETURNING work_order_id, action, by)
-       UPDATE work_orders SET verified_by_device = true
-       FROM entry WHERE work_orders.id = entry.work_order_id AND entry.action = 'verify' AND entry.by = 'system'`,
+       UPDATE work_orders SET verified_by_device = (entry.by = 'system')
+       FROM entry WHERE work_orders.id = entry.work_order_id AND entry.action = 'verify'`,
       [e.work_order_id, e.at, e.by, e.action, e.note, e.from_status, e.to_status, e.department ?? null, e.assignee ?? null, e.note_key ?? null,
         // Without null fields, as the list's json_strip_nulls would drop them: one entry reads the same from both paths.
         e.note_params ? JSON.stringify(e.note_params, (_, v: unknown) => (v === null ? undefined : v)) : null],
@@ -191,7 +188,7 @@ export class WorkOrderStore {
 
   /** The order as the API shows it (GET /api/work-orders/{id}, the live `workOrder` event). */
   async findView(id: string): Promise<WorkOrderViewRow | undefined> {
-    const [row] = await this.q.query<WorkOrderViewRow>(`SELECT o.*, ${VERIFIED_BY_SQL('o')} AS verified_by FROM work_orders o ${DEVICE_VERIFY_JOIN('o')} WHERE o.id = $1`, [id]);
+    const [row] = await this.q.query<WorkOrderViewRow>(`SELECT o.*, ${VERIFIED_BY_SQL('o')} AS verified_by FROM work_orders o WHERE o.id = $1`, [id]);
     return row;
   }
 
@@ -302,12 +299,9 @@ export class WorkOrdersRepository extends WorkOrderStore {
     if (q.q) where.push(`${WORK_ORDER_SEARCH_SQL} ILIKE ${param(likePattern(q.q))}`); // migration 018's trigram index
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (after) where.push(`(created_at, number) < (${param(after.at)}::timestamptz, ${param(after.key)})`);
-    // The page first, then how each of its orders was verified: one join over the page's rows
-    // (the partial index), not a subquery per row nor a hash of every device verification ever.
     const sql = `SELECT ${LIST_COLUMNS}, ${CURSOR_AT_SQL('page.created_at')} AS cursor_at, ${VERIFIED_BY_SQL('page')} AS verified_by
                  FROM (SELECT * FROM work_orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                        ORDER BY created_at DESC, number DESC LIMIT ${param(q.limit)}) page
-                 ${DEVICE_VERIFY_JOIN('page')}
                  ORDER BY page.created_at DESC, page.number DESC`;
     // Qualified: a bare created_at in the outer ORDER BY is the output column, the text (a sort of every row, 1.5 s).
     return this.db.query<WorkOrderListRow>(sql, params);
