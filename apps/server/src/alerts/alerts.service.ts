@@ -3,6 +3,7 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { Subject } from 'rxjs';
 import { ALERT_RULES, type AckManyResult, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
 import { CLOCK, type Clock } from '../common/clock';
+import { pathTrace } from '../common/path-trace';
 import { AlertsRepository } from './alerts.repository';
 
 export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed';
@@ -68,6 +69,7 @@ export class AlertsService {
       at: input.at ?? this.clock.now(),
       details: input.details,
     });
+    pathTrace.markAlert(alert, 'alertStored');
     return this.announce({ change: inserted ? 'raised' : 'repeated', alert });
   }
 

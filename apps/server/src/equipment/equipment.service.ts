@@ -3,6 +3,7 @@ import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
 import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
+import { pathTrace } from '../common/path-trace';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -87,6 +88,7 @@ export class EquipmentService implements MessageHandler {
     // Each transaction ends after a message whose alerts must follow before the next state is stored.
     for (let from = 0; from < items.length; ) {
       const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction);
+      if (pathTrace.enabled) for (let k = 0; k < outcomes.length; k++) pathTrace.mark(items[from + k]!.m, 'stateCommitted');
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
@@ -173,6 +175,7 @@ export class EquipmentService implements MessageHandler {
       message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
       details: { sensorId: sensor.id, code: e.code, text: e.text },
     };
+    pathTrace.raises(m, alert);
     // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
     await (fresh ? this.alerts.raise(alert) : this.alerts.reassert(alert, true));
   }

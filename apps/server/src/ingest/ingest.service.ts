@@ -9,6 +9,7 @@
 // the broker itself before they get here (see broker/device-acl.ts).
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
+import { pathTrace } from '../common/path-trace';
 import { SitesService } from '../sites/sites.service';
 import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import { GroupCommit } from './group-commit';
@@ -131,7 +132,9 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       return { status: 'rejected', reason: verdict.reason };
     }
     const m = verdict.message;
-    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent: this.isUrgent(m) });
+    const urgent = this.isUrgent(m);
+    if (urgent) pathTrace.follow(m);
+    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
   }
 
   /**
@@ -197,6 +200,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       else rejections.push(item.rejection);
     }
     let stored: (AcceptedMessage | undefined)[];
+    if (pathTrace.enabled) for (const m of messages) pathTrace.mark(m, 'commitStarted');
     try {
       ({ stored } = await this.repo.commitBatch(messages, rejections));
     } catch (error) {
@@ -204,6 +208,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error(`commit of ${items.length} messages failed; they are not acknowledged: ${String(error)}`);
       throw error;
     }
+    if (pathTrace.enabled) for (const m of messages) pathTrace.mark(m, 'committed');
     this.counters.batches++;
     this.counters.lastBatchSize = items.length;
     this.dispatcher.enqueue(stored.filter((m): m is AcceptedMessage => m !== undefined));
