@@ -359,9 +359,10 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
   const topic = `estate/v1/${SITE}/sensor/${ALARM_SENSOR.id}/event`;
 
   const missed: number[] = [];
-  let waiting: ((a: { type: string; subject: string; status: string }) => void) | undefined;
+  type LiveAlert = { id: string; type: string; subject: string; status: string; details?: { text?: string } };
+  let waiting: ((a: LiveAlert) => void) | undefined;
   const missedIds = new Set<string>();
-  socket.on('alert', (a: { id: string; type: string; subject: string; status: string }) => {
+  socket.on('alert', (a: LiveAlert) => {
     // An alert is announced again when it gains its work order: the first announcement counts.
     if (a.type === 'patrol.missed' && a.status === 'active' && !missedIds.has(a.id)) {
       missedIds.add(a.id);
@@ -370,7 +371,7 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
     }
     waiting?.(a);
   });
-  const until = (pick: (a: { type: string; subject: string; status: string }) => boolean, ms: number) =>
+  const until = (pick: (a: LiveAlert) => boolean, ms: number) =>
     new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => ((waiting = undefined), resolve(false)), ms);
       waiting = (a) => {
@@ -380,7 +381,9 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
         resolve(true);
       };
     });
-  const isAlarm = (status: string) => (a: { type: string; subject: string; status: string }) => a.type === 'equipment.fault' && a.subject.includes(ALARM_SENSOR.id) && a.status === status;
+  // Each fault names itself in its text: an alert that comes after its 5 s is not taken for the next fault's.
+  const isAlarm = (status: string, text?: string) => (a: LiveAlert) =>
+    a.type === 'equipment.fault' && a.subject.includes(ALARM_SENSOR.id) && a.status === status && (text === undefined || a.details?.text === text);
 
   const { started, done } = devicesRun({ mode: 'paced', port: p.mqttPort, run, devices: background, messages: 0, inflight: 0, rate: ALERT_LOAD, seconds: ALERT_SECONDS });
   await started;
@@ -393,12 +396,13 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
   let lost = 0;
   for (let n = 0; !finished; n++) {
     const t0 = performance.now();
-    const raised = until(isAlarm('active'), 5_000);
-    alarm.publish(topic, JSON.stringify({ id: `r${run}-f${n}`, ts: new Date().toISOString(), type: 'fault', code: 'E1' }), { qos: 1 });
+    const id = `r${run}-f${n}`;
+    const raised = until(isAlarm('active', id), 5_000);
+    alarm.publish(topic, JSON.stringify({ id, ts: new Date().toISOString(), type: 'fault', code: 'E1', text: id }), { qos: 1 });
     if (await raised) {
       const t1 = performance.now();
       latencies.push(t1 - t0);
-      timed.set(`${SITE}/${ALARM_SENSOR.id}/r${run}-f${n}`, { published: performance.timeOrigin + t0, onSocket: performance.timeOrigin + t1 });
+      timed.set(`${SITE}/${ALARM_SENSOR.id}/${id}`, { published: performance.timeOrigin + t0, onSocket: performance.timeOrigin + t1 });
     } else lost++;
     const cleared = until(isAlarm('cleared'), 5_000);
     alarm.publish(topic, JSON.stringify({ id: `r${run}-c${n}`, ts: new Date().toISOString(), type: 'fault_cleared', code: 'E1' }), { qos: 1 });
