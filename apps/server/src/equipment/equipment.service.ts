@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
-import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
+import { AlertsService, type AlertAnnouncement, type RaiseAlert } from '../alerts/alerts.service';
 import { pathTrace } from '../common/path-trace';
+import type { Queryable } from '../db/database';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -63,8 +64,9 @@ export class EquipmentService implements MessageHandler {
   }
 
   /**
-   * A batch in one transaction (EquipmentRepository.applyBatch), then the alerts its state
-   * changes call for, in seq order. A replayed message re-asserts what the stored state implies.
+   * A batch in one transaction (EquipmentRepository.applyBatch), ended after a message whose
+   * state change calls for an alert; that alert is written in the same transaction and announced
+   * once it has committed. A replayed message re-asserts what the stored state implies.
    * The live `sensor` event goes out once per changed sensor at the end, as the list answers it.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
@@ -87,14 +89,21 @@ export class EquipmentService implements MessageHandler {
     const changed = new Map<string, { siteId: string; sensorId: string }>();
     // Each transaction ends after a message whose alerts must follow before the next state is stored.
     for (let from = 0; from < items.length; ) {
-      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction);
+      const announcements: AlertAnnouncement[] = [];
+      const first = from;
+      const alertsWithin = async (tx: Queryable, outcomes: readonly SensorOutcome[]) => {
+        for (const [k, outcome] of outcomes.entries()) {
+          if (outcome.applied) announcements.push(...(await this.alertsOf(tx, items[first + k]!, outcome.decisions)));
+        }
+      };
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction, alertsWithin);
       if (pathTrace.enabled) for (let k = 0; k < outcomes.length; k++) pathTrace.mark(items[from + k]!.m, 'stateCommitted');
+      for (const announce of announcements) await announce();
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
-        if (input.type === 'fault') await this.faultEvent(m, sensor, m.payload as SensorEvent, input.at, outcome.applied);
-        else if (!outcome.applied) await this.reassert(m.siteId, sensor, input.at);
-        else await this.followDecisions(m.siteId, sensor, outcome.decisions, input.at);
+        else if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
+        else await this.reassert(m.siteId, sensor, input.at);
       }
       from += outcomes.length;
     }
@@ -132,12 +141,25 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
-  private async followDecisions(siteId: string, sensor: SiteSensor, decisions: MetricDecision[], at: Date): Promise<void> {
+  /** The alerts an applied message's state change calls for, written in its transaction; announced after the commit. */
+  private async alertsOf(tx: Queryable, item: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }, decisions: readonly MetricDecision[]): Promise<AlertAnnouncement[]> {
+    const { m, sensor, input } = item;
+    const out: (AlertAnnouncement | undefined)[] = [];
+    if (input.type === 'fault') {
+      const e = m.payload as SensorEvent;
+      // A fresh fault event of an open code is a repeat (count + 1).
+      if (e.type === 'fault') {
+        const alert = faultAlert(m.siteId, sensor, e, input.at);
+        pathTrace.raises(m, alert);
+        out.push(await this.alerts.raiseWithin(tx, alert));
+      } else out.push(await this.alerts.clearWithin(tx, m.siteId, 'equipment.fault', faultSubject(sensor.id, e.code), input.at));
+    }
     for (const d of decisions) {
       const limit = sensor.limits[d.metric]!;
-      if (d.action === 'raise') await this.raiseThreshold(siteId, sensor, d.metric, limit, d, at);
-      else if (d.action === 'clear') await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), at);
+      if (d.action === 'raise') out.push(await this.alerts.raiseWithin(tx, thresholdAlert(m.siteId, sensor, d.metric, limit, d, input.at)));
+      else if (d.action === 'clear') out.push(await this.alerts.clearWithin(tx, m.siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), input.at));
     }
+    return out.filter((a): a is AlertAnnouncement => a !== undefined);
   }
 
   /** On the message path twice per reading (urgent() at ingest and in the pipeline, then the batch): a map, not a scan of the site's sensors. */
@@ -157,28 +179,22 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
-  private raiseThreshold(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date) {
-    return this.alerts.raise(thresholdAlert(siteId, sensor, metric, limit, d, at));
+  /** A fault event applied before (a replay): its alert made to agree, a repeat not counted twice. */
+  private async reassertFault(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date): Promise<void> {
+    if (e.type === 'fault_cleared') await this.alerts.clear(m.siteId, 'equipment.fault', faultSubject(sensor.id, e.code), at);
+    else await this.alerts.reassert(faultAlert(m.siteId, sensor, e, at), true);
   }
+}
 
-  private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date, fresh: boolean): Promise<void> {
-    const subject = faultSubject(sensor.id, e.code);
-    if (e.type === 'fault_cleared') {
-      await this.alerts.clear(m.siteId, 'equipment.fault', subject, at);
-      return;
-    }
-    const alert: RaiseAlert = {
-      siteId: m.siteId,
-      type: 'equipment.fault',
-      subject,
-      at,
-      message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
-      details: { sensorId: sensor.id, code: e.code, text: e.text },
-    };
-    pathTrace.raises(m, alert);
-    // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
-    await (fresh ? this.alerts.raise(alert) : this.alerts.reassert(alert, true));
-  }
+function faultAlert(siteId: string, sensor: SiteSensor, e: Extract<SensorEvent, { type: 'fault' }>, at: Date): RaiseAlert {
+  return {
+    siteId,
+    type: 'equipment.fault',
+    subject: faultSubject(sensor.id, e.code),
+    at,
+    message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
+    details: { sensorId: sensor.id, code: e.code, text: e.text },
+  };
 }
 
 function thresholdAlert(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date): RaiseAlert {

@@ -1,6 +1,6 @@
 // Storage behaviour of sensor limits, run on PGlite (unit suite) and PostgreSQL (service suite):
-// a pending forSec window survives a restart, a replay raises once, a crash between the state
-// commit and the alert is repaired by the replay.
+// a pending forSec window survives a restart, a replay raises once, a state and its alert commit
+// together, and a state stored without its alert (a crash before this was so) is repaired by the replay.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamStream } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
@@ -74,21 +74,39 @@ export function equipmentSuite(backend: Backend): void {
       expect((await open())!.message).toMatch(/温度 91 °C，高于上限 85 °C/);
     });
 
-    it('a raise and a clear in one batch, and a crash before the raise reached the alerts: the replay raises it, then clears it', async () => {
+    it('a raise and a clear in one batch, and the raise failing to write its alert: neither state is stored; the retry raises it, then clears it', async () => {
       await restart().handle(temperature(90)); // pending: forSec 30
       clock.advance(30_000);
       const over = temperature(91);
       const back = temperature(70);
-      // The alerts are away for the first raise: the handler fails after the state of `over` was committed.
       const failing = Object.create(alerts) as AlertsService;
-      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      failing.raiseWithin = () => Promise.reject(new Error('crash before the alert'));
       const crashed = new EquipmentService(new EquipmentRepository(t.db), failing, sites);
       await expect(crashed.applyBatch([over, back])).rejects.toThrow('crash before the alert');
-      // Only `over` is stored: a batch never commits a state past one whose alert has not followed.
-      expect((await restart().list('testsite'))[0]!.limits[0]).toMatchObject({ status: 'raised', lastValue: 91 });
+      // The state of `over` and its alert are one transaction: it rolled back with the alert.
+      expect((await restart().list('testsite'))[0]!.limits[0]).toMatchObject({ status: 'pending', lastValue: 90 });
       await restart().applyBatch([over, back]);
       const rows = await alerts.list({ type: 'sensor.threshold', subject: 'boiler-1:temperature_c', limit: 10 });
       expect(rows.map((a) => [a.status, a.details?.value])).toEqual([['cleared', 91]]);
+    });
+
+    it('a fault and its alert commit together: an alert that cannot be written leaves the fault unstored, and nothing is announced', async () => {
+      const announced: string[] = [];
+      alerts.changes$.subscribe((c) => announced.push(`${c.change} ${c.alert.subject}`));
+      const fault = msg('event', { type: 'fault', code: 'E7' });
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raiseWithin = async (tx, input) => {
+        await alerts.raiseWithin(tx, input); // written in the transaction…
+        throw new Error('crash before the commit'); // …which then rolls back
+      };
+      await expect(new EquipmentService(new EquipmentRepository(t.db), failing, sites).handle(fault)).rejects.toThrow('crash before the commit');
+      expect((await restart().list('testsite'))[0]!.faults).toEqual([]);
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toBeUndefined();
+      expect(announced).toEqual([]);
+      await restart().handle(fault);
+      expect((await restart().list('testsite'))[0]!.faults).toEqual(['E7']);
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toMatchObject({ count: 1 });
+      expect(announced).toEqual(['raised boiler-1:E7']);
     });
 
     it('a metric without a limit and a message without the metric leave the limit alone', async () => {
