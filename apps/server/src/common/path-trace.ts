@@ -42,12 +42,13 @@ export class PathTrace {
   }
 
   following(m: Traced): boolean {
-    return this.enabled && this.open.has(keyOf(m));
+    return this.enabled && this.open.size > 0 && this.open.has(keyOf(m));
   }
 
   /** Marks a stage of a followed message (the first time only); anything else is ignored. */
   mark(m: Traced, stage: TraceStage): void {
-    if (!this.enabled) return;
+    // Called for every message of a batch that may hold an alarm: no key is built while none is followed.
+    if (!this.enabled || this.open.size === 0) return;
     const trace = this.open.get(keyOf(m));
     if (trace && trace[stage] === undefined) trace[stage] = this.now();
   }

@@ -35,6 +35,8 @@ export class EquipmentService implements MessageHandler {
   readonly changes$ = new Subject<SensorDto>();
   private readonly log = new Logger(EquipmentService.name);
   private sensorIndex: Map<string, SiteSensor> | undefined;
+  /** Each sensor's critical limits (most have none): urgent() is asked of every reading before its commit. */
+  private criticalIndex: Map<string, [metric: string, limit: SensorLimit][]> | undefined;
 
   constructor(
     private readonly repo: EquipmentRepository,
@@ -42,7 +44,7 @@ export class EquipmentService implements MessageHandler {
     private readonly sites: SitesService,
   ) {
     // A reload may add, remove or change sensors and their limits: the next reading is judged by the new ones.
-    sites.replaced$.subscribe(() => (this.sensorIndex = undefined));
+    sites.replaced$.subscribe(() => ((this.sensorIndex = undefined), (this.criticalIndex = undefined)));
   }
 
   /**
@@ -50,17 +52,31 @@ export class EquipmentService implements MessageHandler {
    * severity critical (a leak, a trapped passenger). Judged on the value alone; the rule itself
    * (forSec, state) is applied in order when the lane hands the message over.
    */
-  urgent(m: AcceptedMessage): boolean {
+  urgent(m: Omit<AcceptedMessage, 'seq'>): boolean {
     if (m.lastWill) return false;
     if (m.stream === 'event') return (m.payload as SensorEvent).type === 'fault';
     if (m.stream !== 'telemetry') return false;
-    const sensor = this.sensor(m.siteId, m.deviceId);
-    if (!sensor) return false;
+    const critical = this.criticalLimits(m.siteId, m.deviceId);
+    if (!critical) return false;
     const readings = (m.payload as SensorTelemetry).readings;
-    return Object.entries(readings).some(([metric, value]) => {
-      const limit = sensor.limits[metric];
-      return limit?.severity === 'critical' && breachOf(limit, value) !== undefined;
-    });
+    for (const [metric, limit] of critical) {
+      const value = readings[metric];
+      if (value !== undefined && breachOf(limit, value) !== undefined) return true;
+    }
+    return false;
+  }
+
+  private criticalLimits(siteId: string, sensorId: string): [metric: string, limit: SensorLimit][] | undefined {
+    if (!this.criticalIndex) {
+      this.criticalIndex = new Map();
+      for (const site of this.sites.all()) {
+        for (const s of site.sensors) {
+          const critical = Object.entries(s.limits).filter(([, limit]) => limit.severity === 'critical');
+          if (critical.length > 0) this.criticalIndex.set(`${site.site.id}\u0000${s.id}`, critical);
+        }
+      }
+    }
+    return this.criticalIndex.get(`${siteId}\u0000${sensorId}`);
   }
 
   /**

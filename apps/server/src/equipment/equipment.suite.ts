@@ -2,14 +2,14 @@
 // a pending forSec window survives a restart, a replay raises once, a state and its alert commit
 // together, and a state stored without its alert (a crash before this was so) is repaired by the replay.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UpstreamStream } from '@estate-watch/contracts';
+import { parseSiteConfig, type UpstreamStream } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/sites.testing';
+import { testSite, testSiteYaml } from '../sites/sites.testing';
 import { EquipmentRepository } from './equipment.repository';
 import { EquipmentService } from './equipment.service';
 
@@ -118,6 +118,36 @@ export function equipmentSuite(backend: Backend): void {
       const [s] = await equipment.list('testsite');
       expect(s!.readings).toEqual({ temperature_c: 90, pressure_bar: 2.1 });
       expect(s!.limits[0]).toMatchObject({ metric: 'temperature_c', status: 'pending', outSince: '2026-11-27T01:30:00.000Z' });
+    });
+
+    describe('urgent: what goes ahead of the backlog (issue 14), asked of every message before its commit', () => {
+      const critical = (limits: string) =>
+        parseSiteConfig(testSiteYaml().replace('      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n', `      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n${limits}`), 'critical.yaml');
+      const withCritical = critical('      leak: { equals: true, severity: critical }\n      pressure_bar: { max: 3, severity: critical }\n');
+      it.each([
+        { name: 'a fault', stream: 'event', payload: { type: 'fault', code: 'E1' }, urgent: true },
+        { name: 'a fault cleared', stream: 'event', payload: { type: 'fault_cleared', code: 'E1' }, urgent: false },
+        { name: 'past a major limit', stream: 'telemetry', payload: { readings: { temperature_c: 99 } }, urgent: false },
+        { name: 'a leak (critical, equals)', stream: 'telemetry', payload: { readings: { temperature_c: 60, leak: true } }, urgent: true },
+        { name: 'no leak', stream: 'telemetry', payload: { readings: { leak: false } }, urgent: false },
+        { name: 'past a critical max', stream: 'telemetry', payload: { readings: { pressure_bar: 3.1 } }, urgent: true },
+        { name: 'on a critical max (in range)', stream: 'telemetry', payload: { readings: { pressure_bar: 3 } }, urgent: false },
+      ] as const)('$name → $urgent', ({ stream, payload, urgent }) => {
+        const equipment = new EquipmentService(new EquipmentRepository(t.db), alerts, new SitesService([withCritical], t.db));
+        const { seq: _, ...m } = msg(stream, payload);
+        expect(equipment.urgent(m)).toBe(urgent);
+      });
+
+      it('a site reload that removes a critical limit is heard; a last will and an unknown sensor are never urgent', () => {
+        const reloadable = new SitesService([withCritical], t.db);
+        const equipment = new EquipmentService(new EquipmentRepository(t.db), alerts, reloadable);
+        const leak = msg('telemetry', { readings: { leak: true } });
+        expect(equipment.urgent(leak)).toBe(true);
+        expect(equipment.urgent({ ...leak, lastWill: true })).toBe(false);
+        expect(equipment.urgent({ ...leak, deviceId: 'no-such-sensor' })).toBe(false);
+        reloadable.replace([critical('      leak: { equals: true }\n')]);
+        expect(equipment.urgent(leak)).toBe(false);
+      });
     });
 
     it('a replayed fault event does not count twice; a fresh repeat does', async () => {

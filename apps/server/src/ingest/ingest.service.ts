@@ -66,6 +66,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private committed: (() => void) | undefined;
+  /** The handlers that can call a message urgent: asked of every message, so not looked up each time. */
+  private urgentHandlers: readonly MessageHandler[] = [];
 
   constructor(
     private readonly repo: IngestRepository,
@@ -86,6 +88,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
+    this.urgentHandlers = this.dispatcher.handlers.filter((h) => h.urgent !== undefined);
   }
 
   /**
@@ -159,10 +162,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
   private isUrgent(m: ValidMessage): boolean {
-    const handlers = this.dispatcher.handlers;
-    if (!handlers.some((h) => h.urgent)) return false;
-    const candidate: AcceptedMessage = { ...m, seq: 0, lastWill: m.lastWill };
-    return handlers.some((h) => selects(h.selects, candidate) && h.urgent?.(candidate) === true);
+    for (const h of this.urgentHandlers) if (selects(h.selects, m) && h.urgent?.(m) === true) return true;
+    return false;
   }
 
   stats(): IngestStats {
