@@ -19,8 +19,8 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
 /**
  * Sensors (CONTRACT §1 sensor/telemetry and /event; §2 limits; §4 sensor.threshold, equipment.fault).
  * Limit states live in the database, so a restart resumes a pending forSec window. State is
- * committed once per seq, then the alerts follow; a replayed message re-asserts the alerts the
- * stored state implies (see README.md).
+ * committed once per seq, with the alerts it calls for in the same transaction; a replayed message
+ * re-asserts the alerts the stored state implies (ingest/README.md).
  */
 @IngestHandler()
 @Injectable()
