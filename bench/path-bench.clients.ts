@@ -41,28 +41,31 @@ function burst(client: MqttClient, d: BenchDevice, job: ClientJob, latencies: nu
   });
 }
 
-/** Publishes `rate` msg/s over all clients in 10 ms ticks for `seconds`, QoS 1, not waiting for PUBACKs. */
-async function paced(clients: MqttClient[], devices: BenchDevice[], job: ClientJob): Promise<number> {
-  const perTick = job.rate / 100;
-  const end = Date.now() + job.seconds * 1000;
-  let owed = 0;
+/**
+ * Publishes `rate` msg/s over all clients for `seconds`, QoS 1, not waiting for PUBACKs. What is
+ * owed is counted from the clock, not per timer tick: a 10 ms timer fires after 10.5–12 ms under
+ * load, and counting ticks fell ~5 % short of the rate asked (4,757 of 5,000 msg/s).
+ */
+async function paced(clients: MqttClient[], devices: BenchDevice[], job: ClientJob): Promise<{ acked: number; sent: number; sendEndedAt: number }> {
+  const start = performance.now();
+  const end = start + job.seconds * 1000;
   let n = 0;
   let acked = 0;
   let pending = 0;
-  while (Date.now() < end) {
-    owed += perTick;
-    for (; owed >= 1; owed--) {
+  for (let now = start; now < end; now = performance.now()) {
+    const owed = Math.floor((job.rate * (now - start)) / 1000);
+    for (; n < owed; n++) {
       const i = n % clients.length;
       const d = devices[i] as BenchDevice;
       const { stream, payload } = payloadFor(d, job.run, Math.floor(n / clients.length), false);
-      n++;
       pending++;
       (clients[i] as MqttClient).publish(topicOf(d, stream), JSON.stringify(payload), { qos: 1 }, () => (acked++, pending--));
     }
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 5));
   }
+  const sendEndedAt = Date.now();
   while (pending > 0) await new Promise((r) => setTimeout(r, 10));
-  return acked;
+  return { acked, sent: n, sendEndedAt };
 }
 
 process.on('message', (job: ClientJob) => {
@@ -71,10 +74,11 @@ process.on('message', (job: ClientJob) => {
     const latencies: number[] = [];
     const startedAt = Date.now();
     process.send?.({ started: startedAt });
-    const counts = job.mode === 'paced' ? [await paced(clients, job.devices, job)] : await Promise.all(clients.map((c, i) => burst(c, job.devices[i] as BenchDevice, job, latencies)));
+    const pacedRun = job.mode === 'paced' ? await paced(clients, job.devices, job) : undefined;
+    const counts = pacedRun ? [pacedRun.acked] : await Promise.all(clients.map((c, i) => burst(c, job.devices[i] as BenchDevice, job, latencies)));
     const endedAt = Date.now();
     await Promise.all(clients.map((c) => c.endAsync()));
-    const report: ClientReport = { acked: counts.reduce((a, b) => a + b, 0), startedAt, endedAt, latencies };
+    const report: ClientReport = { acked: counts.reduce((a, b) => a + b, 0), startedAt, endedAt, latencies, ...(pacedRun && { sent: pacedRun.sent, sendEndedAt: pacedRun.sendEndedAt }) };
     process.send?.(report, () => process.exit(0));
   })().catch((error: unknown) => {
     console.error('bench clients:', error);

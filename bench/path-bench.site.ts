@@ -34,6 +34,9 @@ export interface ClientReport {
   startedAt: number;
   endedAt: number;
   latencies: number[];
+  /** paced: messages published, and when the last was (epoch ms); `endedAt` is when the last was acknowledged. */
+  sent?: number;
+  sendEndedAt?: number;
 }
 
 const device = (kind: BenchDevice['kind'], id: string, traffic: Kind): BenchDevice => ({ site: SITE, kind, id, secret: `secret-${id}`, traffic });

@@ -7,6 +7,7 @@
 //   PER_KIND, MESSAGES (per device), INFLIGHT, MAX_SECONDS, ALERT_LOAD, ALERT_SECONDS to vary
 //   ONLY=gate,mixed,alert              (some rows only: gate tap level reading status mixed alert)
 //   CPU_PROF=dir                       (the server runs with --cpu-prof, profiles written there)
+//   PATH_TRACE=on                      (where each alarm's time went, step by step, and event-loop stalls)
 //
 // Three kinds of process, so that neither side's CPU time is the other's:
 // - the product: `node apps/server/dist/main.js`, as `npm start` runs it, on a generated site file
@@ -20,7 +21,8 @@
 // string from its status, and for taps the patrol handler's applied count on /api/health).
 // Alerts (point 4): under ALERT_LOAD msg/s of sensor telemetry, a sensor fault is published and
 // timed until the `alert` event reaches a Socket.IO client; patrol windows close on the minute
-// with no tap, and a `patrol.missed` event's delay after the close is timed.
+// with no tap, and a `patrol.missed` event's delay after the close is timed. PATH_TRACE=on: the
+// server prints each alarm's stage times and the bench each step's p50 / p99 after the row.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -138,6 +140,8 @@ interface Product {
   get(path: string): Promise<unknown>;
   /** Highest RSS seen since the last call. */
   peakRss(): number;
+  /** What the server printed so far (PATH_TRACE lines among it). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -201,6 +205,7 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
       if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`);
       return r.json();
     },
+    output: () => out,
     peakRss() {
       const p = Math.max(peak, rssMiB(child.pid));
       peak = rssMiB(child.pid);
@@ -354,9 +359,10 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
   const topic = `estate/v1/${SITE}/sensor/${ALARM_SENSOR.id}/event`;
 
   const missed: number[] = [];
-  let waiting: ((a: { type: string; subject: string; status: string }) => void) | undefined;
+  type LiveAlert = { id: string; type: string; subject: string; status: string; details?: { text?: string } };
+  let waiting: ((a: LiveAlert) => void) | undefined;
   const missedIds = new Set<string>();
-  socket.on('alert', (a: { id: string; type: string; subject: string; status: string }) => {
+  socket.on('alert', (a: LiveAlert) => {
     // An alert is announced again when it gains its work order: the first announcement counts.
     if (a.type === 'patrol.missed' && a.status === 'active' && !missedIds.has(a.id)) {
       missedIds.add(a.id);
@@ -365,7 +371,7 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
     }
     waiting?.(a);
   });
-  const until = (pick: (a: { type: string; subject: string; status: string }) => boolean, ms: number) =>
+  const until = (pick: (a: LiveAlert) => boolean, ms: number) =>
     new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => ((waiting = undefined), resolve(false)), ms);
       waiting = (a) => {
@@ -375,7 +381,9 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
         resolve(true);
       };
     });
-  const isAlarm = (status: string) => (a: { type: string; subject: string; status: string }) => a.type === 'equipment.fault' && a.subject.includes(ALARM_SENSOR.id) && a.status === status;
+  // Each fault names itself in its text: an alert that comes after its 5 s is not taken for the next fault's.
+  const isAlarm = (status: string, text?: string) => (a: LiveAlert) =>
+    a.type === 'equipment.fault' && a.subject.includes(ALARM_SENSOR.id) && a.status === status && (text === undefined || a.details?.text === text);
 
   const { started, done } = devicesRun({ mode: 'paced', port: p.mqttPort, run, devices: background, messages: 0, inflight: 0, rate: ALERT_LOAD, seconds: ALERT_SECONDS });
   await started;
@@ -384,13 +392,18 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
   let report: ClientReport | undefined;
   void done.then((r) => ((finished = true), (report = r)));
   const latencies: number[] = [];
+  const timed = new Map<string, { published: number; onSocket: number }>();
   let lost = 0;
   for (let n = 0; !finished; n++) {
     const t0 = performance.now();
-    const raised = until(isAlarm('active'), 5_000);
-    alarm.publish(topic, JSON.stringify({ id: `r${run}-f${n}`, ts: new Date().toISOString(), type: 'fault', code: 'E1' }), { qos: 1 });
-    if (await raised) latencies.push(performance.now() - t0);
-    else lost++;
+    const id = `r${run}-f${n}`;
+    const raised = until(isAlarm('active', id), 5_000);
+    alarm.publish(topic, JSON.stringify({ id, ts: new Date().toISOString(), type: 'fault', code: 'E1', text: id }), { qos: 1 });
+    if (await raised) {
+      const t1 = performance.now();
+      latencies.push(t1 - t0);
+      timed.set(`${SITE}/${ALARM_SENSOR.id}/${id}`, { published: performance.timeOrigin + t0, onSocket: performance.timeOrigin + t1 });
+    } else lost++;
     const cleared = until(isAlarm('cleared'), 5_000);
     alarm.publish(topic, JSON.stringify({ id: `r${run}-c${n}`, ts: new Date().toISOString(), type: 'fault_cleared', code: 'E1' }), { qos: 1 });
     await cleared;
@@ -399,11 +412,55 @@ async function measureAlerts(p: Product, database: string, background: BenchDevi
   const rss = p.peakRss();
   socket.close();
   await alarm.endAsync();
-  const load = report ? round(report.acked / ((report.endedAt - report.startedAt) / 1000)) : undefined;
+  if (process.env.PATH_TRACE === 'on') printStages(database, p.output(), timed);
+  // The background as sent (messages ÷ first to last publish), and how long its last PUBACK came after.
+  const load = report?.sent !== undefined && report.sendEndedAt !== undefined ? round(report.sent / ((report.sendEndedAt - report.startedAt) / 1000)) : undefined;
+  const drainMs = report?.sendEndedAt !== undefined ? report.endedAt - report.sendEndedAt : undefined;
   return [
-    { database, kind: `alert: fault → socket, under ${load} msg/s`, acked: latencies.length + lost, applied: latencies.length, lost, p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), note: 'ms', rssMiB: rss },
+    { database, kind: `alert: fault → socket, under ${load} msg/s (${report?.acked} acked, the last ${drainMs} ms after the last publish)`, acked: latencies.length + lost, applied: latencies.length, lost, p50: round(percentile(latencies, 50), 1), p99: round(percentile(latencies, 99), 1), note: 'ms', rssMiB: rss },
     { database, kind: 'alert: window close → socket (patrol.missed)', applied: missed.length, p50: round(percentile(missed, 50)), p99: round(Math.max(...missed, NaN)), note: missed.length ? 'ms (p99 = max)' : 'no window closed in the run', rssMiB: rss },
   ];
+}
+
+const STAGES = ['submitted', 'commitStarted', 'committed', 'laneStarted', 'stateCommitted', 'alertStored', 'emitted'] as const;
+
+/**
+ * PATH_TRACE=on: where an alarm's time went. The server prints each alarm's stage times (epoch ms,
+ * apps/server/src/common/path-trace.ts); with the bench's publish and socket times, each step's
+ * p50 / p99 (ms from the step before) and the longest event-loop stall between two alarms.
+ */
+function printStages(database: string, output: string, timed: Map<string, { published: number; onSocket: number }>): void {
+  const steps = new Map<string, number[]>();
+  const stalls: number[] = [];
+  const alarms: { total: number; steps: Map<string, number> }[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('PATH_TRACE ')) continue;
+    const t = JSON.parse(line.slice('PATH_TRACE '.length)) as { key: string; stages: Partial<Record<(typeof STAGES)[number], number>>; stall: { maxMs: number } };
+    const bench = timed.get(t.key);
+    if (!bench) continue;
+    stalls.push(t.stall.maxMs);
+    // In the order they happened (with the alert written in the state's transaction, alertStored comes before stateCommitted).
+    const points = ([['published', bench.published], ...STAGES.map((s) => [s, t.stages[s]]), ['onSocket', bench.onSocket]] as [string, number | undefined][])
+      .filter((p): p is [string, number] => p[1] !== undefined)
+      .sort((a, b) => a[1] - b[1]);
+    let before: [string, number] | undefined;
+    const own = new Map<string, number>();
+    for (const [name, at] of points) {
+      if (before) {
+        const step = `${before[0]} → ${name}`;
+        steps.set(step, [...(steps.get(step) ?? []), at - before[1]]);
+        own.set(step, at - before[1]);
+      }
+      before = [name, at];
+    }
+    alarms.push({ total: bench.onSocket - bench.published, steps: own });
+  }
+  // The tail: the slowest tenth of the alarms, each step's mean there.
+  const slow = [...alarms].sort((a, b) => b.total - a.total).slice(0, Math.max(1, Math.ceil(alarms.length / 10)));
+  const slowMean = (step: string) => slow.reduce((a, x) => a + (x.steps.get(step) ?? 0), 0) / slow.length;
+  console.log(`  ${database} alarm stages (PATH_TRACE, ${stalls.length} alarms; ms from the step before):`);
+  for (const [step, ms] of steps) console.log(`    ${step.padEnd(34)} p50 ${round(percentile(ms, 50), 2)}  p99 ${round(percentile(ms, 99), 2)}  slowest tenth: mean ${round(slowMean(step), 2)}  (${ms.length})`);
+  console.log(`    longest event-loop stall between two alarms: p50 ${round(percentile(stalls, 50), 1)}  p99 ${round(percentile(stalls, 99), 1)}  max ${round(Math.max(...stalls), 1)} ms`);
 }
 
 // ---------------------------------------------------------------- 10,000 devices (point 5)

@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor, likePattern, type AlertDto, type AlertEventDto, type AlertQuery, type AlertStatus, type AlertType, type Severity } from '@estate-watch/contracts';
-import { DATABASE, type Database } from '../db/database';
+import { DATABASE, type Database, type Queryable } from '../db/database';
 import { ALERT_SEARCH_SQL } from '../db/migrations/018-history-users';
 import { SitesService } from '../sites/sites.service';
 
@@ -53,9 +53,10 @@ export class AlertsRepository {
   /**
    * One statement, so two server instances raising the same alert at once still leave one open
    * row (CONTRACT §4: one open alert per (type, subject)); `inserted` tells a new alert from a repeat.
+   * `db`: the caller's transaction, when the alert commits with the state that called for it.
    */
-  async raise(r: RaiseRow): Promise<{ alert: AlertDto; inserted: boolean }> {
-    const [row] = await this.db.query<AlertRow>(
+  async raise(r: RaiseRow, db: Queryable = this.db): Promise<{ alert: AlertDto; inserted: boolean }> {
+    const [row] = await db.query<AlertRow>(
       `INSERT INTO alerts (site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
        VALUES ($1, $2, $3, $4, 'active', $5, 1, $6, $6, $7)
        ON CONFLICT (site_id, type, subject) WHERE cleared_at IS NULL DO UPDATE
@@ -70,9 +71,9 @@ export class AlertsRepository {
     return { alert: this.dto(row!), inserted: row!.inserted === true };
   }
 
-  /** Clears the open alert of (type, subject) if there is one. */
-  async clearBySubject(siteId: string, type: AlertType, subject: string, at: Date, by: string | null, note?: string): Promise<AlertDto | undefined> {
-    const [row] = await this.db.query<AlertRow>(
+  /** Clears the open alert of (type, subject) if there is one; `db` as for raise. */
+  async clearBySubject(siteId: string, type: AlertType, subject: string, at: Date, by: string | null, note?: string, db: Queryable = this.db): Promise<AlertDto | undefined> {
+    const [row] = await db.query<AlertRow>(
       `UPDATE alerts SET status = 'cleared', cleared_at = $4, cleared_by = $5, clear_note = $6
        WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL RETURNING *`,
       [siteId, type, subject, at, by, note ?? null],

@@ -3,6 +3,8 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { Subject } from 'rxjs';
 import { ALERT_RULES, type AckManyResult, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
 import { CLOCK, type Clock } from '../common/clock';
+import { pathTrace } from '../common/path-trace';
+import type { Queryable } from '../db/database';
 import { AlertsRepository } from './alerts.repository';
 
 export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed';
@@ -36,6 +38,9 @@ export interface RaiseAlert {
   details?: Record<string, unknown>;
 }
 
+/** What raiseWithin/clearWithin leave to do once the caller's transaction has committed: tell the screens and the followers. */
+export type AlertAnnouncement = () => Promise<AlertDto>;
+
 /** CONTRACT §4: lifecycle active → acknowledged → cleared; one open alert per (type, subject). */
 @Injectable()
 export class AlertsService {
@@ -57,24 +62,34 @@ export class AlertsService {
   }
 
   async raise(input: RaiseAlert): Promise<AlertDto> {
-    const rule = ALERT_RULES[input.type];
-    const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
-    const { alert, inserted } = await this.repo.raise({
-      siteId: input.siteId,
-      type: input.type,
-      subject: input.subject,
-      severity,
-      message: input.message,
-      at: input.at ?? this.clock.now(),
-      details: input.details,
-    });
-    return this.announce({ change: inserted ? 'raised' : 'repeated', alert });
+    return (await this.raiseWithin(undefined, input))();
   }
 
   /** The condition is gone. No-op when nothing is open. */
   async clear(siteId: string, type: AlertType, subject: string, at?: Date): Promise<AlertDto | undefined> {
-    const alert = await this.repo.clearBySubject(siteId, type, subject, at ?? this.clock.now(), null);
-    return alert && this.announce({ change: 'cleared', alert, byCondition: true });
+    return (await this.clearWithin(undefined, siteId, type, subject, at))?.();
+  }
+
+  /**
+   * raise(), written in the caller's transaction: the state change that calls for the alert and
+   * the alert commit together (one commit, not two, on an alarm's way to the screens: issue 9.4),
+   * so no crash can fall between them. Nothing is announced until the caller, after its commit,
+   * calls what this returns; a transaction that rolls back announces nothing.
+   */
+  async raiseWithin(tx: Queryable | undefined, input: RaiseAlert): Promise<AlertAnnouncement> {
+    const rule = ALERT_RULES[input.type];
+    const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
+    const row = { siteId: input.siteId, type: input.type, subject: input.subject, severity, message: input.message, at: input.at ?? this.clock.now(), details: input.details };
+    const { alert, inserted } = await this.repo.raise(row, tx);
+    pathTrace.markAlert(alert, 'alertStored');
+    return () => this.announce({ change: inserted ? 'raised' : 'repeated', alert });
+  }
+
+  /** clear(), written in the caller's transaction (see raiseWithin); undefined when nothing was open. */
+  async clearWithin(tx: Queryable | undefined, siteId: string, type: AlertType, subject: string, at?: Date): Promise<AlertAnnouncement | undefined> {
+    const when = at ?? this.clock.now();
+    const alert = await this.repo.clearBySubject(siteId, type, subject, when, null, undefined, tx);
+    return alert && (() => this.announce({ change: 'cleared', alert, byCondition: true }));
   }
 
   async clearByUser(id: string, username: string, note?: string): Promise<AlertDto> {

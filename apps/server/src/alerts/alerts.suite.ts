@@ -58,6 +58,23 @@ export function alertsSuite(backend: Backend): void {
       else expect(current).toBeUndefined();
     });
 
+    it('raised in a caller\'s transaction: announced only when the caller says it committed, and gone with a rollback', async () => {
+      const announce = await t.db.transaction((tx) => alerts.raiseWithin(tx, offline));
+      expect(changes).toEqual([]);
+      expect(await alerts.findOpen('lakeside', 'device.offline', 'gate-1')).toMatchObject({ count: 1 });
+      await announce();
+      expect(changes.map((c) => c.change)).toEqual(['raised']);
+      const rolledBack = t.db.transaction(async (tx) => {
+        await alerts.clearWithin(tx, 'lakeside', 'device.offline', 'gate-1');
+        await alerts.raiseWithin(tx, { ...offline, subject: 'gate-2' });
+        throw new Error('the state write after it failed');
+      });
+      await expect(rolledBack).rejects.toThrow('the state write after it failed');
+      expect(await alerts.findOpen('lakeside', 'device.offline', 'gate-1')).toMatchObject({ status: 'active' });
+      expect(await alerts.findOpen('lakeside', 'device.offline', 'gate-2')).toBeUndefined();
+      expect(changes.map((c) => c.change)).toEqual(['raised']);
+    });
+
     it('another subject or type is another alert', async () => {
       const a = await alerts.raise(offline);
       const b = await alerts.raise({ ...offline, subject: 'gate-2' });

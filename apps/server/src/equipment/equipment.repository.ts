@@ -80,10 +80,17 @@ export class EquipmentRepository {
    *
    * `stopAfter` ends the transaction after an input (the caller follows its alerts, then sends the
    * rest): a state change that calls for an alert is then never committed together with a later
-   * one, so a crash before the alert leaves the state the replay re-asserts it from.
+   * one. `beforeCommit` runs in the transaction after the states are written, with the outcomes
+   * of this transaction: the caller writes the alerts they call for there, so the state and its
+   * alert commit together (a raise and its clear still never do: they are two transactions).
    * Answers for the inputs it applied, a prefix of `inputs`.
    */
-  async applyBatch(inputs: readonly SensorInput[], decide: Decide, stopAfter: (input: SensorInput, outcome: SensorOutcome) => boolean = () => false): Promise<SensorOutcome[]> {
+  async applyBatch(
+    inputs: readonly SensorInput[],
+    decide: Decide,
+    stopAfter: (input: SensorInput, outcome: SensorOutcome) => boolean = () => false,
+    beforeCommit?: (tx: Queryable, outcomes: readonly SensorOutcome[]) => Promise<void>,
+  ): Promise<SensorOutcome[]> {
     if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
@@ -98,6 +105,7 @@ export class EquipmentRepository {
         if (stopAfter(input, outcome)) break;
       }
       await writeChanges(tx, [...touched].map((k) => states.get(k)!), [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
+      await beforeCommit?.(tx, outcomes);
       return outcomes;
     });
   }

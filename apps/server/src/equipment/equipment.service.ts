@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
-import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
+import { AlertsService, type AlertAnnouncement, type RaiseAlert } from '../alerts/alerts.service';
+import { pathTrace } from '../common/path-trace';
+import type { Queryable } from '../db/database';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -17,8 +19,8 @@ export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${c
 /**
  * Sensors (CONTRACT §1 sensor/telemetry and /event; §2 limits; §4 sensor.threshold, equipment.fault).
  * Limit states live in the database, so a restart resumes a pending forSec window. State is
- * committed once per seq, then the alerts follow; a replayed message re-asserts the alerts the
- * stored state implies (see README.md).
+ * committed once per seq, with the alerts it calls for in the same transaction; a replayed message
+ * re-asserts the alerts the stored state implies (ingest/README.md).
  */
 @IngestHandler()
 @Injectable()
@@ -33,6 +35,8 @@ export class EquipmentService implements MessageHandler {
   readonly changes$ = new Subject<SensorDto>();
   private readonly log = new Logger(EquipmentService.name);
   private sensorIndex: Map<string, SiteSensor> | undefined;
+  /** Each sensor's critical limits (most have none): urgent() is asked of every reading before its commit. */
+  private criticalIndex: Map<string, [metric: string, limit: SensorLimit][]> | undefined;
 
   constructor(
     private readonly repo: EquipmentRepository,
@@ -40,7 +44,7 @@ export class EquipmentService implements MessageHandler {
     private readonly sites: SitesService,
   ) {
     // A reload may add, remove or change sensors and their limits: the next reading is judged by the new ones.
-    sites.replaced$.subscribe(() => (this.sensorIndex = undefined));
+    sites.replaced$.subscribe(() => ((this.sensorIndex = undefined), (this.criticalIndex = undefined)));
   }
 
   /**
@@ -48,22 +52,37 @@ export class EquipmentService implements MessageHandler {
    * severity critical (a leak, a trapped passenger). Judged on the value alone; the rule itself
    * (forSec, state) is applied in order when the lane hands the message over.
    */
-  urgent(m: AcceptedMessage): boolean {
+  urgent(m: Omit<AcceptedMessage, 'seq'>): boolean {
     if (m.lastWill) return false;
     if (m.stream === 'event') return (m.payload as SensorEvent).type === 'fault';
     if (m.stream !== 'telemetry') return false;
-    const sensor = this.sensor(m.siteId, m.deviceId);
-    if (!sensor) return false;
+    const critical = this.criticalLimits(m.siteId, m.deviceId);
+    if (!critical) return false;
     const readings = (m.payload as SensorTelemetry).readings;
-    return Object.entries(readings).some(([metric, value]) => {
-      const limit = sensor.limits[metric];
-      return limit?.severity === 'critical' && breachOf(limit, value) !== undefined;
-    });
+    for (const [metric, limit] of critical) {
+      const value = readings[metric];
+      if (value !== undefined && breachOf(limit, value) !== undefined) return true;
+    }
+    return false;
+  }
+
+  private criticalLimits(siteId: string, sensorId: string): [metric: string, limit: SensorLimit][] | undefined {
+    if (!this.criticalIndex) {
+      this.criticalIndex = new Map();
+      for (const site of this.sites.all()) {
+        for (const s of site.sensors) {
+          const critical = Object.entries(s.limits).filter(([, limit]) => limit.severity === 'critical');
+          if (critical.length > 0) this.criticalIndex.set(`${site.site.id}\u0000${s.id}`, critical);
+        }
+      }
+    }
+    return this.criticalIndex.get(`${siteId}\u0000${sensorId}`);
   }
 
   /**
-   * A batch in one transaction (EquipmentRepository.applyBatch), then the alerts its state
-   * changes call for, in seq order. A replayed message re-asserts what the stored state implies.
+   * A batch in one transaction (EquipmentRepository.applyBatch), ended after a message whose
+   * state change calls for an alert; that alert is written in the same transaction and announced
+   * once it has committed. A replayed message re-asserts what the stored state implies.
    * The live `sensor` event goes out once per changed sensor at the end, as the list answers it.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
@@ -86,13 +105,21 @@ export class EquipmentService implements MessageHandler {
     const changed = new Map<string, { siteId: string; sensorId: string }>();
     // Each transaction ends after a message whose alerts must follow before the next state is stored.
     for (let from = 0; from < items.length; ) {
-      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction);
+      const announcements: AlertAnnouncement[] = [];
+      const first = from;
+      const alertsWithin = async (tx: Queryable, outcomes: readonly SensorOutcome[]) => {
+        for (const [k, outcome] of outcomes.entries()) {
+          if (outcome.applied) announcements.push(...(await this.alertsOf(tx, items[first + k]!, outcome.decisions)));
+        }
+      };
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction, alertsWithin);
+      if (pathTrace.enabled) for (let k = 0; k < outcomes.length; k++) pathTrace.mark(items[from + k]!.m, 'stateCommitted');
+      for (const announce of announcements) await announce();
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
-        if (input.type === 'fault') await this.faultEvent(m, sensor, m.payload as SensorEvent, input.at, outcome.applied);
-        else if (!outcome.applied) await this.reassert(m.siteId, sensor, input.at);
-        else await this.followDecisions(m.siteId, sensor, outcome.decisions, input.at);
+        else if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
+        else await this.reassert(m.siteId, sensor, input.at);
       }
       from += outcomes.length;
     }
@@ -130,12 +157,25 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
-  private async followDecisions(siteId: string, sensor: SiteSensor, decisions: MetricDecision[], at: Date): Promise<void> {
+  /** The alerts an applied message's state change calls for, written in its transaction; announced after the commit. */
+  private async alertsOf(tx: Queryable, item: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }, decisions: readonly MetricDecision[]): Promise<AlertAnnouncement[]> {
+    const { m, sensor, input } = item;
+    const out: (AlertAnnouncement | undefined)[] = [];
+    if (input.type === 'fault') {
+      const e = m.payload as SensorEvent;
+      // A fresh fault event of an open code is a repeat (count + 1).
+      if (e.type === 'fault') {
+        const alert = faultAlert(m.siteId, sensor, e, input.at);
+        pathTrace.raises(m, alert);
+        out.push(await this.alerts.raiseWithin(tx, alert));
+      } else out.push(await this.alerts.clearWithin(tx, m.siteId, 'equipment.fault', faultSubject(sensor.id, e.code), input.at));
+    }
     for (const d of decisions) {
       const limit = sensor.limits[d.metric]!;
-      if (d.action === 'raise') await this.raiseThreshold(siteId, sensor, d.metric, limit, d, at);
-      else if (d.action === 'clear') await this.alerts.clear(siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), at);
+      if (d.action === 'raise') out.push(await this.alerts.raiseWithin(tx, thresholdAlert(m.siteId, sensor, d.metric, limit, d, input.at)));
+      else if (d.action === 'clear') out.push(await this.alerts.clearWithin(tx, m.siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), input.at));
     }
+    return out.filter((a): a is AlertAnnouncement => a !== undefined);
   }
 
   /** On the message path twice per reading (urgent() at ingest and in the pipeline, then the batch): a map, not a scan of the site's sensors. */
@@ -155,27 +195,22 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
-  private raiseThreshold(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date) {
-    return this.alerts.raise(thresholdAlert(siteId, sensor, metric, limit, d, at));
+  /** A fault event applied before (a replay): its alert made to agree, a repeat not counted twice. */
+  private async reassertFault(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date): Promise<void> {
+    if (e.type === 'fault_cleared') await this.alerts.clear(m.siteId, 'equipment.fault', faultSubject(sensor.id, e.code), at);
+    else await this.alerts.reassert(faultAlert(m.siteId, sensor, e, at), true);
   }
+}
 
-  private async faultEvent(m: AcceptedMessage, sensor: SiteSensor, e: SensorEvent, at: Date, fresh: boolean): Promise<void> {
-    const subject = faultSubject(sensor.id, e.code);
-    if (e.type === 'fault_cleared') {
-      await this.alerts.clear(m.siteId, 'equipment.fault', subject, at);
-      return;
-    }
-    const alert: RaiseAlert = {
-      siteId: m.siteId,
-      type: 'equipment.fault',
-      subject,
-      at,
-      message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
-      details: { sensorId: sensor.id, code: e.code, text: e.text },
-    };
-    // A fresh fault event of an open code is a repeat (count + 1); a replayed one must not count twice.
-    await (fresh ? this.alerts.raise(alert) : this.alerts.reassert(alert, true));
-  }
+function faultAlert(siteId: string, sensor: SiteSensor, e: Extract<SensorEvent, { type: 'fault' }>, at: Date): RaiseAlert {
+  return {
+    siteId,
+    type: 'equipment.fault',
+    subject: faultSubject(sensor.id, e.code),
+    at,
+    message: alertMessage(sensor.name, { type: 'equipment.fault', details: { code: e.code, text: e.text } }),
+    details: { sensorId: sensor.id, code: e.code, text: e.text },
+  };
 }
 
 function thresholdAlert(siteId: string, sensor: SiteSensor, metric: string, limit: SensorLimit, d: Pick<MetricDecision, 'breach' | 'value' | 'state'>, at: Date): RaiseAlert {

@@ -1,15 +1,15 @@
 // Storage behaviour of sensor limits, run on PGlite (unit suite) and PostgreSQL (service suite):
-// a pending forSec window survives a restart, a replay raises once, a crash between the state
-// commit and the alert is repaired by the replay.
+// a pending forSec window survives a restart, a replay raises once, a state and its alert commit
+// together, and a state stored without its alert (a crash before this was so) is repaired by the replay.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UpstreamStream } from '@estate-watch/contracts';
+import { parseSiteConfig, type UpstreamStream } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
-import { testSite } from '../sites/sites.testing';
+import { testSite, testSiteYaml } from '../sites/sites.testing';
 import { EquipmentRepository } from './equipment.repository';
 import { EquipmentService } from './equipment.service';
 
@@ -74,21 +74,39 @@ export function equipmentSuite(backend: Backend): void {
       expect((await open())!.message).toMatch(/温度 91 °C，高于上限 85 °C/);
     });
 
-    it('a raise and a clear in one batch, and a crash before the raise reached the alerts: the replay raises it, then clears it', async () => {
+    it('a raise and a clear in one batch, and the raise failing to write its alert: neither state is stored; the retry raises it, then clears it', async () => {
       await restart().handle(temperature(90)); // pending: forSec 30
       clock.advance(30_000);
       const over = temperature(91);
       const back = temperature(70);
-      // The alerts are away for the first raise: the handler fails after the state of `over` was committed.
       const failing = Object.create(alerts) as AlertsService;
-      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      failing.raiseWithin = () => Promise.reject(new Error('crash before the alert'));
       const crashed = new EquipmentService(new EquipmentRepository(t.db), failing, sites);
       await expect(crashed.applyBatch([over, back])).rejects.toThrow('crash before the alert');
-      // Only `over` is stored: a batch never commits a state past one whose alert has not followed.
-      expect((await restart().list('testsite'))[0]!.limits[0]).toMatchObject({ status: 'raised', lastValue: 91 });
+      // The state of `over` and its alert are one transaction: it rolled back with the alert.
+      expect((await restart().list('testsite'))[0]!.limits[0]).toMatchObject({ status: 'pending', lastValue: 90 });
       await restart().applyBatch([over, back]);
       const rows = await alerts.list({ type: 'sensor.threshold', subject: 'boiler-1:temperature_c', limit: 10 });
       expect(rows.map((a) => [a.status, a.details?.value])).toEqual([['cleared', 91]]);
+    });
+
+    it('a fault and its alert commit together: an alert that cannot be written leaves the fault unstored, and nothing is announced', async () => {
+      const announced: string[] = [];
+      alerts.changes$.subscribe((c) => announced.push(`${c.change} ${c.alert.subject}`));
+      const fault = msg('event', { type: 'fault', code: 'E7' });
+      const failing = Object.create(alerts) as AlertsService;
+      failing.raiseWithin = async (tx, input) => {
+        await alerts.raiseWithin(tx, input); // written in the transaction…
+        throw new Error('crash before the commit'); // …which then rolls back
+      };
+      await expect(new EquipmentService(new EquipmentRepository(t.db), failing, sites).handle(fault)).rejects.toThrow('crash before the commit');
+      expect((await restart().list('testsite'))[0]!.faults).toEqual([]);
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toBeUndefined();
+      expect(announced).toEqual([]);
+      await restart().handle(fault);
+      expect((await restart().list('testsite'))[0]!.faults).toEqual(['E7']);
+      expect(await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E7')).toMatchObject({ count: 1 });
+      expect(announced).toEqual(['raised boiler-1:E7']);
     });
 
     it('a metric without a limit and a message without the metric leave the limit alone', async () => {
@@ -100,6 +118,36 @@ export function equipmentSuite(backend: Backend): void {
       const [s] = await equipment.list('testsite');
       expect(s!.readings).toEqual({ temperature_c: 90, pressure_bar: 2.1 });
       expect(s!.limits[0]).toMatchObject({ metric: 'temperature_c', status: 'pending', outSince: '2026-11-27T01:30:00.000Z' });
+    });
+
+    describe('urgent: what goes ahead of the backlog (issue 14), asked of every message before its commit', () => {
+      const critical = (limits: string) =>
+        parseSiteConfig(testSiteYaml().replace('      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n', `      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n${limits}`), 'critical.yaml');
+      const withCritical = critical('      leak: { equals: true, severity: critical }\n      pressure_bar: { max: 3, severity: critical }\n');
+      it.each([
+        { name: 'a fault', stream: 'event', payload: { type: 'fault', code: 'E1' }, urgent: true },
+        { name: 'a fault cleared', stream: 'event', payload: { type: 'fault_cleared', code: 'E1' }, urgent: false },
+        { name: 'past a major limit', stream: 'telemetry', payload: { readings: { temperature_c: 99 } }, urgent: false },
+        { name: 'a leak (critical, equals)', stream: 'telemetry', payload: { readings: { temperature_c: 60, leak: true } }, urgent: true },
+        { name: 'no leak', stream: 'telemetry', payload: { readings: { leak: false } }, urgent: false },
+        { name: 'past a critical max', stream: 'telemetry', payload: { readings: { pressure_bar: 3.1 } }, urgent: true },
+        { name: 'on a critical max (in range)', stream: 'telemetry', payload: { readings: { pressure_bar: 3 } }, urgent: false },
+      ] as const)('$name → $urgent', ({ stream, payload, urgent }) => {
+        const equipment = new EquipmentService(new EquipmentRepository(t.db), alerts, new SitesService([withCritical], t.db));
+        const { seq: _, ...m } = msg(stream, payload);
+        expect(equipment.urgent(m)).toBe(urgent);
+      });
+
+      it('a site reload that removes a critical limit is heard; a last will and an unknown sensor are never urgent', () => {
+        const reloadable = new SitesService([withCritical], t.db);
+        const equipment = new EquipmentService(new EquipmentRepository(t.db), alerts, reloadable);
+        const leak = msg('telemetry', { readings: { leak: true } });
+        expect(equipment.urgent(leak)).toBe(true);
+        expect(equipment.urgent({ ...leak, lastWill: true })).toBe(false);
+        expect(equipment.urgent({ ...leak, deviceId: 'no-such-sensor' })).toBe(false);
+        reloadable.replace([critical('      leak: { equals: true }\n')]);
+        expect(equipment.urgent(leak)).toBe(false);
+      });
     });
 
     it('a replayed fault event does not count twice; a fresh repeat does', async () => {

@@ -45,8 +45,9 @@ export interface MessageHandler {
   /**
    * Messages that must not wait behind a backlog (a leak, a critical limit, a fault). The
    * pipeline applies them, with every earlier message of the same device, ahead of the queue.
+   * Ingest asks it of every message before its commit (no seq yet): it must be cheap.
    */
-  urgent?(message: AcceptedMessage): boolean;
+  urgent?(message: Omit<AcceptedMessage, 'seq'>): boolean;
   /**
    * True when one device's messages never touch another device's state or alerts: the urgent
    * lane then applies an alarm beside a batch under way that holds none of its device's

@@ -18,6 +18,7 @@
 // "seq > cursor" could pass over a row whose lower seq commits a moment later; within one
 // process commits are serial (GroupCommit), so that cannot happen here.
 import type { Logger } from '@nestjs/common';
+import { pathTrace } from '../common/path-trace';
 import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import type { HandlerCursor, IngestRepository } from './ingest.repository';
 
@@ -322,6 +323,7 @@ export class HandlerPipeline {
         if (urgentSeq <= from) continue;
         const lane = this.catchUp ? await this.pendingInDatabase(key, from, urgentSeq) : this.pendingInQueue(key, from, urgentSeq);
         if (lane.length === 0) continue;
+        if (pathTrace.enabled) for (const m of lane) pathTrace.mark(m, 'laneStarted');
         await this.applyWithRetry(lane);
         this.counters.urgent += lane.length;
         this.appliedAhead.set(key, urgentSeq);

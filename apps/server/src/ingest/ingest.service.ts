@@ -9,6 +9,7 @@
 // the broker itself before they get here (see broker/device-acl.ts).
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/clock';
+import { pathTrace } from '../common/path-trace';
 import { SitesService } from '../sites/sites.service';
 import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import { GroupCommit } from './group-commit';
@@ -65,6 +66,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private committed: (() => void) | undefined;
+  /** The handlers that can call a message urgent: asked of every message, so not looked up each time. */
+  private urgentHandlers: readonly MessageHandler[] = [];
 
   constructor(
     private readonly repo: IngestRepository,
@@ -85,6 +88,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
+    this.urgentHandlers = this.dispatcher.handlers.filter((h) => h.urgent !== undefined);
   }
 
   /**
@@ -131,7 +135,9 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       return { status: 'rejected', reason: verdict.reason };
     }
     const m = verdict.message;
-    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent: this.isUrgent(m) });
+    const urgent = this.isUrgent(m);
+    if (urgent) pathTrace.follow(m);
+    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
   }
 
   /**
@@ -156,10 +162,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
   private isUrgent(m: ValidMessage): boolean {
-    const handlers = this.dispatcher.handlers;
-    if (!handlers.some((h) => h.urgent)) return false;
-    const candidate: AcceptedMessage = { ...m, seq: 0, lastWill: m.lastWill };
-    return handlers.some((h) => selects(h.selects, candidate) && h.urgent?.(candidate) === true);
+    for (const h of this.urgentHandlers) if (selects(h.selects, m) && h.urgent?.(m) === true) return true;
+    return false;
   }
 
   stats(): IngestStats {
@@ -197,6 +201,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       else rejections.push(item.rejection);
     }
     let stored: (AcceptedMessage | undefined)[];
+    if (pathTrace.enabled) for (const m of messages) pathTrace.mark(m, 'commitStarted');
     try {
       ({ stored } = await this.repo.commitBatch(messages, rejections));
     } catch (error) {
@@ -204,6 +209,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error(`commit of ${items.length} messages failed; they are not acknowledged: ${String(error)}`);
       throw error;
     }
+    if (pathTrace.enabled) for (const m of messages) pathTrace.mark(m, 'committed');
     this.counters.batches++;
     this.counters.lastBatchSize = items.length;
     this.dispatcher.enqueue(stored.filter((m): m is AcceptedMessage => m !== undefined));

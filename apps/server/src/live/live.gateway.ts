@@ -9,6 +9,7 @@ import { LIVE_NAMESPACE, type AlertDto, type LiveEvents } from '@estate-watch/co
 import { AlertsService } from '../alerts/alerts.service';
 import { AuthService } from '../auth/auth.service';
 import { ClusterService } from '../cluster/cluster.service';
+import { pathTrace } from '../common/path-trace';
 import { ConsumablesService } from '../consumables/consumables.service';
 import { ENV, type Env } from '../config/env';
 import { DevicesService } from '../devices/devices.service';
@@ -101,7 +102,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
    * each of them hands to its own screens (issue 9.4).
    */
   private alertToScreens(namespace: LiveNamespace, clustered: boolean): (alert: AlertDto) => void {
-    if (!clustered) return (alert) => namespace.emit('alert', alert);
+    if (!clustered) {
+      return (alert) => {
+        namespace.emit('alert', alert);
+        pathTrace.markAlert(alert, 'emitted');
+      };
+    }
     namespace.on('alert', (alert) => namespace.local.emit('alert', alert));
     return (alert) => {
       namespace.local.emit('alert', alert);
