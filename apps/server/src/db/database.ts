@@ -8,8 +8,22 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs several statements without parameters (migrations only). */
   exec(sql: string): Promise<void>;
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The transaction writes only state derived from messages that are already durable (a handler
+   * applying what ingest committed): PostgreSQL may acknowledge its COMMIT before the WAL reaches
+   * the disk (`synchronous_commit = off`), one fsync fewer on an alarm's way to the screens.
+   * Why that is safe: WAL is flushed in order, so the next synchronous commit (ingest's next
+   * grouped commit, the handler's cursor write) makes it durable too, and the cursor can never be
+   * durable past a state that is not. Only a crash of PostgreSQL itself within its WAL writer's
+   * delay (200 ms by default) can lose such a transaction; the pipeline then applies those
+   * messages again from its cursor and raises their alerts again. PGlite: no difference.
+   */
+  derived?: boolean;
 }
 
 /** Injection token for the Database. */

@@ -27,3 +27,30 @@ describe('PostgresDatabase when the connection dies mid-transaction', () => {
     expect(await t.db.transaction((tx) => tx.query<{ two: number }>('SELECT 2 AS two'))).toEqual([{ two: 2 }]);
   });
 });
+
+describe('PostgresDatabase derived transactions', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase('postgres');
+  });
+  afterAll(() => t.drop());
+
+  const setting = (tx: { query<R>(sql: string): Promise<R[]> }) => tx.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+
+  it('commits a derived transaction without waiting for its fsync, and only that transaction', async () => {
+    expect(await t.db.transaction(setting, { derived: true })).toEqual([{ synchronous_commit: 'off' }]);
+    // SET LOCAL: the pooled connection goes back as it was.
+    expect(await t.db.transaction(setting)).toEqual([{ synchronous_commit: 'on' }]);
+    expect(await t.db.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+  });
+
+  it('still commits and rolls back', async () => {
+    await t.db.query('CREATE TABLE derived_probe (n int)');
+    await t.db.transaction((tx) => tx.query('INSERT INTO derived_probe VALUES (1)'), { derived: true });
+    await expect(t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO derived_probe VALUES (2)');
+      throw new Error('rolled back');
+    }, { derived: true })).rejects.toThrow('rolled back');
+    expect(await t.db.query('SELECT n FROM derived_probe')).toEqual([{ n: 1 }]);
+  });
+});

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { INT8_OID, NUMERIC_OID, type Database, type Queryable } from './database';
+import { INT8_OID, NUMERIC_OID, type Database, type Queryable, type TransactionOptions } from './database';
 
 const toNumber = (v: string) => Number(v);
 
@@ -33,7 +33,7 @@ export class PostgresDatabase implements Database {
     await this.pool.query(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     // A checked-out client has no pool listener: when PostgreSQL goes away mid-transaction it
     // emits 'error', which with no listener kills the process (tests/faults found it). The
@@ -42,7 +42,8 @@ export class PostgresDatabase implements Database {
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      // Without parameters: the simple protocol sends both statements in one round trip.
+      await client.query(options.derived ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       const result = await work({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
       await client.query('COMMIT');
       return result;

@@ -92,6 +92,7 @@ export class EquipmentRepository {
     beforeCommit?: (tx: Queryable, outcomes: readonly SensorOutcome[]) => Promise<void>,
   ): Promise<SensorOutcome[]> {
     if (inputs.length === 0) return [];
+    // Derived from messages ingest already committed: no fsync of its own (TransactionOptions.derived).
     return this.db.transaction(async (tx) => {
       const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
       const { states, limits } = await lockSensors(tx, keys);
@@ -107,7 +108,7 @@ export class EquipmentRepository {
       await writeChanges(tx, [...touched].map((k) => states.get(k)!), [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
       await beforeCommit?.(tx, outcomes);
       return outcomes;
-    });
+    }, { derived: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
+import type { Database, TransactionOptions } from '../db/database';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
 import { testSite, testSiteYaml } from '../sites/sites.testing';
@@ -57,6 +58,24 @@ export function equipmentSuite(backend: Backend): void {
       await equipment.handle(m);
       await equipment.handle(m);
       expect(await open()).toMatchObject({ count: 1 });
+    });
+
+    it('stores a state and its alert in a derived transaction (rebuilt from committed messages, so no fsync of its own)', async () => {
+      const asked: (TransactionOptions | undefined)[] = [];
+      const db: Database = {
+        kind: t.db.kind,
+        query: (sql, params) => t.db.query(sql, params),
+        exec: (sql) => t.db.exec(sql),
+        close: async () => undefined,
+        transaction: (work, options) => (asked.push(options), t.db.transaction(work, options)),
+      };
+      const equipment = new EquipmentService(new EquipmentRepository(db), alerts, sites);
+      await equipment.handle(temperature(90));
+      clock.advance(30_000);
+      await equipment.handle(temperature(91));
+      expect(await open()).toMatchObject({ count: 1 });
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.every((o) => o?.derived === true)).toBe(true);
     });
 
     it('a crash after the state was stored but before the alert: the replay raises it', async () => {
