@@ -318,4 +318,23 @@ describe(HandlerPipeline.name, () => {
     expect(handler.applied).toEqual([6]);
     expect(store.cursors.get('c:test')).toEqual({ seq: 6, applied: 1 });
   });
+
+  it('in catch-up, the next page is read while the current one is applied, and applied after it in order', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 250; i++) store.add(`d${i % 7}`);
+    const reads: number[] = [];
+    const read = store.repo.messagesAfter;
+    store.repo.messagesAfter = async (...args) => (reads.push(args[0]), read(...args));
+    const handler = new TestHandler();
+    const p = new HandlerPipeline(handler, 'c:test', 'c', store.repo, quiet, FAST);
+    const firstHeld = handler.hold();
+    const started = p.start();
+    await firstHeld;
+    expect(reads).toEqual([0, 100]); // the second page was asked for before the first is done
+    handler.open();
+    await started;
+    expect(reads).toEqual([0, 100, 200]);
+    expect(handler.applied).toEqual(store.messages.map((m) => m.seq));
+    expect(store.cursors.get('c:test')).toEqual({ seq: 250, applied: 250 });
+  });
 });
