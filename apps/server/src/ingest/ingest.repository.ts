@@ -42,9 +42,7 @@ export class IngestRepository {
   /**
    * Several servers (cluster/): each commit draws its seqs and commits under one advisory lock,
    * so seq order is commit order across servers and a reader of seq > cursor never passes over
-   * a row that becomes visible later. The lock is taken inside the commit's one statement (see
-   * storeFresh), so it is held for that statement's execution and commit only, never across a
-   * round trip to a server whose event loop is busy.
+   * a row that becomes visible later.
    */
   private readonly serializeCommits: boolean;
 
@@ -69,8 +67,8 @@ export class IngestRepository {
       return { stored: messages.map((_, i) => (firstCopy[i] ? stored[next++] : undefined)) };
     };
     // The usual batch is one statement, and a statement is a transaction of its own: no BEGIN and
-    // COMMIT round trips on the path of every message (an alarm's included), in a cluster too.
-    if (rejections.length === 0) return answer(await this.storeFresh(this.db, candidates, this.serializeCommits));
+    // COMMIT round trips on the path of every message (an alarm's included).
+    if (rejections.length === 0 && !this.serializeCommits) return answer(await this.storeFresh(this.db, candidates));
     return this.db.transaction(async (tx) => {
       if (this.serializeCommits) await tx.query('SELECT pg_advisory_xact_lock($1)', [COMMIT_ORDER_LOCK]);
       const stored = await this.storeFresh(tx, candidates);
@@ -196,20 +194,15 @@ export class IngestRepository {
    * Answers with two arrays instead of one row per
    * message: the input ordinals stored and their seqs. INSERT … SELECT … ORDER BY draws the
    * bigserial in ordinal order, so the k-th smallest seq belongs to the k-th smallest ordinal.
-   * `ordered` (a cluster): every row comes out of `input`, whose one-time filter takes the
-   * commit-order lock first, so no seq is drawn before the lock is held, and the statement's own
-   * commit releases it.
    */
-  private async storeFresh(tx: Queryable, messages: ValidMessage[], ordered = false): Promise<(AcceptedMessage | undefined)[]> {
+  private async storeFresh(tx: Queryable, messages: ValidMessage[]): Promise<(AcceptedMessage | undefined)[]> {
     if (messages.length === 0) return [];
     const telemetry = telemetryColumns(messages);
-    const orderLock = ordered ? `WHERE (SELECT true FROM pg_advisory_xact_lock(${COMMIT_ORDER_LOCK}))` : '';
     const [row] = await tx.query<{ ns: number[] | null; seqs: number[] | null }>(
       `WITH input AS MATERIALIZED (
          SELECT s, d, k, st, m, o, r, p::jsonb AS p, n
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
               WITH ORDINALITY AS u(s, d, k, st, m, o, r, p, n)
-         ${orderLock}
        ),
        claimed AS (
          INSERT INTO message_ids (site_id, device_id, msg_id, received_at)
