@@ -146,10 +146,12 @@ export class HandlerPipeline {
     }
     const upTo = (batch[batch.length - 1] as AcceptedMessage).seq;
     if (this.queued + taken.length > this.options.maxQueued) {
-      // Every queued batch is committed, so a catch-up read started after this point sees them.
+      // Every queued batch is committed, so a catch-up read started after this point sees them;
+      // one already under way (or read ahead) may not, so it counts as a poke: read again.
       this.queue = [];
       this.queued = 0;
       this.catchUp = true;
+      this.pokes++;
     } else {
       this.queue.push({ messages: taken, upTo });
       this.queued += taken.length;
