@@ -4,6 +4,9 @@
 //      processes, MQTT_URL + DATABASE_URL, PUBACK after the commit) → PostgreSQL, with 1 and with 3.
 // msg/s is first → last message received (raw) or stored (server: received_at in the database);
 // "applied" adds the time until every handler has applied everything (durable cursors).
+// A second table says where the CPU went in each server-path row (bench/ingest-bench.cpu.ts): µs
+// of CPU per stored message of the servers, the bench database's PostgreSQL backends, Mosquitto,
+// the publishers and the rest of the machine, and how many backends waited on the commit lock.
 // Prints figures and the load average, asserts nothing. Needs `mosquitto` on the PATH and
 // PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 //   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 npm run bench:ingest
