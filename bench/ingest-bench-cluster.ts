@@ -4,17 +4,21 @@
 //      processes, MQTT_URL + DATABASE_URL, PUBACK after the commit) → PostgreSQL, with 1 and with 3.
 // msg/s is first → last message received (raw) or stored (server: received_at in the database);
 // "applied" adds the time until every handler has applied everything (durable cursors).
+// A second table says where the CPU went in each server-path row (bench/ingest-bench.cpu.ts): µs
+// of CPU per stored message of the servers, the bench database's PostgreSQL backends, Mosquitto,
+// the publishers and the rest of the machine, and how many backends waited on the commit lock.
 // Prints figures and the load average, asserts nothing. Needs `mosquitto` on the PATH and
 // PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 //   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 npm run bench:ingest
 // BENCH=embedded runs the embedded-broker benchmark instead (bench/ingest-bench.run.ts).
 import { fork, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
 import pg from 'pg';
 import { clusterHealth, startCluster, startMosquitto, type ClusterServer, type Mosquitto } from '../tests/support/cluster-harness';
+import { startCpuWindow, type CpuWindow } from './ingest-bench.cpu';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 20);
 const MESSAGES = Number(process.env.MESSAGES ?? 2000);
@@ -49,14 +53,27 @@ interface Row {
   split?: string;
 }
 
-/** The publishers, in a child process of their own (bench/ingest-bench.clients.ts). */
-function publish(port: number): Promise<void> {
+/** Where the CPU went in one server-path row, per stored message. */
+interface CpuRow {
+  path: string;
+  'servers µs/msg': string;
+  'postgres µs/msg': number;
+  'mosquitto µs/msg': number;
+  'publishers µs/msg': number;
+  'rest µs/msg': number;
+  'machine busy': string;
+  'lock waiters': number;
+  'active backends': number;
+}
+
+/** The publishers, in a child process of their own (bench/ingest-bench.clients.ts); resolves with their CPU seconds. */
+function publish(port: number): Promise<number> {
   return new Promise((done, fail) => {
     const child = fork(join(__dirname, 'ingest-bench.clients.ts'), [], {
       execArgv: process.execArgv,
       env: { ...process.env, BENCH_HOST: '127.0.0.1', BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(MESSAGES), INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
     });
-    child.once('message', () => done());
+    child.once('message', (report: { cpuSeconds?: number }) => done(report.cpuSeconds ?? 0));
     child.once('error', fail);
     child.once('exit', (code) => code !== 0 && fail(new Error(`publishers exited with ${code}`)));
   });
@@ -83,7 +100,7 @@ async function raw(mosquitto: Mosquitto): Promise<Row> {
   return { path: 'raw: Mosquitto → 1 MQTT.js subscriber', messages: n, seconds: round(seconds, 2), perSecond: Math.round(n / seconds) };
 }
 
-async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, dir: string): Promise<Row> {
+async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, dir: string): Promise<Row & { cpu: CpuRow }> {
   const name = `estate_bench_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
@@ -109,7 +126,8 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       if (Date.now() > deadline) throw new Error(`shards not split in 60 s: ${JSON.stringify(hs)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    await publish(mosquitto.port);
+    const window = startCpuWindow({ ...Object.fromEntries(servers.map((s) => [s.node, s.child.pid as number])), mosquitto: mosquitto.pid }, db, name);
+    const publishersCpu = await publish(mosquitto.port);
     const deadline = Date.now() + MAX_SECONDS * 1000;
     let stored = 0;
     while (stored < TOTAL && Date.now() < deadline) {
@@ -130,10 +148,13 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    const cpu = await window.stop({ publishers: publishersCpu });
     const hs = await Promise.all(servers.map(clusterHealth));
     const perSecond = Math.round(stored / seconds);
+    const path = `server path: Mosquitto → ${count} server${count > 1 ? 's' : ''} → PostgreSQL`;
     return {
-      path: `server path: Mosquitto → ${count} server${count > 1 ? 's' : ''} → PostgreSQL`,
+      cpu: cpuRow(path, cpu, servers.map((s) => s.node), stored),
+      path,
       messages: stored,
       seconds: round(seconds, 2),
       perSecond,
@@ -149,6 +170,24 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
   }
 }
 
+function cpuRow(path: string, w: CpuWindow, nodes: string[], messages: number): CpuRow {
+  const us = (seconds: number) => Math.round((seconds * 1e6) / messages);
+  const servers = nodes.map((n) => w.seconds[n] ?? 0);
+  const accounted = Object.values(w.seconds).reduce((a, b) => a + b, 0);
+  return {
+    path,
+    'servers µs/msg': `${us(servers.reduce((a, b) => a + b, 0))}${servers.length > 1 ? ` (${servers.map(us).join(' + ')})` : ''}`,
+    'postgres µs/msg': us(w.seconds.postgres ?? 0),
+    'mosquitto µs/msg': us(w.seconds.mosquitto ?? 0),
+    'publishers µs/msg': us(w.seconds.publishers ?? 0),
+    // the bench itself, PostgreSQL's background processes, and whatever else runs on the machine
+    'rest µs/msg': us(Math.max(0, w.machine - accounted)),
+    'machine busy': `${Math.round((w.machine / (w.wall * cpus().length)) * 100)} % of ${cpus().length} cores, ${round(w.wall, 1)} s`,
+    'lock waiters': round(w.lockWaiters, 2),
+    'active backends': round(w.active, 2),
+  };
+}
+
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
@@ -160,19 +199,26 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'bench.yaml'), SITE_YAML);
   console.log(`ingest bench, production path: ${CLIENTS} MQTT.js publishers × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight each, ${SHARDS} shards; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const rows: Row[] = [];
+  const cpuRows: CpuRow[] = [];
   for (let run = 0; run < RUNS; run++) {
     // A broker of its own per run: no session or queue of an earlier run in the way.
     const mosquitto = await startMosquitto();
     try {
       const r = await raw(mosquitto);
       rows.push(r);
-      for (const count of SERVERS) rows.push(await serverPath(mosquitto, count, r.perSecond, dir));
+      for (const count of SERVERS) {
+        const { cpu, ...row } = await serverPath(mosquitto, count, r.perSecond, dir);
+        rows.push(row);
+        cpuRows.push(cpu);
+      }
     } finally {
       await mosquitto.stop();
     }
   }
   rmSync(dir, { recursive: true, force: true });
   console.table(rows);
+  // From the first PUBLISH until every handler applied everything; µs of CPU per stored message.
+  console.table(cpuRows);
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }
 

@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const counts = await Promise.all(clients.map((c, i) => drive(c, i, latencies, deadline)));
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(clients.map((c) => c.endAsync()));
-  process.send?.({ acked: counts.reduce((a, b) => a + b, 0), seconds, latencies }, () => process.exit(0));
+  const cpu = process.cpuUsage();
+  process.send?.({ acked: counts.reduce((a, b) => a + b, 0), seconds, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
 }
 
 void main();

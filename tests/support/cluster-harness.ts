@@ -12,6 +12,8 @@ const ROOT = resolve(__dirname, '../..');
 
 export interface Mosquitto {
   port: number;
+  /** The broker's process (benches read its CPU time). */
+  pid: number;
   url: string;
   stop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
   }
   return {
     port,
+    pid: child.pid as number,
     url: `mqtt://127.0.0.1:${port}`,
     stop: async () => {
       child.kill('SIGTERM');

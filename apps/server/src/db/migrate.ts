@@ -51,10 +51,12 @@ export const MIGRATIONS: readonly Migration[] = [
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once
 
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied boolean NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
+  // The lock first: servers started together on a fresh database would otherwise race on
+  // CREATE TABLE IF NOT EXISTS (its check and its insert into pg_type are not atomic).
   if (db.kind === 'postgres') await db.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
   try {
+    await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied boolean NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
     const ran: number[] = [];
     for (const m of migrations) {

@@ -318,4 +318,50 @@ describe(HandlerPipeline.name, () => {
     expect(handler.applied).toEqual([6]);
     expect(store.cursors.get('c:test')).toEqual({ seq: 6, applied: 1 });
   });
+
+  it('in catch-up, the next page is read while the current one is applied, and applied after it in order', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 250; i++) store.add(`d${i % 7}`);
+    const reads: number[] = [];
+    const read = store.repo.messagesAfter;
+    store.repo.messagesAfter = async (...args) => (reads.push(args[0]), read(...args));
+    const handler = new TestHandler();
+    const p = new HandlerPipeline(handler, 'c:test', 'c', store.repo, quiet, FAST);
+    const firstHeld = handler.hold();
+    const started = p.start();
+    await firstHeld;
+    expect(reads).toEqual([0, 100]); // the second page was asked for before the first is done
+    handler.open();
+    await started;
+    expect(reads).toEqual([0, 100, 200]);
+    expect(handler.applied).toEqual(store.messages.map((m) => m.seq));
+    expect(store.cursors.get('c:test')).toEqual({ seq: 250, applied: 250 });
+  });
+
+  it('a backlog that overflows while a catch-up read is under way is read again, not lost', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler();
+    const p = new HandlerPipeline(handler, 'c:test', 'c', store.repo, quiet, { ...FAST, maxQueued: 3 });
+    await p.start();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let asked!: () => void;
+    const reading = new Promise<void>((r) => (asked = r));
+    const read = store.repo.messagesAfter;
+    store.repo.messagesAfter = async (...args) => {
+      const page = await read(...args); // what is committed when the read starts
+      store.repo.messagesAfter = read;
+      asked();
+      await gate;
+      return page;
+    };
+    p.poke();
+    await reading;
+    const late = [store.add('a'), store.add('b'), store.add('c'), store.add('d')];
+    p.enqueue(late.slice(0, 2));
+    p.enqueue(late.slice(2)); // over maxQueued: the queue is dropped, the database has them
+    release();
+    await p.idle();
+    expect(handler.applied).toEqual(late.map((m) => m.seq));
+  });
 });

@@ -61,7 +61,13 @@ export interface HandlerStats {
   lastError?: string;
 }
 
-type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'> & Partial<Pick<IngestRepository, 'headSeq'>>;
+type PipelineRepo = Pick<IngestRepository, 'handlerCursor' | 'saveHandlerCursor' | 'messagesAfter' | 'deviceMessagesBetween' | 'recordHandlerFailure'> &
+  Partial<Pick<IngestRepository, 'headSeq' | 'pageAfter'>>;
+
+interface Page {
+  messages: AcceptedMessage[];
+  head: number;
+}
 
 interface Queued {
   messages: AcceptedMessage[];
@@ -97,6 +103,8 @@ export class HandlerPipeline {
   private catchUpHeadAt: Date | undefined;
   /** poke() calls so far: a catch-up read that raced one must read again. */
   private pokes = 0;
+  /** The next catch-up page, read while the previous one is applied (pokes: as many as when it was asked for). */
+  private ahead: { after: number; pokes: number; page: Promise<Page> } | undefined;
   private readonly counters = { errors: 0, failed: 0, urgent: 0 };
   private lastError: string | undefined;
 
@@ -139,10 +147,12 @@ export class HandlerPipeline {
     }
     const upTo = (batch[batch.length - 1] as AcceptedMessage).seq;
     if (this.queued + taken.length > this.options.maxQueued) {
-      // Every queued batch is committed, so a catch-up read started after this point sees them.
+      // Every queued batch is committed, so a catch-up read started after this point sees them;
+      // one already under way (or read ahead) may not, so it counts as a poke: read again.
       this.queue = [];
       this.queued = 0;
       this.catchUp = true;
+      this.pokes++;
     } else {
       this.queue.push({ messages: taken, upTo });
       this.queued += taken.length;
@@ -201,6 +211,7 @@ export class HandlerPipeline {
         this.lastError = String(error);
         this.logger.error(`handler ${this.handler.name} paused: ${String(error)}`);
         this.catchUp = true;
+        this.ahead = undefined;
         this.appliedAhead.clear();
         await new Promise((r) => setTimeout(r, this.options.pauseMs));
       })
@@ -220,12 +231,10 @@ export class HandlerPipeline {
   }
 
   private async catchUpPage(): Promise<void> {
-    const pokes = this.pokes;
-    // Read first, the highest seq stored: a short page then holds every message of this handler's
-    // kinds up to it, so the cursor moves past the others' messages too (in a cluster, where no
-    // live batch moves it, a handler of a rare kind would otherwise read from far back each time).
-    const head = (await this.repo.headSeq?.()) ?? 0;
-    const page = await this.repo.messagesAfter(this.cursor.seq, this.options.maxBatch, this.handler.selects);
+    const ahead = this.ahead?.after === this.cursor.seq ? this.ahead : undefined;
+    this.ahead = undefined;
+    const pokes = ahead?.pokes ?? this.pokes;
+    const { messages: page, head } = await (ahead?.page ?? this.readPage(this.cursor.seq));
     this.catchUpHeadAt = page[0]?.receivedAt;
     const whole = page.length < this.options.maxBatch;
     if (whole && pokes === this.pokes) this.catchUp = false;
@@ -235,7 +244,28 @@ export class HandlerPipeline {
       if (upTo > this.cursor.seq) this.cursor = { ...this.cursor, seq: upTo };
       return;
     }
+    // More waits (a cluster's handler reads everything it applies): the next page is read while
+    // this one is applied, so the handler does not wait for a round trip and a page of rows.
+    if (!whole && !this.stopped) this.readAhead(last);
     await this.applyInOrder(page, upTo);
+  }
+
+  /**
+   * The highest seq stored and the page after seq, in that order: a short page then holds every
+   * message of this handler's kinds up to head, so the cursor moves past the others' messages too
+   * (in a cluster, where no live batch moves it, a handler of a rare kind would otherwise read
+   * from far back each time).
+   */
+  private async readPage(after: number): Promise<Page> {
+    if (this.repo.pageAfter) return this.repo.pageAfter(after, this.options.maxBatch, this.handler.selects);
+    const head = (await this.repo.headSeq?.()) ?? 0;
+    return { head, messages: await this.repo.messagesAfter(after, this.options.maxBatch, this.handler.selects) };
+  }
+
+  private readAhead(after: number): void {
+    const page = this.readPage(after);
+    page.catch(() => undefined); // a failed read is thrown where it is used, or dropped with a pause
+    this.ahead = { after, pokes: this.pokes, page };
   }
 
   private async nextQueued(): Promise<void> {

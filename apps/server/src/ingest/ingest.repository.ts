@@ -105,6 +105,28 @@ export class IngestRepository {
     return Number(row?.seq ?? 0);
   }
 
+  /**
+   * One catch-up page: the highest seq stored and the messages after seq that the selector takes,
+   * in seq order, from one snapshot. A page shorter than limit then holds every message of those
+   * kinds up to head (with ordered commits every lower seq is committed too), so the reader may
+   * move its cursor to head; and one round trip instead of two per page.
+   */
+  async pageAfter(seq: number, limit: number, selector: MessageSelector = {}): Promise<{ messages: AcceptedMessage[]; head: number }> {
+    const rows = await this.db.query<Partial<MessageRow> & { head: number | null }>(
+      `SELECT h.head, m.* FROM (SELECT max(seq) AS head FROM device_messages) h
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM device_messages
+         WHERE seq > $1 AND ($3::text[] IS NULL OR kind = ANY($3)) AND ($4::text[] IS NULL OR stream = ANY($4))
+         ORDER BY seq LIMIT $2
+       ) m ON true`,
+      [seq, limit, selector.kinds ?? null, selector.streams ?? null],
+    );
+    return {
+      head: Number(rows[0]?.head ?? 0),
+      messages: rows.filter((r): r is MessageRow & { head: number } => r.seq !== null && r.seq !== undefined).map(fromRow),
+    };
+  }
+
   /** Stored messages after seq that the selector takes, in seq order. */
   async messagesAfter(seq: number, limit: number, selector: MessageSelector = {}): Promise<AcceptedMessage[]> {
     const rows = await this.db.query<MessageRow>(
