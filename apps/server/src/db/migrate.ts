@@ -1,4 +1,4 @@
-import type { Database } from './database';
+import type { Database, Queryable } from './database';
 import * as init from './migrations/001-init';
 import * as timescale from './migrations/002-timescale';
 import * as workOrders from './migrations/003-work-orders';
@@ -48,35 +48,45 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 20, name: 'device-verified', up: deviceVerified.up },
 ];
 
-const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once
+const LOCK_KEY = 7_253_001; // advisory lock key: several server instances may start at once
 
+/**
+ * Each step in its own transaction under a transaction-level advisory lock, the version checked
+ * again once the lock is held: servers started together on one database apply each migration
+ * once. (A session lock taken through the pool could be released on another connection, and
+ * then stay held by an idle one.) The table first, under the lock too: CREATE TABLE IF NOT EXISTS
+ * races with itself (its check and its insert into pg_type are not atomic).
+ */
 export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
-  // The lock first: servers started together on a fresh database would otherwise race on
-  // CREATE TABLE IF NOT EXISTS (its check and its insert into pg_type are not atomic).
-  if (db.kind === 'postgres') await db.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-  try {
-    await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  const locked = async (tx: Queryable) => {
+    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  };
+  await db.transaction(async (tx) => {
+    await locked(tx);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied boolean NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
-    const ran: number[] = [];
-    for (const m of migrations) {
-      if (done.has(m.version)) continue;
-      const applies = m.onlyIf ? (await db.query(m.onlyIf)).length > 0 : true;
-      await db.transaction(async (tx) => {
-        if (applies) {
-          for (const statement of splitStatements(m.up)) await tx.query(statement);
-          if (m.extra && (await tx.query(m.extra.onlyIf)).length > 0) {
-            for (const statement of splitStatements(m.extra.up)) await tx.query(statement);
-          }
+  });
+  const done = new Set((await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  const ran: number[] = [];
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    const applied = await db.transaction(async (tx) => {
+      await locked(tx);
+      // Another server may have applied it while this one waited for the lock.
+      if ((await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version])).length > 0) return false;
+      const applies = m.onlyIf ? (await tx.query(m.onlyIf)).length > 0 : true;
+      if (applies) {
+        for (const statement of splitStatements(m.up)) await tx.query(statement);
+        if (m.extra && (await tx.query(m.extra.onlyIf)).length > 0) {
+          for (const statement of splitStatements(m.extra.up)) await tx.query(statement);
         }
-        await tx.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [m.version, m.name, applies]);
-      });
-      if (applies) ran.push(m.version);
-    }
-    return ran;
-  } finally {
-    if (db.kind === 'postgres') await db.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]);
+      }
+      await tx.query('INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', [m.version, m.name, applies]);
+      return applies;
+    });
+    if (applied) ran.push(m.version);
   }
+  return ran;
 }
 
 /** Our migrations hold no string literal with a semicolon, so splitting on `;` at line end is safe. */
