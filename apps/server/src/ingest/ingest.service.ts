@@ -65,6 +65,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private committed: (() => void) | undefined;
+  /** Per `kind/stream`: the handlers with an urgent() that take it. */
+  private readonly judges = new Map<string, readonly MessageHandler[]>();
 
   constructor(
     private readonly repo: IngestRepository,
@@ -85,6 +87,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
+    this.judges.clear();
   }
 
   /**
@@ -156,10 +159,21 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
   private isUrgent(m: ValidMessage): boolean {
-    const handlers = this.dispatcher.handlers;
-    if (!handlers.some((h) => h.urgent)) return false;
+    const judges = this.urgentJudges(m);
+    if (judges.length === 0) return false;
     const candidate: AcceptedMessage = { ...m, seq: 0, lastWill: m.lastWill };
-    return handlers.some((h) => selects(h.selects, candidate) && h.urgent?.(candidate) === true);
+    return judges.some((h) => h.urgent!(candidate));
+  }
+
+  /** The handlers that may call a message of this kind and stream urgent (most take none: no object is built for them). */
+  private urgentJudges(m: Pick<ValidMessage, 'kind' | 'stream'>): readonly MessageHandler[] {
+    const key = `${m.kind}/${m.stream}`;
+    let judges = this.judges.get(key);
+    if (!judges) {
+      judges = this.dispatcher.handlers.filter((h) => h.urgent && selects(h.selects, m));
+      this.judges.set(key, judges);
+    }
+    return judges;
   }
 
   stats(): IngestStats {
