@@ -178,8 +178,10 @@ export class IngestRepository {
     const columns = batchColumns(messages);
     const [row] = await tx.query<{ ns: number[] | null; seqs: number[] | null }>(
       `WITH input AS MATERIALIZED (
-         SELECT s, d, k, st, m, o, r, p::jsonb AS p, n
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+         -- the payloads as one JSON array: no per-element quoting and escaping in a text[] (each payload is full of quotes)
+         SELECT s, d, k, st, m, o, r, p, n
+         FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
+                         unnest($6::timestamptz[]), unnest($7::timestamptz[]), jsonb_array_elements($8::jsonb))
               WITH ORDINALITY AS u(s, d, k, st, m, o, r, p, n)
        ),
        claimed AS (
@@ -270,12 +272,13 @@ export class IngestRepository {
 }
 
 /**
- * The statement's eleven parameters in one pass over the batch: the messages' eight columns, then
- * the telemetry rows as three parallel arrays (n is the message's 1-based ordinal).
+ * The statement's eleven parameters in one pass over the batch: the messages' seven columns and
+ * their payloads as one JSON array, then the telemetry rows as three parallel arrays (n is the
+ * message's 1-based ordinal).
  */
 function batchColumns(messages: readonly ValidMessage[]): unknown[] {
   const count = messages.length;
-  const [site, device, kind, stream, msgId, observed, received, payload] = Array.from({ length: 8 }, () => new Array<string | null>(count));
+  const [site, device, kind, stream, msgId, observed, received] = Array.from({ length: 7 }, () => new Array<string | null>(count));
   const n: number[] = [];
   const metric: string[] = [];
   const value: number[] = [];
@@ -288,14 +291,13 @@ function batchColumns(messages: readonly ValidMessage[]): unknown[] {
     msgId![i] = m.msgId ?? null;
     observed![i] = m.observedAt?.toISOString() ?? null;
     received![i] = m.receivedAt.toISOString();
-    payload![i] = JSON.stringify(m.payload);
     for (const v of telemetryValues(m.kind, m.stream, m.payload)) {
       n.push(i + 1);
       metric.push(v.metric);
       value.push(v.value);
     }
   }
-  return [site, device, kind, stream, msgId, observed, received, payload, n, metric, value];
+  return [site, device, kind, stream, msgId, observed, received, JSON.stringify(messages.map((m) => m.payload)), n, metric, value];
 }
 
 /** false for a later copy of an id already in the batch. */
