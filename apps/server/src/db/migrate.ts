@@ -15,7 +15,7 @@ import * as guardsFindings from './migrations/015-guards-findings';
 import * as roundRevisions from './migrations/016-round-revisions';
 import * as historyUsers from './migrations/018-history-users';
 import * as systemNotes from './migrations/019-system-notes';
-import * as ingestWritePath from './migrations/020-ingest-write-path';
+import * as ingestWritePath from './migrations/021-ingest-write-path';
 
 interface Migration {
   version: number;
@@ -45,7 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 16, name: 'round-revisions', up: roundRevisions.up },
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
   { version: 19, name: 'system-notes', up: systemNotes.up },
-  { version: 20, name: 'ingest-write-path', up: ingestWritePath.up },
+  { version: 21, name: 'ingest-write-path', up: ingestWritePath.up },
 ];
 
 const LOCK_KEY = 7_253_001; // pg_advisory_lock key: several server instances may start at once
