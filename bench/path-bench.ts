@@ -44,6 +44,7 @@ import {
   type ClientReport,
   type Kind,
 } from './path-bench.site';
+import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
@@ -75,6 +76,10 @@ interface Row {
   p99?: number;
   note?: string;
   rssMiB?: number;
+  /** CPU µs per message, first PUBLISH → all applied: the server process, PostgreSQL's backends of its database, the bare broker's process. */
+  serverUs?: number;
+  databaseUs?: number;
+  bareUs?: number;
 }
 
 // ---------------------------------------------------------------- processes
@@ -137,6 +142,8 @@ interface Product {
   httpUrl: string;
   mqttPort: number;
   token: string;
+  /** The PostgreSQL database's name (its backends' CPU is counted); undefined on PGlite. */
+  databaseName?: string;
   get(path: string): Promise<unknown>;
   /** Highest RSS seen since the last call. */
   peakRss(): number;
@@ -190,6 +197,7 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
     httpUrl,
     mqttPort,
     token,
+    databaseName: database.url ? new URL(database.url).pathname.slice(1) : undefined,
     async get(path) {
       // A kept-alive connection the loaded server closed is a reset: ask again on a new one.
       let r: Response | undefined;
@@ -295,25 +303,28 @@ async function startBare(): Promise<Bare> {
   return { port, child };
 }
 
-async function measureBare(bare: Bare, devices: BenchDevice[], run: number): Promise<number> {
+async function measureBare(bare: Bare, devices: BenchDevice[], run: number): Promise<{ rate: number; cpuUs: number }> {
   const expected = devices.length * MESSAGES;
   const done = nextMessage(bare.child, has('doneAt'));
   bare.child.send({ expect: expected });
+  const cpu0 = cpuSeconds(bare.child.pid);
   const { started, done: clients } = devicesRun({ mode: 'burst', port: bare.port, run, devices, messages: MESSAGES, inflight: INFLIGHT, rate: 0, seconds: 0 });
   const [{ doneAt }, start] = await Promise.all([Promise.race([done, sleep(MAX_SECONDS * 1000).then(() => ({ doneAt: NaN }))]), started, clients]);
-  return expected / ((doneAt - start) / 1000);
+  return { rate: expected / ((doneAt - start) / 1000), cpuUs: ((cpuSeconds(bare.child.pid) - cpu0) * 1e6) / expected };
 }
 
-async function measureProduct(p: Product, database: string, kind: string, groups: [Kind, BenchDevice[]][], run: number, bare: number): Promise<Row> {
+async function measureProduct(p: Product, database: string, kind: string, groups: [Kind, BenchDevice[]][], run: number, bare: { rate: number; cpuUs: number }): Promise<Row> {
   const devices = groups.flatMap(([, d]) => d);
   const expected = devices.length * MESSAGES;
   const readers = await Promise.all(groups.map(([k, d]) => appliedReader(p, k, d, run, MESSAGES)));
   const readAll = async () => (await Promise.all(readers.map((r) => r()))).reduce((a, b) => a + b, 0);
   p.peakRss();
+  const cpu0 = { server: cpuSeconds(p.child.pid), database: backendSeconds(p.databaseName) };
   const { started, done } = devicesRun({ mode: 'burst', port: p.mqttPort, run, devices, messages: MESSAGES, inflight: INFLIGHT, rate: 0, seconds: 0 });
   const start = await started;
   let applied = 0;
   let appliedAt = NaN;
+  let cpu = { server: NaN, database: NaN };
   let report: ClientReport | undefined;
   void done.then((r) => (report = r));
   // Levels, readings and statuses show a device's messages applied only once its last is, so
@@ -322,6 +333,7 @@ async function measureProduct(p: Product, database: string, kind: string, groups
     applied = await readAll();
     if (applied >= expected) {
       appliedAt = Date.now();
+      cpu = { server: cpuSeconds(p.child.pid) - cpu0.server, database: backendSeconds(p.databaseName) - cpu0.database };
       break;
     }
     await sleep(20);
@@ -336,7 +348,7 @@ async function measureProduct(p: Product, database: string, kind: string, groups
   return {
     database,
     kind,
-    bare: round(bare),
+    bare: round(bare.rate),
     product: round(product),
     ackedPerSec: r ? round(r.acked / ((r.endedAt - r.startedAt) / 1000)) : undefined,
     acked: r?.acked,
@@ -346,6 +358,9 @@ async function measureProduct(p: Product, database: string, kind: string, groups
     p99: round(percentile(r?.latencies ?? [], 99), 1),
     note: Number.isFinite(product) ? 'PUBACK' : `PUBACK; not all applied in ${MAX_SECONDS} s`,
     rssMiB: p.peakRss(),
+    serverUs: round((cpu.server * 1e6) / expected),
+    databaseUs: p.databaseName ? round((cpu.database * 1e6) / expected) : undefined,
+    bareUs: round(bare.cpuUs),
   };
 }
 
@@ -530,8 +545,8 @@ async function benchDatabase(database: string, siteFile: string, db: { url?: str
     let run = 1;
     const row = async (kind: string, groups: [Kind, BenchDevice[]][]) => {
       const all = groups.flatMap(([, d]) => d);
-      const bareRate = await measureBare(bare, all, run);
-      const r = await measureProduct(p, database, kind, groups, run, bareRate);
+      const bareRun = await measureBare(bare, all, run);
+      const r = await measureProduct(p, database, kind, groups, run, bareRun);
       run++;
       rows.push(r);
       printRow(r);
@@ -611,6 +626,9 @@ async function main(): Promise<void> {
       p99: r.p99,
       'p of': r.note,
       'server RSS MiB': r.rssMiB,
+      'CPU µs/msg server': r.serverUs,
+      'pg': r.databaseUs,
+      'bare': r.bareUs,
     })),
   );
   // The smoke (CI) asserts only that it ran and lost nothing; the full bench asserts nothing.

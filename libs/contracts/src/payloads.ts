@@ -109,6 +109,9 @@ export type GateCommand = z.infer<typeof GateCommandSchema>;
 
 type AnySchema = z.ZodType<{ id: string; ts: string }>;
 
+/** One decoder for every payload (building one per message showed in the server's profile); `decode` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Which schema a (kind, stream) pair takes; undefined means the pair carries nothing. */
 const SCHEMAS: Record<DeviceKind, Partial<Record<UpstreamStream, AnySchema>>> = {
   checkpoint: { event: CheckpointTapSchema, status: DeviceStatusSchema },
@@ -150,7 +153,7 @@ export function parseDevicePayload(
   if (!schema) return { ok: false, reason: `a ${kind} does not publish on "${stream}"` };
   let json: unknown;
   try {
-    const text = typeof bytes === 'string' ? bytes : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const text = typeof bytes === 'string' ? bytes : UTF8.decode(bytes);
     json = JSON.parse(text);
     // JSON.parse keeps a "__proto__" key as an own property, but copying it (zod's record does)
     // sets a prototype instead and the key vanishes: `{"readings":{"__proto__":{…}}}` would be

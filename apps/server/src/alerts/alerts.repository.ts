@@ -128,6 +128,12 @@ export class AlertsRepository {
     return row && this.dto(row);
   }
 
+  /** Every open alert of these types at a site, in one read (the partial index alerts_one_open). */
+  async findOpenOfTypes(siteId: string, types: readonly AlertType[]): Promise<AlertDto[]> {
+    const rows = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE site_id = $1 AND type = ANY($2::text[]) AND cleared_at IS NULL', [siteId, types]);
+    return rows.map(this.dto);
+  }
+
   async list(q: AlertQuery): Promise<AlertDto[]> {
     return (await this.listRows(q)).map(this.dto);
   }

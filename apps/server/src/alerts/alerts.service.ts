@@ -137,6 +137,11 @@ export class AlertsService {
     return this.repo.findOpen(siteId, type, subject);
   }
 
+  /** The open alerts of some types at a site (a list of subjects answered with one read). */
+  findOpenOfTypes(siteId: string, types: readonly AlertType[]): Promise<AlertDto[]> {
+    return this.repo.findOpenOfTypes(siteId, types);
+  }
+
   /**
    * Makes the open alert of (type, subject) agree with a condition that holds or not: raised only
    * when none is open, so nothing counts twice; cleared when one is. For what stored state implies

@@ -1,7 +1,8 @@
 // CONTRACT §1, device credentials: who may connect, publish and subscribe. Pure functions
 // returning an error value (a reason) instead of throwing (STYLE: aedes).
 import { timingSafeEqual } from 'node:crypto';
-import { buildTopic, isUpstreamStream, parseDeviceUsername, parseTopic, TOPIC_ROOT, type DeviceCredential, type DeviceKind } from '@estate-watch/contracts';
+import { buildTopic, isUpstreamStream, parseDeviceUsername, TOPIC_ROOT, type DeviceCredential, type DeviceKind } from '@estate-watch/contracts';
+import { parseTopicOnce } from '../ingest/topic-cache';
 import { VerifiedSecrets } from './verified-secrets';
 
 export type Principal =
@@ -50,7 +51,7 @@ export async function authenticate(
 
 /** Why `principal` may not publish to `topic`, or undefined when it may. */
 export function publishRefusal(principal: Principal, topic: string): string | undefined {
-  const parsed = parseTopic(topic);
+  const parsed = parseTopicOnce(topic);
   if (!parsed.ok) return parsed.reason;
   const t = parsed.topic;
   if (principal.role === 'service') {

@@ -20,6 +20,11 @@ export class DeviceRateLimit {
     private readonly maxHoldMs = MAX_HOLD_MS,
   ) {}
 
+  /** False with the limit off (0): nothing to check, no key or clock read per message. */
+  get enabled(): boolean {
+    return this.perSec > 0;
+  }
+
   check(device: string, qos: number, nowMs: number): RateVerdict {
     if (this.perSec <= 0) return { go: true, waitMs: 0 };
     let bucket = this.buckets.get(device);

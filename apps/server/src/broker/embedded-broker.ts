@@ -234,6 +234,7 @@ export class EmbeddedBroker implements MqttTransport {
     }
     if (principal.role === 'service') return done(null);
     const publisher = { site: principal.site, device: principal.device };
+    if (!this.rates.enabled) return this.submit(packet, publisher, done);
     const rate = this.rates.check(identity(principal), packet.qos, this.clock.now().getTime());
     if (!rate.go) {
       // Acknowledged (so not redelivered) but neither stored nor forwarded; counted with the reason.

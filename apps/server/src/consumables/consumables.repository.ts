@@ -48,6 +48,7 @@ export class ConsumablesRepository {
    * rate), prune each dispenser's samples older than a week once. A level moves the shown level
    * only when it is not older (device time) than the one shown; a refill moves last_refill_at.
    * A message at or below the dispenser's last_seq was applied before (a replay): `applied: false`.
+   * Between BEGIN and COMMIT two statements (three the first time a dispenser reports): the read that locks, the write.
    * A transaction holds replays only or fresh messages only; `stopAfter` ends it after a fresh one
    * whose alerts must follow before the next is committed. Answers for a prefix of `inputs`.
    */
@@ -57,14 +58,19 @@ export class ConsumablesRepository {
       const keys = [...new Map(inputs.map((i) => [key(i.siteId, i.dispenserId), [i.siteId, i.dispenserId] as const])).entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, k]) => k);
-      const sites = keys.map((k) => k[0]);
-      const ids = keys.map((k) => k[1]);
-      await tx.query('INSERT INTO dispenser_states (site_id, dispenser_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [sites, ids]);
-      const rows = await tx.query<DispenserRow>(
-        `SELECT s.* FROM dispenser_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, dispenser_id) USING (site_id, dispenser_id)
-         ORDER BY s.site_id, s.dispenser_id FOR UPDATE OF s`,
-        [sites, ids],
-      );
+      const params = [keys.map((k) => k[0]), keys.map((k) => k[1])];
+      const lock = () =>
+        tx.query<DispenserRow>(
+          `SELECT s.* FROM dispenser_states s JOIN unnest($1::text[], $2::text[]) AS k(site_id, dispenser_id) USING (site_id, dispenser_id)
+           ORDER BY s.site_id, s.dispenser_id FOR UPDATE OF s`,
+          params,
+        );
+      let rows = await lock();
+      if (rows.length < keys.length) {
+        // A dispenser's first message: its row, then the read again.
+        await tx.query('INSERT INTO dispenser_states (site_id, dispenser_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', params);
+        rows = await lock();
+      }
       const states = new Map(rows.map((r) => [key(r.site_id, r.dispenser_id), row(r)]));
       const changed = new Map<string, DispenserRow>();
       const samples: LevelInput[] = [];
@@ -83,8 +89,7 @@ export class ConsumablesRepository {
         outcomes.push(outcome);
         if (fresh && stopAfter(input, outcome)) break;
       }
-      await writeStates(tx, [...changed.values()]);
-      await writeSamples(tx, samples);
+      await writeChanges(tx, [...changed.values()], samples);
       return outcomes;
     });
   }
@@ -121,13 +126,31 @@ function applyOne(input: DispenserInput, st: DispenserRow): void {
   st.battery = input.battery ?? st.battery;
 }
 
-async function writeStates(tx: Queryable, rows: readonly DispenserRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * In one statement: each changed dispenser once, the level samples together (once per seq), and
+ * each sampled dispenser's samples older than a week before its newest pruned once.
+ */
+async function writeChanges(tx: Queryable, rows: readonly DispenserRow[], samples: readonly LevelInput[]): Promise<void> {
+  if (rows.length === 0 && samples.length === 0) return;
+  const newest = new Map<string, LevelInput>();
+  for (const s of samples) {
+    const k = key(s.siteId, s.dispenserId);
+    if (!newest.has(k) || newest.get(k)!.at.getTime() < s.at.getTime()) newest.set(k, s);
+  }
+  const prune = [...newest.values()];
   await tx.query(
-    `UPDATE dispenser_states AS s SET last_seq = u.last_seq, level = u.level, level_at = u.level_at, battery = u.battery, last_refill_at = u.last_refill_at
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::real[], $5::timestamptz[], $6::real[], $7::timestamptz[])
-          AS u(site_id, dispenser_id, last_seq, level, level_at, battery, last_refill_at)
-     WHERE s.site_id = u.site_id AND s.dispenser_id = u.dispenser_id`,
+    `WITH states AS (
+       UPDATE dispenser_states AS s SET last_seq = u.last_seq, level = u.level, level_at = u.level_at, battery = u.battery, last_refill_at = u.last_refill_at
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::real[], $5::timestamptz[], $6::real[], $7::timestamptz[])
+            AS u(site_id, dispenser_id, last_seq, level, level_at, battery, last_refill_at)
+       WHERE s.site_id = u.site_id AND s.dispenser_id = u.dispenser_id
+     ),
+     samples AS (
+       INSERT INTO dispenser_levels (site_id, dispenser_id, seq, at, level)
+       SELECT * FROM unnest($8::text[], $9::text[], $10::bigint[], $11::timestamptz[], $12::real[]) ON CONFLICT DO NOTHING
+     )
+     DELETE FROM dispenser_levels AS l USING unnest($13::text[], $14::text[], $15::timestamptz[]) AS u(site_id, dispenser_id, before)
+     WHERE l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.at < u.before`,
     [
       rows.map((r) => r.site_id),
       rows.map((r) => r.dispenser_id),
@@ -136,28 +159,15 @@ async function writeStates(tx: Queryable, rows: readonly DispenserRow[]): Promis
       rows.map((r) => r.level_at?.toISOString() ?? null),
       rows.map((r) => r.battery),
       rows.map((r) => r.last_refill_at?.toISOString() ?? null),
+      samples.map((s) => s.siteId),
+      samples.map((s) => s.dispenserId),
+      samples.map((s) => s.seq),
+      samples.map((s) => s.at.toISOString()),
+      samples.map((s) => s.level),
+      prune.map((s) => s.siteId),
+      prune.map((s) => s.dispenserId),
+      prune.map((s) => new Date(s.at.getTime() - KEEP_SAMPLES_MS).toISOString()),
     ],
-  );
-}
-
-/** The samples together (once per seq), then each dispenser's older than a week before its newest, once. */
-async function writeSamples(tx: Queryable, samples: readonly LevelInput[]): Promise<void> {
-  if (samples.length === 0) return;
-  await tx.query(
-    `INSERT INTO dispenser_levels (site_id, dispenser_id, seq, at, level)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[], $5::real[]) ON CONFLICT DO NOTHING`,
-    [samples.map((s) => s.siteId), samples.map((s) => s.dispenserId), samples.map((s) => s.seq), samples.map((s) => s.at.toISOString()), samples.map((s) => s.level)],
-  );
-  const newest = new Map<string, LevelInput>();
-  for (const s of samples) {
-    const k = key(s.siteId, s.dispenserId);
-    if (!newest.has(k) || newest.get(k)!.at.getTime() < s.at.getTime()) newest.set(k, s);
-  }
-  const prune = [...newest.values()];
-  await tx.query(
-    `DELETE FROM dispenser_levels AS l USING unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(site_id, dispenser_id, before)
-     WHERE l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.at < u.before`,
-    [prune.map((s) => s.siteId), prune.map((s) => s.dispenserId), prune.map((s) => new Date(s.at.getTime() - KEEP_SAMPLES_MS).toISOString())],
   );
 }
 

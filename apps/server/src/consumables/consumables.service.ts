@@ -27,6 +27,8 @@ export class ConsumablesService implements MessageHandler {
   /** Past-tense: a dispenser whose level, refill or alerts a batch changed (the live `dispenser` event). */
   readonly changes$ = new Subject<DispenserDto>();
   private readonly log = new Logger(ConsumablesService.name);
+  /** Each dispenser's rate and the row (seq, level time) it was computed for. */
+  private readonly rates = new Map<string, { seq: number; levelAt: number; rate: number | undefined }>();
 
   constructor(
     private readonly repo: ConsumablesRepository,
@@ -81,53 +83,77 @@ export class ConsumablesService implements MessageHandler {
     await this.applyBatch([m]);
   }
 
+  /** Three reads whatever the number of dispensers: their rows, their sites' open alerts, and the samples of those whose row moved on. */
   async list(siteId?: string): Promise<DispenserDto[]> {
     const rows = await this.repo.states(siteId);
-    const out: DispenserDto[] = [];
+    const items: Shown[] = [];
     for (const site of this.sites.all()) {
       if (siteId && site.site.id !== siteId) continue;
-      for (const d of site.dispensers) out.push(await this.dto(site.site.id, d, rows.find((r) => r.site_id === site.site.id && r.dispenser_id === d.id)));
+      for (const d of site.dispensers) items.push({ siteId: site.site.id, dispenser: d, row: rows.find((r) => r.site_id === site.site.id && r.dispenser_id === d.id) });
     }
-    return out;
+    return this.dtos(items);
   }
 
-  /** Each changed dispenser as the list answers it now (its revision read with its level), for the live event. */
+  /** Each changed dispenser as the list answers it now (its revision read with its level), for the live event: one read of rows per site. */
   private async announce(changed: readonly { siteId: string; dispenser: SiteDispenser }[]): Promise<void> {
     if (changed.length === 0 || !this.changes$.observed) return;
     try {
-      for (const { siteId, dispenser } of changed) {
-        const [row] = await this.repo.states(siteId, dispenser.id);
-        this.changes$.next(await this.dto(siteId, dispenser, row));
-      }
+      const rows = new Map<string, DispenserRow[]>();
+      for (const { siteId } of changed) if (!rows.has(siteId)) rows.set(siteId, await this.repo.states(siteId));
+      const items = changed.map(({ siteId, dispenser }) => ({ siteId, dispenser, row: rows.get(siteId)!.find((r) => r.dispenser_id === dispenser.id) }));
+      for (const dto of await this.dtos(items)) this.changes$.next(dto);
     } catch (error) {
       // The levels are stored and their alerts matched; a screen that missed the push reloads on reconnect.
       this.log.warn(`live dispenser event for ${changed.length} dispenser(s) failed: ${(error as Error).message}`);
     }
   }
 
-  /** One item of GET /api/consumables/dispensers and of the live `dispenser` event. */
-  private async dto(siteId: string, d: SiteDispenser, row: DispenserRow | undefined): Promise<DispenserDto> {
-    const levelAt = row?.level_at ?? undefined;
-    const rate = levelAt ? consumptionRate(await this.repo.samples(siteId, d.id, new Date(levelAt.getTime() - RATE_WINDOW_MS))) : undefined;
-    const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
-    const open = (await this.alerts.findOpen(siteId, 'dispenser.empty', d.id)) ?? (await this.alerts.findOpen(siteId, 'dispenser.low', d.id));
-    return {
-      siteId,
-      timezone: this.sites.timezoneOf(siteId),
-      id: d.id,
-      name: d.name,
-      consumable: d.consumable,
-      lowPct: d.lowPct,
-      emptyPct: d.emptyPct,
-      level: row?.level ?? null,
-      levelAt: levelAt?.toISOString(),
-      battery: row?.battery ?? undefined,
-      ratePctPerHour: rate === undefined ? undefined : Math.round(rate * 100) / 100,
-      expectedEmptyAt: emptyAt?.toISOString(),
-      lastRefillAt: row?.last_refill_at?.toISOString(),
-      openAlert: open && openAlert(open),
-      revision: row?.last_seq ?? 0,
-    };
+  /** Items of GET /api/consumables/dispensers and of the live `dispenser` event: the site file's dispenser with its stored state. */
+  private async dtos(items: readonly Shown[]): Promise<DispenserDto[]> {
+    const open = new Map<string, AlertDto>();
+    for (const siteId of new Set(items.map((i) => i.siteId))) {
+      for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.set(`${siteId}\u0000${a.type}\u0000${a.subject}`, a);
+    }
+    const out: DispenserDto[] = [];
+    for (const { siteId, dispenser: d, row } of items) {
+      const levelAt = row?.level_at ?? undefined;
+      const rate = row && levelAt ? await this.rateOf(siteId, row, levelAt) : undefined;
+      const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
+      const alert = open.get(`${siteId}\u0000dispenser.empty\u0000${d.id}`) ?? open.get(`${siteId}\u0000dispenser.low\u0000${d.id}`);
+      out.push({
+        siteId,
+        timezone: this.sites.timezoneOf(siteId),
+        id: d.id,
+        name: d.name,
+        consumable: d.consumable,
+        lowPct: d.lowPct,
+        emptyPct: d.emptyPct,
+        level: row?.level ?? null,
+        levelAt: levelAt?.toISOString(),
+        battery: row?.battery ?? undefined,
+        ratePctPerHour: rate === undefined ? undefined : Math.round(rate * 100) / 100,
+        expectedEmptyAt: emptyAt?.toISOString(),
+        lastRefillAt: row?.last_refill_at?.toISOString(),
+        openAlert: alert && openAlert(alert),
+        revision: row?.last_seq ?? 0,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The consumption rate over the day before the shown level. Samples only change with a message
+   * applied to the dispenser, which moves its last_seq (a late, older report too: it feeds the
+   * rate without moving the level), so the rate is read again only when the row's seq moved on:
+   * the list is asked far more often than a dispenser reports.
+   */
+  private async rateOf(siteId: string, row: DispenserRow, levelAt: Date): Promise<number | undefined> {
+    const key = `${siteId}\u0000${row.dispenser_id}`;
+    const known = this.rates.get(key);
+    if (known && known.seq === row.last_seq && known.levelAt === levelAt.getTime()) return known.rate;
+    const rate = consumptionRate(await this.repo.samples(siteId, row.dispenser_id, new Date(levelAt.getTime() - RATE_WINDOW_MS)));
+    this.rates.set(key, { seq: row.last_seq, levelAt: levelAt.getTime(), rate });
+    return rate;
   }
 
   /** What the repository needs of a message, or undefined for one that is not this handler's. */
@@ -157,6 +183,12 @@ export class ConsumablesService implements MessageHandler {
       await this.alerts.reassert(alert, type === 'dispenser.low' ? want.low : want.empty);
     }
   }
+}
+
+interface Shown {
+  siteId: string;
+  dispenser: SiteDispenser;
+  row: DispenserRow | undefined;
 }
 
 interface DispenserItem {

@@ -60,6 +60,16 @@ export function consumablesSuite(backend: Backend): void {
       expect((await t.db.query('SELECT * FROM dispenser_levels')).length).toBe(3);
     });
 
+    it('the rate the list shows follows a late (older) report, which moves the seq but not the level', async () => {
+      await consumables.handle(level(50));
+      clock.advance(60 * MIN);
+      await consumables.handle(level(40));
+      expect(await soap()).toMatchObject({ level: 40, ratePctPerHour: 10 });
+      // 50 → 30 in the first half hour, then a refill up to 40: 20 % in 30 min.
+      await consumables.handle(level(30, new Date(clock.now().getTime() - 30 * MIN)));
+      expect(await soap()).toMatchObject({ level: 40, ratePctPerHour: 40 });
+    });
+
     it('a batch, a crash after its first commit, the batch again: the same state, each sample and alert once', async () => {
       const at = (min: number) => new Date(clock.now().getTime() + min * MIN);
       const batch = [level(50, at(0)), level(19, at(1)), level(3, at(2)), msg('event', { type: 'refill' }, at(3)), level(90, at(4))];

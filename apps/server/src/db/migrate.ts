@@ -16,6 +16,7 @@ import * as roundRevisions from './migrations/016-round-revisions';
 import * as historyUsers from './migrations/018-history-users';
 import * as systemNotes from './migrations/019-system-notes';
 import * as deviceVerified from './migrations/020-device-verified';
+import * as ingestWritePath from './migrations/021-ingest-write-path';
 
 interface Migration {
   version: number;
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 18, name: 'history-users', up: historyUsers.up, extra: { up: historyUsers.trigramUp, onlyIf: historyUsers.trigramSql } },
   { version: 19, name: 'system-notes', up: systemNotes.up },
   { version: 20, name: 'device-verified', up: deviceVerified.up },
+  { version: 21, name: 'ingest-write-path', up: ingestWritePath.up },
 ];
 
 const LOCK_KEY = 7_253_001; // advisory lock key: several server instances may start at once

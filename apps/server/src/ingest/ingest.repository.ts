@@ -197,11 +197,13 @@ export class IngestRepository {
    */
   private async storeFresh(tx: Queryable, messages: ValidMessage[]): Promise<(AcceptedMessage | undefined)[]> {
     if (messages.length === 0) return [];
-    const telemetry = telemetryColumns(messages);
+    const columns = batchColumns(messages);
     const [row] = await tx.query<{ ns: number[] | null; seqs: number[] | null }>(
       `WITH input AS MATERIALIZED (
-         SELECT s, d, k, st, m, o, r, p::jsonb AS p, n
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+         -- the payloads as one JSON array: no per-element quoting and escaping in a text[] (each payload is full of quotes)
+         SELECT s, d, k, st, m, o, r, p, n
+         FROM ROWS FROM (unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
+                         unnest($6::timestamptz[]), unnest($7::timestamptz[]), jsonb_array_elements($8::jsonb))
               WITH ORDINALITY AS u(s, d, k, st, m, o, r, p, n)
        ),
        claimed AS (
@@ -252,19 +254,7 @@ export class IngestRepository {
        SELECT (SELECT array_agg(n::int ORDER BY n) FROM fresh) AS ns,
               (SELECT array_agg(seq ORDER BY seq) FROM stored) AS seqs,
               (SELECT count(*) FROM touched) AS touched`,
-      [
-        messages.map((m) => m.siteId),
-        messages.map((m) => m.deviceId),
-        messages.map((m) => m.kind),
-        messages.map((m) => m.stream),
-        messages.map((m) => m.msgId ?? null),
-        messages.map((m) => m.observedAt?.toISOString() ?? null),
-        messages.map((m) => m.receivedAt.toISOString()),
-        messages.map((m) => JSON.stringify(m.payload)),
-        telemetry.n,
-        telemetry.metric,
-        telemetry.value,
-      ],
+      columns,
     );
     const ns = row?.ns ?? [];
     const seqs = (row?.seqs ?? []).map(Number);
@@ -303,17 +293,33 @@ export class IngestRepository {
   }
 }
 
-/** The telemetry rows of a batch as three parallel arrays; n is the message's 1-based ordinal. */
-function telemetryColumns(messages: ValidMessage[]): { n: number[]; metric: string[]; value: number[] } {
-  const out = { n: [] as number[], metric: [] as string[], value: [] as number[] };
-  messages.forEach((m, i) => {
+/**
+ * The statement's eleven parameters in one pass over the batch: the messages' seven columns and
+ * their payloads as one JSON array, then the telemetry rows as three parallel arrays (n is the
+ * message's 1-based ordinal).
+ */
+function batchColumns(messages: readonly ValidMessage[]): unknown[] {
+  const count = messages.length;
+  const [site, device, kind, stream, msgId, observed, received] = Array.from({ length: 7 }, () => new Array<string | null>(count));
+  const n: number[] = [];
+  const metric: string[] = [];
+  const value: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = messages[i] as ValidMessage;
+    site![i] = m.siteId;
+    device![i] = m.deviceId;
+    kind![i] = m.kind;
+    stream![i] = m.stream;
+    msgId![i] = m.msgId ?? null;
+    observed![i] = m.observedAt?.toISOString() ?? null;
+    received![i] = m.receivedAt.toISOString();
     for (const v of telemetryValues(m.kind, m.stream, m.payload)) {
-      out.n.push(i + 1);
-      out.metric.push(v.metric);
-      out.value.push(v.value);
+      n.push(i + 1);
+      metric.push(v.metric);
+      value.push(v.value);
     }
-  });
-  return out;
+  }
+  return [site, device, kind, stream, msgId, observed, received, JSON.stringify(messages.map((m) => m.payload)), n, metric, value];
 }
 
 /** false for a later copy of an id already in the batch. */

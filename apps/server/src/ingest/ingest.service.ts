@@ -66,8 +66,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private committed: (() => void) | undefined;
-  /** The handlers that can call a message urgent: asked of every message, so not looked up each time. */
-  private urgentHandlers: readonly MessageHandler[] = [];
+  /** Per `kind/stream`: the handlers with an urgent() that take it. */
+  private readonly judges = new Map<string, readonly MessageHandler[]>();
 
   constructor(
     private readonly repo: IngestRepository,
@@ -88,7 +88,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   /** Before start(): the app's handlers come through HandlerRegistry; tests may register their own. */
   register(handler: MessageHandler): void {
     this.dispatcher.register(handler);
-    this.urgentHandlers = this.dispatcher.handlers.filter((h) => h.urgent !== undefined);
+    this.judges.clear();
   }
 
   /**
@@ -162,8 +162,20 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** An alarm (some handler calls it urgent) goes ahead of the commit queue, never ahead of its own device's messages. */
   private isUrgent(m: ValidMessage): boolean {
-    for (const h of this.urgentHandlers) if (selects(h.selects, m) && h.urgent?.(m) === true) return true;
+    // Asked as it is: urgent() takes the message without its seq, so nothing is copied (issue 9.4).
+    for (const h of this.urgentJudges(m)) if (h.urgent!(m)) return true;
     return false;
+  }
+
+  /** The handlers that may call a message of this kind and stream urgent (most take none). */
+  private urgentJudges(m: Pick<ValidMessage, 'kind' | 'stream'>): readonly MessageHandler[] {
+    const key = `${m.kind}/${m.stream}`;
+    let judges = this.judges.get(key);
+    if (!judges) {
+      judges = this.dispatcher.handlers.filter((h) => h.urgent && selects(h.selects, m));
+      this.judges.set(key, judges);
+    }
+    return judges;
   }
 
   stats(): IngestStats {

@@ -1,6 +1,7 @@
 // Step 1 of the path of one message: topic → device → payload. Pure: returns a verdict, never throws.
-import { parseDevicePayload, parseTopic, isUpstreamStream, type DeviceKind } from '@estate-watch/contracts';
+import { parseDevicePayload, isUpstreamStream, type DeviceKind } from '@estate-watch/contracts';
 import type { DeviceIdentity, IncomingMessage, ValidMessage } from './incoming-message';
+import { parseTopicOnce } from './topic-cache';
 
 export interface DeviceDirectory {
   device(siteId: string, deviceId: string): { kind: DeviceKind } | undefined;
@@ -13,7 +14,7 @@ export type Verdict =
   | { decision: 'ignore' };
 
 export function validateMessage(incoming: IncomingMessage, devices: DeviceDirectory, receivedAt: Date): Verdict {
-  const parsed = parseTopic(incoming.topic);
+  const parsed = parseTopicOnce(incoming.topic);
   if (!parsed.ok) return { decision: 'reject', claimed: incoming.publisher, reason: parsed.reason };
   const { site, kind, device, stream } = parsed.topic;
   const claimed = incoming.publisher ?? { site, device };

@@ -95,6 +95,9 @@ export class ParkingRepository {
    * (gate-batch.ts), then write each changed gate and lot once, and the clamp records together.
    * A lot's count moves from the locked row, so two gates of one lot never overwrite each other.
    *
+   * Between BEGIN and COMMIT: one read that locks the gates, one the lots (each inserted first only
+   * the first time it is seen), and one statement that writes them and the clamps.
+   *
    * A message at or below its gate's last_seq was applied before (a replay after a crash): it
    * changes nothing and comes back `applied: false`. A transaction holds either replays only or
    * fresh messages only (the caller re-asserts alerts after replays, follows changes after fresh
@@ -107,29 +110,14 @@ export class ParkingRepository {
     return this.db.transaction(async (tx) => {
       const gateKeys = sortedKeys(inputs.map((i) => [i.siteId, i.gateId]));
       const lotKeys = sortedKeys(inputs.flatMap((i) => (i.type === 'pass' ? [[i.siteId, i.lotId] as const] : [])));
-      await tx.query('INSERT INTO parking_gates (site_id, gate_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', columns(gateKeys));
-      const gates = new Map(
-        (await tx.query<GateRow>(
-          `SELECT g.* FROM parking_gates g JOIN unnest($1::text[], $2::text[]) AS k(site_id, gate_id) USING (site_id, gate_id)
-           ORDER BY g.site_id, g.gate_id FOR UPDATE OF g`,
-          columns(gateKeys),
-        )).map((r) => [pairKey(r.site_id, r.gate_id), gateRow(r)]),
-      );
+      const gates = new Map((await lockRows<GateRow>(tx, 'parking_gates', 'gate_id', 'r.*', gateKeys)).map((r) => [pairKey(r.site_id, r.gate_id), gateRow(r)]));
       const lots = new Map<string, LotState>();
-      if (lotKeys.length > 0) {
-        await tx.query('INSERT INTO parking_lots (site_id, lot_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', columns(lotKeys));
-        const rows = await tx.query<LotState>(
-          `SELECT l.site_id, l.lot_id, l.occupancy, l.is_full, l.over_capacity_since, l.updated_at FROM parking_lots l
-           JOIN unnest($1::text[], $2::text[]) AS k(site_id, lot_id) USING (site_id, lot_id)
-           ORDER BY l.site_id, l.lot_id FOR UPDATE OF l`,
-          columns(lotKeys),
-        );
-        for (const r of rows) lots.set(pairKey(r.site_id, r.lot_id), { ...r, over_capacity_since: date(r.over_capacity_since), updated_at: date(r.updated_at) });
+      const lotColumns = 'r.site_id, r.lot_id, r.occupancy, r.is_full, r.over_capacity_since, r.updated_at';
+      for (const r of await lockRows<LotState>(tx, 'parking_lots', 'lot_id', lotColumns, lotKeys)) {
+        lots.set(pairKey(r.site_id, r.lot_id), { ...r, over_capacity_since: date(r.over_capacity_since), updated_at: date(r.updated_at) });
       }
       const judged = judgeGateBatch(inputs, gates, lots, nextFull, stopAfter);
-      await writeGates(tx, judged.gates);
-      await writeLots(tx, judged.lots);
-      await writeClamps(tx, judged.clamps);
+      await writeChanges(tx, judged.gates, judged.lots, judged.clamps);
       return judged.outcomes;
     });
   }
@@ -197,61 +185,68 @@ function sortedKeys(pairs: readonly (readonly [string, string])[]): [string, str
   return [...new Map(pairs.map(([a, b]) => [pairKey(a, b), [a, b] as [string, string]])).entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, p]) => p);
 }
 
-function columns(pairs: readonly [string, string][]): [string[], string[]] {
+function keyColumns(pairs: readonly [string, string][]): [string[], string[]] {
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-async function writeGates(tx: Queryable, rows: readonly GateRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `UPDATE parking_gates AS g SET last_seq = u.last_seq, barrier = u.barrier, fault = u.fault, barrier_since = u.barrier_since,
-       barrier_at = u.barrier_at, stuck_raised = u.stuck_raised, last_pass_at = u.last_pass_at, last_pass = u.last_pass::jsonb
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::boolean[], $9::timestamptz[], $10::text[])
-          AS u(site_id, gate_id, last_seq, barrier, fault, barrier_since, barrier_at, stuck_raised, last_pass_at, last_pass)
-     WHERE g.site_id = u.site_id AND g.gate_id = u.gate_id`,
-    [
-      rows.map((r) => r.site_id),
-      rows.map((r) => r.gate_id),
-      rows.map((r) => r.last_seq),
-      rows.map((r) => r.barrier),
-      rows.map((r) => r.fault),
-      rows.map((r) => iso(r.barrier_since)),
-      rows.map((r) => iso(r.barrier_at)),
-      rows.map((r) => r.stuck_raised),
-      rows.map((r) => iso(r.last_pass_at)),
-      rows.map((r) => (r.last_pass ? JSON.stringify(r.last_pass) : null)),
-    ],
-  );
+/**
+ * Locks the rows of `keys` (sorted) and reads them: a row is inserted only the first time its key
+ * is seen (then read again), so a batch takes one statement here, not an insert and a read.
+ */
+async function lockRows<R>(tx: Queryable, table: 'parking_gates' | 'parking_lots', idColumn: 'gate_id' | 'lot_id', columns: string, keys: readonly [string, string][]): Promise<R[]> {
+  if (keys.length === 0) return [];
+  const params = keyColumns(keys);
+  const lock = () =>
+    tx.query<R>(
+      `SELECT ${columns} FROM ${table} r JOIN unnest($1::text[], $2::text[]) AS k(site_id, ${idColumn}) USING (site_id, ${idColumn})
+       ORDER BY r.site_id, r.${idColumn} FOR UPDATE OF r`,
+      params,
+    );
+  const rows = await lock();
+  if (rows.length === keys.length) return rows;
+  await tx.query(`INSERT INTO ${table} (site_id, ${idColumn}) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`, params);
+  return lock();
 }
 
-async function writeLots(tx: Queryable, rows: readonly LotState[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Each changed gate and lot once, and the clamp records (once per seq: a replayed clamp finds its row, unique on seq and kind, and adds none), in one statement. */
+async function writeChanges(tx: Queryable, gates: readonly GateRow[], lots: readonly LotState[], clamps: readonly ClampRecord[]): Promise<void> {
+  if (gates.length === 0 && lots.length === 0 && clamps.length === 0) return;
   await tx.query(
-    `UPDATE parking_lots AS l SET occupancy = u.occupancy, is_full = u.is_full, updated_at = u.updated_at, over_capacity_since = u.over_capacity_since
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::boolean[], $5::timestamptz[], $6::timestamptz[]) AS u(site_id, lot_id, occupancy, is_full, updated_at, over_capacity_since)
-     WHERE l.site_id = u.site_id AND l.lot_id = u.lot_id`,
-    [
-      rows.map((r) => r.site_id),
-      rows.map((r) => r.lot_id),
-      rows.map((r) => r.occupancy),
-      rows.map((r) => r.is_full),
-      rows.map((r) => iso(r.updated_at)),
-      rows.map((r) => iso(r.over_capacity_since)),
-    ],
-  );
-}
-
-/** Once per seq: a replayed clamp finds its row (unique on seq and kind) and adds none. */
-async function writeClamps(tx: Queryable, clamps: readonly ClampRecord[]): Promise<void> {
-  if (clamps.length === 0) return;
-  await tx.query(
-    `INSERT INTO parking_anomalies (site_id, lot_id, gate_id, kind, at, seq, details)
+    `WITH gates AS (
+       UPDATE parking_gates AS g SET last_seq = u.last_seq, barrier = u.barrier, fault = u.fault, barrier_since = u.barrier_since,
+         barrier_at = u.barrier_at, stuck_raised = u.stuck_raised, last_pass_at = u.last_pass_at, last_pass = u.last_pass::jsonb
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::boolean[], $9::timestamptz[], $10::text[])
+            AS u(site_id, gate_id, last_seq, barrier, fault, barrier_since, barrier_at, stuck_raised, last_pass_at, last_pass)
+       WHERE g.site_id = u.site_id AND g.gate_id = u.gate_id
+     ),
+     lots AS (
+       UPDATE parking_lots AS l SET occupancy = u.occupancy, is_full = u.is_full, updated_at = u.updated_at, over_capacity_since = u.over_capacity_since
+       FROM unnest($11::text[], $12::text[], $13::int[], $14::boolean[], $15::timestamptz[], $16::timestamptz[]) AS u(site_id, lot_id, occupancy, is_full, updated_at, over_capacity_since)
+       WHERE l.site_id = u.site_id AND l.lot_id = u.lot_id
+     )
+     INSERT INTO parking_anomalies (site_id, lot_id, gate_id, kind, at, seq, details)
      SELECT site_id, lot_id, gate_id, 'negative_clamp', at, seq, details::jsonb
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[]) AS u(site_id, lot_id, gate_id, at, seq, details)
+     FROM unnest($17::text[], $18::text[], $19::text[], $20::timestamptz[], $21::bigint[], $22::text[]) AS u(site_id, lot_id, gate_id, at, seq, details)
      ON CONFLICT DO NOTHING`,
     [
+      gates.map((r) => r.site_id),
+      gates.map((r) => r.gate_id),
+      gates.map((r) => r.last_seq),
+      gates.map((r) => r.barrier),
+      gates.map((r) => r.fault),
+      gates.map((r) => iso(r.barrier_since)),
+      gates.map((r) => iso(r.barrier_at)),
+      gates.map((r) => r.stuck_raised),
+      gates.map((r) => iso(r.last_pass_at)),
+      gates.map((r) => (r.last_pass ? JSON.stringify(r.last_pass) : null)),
+      lots.map((r) => r.site_id),
+      lots.map((r) => r.lot_id),
+      lots.map((r) => r.occupancy),
+      lots.map((r) => r.is_full),
+      lots.map((r) => iso(r.updated_at)),
+      lots.map((r) => iso(r.over_capacity_since)),
       clamps.map((c) => c.siteId),
       clamps.map((c) => c.lotId),
       clamps.map((c) => c.gateId),

@@ -129,25 +129,25 @@ export class PatrolRepository {
    * Taps of one site in one transaction, whatever their number: the site's rounds of `dates`
    * locked (a sweep or another server waits, then finds the round changed), which of the taps
    * were recorded before (a replay) with their effects still to follow, then `judge` places the
-   * taps in memory in seq order; its taps are inserted with one statement and each changed round
-   * saved once with another.
+   * taps in memory in seq order; its taps are inserted and each changed round saved once, with one
+   * statement. Two statements between BEGIN and COMMIT whatever the number of taps.
    */
   async applyTaps<T extends TapsJudged>(siteId: string, dates: readonly string[], taps: readonly TapKey[], judge: (rounds: RoundDto[], seen: ReadonlyMap<string, SeenTap>) => T, now: Date): Promise<T> {
     return this.db.transaction(async (tx) => {
-      const rounds = (await tx.query<RoundRow>(
-        `SELECT ${ROUND} FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE`,
-        [siteId, dates],
-      )).map(this.revised);
-      const seen = new Map(
-        (await tx.query<{ device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }>(
-          `SELECT t.device_id, t.msg_id, t.round_id, t.pending_effects FROM patrol_taps t
-           JOIN unnest($2::text[], $3::text[]) AS k(device_id, msg_id) ON t.site_id = $1 AND t.device_id = k.device_id AND t.msg_id = k.msg_id`,
-          [siteId, taps.map((t) => t.deviceId), taps.map((t) => t.msgId)],
-        )).map((r) => [tapKey(r.device_id, r.msg_id), { roundId: r.round_id, pendingEffects: r.pending_effects }]),
+      // One read: the rounds locked (in start order), and the taps recorded before, as JSON.
+      const [read] = await tx.query<{ rounds: RoundRow[] | null; seen: { device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }[] | null }>(
+        `WITH locked AS MATERIALIZED (
+           SELECT ${ROUND}, start, id FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE
+         )
+         SELECT (SELECT json_agg(json_build_object('round', round, 'revision', revision) ORDER BY start, id) FROM locked) AS rounds,
+                (SELECT json_agg(json_build_object('device_id', t.device_id, 'msg_id', t.msg_id, 'round_id', t.round_id, 'pending_effects', t.pending_effects))
+                 FROM patrol_taps t JOIN unnest($3::text[], $4::text[]) AS k(device_id, msg_id) ON t.site_id = $1 AND t.device_id = k.device_id AND t.msg_id = k.msg_id) AS seen`,
+        [siteId, dates, taps.map((t) => t.deviceId), taps.map((t) => t.msgId)],
       );
+      const rounds = (read?.rounds ?? []).map(this.revised);
+      const seen = new Map((read?.seen ?? []).map((r) => [tapKey(r.device_id, r.msg_id), { roundId: r.round_id, pendingEffects: r.pending_effects }]));
       const judged = judge(rounds, seen);
-      await insertTaps(tx, judged.taps);
-      await saveRounds(tx, judged.rounds, now);
+      await writeTaps(tx, judged.taps, judged.rounds, now);
       return judged;
     });
   }
@@ -185,14 +185,24 @@ export interface TapsJudged {
   rounds: RoundDto[];
 }
 
-async function insertTaps(tx: Queryable, taps: TapsJudged['taps']): Promise<void> {
-  if (taps.length === 0) return;
+/**
+ * The fresh taps inserted and each changed round saved, in one statement. The rounds were read
+ * under FOR UPDATE in this transaction: no compare-and-set needed.
+ */
+async function writeTaps(tx: Queryable, taps: TapsJudged['taps'], rounds: readonly RoundDto[], now: Date): Promise<void> {
+  if (taps.length === 0 && rounds.length === 0) return;
   await tx.query(
-    `INSERT INTO patrol_taps (site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
-     SELECT site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects::jsonb
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])
-          AS u(site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
-     ON CONFLICT DO NOTHING`,
+    `WITH taps AS (
+       INSERT INTO patrol_taps (site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
+       SELECT site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[])
+            AS u(site_id, device_id, msg_id, seq, card, guard_id, tapped_at, received_at, round_id, pending_effects)
+       ON CONFLICT DO NOTHING
+     )
+     UPDATE patrol_rounds AS r SET status = u.status, compliance = u.compliance, due_at = u.due_at, round = u.round::jsonb, updated_at = $16,
+       revision = nextval('patrol_round_revisions')
+     FROM unnest($11::text[], $12::text[], $13::float8[], $14::timestamptz[], $15::text[]) AS u(id, status, compliance, due_at, round)
+     WHERE r.id = u.id`,
     [
       taps.map((t) => t.siteId),
       taps.map((t) => t.deviceId),
@@ -204,6 +214,12 @@ async function insertTaps(tx: Queryable, taps: TapsJudged['taps']): Promise<void
       taps.map((t) => t.receivedAt.toISOString()),
       taps.map((t) => t.roundId),
       taps.map((t) => (t.effects.length > 0 ? JSON.stringify(t.effects) : null)),
+      rounds.map((r) => r.id),
+      rounds.map((r) => r.status),
+      rounds.map((r) => r.compliance),
+      rounds.map((r) => roundDueAt(r)?.toISOString() ?? null),
+      rounds.map(stored),
+      now,
     ],
   );
 }
@@ -221,21 +237,3 @@ function stored(round: RoundDto): string {
 const ROUND = 'round, revision';
 type RoundRow = { round: RoundDto; revision: string | number };
 
-/** The rounds were read under FOR UPDATE in this transaction: no compare-and-set needed. */
-async function saveRounds(tx: Queryable, rounds: readonly RoundDto[], now: Date): Promise<void> {
-  if (rounds.length === 0) return;
-  await tx.query(
-    `UPDATE patrol_rounds AS r SET status = u.status, compliance = u.compliance, due_at = u.due_at, round = u.round::jsonb, updated_at = $6,
-       revision = nextval('patrol_round_revisions')
-     FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[], $5::text[]) AS u(id, status, compliance, due_at, round)
-     WHERE r.id = u.id`,
-    [
-      rounds.map((r) => r.id),
-      rounds.map((r) => r.status),
-      rounds.map((r) => r.compliance),
-      rounds.map((r) => roundDueAt(r)?.toISOString() ?? null),
-      rounds.map(stored),
-      now,
-    ],
-  );
-}

@@ -146,9 +146,18 @@ export class PatrolService implements MessageHandler {
     const now = this.clock.now();
     await this.planIfNeeded(site, now);
     const changed = new Map<string, RoundDto>();
+    // A burst of taps falls within a few seconds: each second's local date is worked out once
+    // (Intl formatting per tap showed in the profile). Zone offsets are whole seconds.
+    const days = new Map<number, string>();
+    const dayOf = (at: Date) => {
+      const second = Math.floor(at.getTime() / 1000);
+      let day = days.get(second);
+      if (day === undefined) days.set(second, (day = localDateOf(at, site.site.timezone)));
+      return day;
+    };
     for (let from = 0; from < taps.length; ) {
       const rest = taps.slice(from);
-      const dates = [...new Set(rest.flatMap((m) => { const day = localDateOf(tapTime(m), site.site.timezone); return [shiftDate(day, -1), day]; }))];
+      const dates = [...new Set(rest.flatMap((m) => { const day = dayOf(tapTime(m)); return [shiftDate(day, -1), day]; }))];
       const keys = rest.map((m) => ({ deviceId: m.deviceId, msgId: m.msgId! }));
       const judged = await this.repo.applyTaps(site.site.id, dates, keys, (rounds, seen) => judgeTaps(site, rest, rounds, seen, this.log), now);
       for (const t of judged.placed) {
@@ -226,6 +235,8 @@ interface PlacedTap {
  */
 function judgeTaps(site: SiteConfig, taps: readonly AcceptedMessage[], stored: RoundDto[], seen: ReadonlyMap<string, SeenTap>, log: Logger): TapsJudged & { placed: PlacedTap[] } {
   const rounds = new Map(stored.map((r) => [r.id, r]));
+  // In start order once per batch (a visit changes a round, never its start or id): assignTap takes them so.
+  const ordered = [...stored].sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id));
   const changed = new Set<string>();
   const placed: PlacedTap[] = [];
   for (const m of taps) {
@@ -242,10 +253,11 @@ function judgeTaps(site: SiteConfig, taps: readonly AcceptedMessage[], stored: R
       placed.push({ row: { ...row, roundId: before.roundId }, round: before.roundId ? rounds.get(before.roundId) : undefined, effects: before.pendingEffects ?? [], replay });
       continue;
     }
-    const t = guard ? placeTap(site, [...rounds.values()], m.deviceId, at, guard) : undefined;
+    const t = guard ? placeTap(site, ordered, m.deviceId, at, guard) : undefined;
     if (guard && !t) log.log(`${site.site.id}/${m.deviceId}: tap by ${guard.id} at ${at.toISOString()} belongs to no round of that day`);
     if (t) {
       rounds.set(t.round.id, t.round);
+      ordered[ordered.findIndex((r) => r.id === t.round.id)] = t.round;
       changed.add(t.round.id);
       row.roundId = t.round.id;
     }
@@ -256,7 +268,8 @@ function judgeTaps(site: SiteConfig, taps: readonly AcceptedMessage[], stored: R
   return { placed, taps: placed.filter((p) => !p.replay).map((p) => ({ ...p.row, effects: p.effects })), rounds: [...changed].map((id) => rounds.get(id)!) };
 }
 
-function placeTap(site: SiteConfig, rounds: RoundDto[], checkpointId: string, at: Date, guard: SiteConfig['guards'][number]) {
-  const place = assignTap(rounds.sort((a, b) => a.start.localeCompare(b.start) || a.id.localeCompare(b.id)), checkpointId, at, site.site.timezone);
+/** `rounds` in start order. */
+function placeTap(site: SiteConfig, rounds: readonly RoundDto[], checkpointId: string, at: Date, guard: SiteConfig['guards'][number]) {
+  const place = assignTap(rounds, checkpointId, at, site.site.timezone);
   return place && visitRound(place.round, { checkpointId, at, guardId: guard.id, guardName: guard.name });
 }
