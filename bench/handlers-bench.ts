@@ -52,20 +52,20 @@ ${ids('soap', DISPENSERS).map((id, i) => `  - { id: ${id}, name: 洗手液${i}, 
 async function main(): Promise<void> {
   await import('reflect-metadata');
   const { parseSiteConfig } = await import('@estate-watch/contracts');
-  const { EXAMPLE_DEPARTMENTS_YAML } = await import('../apps/server/src/sites/sites.testing');
-  const { AlertsRepository } = await import('../apps/server/src/alerts/alerts.repository');
-  const { AlertsService } = await import('../apps/server/src/alerts/alerts.service');
-  const { ManualClock } = await import('../apps/server/src/common/clock');
-  const { openTestDatabase } = await import('../apps/server/src/db/database.testing');
-  const { SitesService } = await import('../apps/server/src/sites/sites.service');
-  const { ParkingRepository } = await import('../apps/server/src/parking/parking.repository');
-  const { ParkingService } = await import('../apps/server/src/parking/parking.service');
-  const { PatrolRepository } = await import('../apps/server/src/patrol/patrol.repository');
-  const { PatrolService } = await import('../apps/server/src/patrol/patrol.service');
-  const { ConsumablesRepository } = await import('../apps/server/src/consumables/consumables.repository');
-  const { ConsumablesService } = await import('../apps/server/src/consumables/consumables.service');
-  const { DevicesRepository } = await import('../apps/server/src/devices/devices.repository');
-  const { DevicesService } = await import('../apps/server/src/devices/devices.service');
+  const { EXAMPLE_DEPARTMENTS_YAML } = await import('../apps/server/src/sites/sites.testing.js');
+  const { AlertsRepository } = await import('../apps/server/src/alerts/alerts.repository.js');
+  const { AlertsService } = await import('../apps/server/src/alerts/alerts.service.js');
+  const { ManualClock } = await import('../apps/server/src/common/clock.js');
+  const { openTestDatabase } = await import('../apps/server/src/db/database.testing.js');
+  const { SitesService } = await import('../apps/server/src/sites/sites.service.js');
+  const { ParkingRepository } = await import('../apps/server/src/parking/parking.repository.js');
+  const { ParkingService } = await import('../apps/server/src/parking/parking.service.js');
+  const { PatrolRepository } = await import('../apps/server/src/patrol/patrol.repository.js');
+  const { PatrolService } = await import('../apps/server/src/patrol/patrol.service.js');
+  const { ConsumablesRepository } = await import('../apps/server/src/consumables/consumables.repository.js');
+  const { ConsumablesService } = await import('../apps/server/src/consumables/consumables.service.js');
+  const { DevicesRepository } = await import('../apps/server/src/devices/devices.repository.js');
+  const { DevicesService } = await import('../apps/server/src/devices/devices.service.js');
   type AcceptedMessage = import('../apps/server/src/ingest/accepted-message').AcceptedMessage;
   type MessageHandler = import('../apps/server/src/ingest/accepted-message').MessageHandler;
 

@@ -94,7 +94,7 @@ async function run(database: string, db: Database): Promise<Figures> {
   await sites.syncToDatabase();
   const ingest = new IngestService(new IngestRepository(db), sites, systemClock, { rejectionLogPerMinute: 5 });
   let handled = 0;
-  ingest.register({ name: 'count', handle: async () => void handled++ });
+  ingest.register({ name: 'count', selects: {}, applyBatch: async (batch) => void (handled += batch.length) });
   await ingest.start();
   const { broker, host, port } = await startBroker(ingest, sites);
   let peakRss = process.memoryUsage().rss;
