@@ -102,7 +102,7 @@ describe(`${AuthGuard.name} with the session cookie`, () => {
   const guard = new AuthGuard(auth);
   const withCookie = (method: string, headers: Record<string, string>) => contextFor(SampleController, 'ops', undefined, { method, headers });
 
-  it.each([
+  it.each<{ method: string; headers: Record<string, string>; outcome: 'admitted' | typeof ForbiddenException | typeof UnauthorizedException; why: string }>([
     { method: 'GET', headers: { cookie: 'ew_session=op-token' }, outcome: 'admitted', why: 'reading needs no CSRF token' },
     { method: 'POST', headers: { cookie: 'ew_session=op-token' }, outcome: ForbiddenException, why: 'no CSRF header' },
     { method: 'POST', headers: { cookie: 'ew_session=op-token', 'x-csrf-token': 'csrf-of-sup-token' }, outcome: ForbiddenException, why: "another session's CSRF token" },

@@ -4,7 +4,7 @@
 // session's queued messages), or refuses (SUBACK 0x80, an ACL).
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import type { Aedes, Client, Subscription } from 'aedes';
+import type { Aedes, Client, Subscription } from 'aedes' with { 'resolution-mode': 'import' };
 import { connect } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestSink } from './embedded-broker';
@@ -75,7 +75,7 @@ const TOPIC = 'estate/v1/lakeside/sensor/s-1/telemetry';
 /** A device publishing through the stand-in; resolves once the broker has the message. */
 async function publish(url: string, topic: string): Promise<void> {
   const device = connect(url, { reconnectPeriod: 0 });
-  await once(device, 'connect');
+  await new Promise<void>((resolve, reject) => device.once('connect', () => resolve()).once('error', reject));
   await device.publishAsync(topic, '{}', { qos: 1 });
   await device.endAsync();
 }

@@ -5,8 +5,10 @@ const units = Array.from({ length: 12 }, (_, i) => `mqtt:${i}`);
 const set = (...names: string[]) => new Set(names);
 const first = (n: number) => units.slice(0, n);
 
+interface Case { name: string; mine: string[]; others: string[]; servers: number; take: number; release: number; all?: number }
+
 describe(fairShare.name, () => {
-  it.each([
+  it.each<Case>([
     { name: 'alone: takes every unit', mine: [], others: [], servers: 1, take: 12, release: 0 },
     { name: 'second server joins: the first lets half go', mine: units, others: [], servers: 2, take: 0, release: 6 },
     { name: 'newcomer takes only what is free', mine: [], others: first(6), servers: 2, take: 6, release: 0 },
