@@ -8,6 +8,7 @@
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
 //   HOURS (24), SEED (1), TICK_MS (60000), OVERLAP=on|off, WINDOW (8000), REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
+//   PROFILE=on                            (statements, handler batches and sweeps timed: replay-profile.ts)
 //
 // 1. The day: bench/replay-bench.day.ts records the simulator living the demo site for HOURS of
 //    virtual time (every device, patrol rounds, cars, dispensers, equipment incidents) to JSON Lines
@@ -61,6 +62,13 @@ interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
+  waits: { window: number; ticks: number; flush: number };
+  profile?: {
+    callers: Record<string, { statements: number; ms: number }>;
+    statements: { caller: string; sql: string; count: number; ms: number }[];
+    handlers: Record<string, { batches: number; messages: number; ms: number }>;
+    sweeps: Record<string, { runs: number; ms: number }>;
+  };
 }
 
 /** What a user reads at the end of the day. */
@@ -170,6 +178,7 @@ async function startServer(file: string, tickMs: number, overlap: boolean, datab
       REPLAY_TICK_MS: String(tickMs),
       REPLAY_OVERLAP: overlap ? 'on' : 'off',
       REPLAY_WINDOW: String(WINDOW),
+      REPLAY_PROFILE: process.env.PROFILE ?? 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -342,6 +351,19 @@ function printRow(r: Row): void {
       `${report.barriers} barriers, ${report.sweeps} sweeps; load ${r.load}; ${r.problems.length === 0 ? 'end state as recorded' : `${r.problems.length} problems`}`,
   );
   for (const p of r.problems.slice(0, 15)) console.log(`    ${p}`);
+  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks, ${report.waits.flush} ms at the end`);
+  if (report.profile) printProfile(report.profile);
+}
+
+function printProfile(p: NonNullable<ReplayReport['profile']>): void {
+  console.log('    statements per caller (driver-timed ms):');
+  for (const [caller, c] of Object.entries(p.callers).sort(([, a], [, b]) => b.ms - a.ms)) console.log(`      ${caller}: ${c.statements} statements, ${c.ms} ms`);
+  console.log('    handlers: batches, messages, ms in applyBatch:');
+  for (const [name, h] of Object.entries(p.handlers)) console.log(`      ${name}: ${h.batches} batches, ${h.messages} messages (${round(h.messages / Math.max(1, h.batches))} a batch), ${h.ms} ms`);
+  console.log('    sweeps: runs, ms:');
+  for (const [name, s] of Object.entries(p.sweeps)) console.log(`      ${name}: ${s.runs} runs, ${s.ms} ms`);
+  console.log('    the statements that took longest:');
+  for (const s of p.statements) console.log(`      ${s.ms} ms ${s.count}× [${s.caller}] ${s.sql}`);
 }
 
 /** The site-local dates the recording spans (rounds are listed per date). */

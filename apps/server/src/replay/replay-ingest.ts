@@ -45,6 +45,12 @@ export interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
+  /**
+   * Where the replay's own loop waited (wall ms): for the window (commits of what it submitted),
+   * for the sweeps at a tick (overlapped: only when `maxBehind` ticks were waiting), and at the end
+   * (everything applied, the last sweeps).
+   */
+  waits: { window: number; ticks: number; flush: number };
 }
 
 /**
@@ -101,19 +107,28 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
     });
   };
   const barrier = time.overlapped ? appliedSoFar : settled;
+  const waits = { window: 0, ticks: 0, flush: 0 };
   const started = performance.now();
   for (const item of items) {
-    if (item.at > time.now()) await time.advanceTo(item.at, barrier);
+    if (item.at > time.now()) {
+      const t = performance.now();
+      await time.advanceTo(item.at, barrier);
+      waits.ticks += performance.now() - t;
+    }
     chunk.push(ingest.submit(item.incoming).then(count));
     if (chunk.length >= half) {
       // Between half and all of the window in flight: the next chunk fills while this one commits.
+      const t = performance.now();
       await previous;
+      waits.window += performance.now() - t;
       previous = Promise.all(chunk);
       chunk = [];
     }
   }
+  const flushed = performance.now();
   await time.flush(settled);
   const wallMs = performance.now() - started;
+  waits.flush = performance.now() - flushed;
   return {
     messages: items.length,
     skipped: options.skipped ?? 0,
@@ -122,5 +137,6 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
     wallMs,
     barriers: time.counts.barriers,
     sweeps: time.counts.sweeps,
+    waits: { window: Math.round(waits.window), ticks: Math.round(waits.ticks), flush: Math.round(waits.flush) },
   };
 }
