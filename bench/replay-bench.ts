@@ -42,7 +42,10 @@ const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'o
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
 const HOURS = num('HOURS', 24, 0.25);
 const SEED = num('SEED', 1, 1);
-const TICK_MS = num('TICK_MS', 60_000, 60_000);
+/** Sweeps run when next due (replay-time.ts) in the fast runs; the live pace runs each at its period. */
+const DUE = (process.env.DUE ?? 'on') === 'on';
+const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
+const AHEAD_MS = num('AHEAD_MS', 300_000, 300_000);
 const WINDOW = num('WINDOW', 8000, 8000);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
 /** Sweeps overlap the replay (replay-time.ts) in the fast runs; the live pace never overlaps. */
@@ -158,7 +161,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(file: string, tickMs: number, overlap: boolean, database: { url?: string }): Promise<Server> {
+async function startServer(file: string, tickMs: number, overlap: boolean, due: boolean, database: { url?: string }): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'estate-replay-bench-data-'));
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
   const child = fork(join(ROOT, 'apps/server/dist/replay/replay-main.js'), [], {
@@ -177,6 +180,8 @@ async function startServer(file: string, tickMs: number, overlap: boolean, datab
       REPLAY_FILE: file,
       REPLAY_TICK_MS: String(tickMs),
       REPLAY_OVERLAP: overlap ? 'on' : 'off',
+      REPLAY_DUE: due ? 'on' : 'off',
+      REPLAY_AHEAD_MS: String(AHEAD_MS),
       REPLAY_WINDOW: String(WINDOW),
       REPLAY_PROFILE: process.env.PROFILE ?? 'off',
     },
@@ -322,7 +327,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(database: string, file: string, tickMs: number, url: string | undefined, dates: string[], expected: ReturnType<typeof expectations>): Promise<Row> {
   const live = tickMs === LIVE_TICK_MS;
-  const server = await startServer(file, tickMs, OVERLAP && !live, { url });
+  const server = await startServer(file, tickMs, OVERLAP && !live, DUE && !live, { url });
   try {
     const before = load();
     const dbName = url ? new URL(url).pathname.slice(1) : undefined;
@@ -331,12 +336,17 @@ async function run(database: string, file: string, tickMs: number, url: string |
     const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, database: backendSeconds(dbName) - cpu0.database };
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
-    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : `sweeps every ${tickMs / 1000} s${OVERLAP ? ', overlapped' : ''}`, report, cpu, state, problems: check(state, expected, report), load: loadText };
+    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : paceOf(tickMs), report, cpu, state, problems: check(state, expected, report), load: loadText };
     printRow(row);
     return row;
   } finally {
     await server.stop();
   }
+}
+
+function paceOf(tickMs: number): string {
+  const when = DUE ? `sweeps when due${tickMs > 0 ? ` (on a ${tickMs / 1000} s grid)` : ''}` : `sweeps every ${tickMs / 1000} s`;
+  return `${when}${OVERLAP ? `, overlapped ≤ ${AHEAD_MS / 1000} s` : ''}`;
 }
 
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -9,6 +9,8 @@
 // Environment: what `npm start` reads (DATABASE_URL, DATA_DIR, SITE_CONFIG, HTTP_PORT, …), and
 // REPLAY_FILE (JSON Lines, CONTRACT §7), REPLAY_TICK_MS (the sweeps' grid, replay-time.ts; default
 // 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
+// REPLAY_DUE (on: sweeps run when next due, replay-time.ts), REPLAY_AHEAD_MS (overlapped: how far
+// the replay may pass the oldest barrier not yet swept; default 300000),
 // REPLAY_WINDOW (messages awaiting their commit at once; default 8000), REPLAY_PROFILE (on: the
 // statements, handler batches and sweeps timed, replay-profile.ts, sent with the report).
 import 'reflect-metadata';
@@ -30,7 +32,11 @@ async function main(): Promise<void> {
   const { items, skipped } = replayItems(await readRecording(file));
   const first = items[0];
   if (!first) throw new Error(`${file}: no messages to replay`);
-  const time = new ReplayTime(first.at, tickMs, { overlap: process.env.REPLAY_OVERLAP === 'on' });
+  const time = new ReplayTime(first.at, tickMs, {
+    overlap: process.env.REPLAY_OVERLAP === 'on',
+    useDue: process.env.REPLAY_DUE === 'on',
+    aheadMs: Number(process.env.REPLAY_AHEAD_MS ?? 300_000),
+  });
   const profile = process.env.REPLAY_PROFILE === 'on' ? new ReplayProfile() : undefined;
   // The periods bootstrap.ts gives the sweeps, to name them in the profile.
   const sweepNames = { 5000: 'offline', 10_000: 'work-order deadlines', 2000: 'parking', 1000: 'patrol' };

@@ -74,7 +74,7 @@ export class ReplayProfile {
   /** The schedule with each tick timed; `names` maps a period to the sweep's name (bootstrap's). */
   watchSchedule(schedule: Schedule, names: Record<number, string>): Schedule {
     for (const [ms, name] of Object.entries(names)) this.names.set(Number(ms), name);
-    return (every, tick) => {
+    return (every, tick, due) => {
       const name = `sweep:${this.names.get(every) ?? `every ${every} ms`}`;
       const tally = this.sweeps.get(name) ?? { count: 0, ms: 0 };
       this.sweeps.set(name, tally);
@@ -86,7 +86,7 @@ export class ReplayProfile {
           tally.count++;
           tally.ms += performance.now() - started;
         });
-      });
+      }, due);
     };
   }
 

@@ -125,8 +125,8 @@ describe(ReplayTime.name, () => {
     periodic.stop();
   });
 
-  it('overlapped: never more than maxBehind ticks wait at once', async () => {
-    const time = new ReplayTime(T0, 10 * S, { overlap: true, maxBehind: 2 });
+  it('overlapped: never further than aheadMs past the oldest barrier whose sweeps wait', async () => {
+    const time = new ReplayTime(T0, 10 * S, { overlap: true, aheadMs: 20 * S });
     const periodic = new Periodic(time.schedule);
     periodic.every('a', 10 * S, async () => undefined);
     let returned = false;
