@@ -45,7 +45,7 @@ const SEED = num('SEED', 1, 1);
 /** Sweeps run when next due (replay-time.ts) in the fast runs; the live pace runs each at its period. */
 const DUE = (process.env.DUE ?? 'on') === 'on';
 const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
-const AHEAD_MS = num('AHEAD_MS', 300_000, 300_000);
+const AHEAD_MS = num('AHEAD_MS', 3_600_000, 3_600_000);
 const WINDOW = num('WINDOW', 8000, 8000);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
 /** Sweeps overlap the replay (replay-time.ts) in the fast runs; the live pace never overlaps. */
@@ -306,7 +306,19 @@ function check(state: EndState, expected: ReturnType<typeof expectations>, repor
 function compare(fast: EndState, live: EndState): string[] {
   const problems: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${what} differ from the live-pace replay: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const only = (x: unknown[], y: unknown[]) => x.filter((v) => !y.includes(v));
+      problems.push(`${what} differ from the live-pace replay: only here ${JSON.stringify(only(a, b))}, only there ${JSON.stringify(only(b, a))}`);
+      return;
+    }
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+      const diff = keys.filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
+      problems.push(`${what} differ from the live-pace replay: ${diff.slice(0, 5).map((k) => `${k}: ${JSON.stringify((a as Record<string, unknown>)[k])} vs ${JSON.stringify((b as Record<string, unknown>)[k])}`).join('; ')}`);
+      return;
+    }
+    problems.push(`${what} differ from the live-pace replay: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
   };
   same('lots', fast.lots, live.lots);
   same('dispensers', fast.dispensers, live.dispensers);

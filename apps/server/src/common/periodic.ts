@@ -17,6 +17,12 @@ export interface NextDue {
    * Infinity: messages create none.
    */
   leadMs: number;
+  /**
+   * What the sweep decides depends on whether a message came before or after its instant (a tap
+   * against a window that closed): a replay that lets sweeps see what came after their instant
+   * (replay-time.ts, overlapped) holds this one to exactly what came before.
+   */
+  exact?: boolean;
 }
 
 /**

@@ -96,6 +96,8 @@ export class PatrolService implements MessageHandler {
         return Number.isFinite(due) ? new Date(due) : null;
       },
       leadMs: Infinity,
+      // A tap just after a window closed is late after a miss; applied before the sweep, it would be the visit.
+      exact: true,
     };
   }
 

@@ -182,4 +182,26 @@ describe(ReplayTime.name, () => {
     expect(runs).toHaveLength(60);
     periodic.stop();
   });
+
+  it.each([
+    { exact: true, returnedBeforeApplied: false },
+    { exact: false, returnedBeforeApplied: true },
+  ])('overlapped, exact $exact: the replay waits at the sweep’s instant until it ran → $returnedBeforeApplied', async ({ exact, returnedBeforeApplied }) => {
+    const time = new ReplayTime(T0, 0, { overlap: true, useDue: true });
+    const periodic = new Periodic(time.schedule);
+    const runs: number[] = [];
+    periodic.every('w', 10 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async (now) => new Date(now.getTime() + 10 * S), leadMs: Infinity, exact });
+    let release: () => void = () => undefined;
+    const applied = new Promise<void>((resolve) => (release = resolve));
+    let returned = false;
+    const advancing = time.advanceTo(T0 + 15 * S, () => applied).then(() => (returned = true));
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(returnedBeforeApplied);
+    expect(time.now()).toBe(T0 + (exact ? 10 : 15) * S);
+    release();
+    await advancing;
+    await time.flush(async () => undefined);
+    expect(runs[0]).toBe(10);
+    periodic.stop();
+  });
 });

@@ -31,8 +31,8 @@ export interface ReplayTimeOptions {
    * was received before its time to be applied and the sweeps then start with the clock held at
    * that time (the `now` each reads when it starts), while the replay goes on submitting what comes
    * after. A sweep still sees everything received before its time applied; it may also see what
-   * came up to `aheadMs` after, as a live server's sweep sees a message that arrived while it ran.
-   * Default false: the replay waits at each barrier until the sweeps have run.
+   * came up to `aheadMs` after, as a live server's sweep sees a message that arrived while it ran,
+   * except a sweep whose NextDue is `exact`: the replay waits at its instant until it ran. Default false: the replay waits at each barrier until the sweeps have run.
    */
   overlap?: boolean;
   /** Overlapped: how far (virtual ms) the replay may go past the oldest barrier whose sweeps have not run. Default 300,000. */
@@ -112,7 +112,14 @@ export class ReplayTime {
       }
       if (to !== boundary) break;
       const jobs = this.takeDue(boundary, false);
-      if (this.overlap) {
+      if (this.overlap && jobs.some((job) => job.due?.exact)) {
+        // A sweep that must see nothing from after its instant: the replay waits here until it ran (and said when it is next due).
+        this.ms = Math.max(this.ms, boundary);
+        const applied = barrier(boundary);
+        this.sweeping = Promise.all([this.sweeping, applied]).then(() => this.run(jobs, boundary));
+        await this.sweeping;
+        this.queued.length = 0;
+      } else if (this.overlap) {
         this.ms = Math.max(this.ms, boundary);
         const applied = barrier(boundary);
         this.sweeping = Promise.all([this.sweeping, applied]).then(() => this.run(jobs, boundary));
