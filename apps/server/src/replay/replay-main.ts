@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const time = new ReplayTime(first.at, tickMs, {
     overlap: process.env.REPLAY_OVERLAP === 'on',
     useDue: process.env.REPLAY_DUE === 'on',
-    aheadMs: Number(process.env.REPLAY_AHEAD_MS ?? 300_000),
+    aheadMs: Number(process.env.REPLAY_AHEAD_MS ?? 3_600_000),
   });
   const profile = process.env.REPLAY_PROFILE === 'on' ? new ReplayProfile() : undefined;
   // The periods bootstrap.ts gives the sweeps, to name them in the profile.
