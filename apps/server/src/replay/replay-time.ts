@@ -115,14 +115,13 @@ export class ReplayTime {
       if (this.overlap && jobs.some((job) => job.due?.exact)) {
         // A sweep that must see nothing from after its instant: the replay waits here until it ran (and said when it is next due).
         this.ms = Math.max(this.ms, boundary);
-        const applied = barrier(boundary);
-        this.sweeping = Promise.all([this.sweeping, applied]).then(() => this.run(jobs, boundary));
+        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
         await this.sweeping;
         this.queued.length = 0;
       } else if (this.overlap) {
         this.ms = Math.max(this.ms, boundary);
-        const applied = barrier(boundary);
-        this.sweeping = Promise.all([this.sweeping, applied]).then(() => this.run(jobs, boundary));
+        // Waited for once the barriers before it passed: one wait at a time, in order.
+        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
         this.queued.push({ at: boundary, done: this.sweeping });
       } else {
         // The barrier first: what it waits for was received before the tick, and is applied at the time it was.
