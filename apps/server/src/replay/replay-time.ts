@@ -32,10 +32,11 @@ export interface ReplayTimeOptions {
    * that time (the `now` each reads when it starts), while the replay goes on submitting what comes
    * after. A sweep still sees everything received before its time applied; it may also see what
    * came up to `aheadMs` after, as a live server's sweep sees a message that arrived while it ran,
-   * except a sweep whose NextDue is `exact`: the replay waits at its instant until it ran. Default false: the replay waits at each barrier until the sweeps have run.
+   * except a sweep whose NextDue is `exact`: the replay waits at its instant until it ran.
+   * Default false: the replay waits at each barrier until the sweeps have run.
    */
   overlap?: boolean;
-  /** Overlapped: how far (virtual ms) the replay may go past the oldest barrier whose sweeps have not run. Default 300,000. */
+  /** Overlapped: how far (virtual ms) the replay may go past the oldest barrier whose sweeps have not run. Default 3,600,000. */
   aheadMs?: number;
   /** Sweeps with a NextDue run when due instead of every period. Default false (the live pace). */
   useDue?: boolean;
@@ -71,7 +72,7 @@ export class ReplayTime {
     if (!(tickMs >= 0)) throw new Error(`ReplayTime: tickMs must be 0 or more, got ${tickMs}`);
     this.ms = start;
     this.overlap = options.overlap ?? false;
-    this.aheadMs = options.aheadMs ?? 300_000;
+    this.aheadMs = options.aheadMs ?? 3_600_000;
     this.useDue = options.useDue ?? false;
   }
 
