@@ -143,8 +143,6 @@ export class ParkingService implements MessageHandler {
       get leadMs() {
         return Math.min(...sites.all().flatMap((s) => s.gates.map((g) => g.stuckOpenSec * 1000)));
       },
-      // Whether a barrier was still open at the instant depends on reports from just after it.
-      exact: true,
     };
   }
 
