@@ -6,8 +6,11 @@
 //   npm run bench:replay -- --smoke      (seconds: a quarter of an hour of the day, PGlite, against a live-pace replay; CI)
 //   PG=off / PGLITE=off                  (one database only)
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
-//   HOURS (24), SEED (1), TICK_MS (60000), OVERLAP=on|off, WINDOW (8000), REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
+//   HOURS (24), SEED (1), DUE=on|off (sweeps when next due), TICK_MS (0 with DUE, else 60000), OVERLAP=on|off,
+//   AHEAD_MS (3600000: how far an overlapped replay may pass a barrier whose sweeps wait), WINDOW (8000),
+//   REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
+//   PROFILE=on                            (statements, handler batches and sweeps timed: replay-profile.ts)
 //
 // 1. The day: bench/replay-bench.day.ts records the simulator living the demo site for HOURS of
 //    virtual time (every device, patrol rounds, cars, dispensers, equipment incidents) to JSON Lines
@@ -17,7 +20,7 @@
 //    on PGlite (a temp data dir) and on PostgreSQL (a throw-away database).
 // 3. The replay: every line through IngestService.submit (validation, dedup, the grouped commit, every
 //    handler, alerts and their work orders), at its recorded time; the sweeps (offline, patrol
-//    windows, work-order deadlines, parking) run on that time after a barrier every TICK_MS of it.
+//    windows, work-order deadlines, parking) run on that time when each is next due, after a barrier.
 //    Not through MQTT: over loopback TCP the bare aedes carries 22–30k msg/s on this machine
 //    (bench/README.md), below the 50,000 asked for, so the broker would be the measure.
 // 4. The figures: messages ÷ wall time from the first submit until every handler applied the last
@@ -41,7 +44,10 @@ const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'o
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
 const HOURS = num('HOURS', 24, 0.25);
 const SEED = num('SEED', 1, 1);
-const TICK_MS = num('TICK_MS', 60_000, 60_000);
+/** Sweeps run when next due (replay-time.ts) in the fast runs; the live pace runs each at its period. */
+const DUE = (process.env.DUE ?? 'on') === 'on';
+const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
+const AHEAD_MS = num('AHEAD_MS', 3_600_000, 3_600_000);
 const WINDOW = num('WINDOW', 8000, 8000);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
 /** Sweeps overlap the replay (replay-time.ts) in the fast runs; the live pace never overlaps. */
@@ -61,6 +67,13 @@ interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
+  waits: { window: number; ticks: number; flush: number };
+  profile?: {
+    callers: Record<string, { statements: number; ms: number }>;
+    statements: { caller: string; sql: string; count: number; ms: number }[];
+    handlers: Record<string, { batches: number; messages: number; ms: number }>;
+    sweeps: Record<string, { runs: number; ms: number }>;
+  };
 }
 
 /** What a user reads at the end of the day. */
@@ -150,7 +163,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(file: string, tickMs: number, overlap: boolean, database: { url?: string }): Promise<Server> {
+async function startServer(file: string, tickMs: number, overlap: boolean, due: boolean, database: { url?: string }): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'estate-replay-bench-data-'));
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
   const child = fork(join(ROOT, 'apps/server/dist/replay/replay-main.js'), [], {
@@ -169,7 +182,10 @@ async function startServer(file: string, tickMs: number, overlap: boolean, datab
       REPLAY_FILE: file,
       REPLAY_TICK_MS: String(tickMs),
       REPLAY_OVERLAP: overlap ? 'on' : 'off',
+      REPLAY_DUE: due ? 'on' : 'off',
+      REPLAY_AHEAD_MS: String(AHEAD_MS),
       REPLAY_WINDOW: String(WINDOW),
+      REPLAY_PROFILE: process.env.PROFILE ?? 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -292,7 +308,19 @@ function check(state: EndState, expected: ReturnType<typeof expectations>, repor
 function compare(fast: EndState, live: EndState): string[] {
   const problems: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${what} differ from the live-pace replay: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const only = (x: unknown[], y: unknown[]) => x.filter((v) => !y.includes(v));
+      problems.push(`${what} differ from the live-pace replay: only here ${JSON.stringify(only(a, b))}, only there ${JSON.stringify(only(b, a))}`);
+      return;
+    }
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+      const diff = keys.filter((k) => JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k]));
+      problems.push(`${what} differ from the live-pace replay: ${diff.slice(0, 5).map((k) => `${k}: ${JSON.stringify((a as Record<string, unknown>)[k])} vs ${JSON.stringify((b as Record<string, unknown>)[k])}`).join('; ')}`);
+      return;
+    }
+    problems.push(`${what} differ from the live-pace replay: ${JSON.stringify(a).slice(0, 300)} vs ${JSON.stringify(b).slice(0, 300)}`);
   };
   same('lots', fast.lots, live.lots);
   same('dispensers', fast.dispensers, live.dispensers);
@@ -313,7 +341,7 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function run(database: string, file: string, tickMs: number, url: string | undefined, dates: string[], expected: ReturnType<typeof expectations>): Promise<Row> {
   const live = tickMs === LIVE_TICK_MS;
-  const server = await startServer(file, tickMs, OVERLAP && !live, { url });
+  const server = await startServer(file, tickMs, OVERLAP && !live, DUE && !live, { url });
   try {
     const before = load();
     const dbName = url ? new URL(url).pathname.slice(1) : undefined;
@@ -322,12 +350,17 @@ async function run(database: string, file: string, tickMs: number, url: string |
     const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, database: backendSeconds(dbName) - cpu0.database };
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
-    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : `sweeps every ${tickMs / 1000} s${OVERLAP ? ', overlapped' : ''}`, report, cpu, state, problems: check(state, expected, report), load: loadText };
+    const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : paceOf(tickMs), report, cpu, state, problems: check(state, expected, report), load: loadText };
     printRow(row);
     return row;
   } finally {
     await server.stop();
   }
+}
+
+function paceOf(tickMs: number): string {
+  const when = DUE ? `sweeps when due${tickMs > 0 ? ` (on a ${tickMs / 1000} s grid)` : ''}` : `sweeps every ${tickMs / 1000} s`;
+  return `${when}${OVERLAP ? `, overlapped ≤ ${AHEAD_MS / 1000} s` : ''}`;
 }
 
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -342,6 +375,19 @@ function printRow(r: Row): void {
       `${report.barriers} barriers, ${report.sweeps} sweeps; load ${r.load}; ${r.problems.length === 0 ? 'end state as recorded' : `${r.problems.length} problems`}`,
   );
   for (const p of r.problems.slice(0, 15)) console.log(`    ${p}`);
+  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks, ${report.waits.flush} ms at the end`);
+  if (report.profile) printProfile(report.profile);
+}
+
+function printProfile(p: NonNullable<ReplayReport['profile']>): void {
+  console.log('    statements per caller (driver-timed ms):');
+  for (const [caller, c] of Object.entries(p.callers).sort(([, a], [, b]) => b.ms - a.ms)) console.log(`      ${caller}: ${c.statements} statements, ${c.ms} ms`);
+  console.log('    handlers: batches, messages, ms in applyBatch:');
+  for (const [name, h] of Object.entries(p.handlers)) console.log(`      ${name}: ${h.batches} batches, ${h.messages} messages (${round(h.messages / Math.max(1, h.batches))} a batch), ${h.ms} ms`);
+  console.log('    sweeps: runs, ms:');
+  for (const [name, s] of Object.entries(p.sweeps)) console.log(`      ${name}: ${s.runs} runs, ${s.ms} ms`);
+  console.log('    the statements that took longest:');
+  for (const s of p.statements) console.log(`      ${s.ms} ms ${s.count}× [${s.caller}] ${s.sql}`);
 }
 
 /** The site-local dates the recording spans (rounds are listed per date). */

@@ -106,14 +106,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // Plans the rounds and, at once, marks the windows that closed while the server was down (CONTRACT §3).
     // Several servers: the holder of the patrol sweep's lease does it, within a second.
     if (!cluster.enabled) await patrol.sweep(clock.now());
-    periodic.every('offline sweep', options.sweepIntervalMs ?? 5_000, () => devices.sweepSilent(clock.now()));
-    periodic.every('work-order deadline sweep', options.deadlineSweepIntervalMs ?? 10_000, () => workOrders.sweepDeadlines(clock.now()));
-    periodic.every('parking sweep', options.parkingSweepIntervalMs ?? 2_000, async () => {
-      const now = clock.now();
-      await parking.sweepStuckOpen(now);
-      await parking.sweepReconciliation(now);
-    });
-    periodic.every('patrol sweep', options.patrolSweepIntervalMs ?? 1_000, () => patrol.sweep(clock.now()));
+    // Each with when it is next due: the wall clock ignores it; a replay's virtual time runs the sweep then.
+    periodic.every('offline sweep', options.sweepIntervalMs ?? 5_000, () => devices.sweepSilent(clock.now()), devices.silenceDue());
+    periodic.every('work-order deadline sweep', options.deadlineSweepIntervalMs ?? 10_000, () => workOrders.sweepDeadlines(clock.now()), workOrders.deadlineDue());
+    periodic.every(
+      'parking sweep',
+      options.parkingSweepIntervalMs ?? 2_000,
+      async () => {
+        const now = clock.now();
+        await parking.sweepStuckOpen(now);
+        await parking.sweepReconciliation(now);
+      },
+      parking.sweepDue(),
+    );
+    periodic.every('patrol sweep', options.patrolSweepIntervalMs ?? 1_000, () => patrol.sweep(clock.now()), patrol.sweepDue());
     // Several servers: each sweep runs where its lease is (cluster/README.md).
     cluster.adoptTimers(periodic);
 

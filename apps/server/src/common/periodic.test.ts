@@ -35,4 +35,17 @@ describe(Periodic.name, () => {
     expect(runs).toBe(3);
     periodic.stop();
   });
+
+  it('on the wall clock a NextDue changes nothing: the job still runs every period (the live server as before)', async () => {
+    vi.useFakeTimers();
+    const periodic = new Periodic();
+    let runs = 0;
+    let asked = 0;
+    const due = { after: async () => (asked++, null), leadMs: Infinity };
+    periodic.every('sweep with a due', 1_000, async () => void runs++, due);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs).toBe(5);
+    expect(asked).toBe(0);
+    periodic.stop();
+  });
 });

@@ -1,12 +1,38 @@
 import { Logger } from '@nestjs/common';
 
 /**
- * Calls `tick` every `ms` until cancelled. The tick returns the job's run (undefined when it was
- * skipped), so a virtual clock (replay/replay-time.ts) can await the sweeps it fires.
+ * When a sweep next has something to do, for a schedule that can use it (the replay's virtual
+ * time, replay/replay-time.ts); the wall clock runs every sweep at its period regardless.
  */
-export type Schedule = (ms: number, tick: () => Promise<void> | undefined) => () => void;
+export interface NextDue {
+  /**
+   * The earliest instant after `now` at which what is stored gives the sweep something to do (a
+   * device falls silent, a window closes, a barrier counts as stuck, a deadline passes), or null
+   * if nothing does. Read after the sweep ran at `now`.
+   */
+  after(now: Date): Promise<Date | null>;
+  /**
+   * The least time from a message's receipt to a deadline it can create for this sweep (a device
+   * back online: 3 heartbeats): a due brought forward by what arrives later is never nearer.
+   * Infinity: messages create none.
+   */
+  leadMs: number;
+  /**
+   * What the sweep decides depends on whether a message came before or after its instant (a tap
+   * against a window that closed): a replay that lets sweeps see what came after their instant
+   * (replay-time.ts, overlapped) holds this one to exactly what came before.
+   */
+  exact?: boolean;
+}
 
-/** The wall clock: an unref'd setInterval. */
+/**
+ * Calls `tick` every `ms` until cancelled, or (a schedule that reads `due`) when it is due. The
+ * tick returns the job's run (undefined when it was skipped), so a virtual clock
+ * (replay/replay-time.ts) can await the sweeps it fires.
+ */
+export type Schedule = (ms: number, tick: () => Promise<void> | undefined, due?: NextDue) => () => void;
+
+/** The wall clock: an unref'd setInterval (every period, whatever `due` says). */
 export const wallClockSchedule: Schedule = (ms, tick) => {
   const timer = setInterval(tick, ms);
   timer.unref();
@@ -30,7 +56,8 @@ export class Periodic {
   /** `schedule`: the wall clock, or a replay's virtual time. */
   constructor(private readonly schedule: Schedule = wallClockSchedule) {}
 
-  every(name: string, ms: number, job: () => Promise<unknown>): void {
+  /** `due`: when the job next has work, for a schedule that skips the runs in between (the replay's). */
+  every(name: string, ms: number, job: () => Promise<unknown>, due?: NextDue): void {
     let running = false;
     this.names.push(name);
     const cancel = this.schedule(ms, () => {
@@ -44,7 +71,7 @@ export class Periodic {
         .finally(() => {
           running = false;
         });
-    });
+    }, due);
     this.cancels.push(cancel);
   }
 

@@ -131,6 +131,17 @@ export class DevicesRepository {
     return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at) }));
   }
 
+  /** Per site, the oldest last status of its online devices (those the silence sweep watches). */
+  async oldestOnlineStatus(siteIds: readonly string[]): Promise<{ siteId: string; oldest: Date }[]> {
+    if (siteIds.length === 0) return [];
+    const rows = await this.db.query<{ site_id: string; oldest: Date }>(
+      `SELECT site_id, min(last_status_at) AS oldest FROM devices
+       WHERE site_id = ANY($1::text[]) AND online AND NOT retired AND last_status_at IS NOT NULL GROUP BY site_id`,
+      [siteIds],
+    );
+    return rows.map((r) => ({ siteId: r.site_id, oldest: new Date(r.oldest) }));
+  }
+
   /** Marks offline only if no status arrived since the sweep looked (another instance, or a late message). */
   async markOffline(d: SilentDevice): Promise<boolean> {
     const rows = await this.db.query(

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type DeviceDto } from '@estate-watch/contracts';
-import { clockSkewMs, silentBefore, statusAlerts, statusAlertsHeld } from '@estate-watch/domain';
+import { clockSkewMs, silentBefore, silentFrom, statusAlerts, statusAlertsHeld } from '@estate-watch/domain';
+import { OFFLINE_AFTER_HEARTBEATS } from '@estate-watch/contracts';
 import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
+import type { NextDue } from '../common/periodic';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -132,6 +134,31 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       await this.emit(silent.siteId, silent.deviceId);
     }
     return marked;
+  }
+
+  /**
+   * When sweepSilent next has work (a replay runs it then, common/periodic.ts NextDue): the first
+   * online device of a configured site to pass 3 heartbeats of silence. A status brings a device
+   * online no nearer than 3 heartbeats before it can be silent.
+   */
+  silenceDue(): NextDue {
+    const sites = this.sites;
+    return {
+      after: (now) => this.nextSilentAt(now),
+      get leadMs() {
+        return Math.min(...sites.all().map((s) => s.site.heartbeatSec * OFFLINE_AFTER_HEARTBEATS * 1000));
+      },
+    };
+  }
+
+  private async nextSilentAt(_now: Date): Promise<Date | null> {
+    const heartbeat = new Map(this.sites.all().map((s) => [s.site.id, s.site.heartbeatSec]));
+    let due: Date | null = null;
+    for (const { siteId, oldest } of await this.repo.oldestOnlineStatus([...heartbeat.keys()])) {
+      const from = silentFrom(oldest, heartbeat.get(siteId)!, this.watchingSince);
+      if (!due || from < due) due = from;
+    }
+    return due;
   }
 
   onModuleDestroy(): void {

@@ -119,6 +119,23 @@ export function devicesSuite(backend: Backend): void {
       expect(await devices.sweepSilent()).toBe(1);
     });
 
+    it('silenceDue: the sweep marks nothing 1 ms before the instant it names and marks the device at it; a later status moves it', async () => {
+      const due = devices.silenceDue();
+      expect(due.leadMs).toBe(90_000);
+      expect(await due.after(clock.now())).toBeNull(); // nobody online: nothing to wait for
+      const first = clock.now().getTime();
+      await devices.handle(status('cp-1', true));
+      clock.advance(30_000);
+      await devices.handle(status('cp-2', true));
+      expect((await due.after(clock.now()))?.getTime()).toBe(first + 90_001);
+      clock.set(new Date(first + 90_000));
+      expect(await devices.sweepSilent()).toBe(0);
+      clock.set(new Date(first + 90_001));
+      expect(await devices.sweepSilent()).toBe(1);
+      // cp-1 is offline now; cp-2's silence is next.
+      expect((await due.after(clock.now()))?.getTime()).toBe(first + 30_000 + 90_001);
+    });
+
     it('a site no longer in the site files is not swept', async () => {
       const gone = testSite();
       gone.site = { ...gone.site, id: 'gonesite' };

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
-import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, localDateOf, lotIsFull, reconcileLot, reconciliationDue, type BarrierReport } from '@estate-watch/domain';
+import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, localDateOf, lotIsFull, reconcileLot, reconciliationDue, reconciliationDueAt, stuckOpenFrom, type BarrierReport } from '@estate-watch/domain';
 import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
+import type { NextDue } from '../common/periodic';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -128,6 +129,38 @@ export class ParkingService implements MessageHandler {
       }
     }
     return ran;
+  }
+
+  /**
+   * When the parking sweep (sweepStuckOpen, sweepReconciliation) next has work (a replay runs it
+   * then, common/periodic.ts NextDue): the first open barrier to pass its gate's stuckOpenSec, or
+   * the next 03:00 local of a lot not yet reconciled that day. A barrier that opens is stuck no
+   * sooner than its gate's stuckOpenSec later.
+   */
+  sweepDue(): NextDue {
+    const sites = this.sites;
+    return {
+      after: (now) => this.nextSweepAt(now),
+      get leadMs() {
+        return Math.min(...sites.all().flatMap((s) => s.gates.map((g) => g.stuckOpenSec * 1000)));
+      },
+    };
+  }
+
+  private async nextSweepAt(now: Date): Promise<Date | null> {
+    let due = Infinity;
+    for (const row of await this.repo.openGates()) {
+      const gate = this.sites.site(row.site_id)?.gates.find((g) => g.id === row.gate_id);
+      if (gate && row.barrier_since) due = Math.min(due, stuckOpenFrom(row.barrier_since, gate.stuckOpenSec).getTime());
+    }
+    const rows = await this.repo.lots();
+    for (const site of this.sites.all()) {
+      for (const lot of site.lots) {
+        const row = rows.find((r) => r.site_id === site.site.id && r.lot_id === lot.id);
+        due = Math.min(due, reconciliationDueAt(now, site.site.timezone, row?.last_reconciled_day ?? null).getTime());
+      }
+    }
+    return Number.isFinite(due) ? new Date(due) : null;
   }
 
   /** Callable at any time (POST /api/parking/reconcile): checks every lot now, as the nightly sweep would. */

@@ -133,6 +133,27 @@ export function parkingSuite(backend: Backend): void {
       expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toBeUndefined();
     });
 
+    it('sweepDue: the stuck-open instant a barrier that opened brings, and the next 03:00 local; nothing to do 1 ms before either', async () => {
+      const due = parking.sweepDue();
+      expect(due.leadMs).toBe(120_000);
+      // 09:30 local and the lot never reconciled: due now; once reconciled, at 03:00 local tomorrow (19:00Z).
+      expect(await due.after(clock.now())).toEqual(clock.now());
+      expect(await parking.sweepReconciliation()).toBe(1);
+      expect((await due.after(clock.now()))?.toISOString()).toBe('2026-11-27T19:00:00.000Z');
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      const stuckAt = clock.now().getTime() + 120_001;
+      expect((await due.after(clock.now()))?.getTime()).toBe(stuckAt);
+      clock.set(new Date(stuckAt - 1));
+      expect(await parking.sweepStuckOpen()).toBe(0);
+      clock.set(new Date(stuckAt));
+      expect(await parking.sweepStuckOpen()).toBe(1);
+      expect((await due.after(clock.now()))?.toISOString()).toBe('2026-11-27T19:00:00.000Z');
+      clock.set('2026-11-27T18:59:59.999Z');
+      expect(await parking.sweepReconciliation()).toBe(0);
+      clock.set('2026-11-27T19:00:00.000Z');
+      expect(await parking.sweepReconciliation()).toBe(1);
+    });
+
     it('gate.fault carries the code; a new code is a repeat; open or closed clears', async () => {
       await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E1' }));
       await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E1' })); // heartbeat: no repeat

@@ -79,6 +79,12 @@ export class PatrolRepository {
     return rows.map(this.revised);
   }
 
+  /** The earliest due_at of the sites' rounds (roundDueAt), or null when none is due ever. */
+  async nextDueAt(siteIds: readonly string[]): Promise<Date | null> {
+    const [row] = await this.db.query<{ due: Date | null }>('SELECT min(due_at) AS due FROM patrol_rounds WHERE site_id = ANY($1::text[])', [siteIds]);
+    return row?.due ? new Date(row.due) : null;
+  }
+
   /** A new round; one already there (another instance planned it) is left alone. */
   async insert(round: RoundDto, now: Date): Promise<boolean> {
     const rows = await this.db.query(

@@ -1,9 +1,10 @@
 import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { RoundDto, RoundQuery, RoundsExportQuery, SiteConfig } from '@estate-watch/contracts';
-import { assignTap, closeWindows, localDateOf, planningDates, planRounds, reconcileRounds, resolveReportRange, shiftDate, visitRound } from '@estate-watch/domain';
+import { assignTap, closeWindows, localDateOf, localDayStart, planningDates, planRounds, reconcileRounds, resolveReportRange, shiftDate, visitRound } from '@estate-watch/domain';
 import { AlertsService } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
+import type { NextDue } from '../common/periodic';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -71,6 +72,32 @@ export class PatrolService implements MessageHandler {
       }
       return changed;
     });
+  }
+
+  /**
+   * When sweep next has work (a replay runs it then, common/periodic.ts NextDue): a round's next
+   * due instant (roundDueAt: its start, or a pending window's close), or a site's next local
+   * midnight, when its rounds are planned again. A tap only ever moves a round's due instant later,
+   * so messages bring nothing forward.
+   */
+  sweepDue(): NextDue {
+    return {
+      after: async (now) => {
+        const sites = this.sites.all();
+        let due = Infinity;
+        for (const site of sites) {
+          const today = localDateOf(now, site.site.timezone);
+          const plan = this.plannedOn.get(site.site.id) === today ? localDayStart(shiftDate(today, 1), site.site.timezone) : now;
+          due = Math.min(due, plan.getTime());
+        }
+        const round = await this.repo.nextDueAt(sites.map((s) => s.site.id));
+        if (round) due = Math.min(due, round.getTime());
+        return Number.isFinite(due) ? new Date(due) : null;
+      },
+      leadMs: Infinity,
+      // A tap just after a window closed is late after a miss; applied before the sweep, it would be the visit.
+      exact: true,
+    };
   }
 
   /** Marks one round's closed windows; saved first, so a miss another server saw first is not raised twice. */

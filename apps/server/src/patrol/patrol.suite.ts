@@ -102,6 +102,28 @@ export function patrolSuite(backend: Backend): void {
         expect(await openAlerts()).toEqual([]);
       });
 
+      it('sweepDue names each instant the sweep has work: the round start, each window close, the next local midnight', async () => {
+        const due = h.patrol.sweepDue();
+        const sweepAtInstant = (at: Date) => {
+          h.clock.set(at);
+          return h.patrol.sweep(at);
+        };
+        expect(due.leadMs).toBe(Infinity); // a tap only moves a round's next instant later
+        const steps: [string, string][] = [
+          ['06:00', '09:15:00.000'], // the round starts (in_progress)
+          ['09:15', '09:45:00.001'], // cp-1's window closed with no tap
+          ['09:45:00.001', '10:05:00.001'], // cp-2's
+        ];
+        for (const [from, next] of steps) {
+          expect((await due.after(local(from)))?.toISOString()).toBe(local(next).toISOString());
+          expect(await sweepAtInstant(new Date(local(next).getTime() - 1))).toEqual([]);
+          expect(await sweepAtInstant(local(next))).toHaveLength(1);
+        }
+        expect(outcomes(await round())).toEqual(['cp-1:missed', 'cp-2:missed']);
+        // Nothing left today: the rounds are planned again at midnight local.
+        expect((await due.after(local('10:05:00.001')))?.toISOString()).toBe(local('00:00', '2026-11-28').toISOString());
+      });
+
       it('a window closing with no tap is missed by the next sweep, not before its inclusive end', async () => {
         expect(await sweepAt('09:45:00')).toHaveLength(1); // in_progress only
         expect(outcomes(await round())).toEqual(['cp-1:pending', 'cp-2:pending']);

@@ -45,6 +45,12 @@ export interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
+  /**
+   * Where the replay's own loop waited (wall ms): for the window (commits of what it submitted),
+   * for the sweeps at a tick (overlapped: only when `maxBehind` ticks were waiting), and at the end
+   * (everything applied, the last sweeps).
+   */
+  waits: { window: number; ticks: number; flush: number };
 }
 
 /**
@@ -75,10 +81,15 @@ export function replayItems(recording: readonly RecordedMessage[]): { items: Rep
 export async function replayThroughIngest(items: readonly ReplayItem[], ingest: ReplayIngest, time: ReplayTime, options: { window?: number; skipped?: number } = {}): Promise<ReplayReport> {
   const half = Math.max(1, Math.floor((options.window ?? 8000) / 2));
   const outcomes: ReplayReport['outcomes'] = { accepted: 0, duplicate: 0, rejected: 0, ignored: 0 };
-  let lastSeq = 0;
-  const count = (o: IngestOutcome) => {
+  /** Per item: its seq once committed (0: none stored), whether it is; and the highest seq of items 0..i-1 committed in a row. */
+  const seqs = new Float64Array(items.length);
+  const done = new Uint8Array(items.length);
+  const highestBefore = new Float64Array(items.length + 1);
+  let scanned = 0;
+  const outcome = (i: number) => (o: IngestOutcome) => {
     outcomes[o.status]++;
-    if (o.status === 'accepted') lastSeq = Math.max(lastSeq, o.seq);
+    if (o.status === 'accepted') seqs[i] = o.seq;
+    done[i] = 1;
   };
   let chunk: Promise<void>[] = [];
   let previous: Promise<unknown> = Promise.resolve();
@@ -89,31 +100,55 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
     await ingest.settled();
   };
   /**
-   * Overlapped: what was submitted up to this call (taken now) committed, then applied by every
-   * handler; the replay goes on submitting meanwhile. A handler's cursor moves after the batch that
-   * holds the seq is applied, so the wait is a short poll of the cursors.
+   * Overlapped: everything received before `at` committed, then applied by every handler; the replay
+   * goes on submitting meanwhile. A handler's cursor moves after the batch that holds the seq is
+   * applied, so the wait is a short poll of the commits and the cursors.
    */
-  const appliedSoFar = () => {
-    const submitted = Promise.all([previous, Promise.all(chunk.slice())]);
-    return submitted.then(async () => {
-      const target = lastSeq;
-      while (ingest.appliedSeq() < target) await new Promise((resolve) => setTimeout(resolve, 1));
-    });
+  const scan = () => {
+    while (scanned < items.length && done[scanned]) {
+      highestBefore[scanned + 1] = Math.max(highestBefore[scanned]!, seqs[scanned]!);
+      scanned++;
+    }
   };
-  const barrier = time.overlapped ? appliedSoFar : settled;
+  const appliedBefore = async (at: number) => {
+    const k = firstAtOrAfter(items, at);
+    for (;;) {
+      scan();
+      if (scanned >= k && ingest.appliedSeq() >= highestBefore[k]!) return;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  };
+  const barrier = time.overlapped ? appliedBefore : settled;
+  /** Items 0..applied-1 are committed and applied: everything received before the next one's time. */
+  let applied = 0;
+  time.appliedBefore = () => {
+    scan();
+    const seq = ingest.appliedSeq();
+    while (applied < scanned && seqs[applied]! <= seq) applied++;
+    return applied < items.length ? items[applied]!.at : Infinity;
+  };
+  const waits = { window: 0, ticks: 0, flush: 0 };
   const started = performance.now();
-  for (const item of items) {
-    if (item.at > time.now()) await time.advanceTo(item.at, barrier);
-    chunk.push(ingest.submit(item.incoming).then(count));
+  for (const [i, item] of items.entries()) {
+    if (item.at > time.now()) {
+      const t = performance.now();
+      await time.advanceTo(item.at, barrier);
+      waits.ticks += performance.now() - t;
+    }
+    chunk.push(ingest.submit(item.incoming).then(outcome(i)));
     if (chunk.length >= half) {
       // Between half and all of the window in flight: the next chunk fills while this one commits.
+      const t = performance.now();
       await previous;
+      waits.window += performance.now() - t;
       previous = Promise.all(chunk);
       chunk = [];
     }
   }
+  const flushed = performance.now();
   await time.flush(settled);
   const wallMs = performance.now() - started;
+  waits.flush = performance.now() - flushed;
   return {
     messages: items.length,
     skipped: options.skipped ?? 0,
@@ -122,5 +157,18 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
     wallMs,
     barriers: time.counts.barriers,
     sweeps: time.counts.sweeps,
+    waits: { window: Math.round(waits.window), ticks: Math.round(waits.ticks), flush: Math.round(waits.flush) },
   };
+}
+
+/** The index of the first item received at or after `at` (items are in time order). */
+function firstAtOrAfter(items: readonly ReplayItem[], at: number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

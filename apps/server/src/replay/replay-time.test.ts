@@ -125,8 +125,8 @@ describe(ReplayTime.name, () => {
     periodic.stop();
   });
 
-  it('overlapped: never more than maxBehind ticks wait at once', async () => {
-    const time = new ReplayTime(T0, 10 * S, { overlap: true, maxBehind: 2 });
+  it('overlapped: never further than aheadMs past the oldest barrier whose sweeps wait', async () => {
+    const time = new ReplayTime(T0, 10 * S, { overlap: true, aheadMs: 20 * S });
     const periodic = new Periodic(time.schedule);
     periodic.every('a', 10 * S, async () => undefined);
     let returned = false;
@@ -135,6 +135,73 @@ describe(ReplayTime.name, () => {
     await new Promise((r) => setImmediate(r));
     expect(returned).toBe(false);
     expect(time.now()).toBe(T0 + 30 * S);
+    periodic.stop();
+  });
+
+  it('useDue: a sweep runs at each instant its NextDue names, and no other; one without runs every period', async () => {
+    const time = new ReplayTime(T0, 0, { useDue: true });
+    const periodic = new Periodic(time.schedule);
+    const log: string[] = [];
+    const at = () => (time.clock.now().getTime() - T0) / S;
+    // Deadlines at 30 s and 95 s; each run consumes the ones passed.
+    const deadlines = [30, 95];
+    periodic.every(
+      'due',
+      1 * S,
+      async () => {
+        log.push(`due@${at()}`);
+        while (deadlines.length > 0 && deadlines[0]! <= at()) deadlines.shift();
+      },
+      { after: async () => (deadlines.length > 0 ? new Date(T0 + deadlines[0]! * S) : null), leadMs: Infinity },
+    );
+    periodic.every('plain', 50 * S, async () => void log.push(`plain@${at()}`));
+    // Before the first run nothing says when the due sweep is next: it runs at its first period, then as told.
+    await time.advanceTo(T0 + 200 * S, async () => undefined);
+    expect(log).toEqual(['due@1', 'due@30', 'plain@50', 'due@95', 'plain@100', 'plain@150', 'plain@200']);
+    expect(time.counts.sweeps).toBe(7);
+    periodic.stop();
+  });
+
+  it('useDue: a due further than leadMs after what was applied is checked at that lead instead (a message may bring it forward)', async () => {
+    const time = new ReplayTime(T0, 0, { useDue: true });
+    const periodic = new Periodic(time.schedule);
+    const runs: number[] = [];
+    periodic.every('lead', 1 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async () => null, leadMs: 90 * S });
+    time.appliedBefore = () => time.now();
+    await time.advanceTo(T0 + 300 * S, async () => undefined);
+    expect(runs).toEqual([1, 91, 181, 271]);
+    periodic.stop();
+  });
+
+  it('the live pace ignores NextDue: every period', async () => {
+    const time = new ReplayTime(T0, 1000);
+    const periodic = new Periodic(time.schedule);
+    const runs: number[] = [];
+    periodic.every('due', 1 * S, async () => void runs.push(1), { after: async () => null, leadMs: Infinity });
+    await time.advanceTo(T0 + 60 * S, async () => undefined);
+    expect(runs).toHaveLength(60);
+    periodic.stop();
+  });
+
+  it.each([
+    { exact: true, returnedBeforeApplied: false },
+    { exact: false, returnedBeforeApplied: true },
+  ])('overlapped, exact $exact: the replay waits at the sweep’s instant until it ran → $returnedBeforeApplied', async ({ exact, returnedBeforeApplied }) => {
+    const time = new ReplayTime(T0, 0, { overlap: true, useDue: true });
+    const periodic = new Periodic(time.schedule);
+    const runs: number[] = [];
+    periodic.every('w', 10 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async (now) => new Date(now.getTime() + 10 * S), leadMs: Infinity, exact });
+    let release: () => void = () => undefined;
+    const applied = new Promise<void>((resolve) => (release = resolve));
+    let returned = false;
+    const advancing = time.advanceTo(T0 + 15 * S, () => applied).then(() => (returned = true));
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(returnedBeforeApplied);
+    expect(time.now()).toBe(T0 + (exact ? 10 : 15) * S);
+    release();
+    await advancing;
+    await time.flush(async () => undefined);
+    expect(runs[0]).toBe(10);
     periodic.stop();
   });
 });

@@ -1,46 +1,64 @@
 // Virtual time for a replay (replay-main.ts, bench/replay-bench.ts): the server's clock and the
 // schedule of its sweeps (Periodic), both moved by the replay instead of the wall.
 //
-// A sweep at time T must see every message received up to T applied, as it would on a live
-// server whose handlers keep up; so before sweeps run the replay's `barrier` waits until what was
-// submitted is committed and applied. Barriers cost a drained pipeline each, so they fall on a grid
-// of `tickMs` of virtual time: a sweep due within a tick runs at the tick's end, and the ticks of a
-// sweep missed since it last ran run once (Periodic skips ticks the same way on a loaded server).
-// `tickMs` equal to the shortest sweep period (1 s) is the live pace; a larger tick trades when a
-// sweep's alert is raised (up to a tick later) for larger batches. The state a day ends in is the
-// same: every rule the sweeps apply is judged from `now` and what is stored (a missed window, a
-// silent device, an overdue order), not from when the sweep happened to run.
+// A sweep at time T must see every message received before T applied, as it would on a live
+// server whose handlers keep up; so before sweeps run the replay's `barrier(T)` waits until what
+// was received before T is committed and applied. Where the barriers fall:
+// - `useDue` (the fast replay): a sweep that says when it is next due (Periodic's NextDue: the
+//   earliest instant what is stored could give it something to do, and how soon after a message a
+//   deadline it creates can fall) runs at that instant and no other; one that does not say runs
+//   every period. A quiet day then has a barrier where a sweep has work or could have been given
+//   some, not one every second.
+// - `tickMs` > 0: the instants are rounded up to a grid of tickMs, so sweeps due within a tick
+//   run once at its end (ticks missed since run once, as Periodic skips ticks on a loaded server).
+//   `tickMs` 1000 without `useDue` is the live pace: every sweep at its period.
+// The state a day ends in is the same: every rule the sweeps apply is judged from `now` and what is
+// stored (a missed window, a silent device, an overdue order), not from when the sweep happened to run.
 import type { Clock } from '../common/clock';
-import type { Schedule } from '../common/periodic';
+import type { NextDue, Schedule } from '../common/periodic';
 
 interface Job {
   every: number;
+  /** When it runs next; Infinity while a run is under way (overlapped) or nothing is due. */
   next: number;
   tick: () => Promise<void> | undefined;
+  due?: NextDue;
 }
 
 export interface ReplayTimeOptions {
   /**
-   * Overlapped (the fast replay): at a tick the barrier only starts waiting for what was submitted
-   * so far, and the sweeps run once it is applied, while the replay goes on submitting what comes
-   * after. Each sweep still reads the tick's time (the clock is held there while a sweep starts,
-   * so the `now` it takes is the tick's), and sees everything received before it applied; it may
-   * also see some of what came after, as a live server's sweep sees a message that arrived while
-   * it ran. Default false: the replay waits at each tick until the sweeps have run.
+   * Overlapped (the fast replay): at a barrier the replay does not stop; the barrier waits for what
+   * was received before its time to be applied and the sweeps then start with the clock held at
+   * that time (the `now` each reads when it starts), while the replay goes on submitting what comes
+   * after. A sweep still sees everything received before its time applied; it may also see what
+   * came up to `aheadMs` after, as a live server's sweep sees a message that arrived while it ran,
+   * except a sweep whose NextDue is `exact`: the replay waits at its instant until it ran.
+   * Default false: the replay waits at each barrier until the sweeps have run.
    */
   overlap?: boolean;
-  /** Overlapped: ticks whose sweeps may wait at once before the replay waits for them. Default 4. */
-  maxBehind?: number;
+  /** Overlapped: how far (virtual ms) the replay may go past the oldest barrier whose sweeps have not run. Default 3,600,000. */
+  aheadMs?: number;
+  /** Sweeps with a NextDue run when due instead of every period. Default false (the live pace). */
+  useDue?: boolean;
 }
+
+/** The barrier: everything received before `at` applied by every handler. */
+export type Barrier = (at: number) => Promise<void>;
 
 export class ReplayTime {
   private ms: number;
   private readonly jobs = new Set<Job>();
   private readonly overlap: boolean;
-  private readonly maxBehind: number;
-  /** Overlapped: the sweeps queued so far, in tick order. */
+  private readonly aheadMs: number;
+  private readonly useDue: boolean;
+  /** Overlapped: the barriers queued, oldest first, each done once its sweeps ran. */
+  private readonly queued: { at: number; done: Promise<void> }[] = [];
   private sweeping: Promise<void> = Promise.resolve();
-  private behind = 0;
+  /**
+   * The replay's answer to "everything received before when is applied?" (replay-ingest.ts); a
+   * NextDue's lead counts from there. Unset: from the sweep's own time (all a barrier waited for).
+   */
+  appliedBefore: (() => number) | undefined;
   /** Barriers passed and sweep runs started, for the report. */
   readonly counts = { barriers: 0, sweeps: 0 };
 
@@ -54,16 +72,17 @@ export class ReplayTime {
     if (!(tickMs >= 0)) throw new Error(`ReplayTime: tickMs must be 0 or more, got ${tickMs}`);
     this.ms = start;
     this.overlap = options.overlap ?? false;
-    this.maxBehind = options.maxBehind ?? 4;
+    this.aheadMs = options.aheadMs ?? 3_600_000;
+    this.useDue = options.useDue ?? false;
   }
 
   /** The server's clock (CLOCK): where the replay is. */
   readonly clock: Clock = { now: () => new Date(this.ms) };
 
   /** Periodic's schedule: ticks come from advanceTo, never from the wall. */
-  readonly schedule: Schedule = (every, tick) => {
+  readonly schedule: Schedule = (every, tick, due) => {
     if (!(every > 0)) throw new Error(`ReplayTime: a period must be above 0, got ${every}`);
-    const job: Job = { every, next: this.ms + every, tick };
+    const job: Job = { every, next: this.ms + every, tick, due: this.useDue ? due : undefined };
     this.jobs.add(job);
     return () => void this.jobs.delete(job);
   };
@@ -77,54 +96,67 @@ export class ReplayTime {
   }
 
   /**
-   * Moves time to `at` (never back), running the sweeps due on each tick on the way after
-   * `barrier` (what was submitted before the tick, applied). `barrier` is called at the tick.
+   * Moves time to `at` (never back), placing a barrier at each instant a sweep is due on the way
+   * and running those sweeps after it. Overlapped, it returns once no barrier older than
+   * `at - aheadMs` waits.
    */
-  async advanceTo(at: number, barrier: () => Promise<void>): Promise<void> {
+  async advanceTo(at: number, barrier: Barrier): Promise<void> {
     for (;;) {
-      const due = this.nextDue();
-      if (due === undefined) break;
-      const boundary = this.tickMs > 0 ? Math.ceil(due / this.tickMs) * this.tickMs : due;
-      if (boundary > at) break;
-      if (this.overlap) {
+      const boundary = this.nextBoundary();
+      const to = boundary !== undefined && boundary <= at ? boundary : at;
+      // Overlapped: the oldest barrier too far behind; once it ran, a sweep's next due may come sooner.
+      const oldest = this.queued[0];
+      if (oldest && oldest.at < to - this.aheadMs) {
+        await oldest.done;
+        this.queued.shift();
+        continue;
+      }
+      if (to !== boundary) break;
+      const jobs = this.takeDue(boundary, false);
+      if (this.overlap && jobs.some((job) => job.due?.exact)) {
+        // A sweep that must see nothing from after its instant: the replay waits here until it ran (and said when it is next due).
         this.ms = Math.max(this.ms, boundary);
-        const jobs = this.takeDue(boundary, false);
-        const applied = barrier();
-        this.behind++;
-        this.sweeping = Promise.all([this.sweeping, applied]).then(async () => {
-          await this.run(jobs, boundary);
-          this.behind--;
-        });
-        if (this.behind > this.maxBehind) await this.sweeping;
+        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
+        await this.sweeping;
+        this.queued.length = 0;
+      } else if (this.overlap) {
+        this.ms = Math.max(this.ms, boundary);
+        // Waited for once the barriers before it passed: one wait at a time, in order.
+        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
+        this.queued.push({ at: boundary, done: this.sweeping });
       } else {
         // The barrier first: what it waits for was received before the tick, and is applied at the time it was.
-        await barrier();
+        await barrier(boundary);
         this.ms = Math.max(this.ms, boundary);
-        await this.run(this.takeDue(boundary, false), boundary);
+        await this.run(jobs, boundary);
       }
     }
     this.ms = Math.max(this.ms, at);
   }
 
   /** The end of a replay: the sweeps queued, a barrier, then every sweep once at the time reached. */
-  async flush(barrier: () => Promise<void>): Promise<void> {
+  async flush(barrier: Barrier): Promise<void> {
     await this.sweeping;
-    await barrier();
+    this.queued.length = 0;
+    await barrier(Infinity);
     await this.run(this.takeDue(this.ms, true), this.ms);
   }
 
-  private nextDue(): number | undefined {
-    let due: number | undefined;
-    for (const job of this.jobs) if (due === undefined || job.next < due) due = job.next;
-    return due;
+  /** The next instant a barrier falls: the earliest due, rounded up to the grid. */
+  private nextBoundary(): number | undefined {
+    let due = Infinity;
+    for (const job of this.jobs) due = Math.min(due, job.next);
+    if (!Number.isFinite(due)) return undefined;
+    return this.tickMs > 0 ? Math.ceil(due / this.tickMs) * this.tickMs : due;
   }
 
-  /** The jobs due at `at` (all: every job), each moved to its first tick after `at`: ticks missed run once. */
+  /** The jobs due at `at` (all: every job). A periodic job moves to its first tick after `at` (ticks missed run once); one with a NextDue waits for its run to say. */
   private takeDue(at: number, all: boolean): Job[] {
     const due: Job[] = [];
     for (const job of this.jobs) {
       if (!all && job.next > at) continue;
-      if (job.next <= at) job.next += job.every * (Math.floor((at - job.next) / job.every) + 1);
+      if (job.due) job.next = Infinity;
+      else if (job.next <= at) job.next += job.every * (Math.floor((at - job.next) / job.every) + 1);
       due.push(job);
     }
     return due;
@@ -141,12 +173,35 @@ export class ReplayTime {
         // A job cancelled since it was taken does not run.
         if (!this.jobs.has(job)) continue;
         const run = job.tick();
-        if (run) runs.push(run);
+        if (run) {
+          this.counts.sweeps++;
+          runs.push(job.due ? run.then(() => this.scheduleAfter(job, at)) : run);
+        } else if (job.due) {
+          runs.push(this.scheduleAfter(job, at));
+        }
       }
     } finally {
       this.ms = Math.max(current, at);
     }
-    this.counts.sweeps += runs.length;
     await Promise.all(runs);
+  }
+
+  /**
+   * A job with a NextDue after its run at `at`: at its next due instant, or `leadMs` after what was
+   * applied when it looked, when that comes first (a message not yet applied may create a deadline
+   * no earlier than that). A due not after `at` (what was due is still there: the sweep failed)
+   * waits a period.
+   */
+  private async scheduleAfter(job: Job, at: number): Promise<void> {
+    const due = job.due!;
+    let next: number;
+    try {
+      const applied = Math.max(at, this.appliedBefore?.() ?? at);
+      const after = await due.after(new Date(at));
+      next = Math.min(after ? after.getTime() : Infinity, applied + due.leadMs);
+    } catch {
+      next = at + job.every;
+    }
+    job.next = next > at ? next : at + job.every;
   }
 }

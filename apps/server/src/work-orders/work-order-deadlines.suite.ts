@@ -10,6 +10,21 @@ export function workOrderDeadlinesSuite(backend: Backend): void {
     const h = workOrdersHarness(backend, 'work-order deadlines');
 
     describe('deadlines (sweepDeadlines on a virtual clock across a day)', () => {
+      it('deadlineDue names each instant the sweep has work: nothing 1 ms before it, an escalation at it', async () => {
+        const due = h.workOrders.deadlineDue();
+        const created = h.clock.now().getTime();
+        expect(due.leadMs).toBeLessThanOrEqual(15 * MIN);
+        await h.workOrders.create(inspection, 'operator'); // engineering: accept 15 min, resolve 240 min
+        const expected = [15 * MIN + 1, 240 * MIN + 1];
+        for (const offset of expected) {
+          const at = await due.after(new Date(created));
+          expect(at?.getTime()).toBe(created + offset);
+          expect(await h.workOrders.sweepDeadlines(new Date(at!.getTime() - 1))).toEqual([]);
+          expect(await h.workOrders.sweepDeadlines(at!)).toHaveLength(1);
+        }
+        expect(await due.after(new Date(created + DAY))).toBeNull();
+      });
+
       it('escalates each missed deadline once, one priority step each, never before the deadline', async () => {
         const created = h.clock.now().getTime();
         const late = await h.workOrders.create(inspection, 'operator'); // engineering: accept 15 min, resolve 240 min

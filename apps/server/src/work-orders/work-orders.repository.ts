@@ -307,6 +307,16 @@ export class WorkOrdersRepository extends WorkOrderStore {
     return this.db.query<WorkOrderListRow>(sql, params);
   }
 
+  /** Orders with a deadline the sweep may yet act on (findDue's orders, whenever their deadline is). */
+  findPending(): Promise<Pick<WorkOrderRow, 'status' | 'accept_by' | 'resolve_by' | 'accept_escalated_at' | 'resolve_escalated_at' | 'source' | 'callback_due_at' | 'callback_overdue'>[]> {
+    return this.db.query(
+      `SELECT status, accept_by, resolve_by, accept_escalated_at, resolve_escalated_at, source, callback_due_at, callback_overdue FROM work_orders
+       WHERE (status IN ('new', 'dispatched', 'reopened') AND accept_escalated_at IS NULL)
+          OR (status IN ('new', 'dispatched', 'accepted', 'in_progress', 'reopened') AND resolve_escalated_at IS NULL)
+          OR (status = 'resolved' AND NOT callback_overdue AND callback_due_at IS NOT NULL)`,
+    );
+  }
+
   /** Orders the sweep must look at: a deadline passed and not yet escalated, or a callback overdue. */
   findDue(now: Date): Promise<WorkOrderRow[]> {
     return this.db.query<WorkOrderRow>(

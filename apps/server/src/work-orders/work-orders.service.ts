@@ -13,6 +13,7 @@ import type {
 import {
   allowedActions,
   callbackNowOverdue,
+  deadlineDueAt,
   deadlines,
   departmentSla,
   dueEscalations,
@@ -30,6 +31,7 @@ import {
   type WorkOrderActionInput,
 } from '@estate-watch/domain';
 import { CLOCK, type Clock } from '../common/clock';
+import type { NextDue } from '../common/periodic';
 import { SitesService } from '../sites/sites.service';
 import { toWorkOrderDto, toWorkOrderListDto } from './work-order-dto';
 import { WorkOrdersRepository, type NewWorkOrder, type WorkOrderRow, type WorkOrderStore, type WorkOrderViewRow } from './work-orders.repository';
@@ -177,6 +179,38 @@ export class WorkOrdersService {
       if (touched) changed.push(await this.emit(due.id));
     }
     return changed;
+  }
+
+  /**
+   * When sweepDeadlines next has work (a replay runs it then, common/periodic.ts NextDue): the first
+   * accept or resolve deadline not yet escalated, or complaint callback not yet flagged, to pass.
+   * An order made now (an alert's) has its first deadline no sooner than the shortest SLA.
+   */
+  deadlineDue(): NextDue {
+    const sites = this.sites;
+    return {
+      after: async () => {
+        let due = Infinity;
+        for (const row of await this.repo.findPending()) {
+          const at = deadlineDueAt({
+            status: row.status,
+            acceptBy: row.accept_by,
+            resolveBy: row.resolve_by,
+            acceptEscalated: row.accept_escalated_at !== null,
+            resolveEscalated: row.resolve_escalated_at !== null,
+            source: row.source,
+            callbackDueAt: row.callback_due_at ?? undefined,
+            callbackOverdue: row.callback_overdue,
+          });
+          if (at) due = Math.min(due, at.getTime());
+        }
+        return Number.isFinite(due) ? new Date(due) : null;
+      },
+      get leadMs() {
+        const slas = [FALLBACK_SLA, ...sites.all().flatMap((s) => s.departments.map((d) => d.sla))];
+        return Math.min(...slas.flatMap((sla) => [sla.acceptMin, sla.resolveMin])) * 60_000;
+      },
+    };
   }
 
   /** Used by the alert follower: one order per origin key, created dispatched to the rule's department. */

@@ -12,3 +12,13 @@ export function silentBefore(now: Date, heartbeatSec: number, watchingSince: Dat
   if (watchingSince && watchingSince.getTime() >= before.getTime()) return null;
   return before;
 }
+
+/**
+ * The first instant at which a device whose last status was at `lastStatusAt` counts as silent
+ * (silentBefore: strictly more than 3 heartbeats, and as long since `watchingSince`). A replay
+ * runs the offline sweep then (NextDue, apps/server common/periodic.ts) instead of every 5 s.
+ */
+export function silentFrom(lastStatusAt: Date, heartbeatSec: number, watchingSince: Date | null): Date {
+  const from = Math.max(lastStatusAt.getTime(), watchingSince?.getTime() ?? -Infinity);
+  return new Date(from + heartbeatSec * OFFLINE_AFTER_HEARTBEATS * 1000 + 1);
+}

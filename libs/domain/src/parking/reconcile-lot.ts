@@ -47,3 +47,20 @@ export function reconciliationDue(now: Date, timeZone: string, lastReconciledDay
   if (lastReconciledDay !== null && lastReconciledDay >= day) return null;
   return day;
 }
+
+/** Every real time zone's offset is a whole number of quarter hours, so 03:00 local falls on this grid. */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * The first instant at or after `now` at which a reconciliation is due (reconciliationDue not
+ * null): `now` itself when one is, else the next 03:00 local of a day not yet reconciled.
+ */
+export function reconciliationDueAt(now: Date, timeZone: string, lastReconciledDay: string | null): Date {
+  if (reconciliationDue(now, timeZone, lastReconciledDay) !== null) return now;
+  const first = Math.ceil(now.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  // 03:00 local of today or tomorrow, or the day after a reconciled day ahead (clock moved back): three days at most.
+  for (let t = first; t < first + 3 * 24 * 3600_000; t += QUARTER_HOUR_MS) {
+    if (reconciliationDue(new Date(t), timeZone, lastReconciledDay) !== null) return new Date(t);
+  }
+  throw new Error(`no reconciliation due within three days of ${now.toISOString()} (${timeZone}, last ${lastReconciledDay})`);
+}

@@ -7,3 +7,8 @@ export function isStuckOpen(barrier: BarrierState | null, openSince: Date | null
   if (barrier !== 'open' || !openSince) return false;
   return now.getTime() - openSince.getTime() > stuckOpenSec * 1000;
 }
+
+/** The first instant at which a barrier open since `openSince` is stuck (isStuckOpen: strictly longer than stuckOpenSec). */
+export function stuckOpenFrom(openSince: Date, stuckOpenSec: number): Date {
+  return new Date(openSince.getTime() + stuckOpenSec * 1000 + 1);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackDueAt, callbackNowOverdue, deadlines, dueEscalations, higherPriority, nextPriority, type DeadlineState } from './sla';
+import { callbackDueAt, callbackNowOverdue, deadlineDueAt, deadlines, dueEscalations, higherPriority, nextPriority, type DeadlineState } from './sla';
 import type { WorkOrderStatusId } from '@estate-watch/contracts';
 
 const created = new Date('2026-11-27T01:00:00Z');
@@ -81,5 +81,40 @@ describe(callbackNowOverdue.name, () => {
     { source: 'inspection', status: 'resolved', now: 4 * DAY, flagged: false, expected: false }, // no callback needed
   ] as const)('$source $status at +$now ms (flagged $flagged) → $expected', ({ source, status, now, flagged, expected }) => {
     expect(callbackNowOverdue({ source, status, callbackDueAt: due, callbackOverdue: flagged }, at(now))).toBe(expected);
+  });
+});
+
+describe(deadlineDueAt.name, () => {
+  const acceptBy = at(10 * 60_000);
+  const resolveBy = at(60 * 60_000);
+  const callback = at(3 * 24 * 3600_000);
+  const order = (o: Partial<DeadlineState & { source: 'complaint' | 'inspection'; callbackDueAt?: Date; callbackOverdue: boolean }>) => ({
+    status: 'dispatched' as WorkOrderStatusId,
+    acceptBy,
+    resolveBy,
+    acceptEscalated: false,
+    resolveEscalated: false,
+    source: 'complaint' as const,
+    callbackOverdue: false,
+    ...o,
+  });
+  it.each([
+    { name: 'awaiting accept: 1 ms after the accept deadline', o: {}, expected: acceptBy.getTime() + 1 },
+    { name: 'accept escalated: 1 ms after the resolve deadline', o: { acceptEscalated: true }, expected: resolveBy.getTime() + 1 },
+    { name: 'accepted: the resolve deadline', o: { status: 'accepted' as WorkOrderStatusId }, expected: resolveBy.getTime() + 1 },
+    { name: 'both escalated: nothing', o: { acceptEscalated: true, resolveEscalated: true }, expected: null },
+    { name: 'a resolved complaint: its callback', o: { status: 'resolved' as WorkOrderStatusId, callbackDueAt: callback }, expected: callback.getTime() + 1 },
+    { name: 'a resolved complaint flagged: nothing', o: { status: 'resolved' as WorkOrderStatusId, callbackDueAt: callback, callbackOverdue: true }, expected: null },
+    { name: 'resolved, not a complaint: nothing', o: { status: 'resolved' as WorkOrderStatusId, source: 'inspection' as const, callbackDueAt: callback }, expected: null },
+    { name: 'closed: nothing', o: { status: 'closed' as WorkOrderStatusId }, expected: null },
+  ])('$name', ({ o, expected }) => {
+    const state = order(o);
+    const due = deadlineDueAt(state);
+    expect(due?.getTime() ?? null).toBe(expected);
+    if (!due) return;
+    // The sweep's own rules agree: something to do at the instant, nothing 1 ms before it.
+    const work = (now: Date) => dueEscalations(state, now).length > 0 || callbackNowOverdue(state, now);
+    expect(work(due)).toBe(true);
+    expect(work(new Date(due.getTime() - 1))).toBe(false);
   });
 });

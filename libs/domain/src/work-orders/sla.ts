@@ -77,3 +77,15 @@ export function callbackNowOverdue(order: CallbackState, now: Date): boolean {
     now.getTime() > order.callbackDueAt.getTime()
   );
 }
+
+/**
+ * The first instant at which the deadline sweep has something to do for this order (dueEscalations
+ * or callbackNowOverdue true: one millisecond after a deadline), or null when nothing is pending.
+ */
+export function deadlineDueAt(order: DeadlineState & CallbackState): Date | null {
+  let due = Infinity;
+  if (!order.acceptEscalated && AWAITING_ACCEPT.includes(order.status)) due = Math.min(due, order.acceptBy.getTime() + 1);
+  if (!order.resolveEscalated && AWAITING_RESOLVE.includes(order.status)) due = Math.min(due, order.resolveBy.getTime() + 1);
+  if (order.source === 'complaint' && order.status === 'resolved' && !order.callbackOverdue && order.callbackDueAt) due = Math.min(due, order.callbackDueAt.getTime() + 1);
+  return Number.isFinite(due) ? new Date(due) : null;
+}
