@@ -128,14 +128,21 @@ export class ParkingRepository {
     return rows.map(gateRow);
   }
 
-  /** Only if the barrier is still open since the same moment (a report may have arrived meanwhile). */
-  async markStuck(g: GateRow): Promise<boolean> {
-    const rows = await this.db.query(
-      `UPDATE parking_gates SET stuck_raised = true
-       WHERE site_id = $1 AND gate_id = $2 AND barrier = 'open' AND barrier_since = $3 AND NOT stuck_raised RETURNING gate_id`,
-      [g.site_id, g.gate_id, g.barrier_since],
-    );
-    return rows.length > 0;
+  /**
+   * Marks the barrier stuck and runs `raise` in the same transaction, only if it is still open
+   * since the same moment and not marked yet; undefined otherwise. The row's lock orders it with
+   * the gate handler: a closing applied first leaves nothing to mark (no alert for a closed
+   * barrier), a closing applied after finds it marked and clears the alert.
+   */
+  async markStuck<T>(g: GateRow, raise: (tx: Queryable) => Promise<T>): Promise<T | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        `UPDATE parking_gates SET stuck_raised = true
+         WHERE site_id = $1 AND gate_id = $2 AND barrier = 'open' AND barrier_since = $3 AND NOT stuck_raised RETURNING gate_id`,
+        [g.site_id, g.gate_id, g.barrier_since],
+      );
+      return rows.length > 0 ? raise(tx) : undefined;
+    });
   }
 
   /** Negative clamps in (from, to] per lot (`site\u0000lot`), of one site or all, in one read. */

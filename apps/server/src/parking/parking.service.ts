@@ -101,16 +101,21 @@ export class ParkingService implements MessageHandler {
       const gate = this.sites.site(row.site_id)?.gates.find((g) => g.id === row.gate_id);
       if (!gate || !isStuckOpen(row.barrier, row.barrier_since, now, gate.stuckOpenSec)) continue;
       const openSec = Math.round((now.getTime() - row.barrier_since!.getTime()) / 1000);
-      // Raise before marking: a crash in between raises once more (a repeat), never not at all.
-      await this.alerts.raise({
-        siteId: row.site_id,
-        type: 'gate.stuck_open',
-        subject: gate.id,
-        at: now,
-        message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
-        details: { openSince: row.barrier_since!.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
-      });
-      if (await this.repo.markStuck(row)) raised++;
+      // Marked and raised together (a sweep reads open barriers, then a closing may be applied
+      // before it raises: the mark finds the barrier closed and nothing is raised).
+      const announce = await this.repo.markStuck(row, (tx) =>
+        this.alerts.raiseWithin(tx, {
+          siteId: row.site_id,
+          type: 'gate.stuck_open',
+          subject: gate.id,
+          at: now,
+          message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
+          details: { openSince: row.barrier_since!.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
+        }),
+      );
+      if (!announce) continue;
+      await announce();
+      raised++;
     }
     return raised;
   }

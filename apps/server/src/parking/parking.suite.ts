@@ -20,6 +20,7 @@ export function parkingSuite(backend: Backend): void {
     let clock: ManualClock;
     let alerts: AlertsService;
     let repo: ParkingRepository;
+    let sites: SitesService;
     let parking: ParkingService;
     let seq = 0;
 
@@ -30,7 +31,7 @@ export function parkingSuite(backend: Backend): void {
     beforeEach(async () => {
       for (const table of ['alerts', 'parking_lots', 'parking_gates', 'parking_anomalies', 'gate_commands']) await t.db.query(`DELETE FROM ${table}`);
       clock = new ManualClock('2026-11-27T01:30:00Z'); // 09:30 in Asia/Shanghai
-      const sites = new SitesService([testSite()], t.db);
+      sites = new SitesService([testSite()], t.db);
       alerts = new AlertsService(new AlertsRepository(t.db, sites), clock);
       repo = new ParkingRepository(t.db);
       parking = new ParkingService(repo, alerts, sites, clock);
@@ -131,6 +132,18 @@ export function parkingSuite(backend: Backend): void {
       expect((await occupancy()).gates[0]!.barrier).toBe('open');
       await parking.handle(msg('telemetry', { barrier: 'closed' }));
       expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toBeUndefined();
+    });
+
+    it('stuck open: a closing applied after the sweep read the open barrier, before it raised, leaves no alert open', async () => {
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      clock.advance(121_000);
+      // The sweep has read the barrier open; the gate's "closed" is applied before it raises.
+      const readBeforeClosing = await repo.openGates();
+      await parking.handle(msg('telemetry', { barrier: 'closed' }));
+      const late = Object.assign(Object.create(repo) as ParkingRepository, { openGates: async () => readBeforeClosing });
+      expect(await new ParkingService(late, alerts, sites, clock).sweepStuckOpen()).toBe(0);
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toBeUndefined();
+      expect((await occupancy()).gates[0]).toMatchObject({ barrier: 'closed' });
     });
 
     it('sweepDue: the stuck-open instant a barrier that opened brings, and the next 03:00 local; nothing to do 1 ms before either', async () => {
