@@ -30,7 +30,7 @@
 //    applied by every handler) and, with REFERENCE=on (the smoke's default), against the same
 //    recording replayed at the live pace (sweeps every second of virtual time, a barrier each).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,6 +38,7 @@ import { applyPass } from '@estate-watch/domain';
 import { DEMO_SITE_FILE, loadSiteFile, readRecording, type RecordedMessage } from '@estate-watch/firmware-sim';
 import { parseTopic } from '@estate-watch/contracts';
 import { recordDay } from './replay-bench.day';
+import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
@@ -101,30 +102,6 @@ interface Row {
 }
 
 // ---------------------------------------------------------------- the server
-
-/** CPU seconds (user + system) of a process so far, from /proc (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds so far of the PostgreSQL backends whose title names `database` (a backend that ended is not counted). */
-function backendSeconds(database: string | undefined): number {
-  if (!database) return 0;
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(database)) total += cpuSeconds(Number(pid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
