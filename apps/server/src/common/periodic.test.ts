@@ -48,4 +48,34 @@ describe(Periodic.name, () => {
     expect(asked).toBe(0);
     periodic.stop();
   });
+
+  it('on the wall clock an exact job also runs at its due instant when that comes before the next period (a window closing)', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-12-04T09:44:59.000Z'));
+    const closesAt = new Date('2026-12-04T09:45:00.400Z'); // 1.4 s after start: between two ticks
+    const periodic = new Periodic();
+    const runs: number[] = [];
+    const due = { after: async (now: Date) => (now < closesAt ? closesAt : null), leadMs: Infinity, exact: true };
+    periodic.every('patrol sweep', 1_000, async () => void runs.push(Date.now() - closesAt.getTime()), due);
+    await vi.advanceTimersByTimeAsync(1_000); // the first tick, which aims at the instant
+    expect(runs).toEqual([-400]);
+    await vi.advanceTimersByTimeAsync(401);
+    expect(runs).toEqual([-400, 1]); // at the instant (+1 ms), not at the next period's tick (+600 ms)
+    await vi.advanceTimersByTimeAsync(599);
+    expect(runs).toEqual([-400, 1, 600]);
+    periodic.stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs).toHaveLength(3);
+  });
+
+  it('on the wall clock an exact job whose instant has already passed waits for its period (no loop of immediate runs)', async () => {
+    vi.useFakeTimers();
+    const periodic = new Periodic();
+    let runs = 0;
+    const due = { after: async (now: Date) => new Date(now.getTime() - 1), leadMs: Infinity, exact: true };
+    periodic.every('patrol sweep that cannot plan', 1_000, async () => void runs++, due);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(runs).toBe(3);
+    periodic.stop();
+  });
 });

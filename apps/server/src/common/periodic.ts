@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 
 /**
  * When a sweep next has something to do, for a schedule that can use it (the replay's virtual
- * time, replay/replay-time.ts); the wall clock runs every sweep at its period regardless.
+ * time, replay/replay-time.ts); the wall clock runs every sweep at its period, and an `exact`
+ * one at its due instants too.
  */
 export interface NextDue {
   /**
@@ -32,11 +33,38 @@ export interface NextDue {
  */
 export type Schedule = (ms: number, tick: () => Promise<void> | undefined, due?: NextDue) => () => void;
 
-/** The wall clock: an unref'd setInterval (every period, whatever `due` says). */
-export const wallClockSchedule: Schedule = (ms, tick) => {
-  const timer = setInterval(tick, ms);
+/**
+ * The wall clock: an unref'd setInterval (every period). A job whose instants are `exact` (the
+ * patrol sweep: a window closes at a known instant) also runs at its next due instant when that
+ * falls before the next period, so a missed window reaches the screens as it closes, not up to a
+ * period later. Other jobs ignore `due` here.
+ */
+export const wallClockSchedule: Schedule = (ms, tick, due) => {
+  let aimed: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const aim = async () => {
+    const at = await due!.after(new Date()).catch(() => null);
+    if (stopped || !at) return;
+    const wait = at.getTime() - Date.now();
+    // Only an instant still ahead and before the next tick: one already passed (the run just now
+    // left it due, e.g. a plan that failed) waits for the period, never a loop of immediate runs.
+    if (wait <= 0 || wait >= ms) return;
+    clearTimeout(aimed);
+    // 1 ms past the instant: a timer may fire a millisecond early, and the rule acts from the instant on.
+    aimed = setTimeout(run, wait + 1);
+    aimed.unref();
+  };
+  const run = () => {
+    const ran = tick();
+    if (due?.exact && ran) void ran.then(aim);
+  };
+  const timer = setInterval(run, ms);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    clearTimeout(aimed);
+  };
 };
 
 /**
