@@ -72,6 +72,9 @@ describe('dashboard session and audit tab in Chromium', () => {
     await page.locator('[data-testid="audit-row"][data-action="auth.login"]').first().waitFor();
     await page.getByTestId('audit-action').selectOption('config.loaded');
     await page.getByTestId('audit-apply').click();
+    // The unfiltered list already held config.loaded rows: wait for the filtered answer to replace
+    // it (the sign-in rows go), not for a row that was there before (CI caught that race once).
+    await page.locator('[data-testid="audit-row"][data-action="auth.login"]').first().waitFor({ state: 'detached' });
     await page.locator('[data-testid="audit-row"][data-action="config.loaded"]').first().waitFor();
     await expect(page.locator('[data-testid="audit-row"][data-action="auth.login"]').count()).resolves.toBe(0);
     mkdirSync(RESULTS, { recursive: true });
