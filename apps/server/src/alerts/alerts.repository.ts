@@ -30,6 +30,9 @@ interface AlertRow {
   inserted?: boolean;
 }
 
+/** An alert written by the statement of the state change that calls for it (AlertsRepository.writeSql). */
+export type AlertWrite = { op: 'raise'; row: RaiseRow } | { op: 'clear'; siteId: string; type: AlertType; subject: string; at: Date };
+
 export interface RaiseRow {
   siteId: string;
   type: AlertType;
@@ -56,29 +59,35 @@ export class AlertsRepository {
    * `db`: the caller's transaction, when the alert commits with the state that called for it.
    */
   async raise(r: RaiseRow, db: Queryable = this.db): Promise<{ alert: AlertDto; inserted: boolean }> {
-    const [row] = await db.query<AlertRow>(
-      `INSERT INTO alerts (site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
-       VALUES ($1, $2, $3, $4, 'active', $5, 1, $6, $6, $7)
-       ON CONFLICT (site_id, type, subject) WHERE cleared_at IS NULL DO UPDATE
-         SET count = alerts.count + 1,
-             last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
-             message = EXCLUDED.message,
-             severity = EXCLUDED.severity,
-             details = alerts.details || EXCLUDED.details
-       RETURNING *, (xmax = 0) AS inserted`,
-      [r.siteId, r.type, r.subject, r.severity, r.message, r.at, JSON.stringify(r.details ?? {})],
-    );
+    const { sql, params } = withParams((param) => raiseSql(r, param));
+    const [row] = await db.query<AlertRow>(sql, params);
     return { alert: this.dto(row!), inserted: row!.inserted === true };
   }
 
   /** Clears the open alert of (type, subject) if there is one; `db` as for raise. */
   async clearBySubject(siteId: string, type: AlertType, subject: string, at: Date, by: string | null, note?: string, db: Queryable = this.db): Promise<AlertDto | undefined> {
-    const [row] = await db.query<AlertRow>(
-      `UPDATE alerts SET status = 'cleared', cleared_at = $4, cleared_by = $5, clear_note = $6
-       WHERE site_id = $1 AND type = $2 AND subject = $3 AND cleared_at IS NULL RETURNING *`,
-      [siteId, type, subject, at, by, note ?? null],
-    );
+    const { sql, params } = withParams((param) => clearSql({ siteId, type, subject, at, by, note }, param));
+    const [row] = await db.query<AlertRow>(sql, params);
     return row && this.dto(row);
+  }
+
+  /**
+   * raise() and clearBySubject() as parts of the caller's own statement (EquipmentRepository: a
+   * sensor's state and its alerts in one statement, one round trip on an alarm's way to the
+   * screens, issue 9.4): a CTE and a result column `alert_{i}` (the row as JSON, null when a
+   * clear found nothing open) per write; `param` appends to the caller's parameters.
+   */
+  writeSql(writes: readonly AlertWrite[], param: (value: unknown) => string): { ctes: string[]; columns: string[] } {
+    const ctes = writes.map((w, i) => `alert_${i} AS (${w.op === 'raise' ? raiseSql(w.row, param) : clearSql({ ...w, by: null }, param)})`);
+    return { ctes, columns: writes.map((_, i) => `(SELECT row_to_json(a) FROM alert_${i} a) AS alert_${i}`) };
+  }
+
+  /** What writeSql's columns hold: each write's alert (row_to_json's times are ISO text, which toDto reads as well). */
+  written(row: Record<string, unknown>, count: number): ({ alert: AlertDto; inserted: boolean } | undefined)[] {
+    return Array.from({ length: count }, (_, i) => {
+      const r = row[`alert_${i}`] as AlertRow | null | undefined;
+      return r ? { alert: this.dto(r), inserted: r.inserted === true } : undefined;
+    });
   }
 
   async clearById(id: string, at: Date, by: string, note?: string): Promise<AlertDto | undefined> {
@@ -172,6 +181,31 @@ export class AlertsRepository {
                  ORDER BY raised_at DESC, id LIMIT ${param(q.limit)}`;
     return this.db.query<AlertRow & { cursor_at: string }>(sql, params);
   }
+}
+
+/** A statement's text with its parameters, numbered as `build` asks for them. */
+function withParams(build: (param: (value: unknown) => string) => string): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const sql = build((value) => (params.push(value), `$${params.length}`));
+  return { sql, params };
+}
+
+function raiseSql(r: RaiseRow, param: (value: unknown) => string): string {
+  const at = param(r.at);
+  return `INSERT INTO alerts (site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
+       VALUES (${param(r.siteId)}, ${param(r.type)}, ${param(r.subject)}, ${param(r.severity)}, 'active', ${param(r.message)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${param(JSON.stringify(r.details ?? {}))}::jsonb)
+       ON CONFLICT (site_id, type, subject) WHERE cleared_at IS NULL DO UPDATE
+         SET count = alerts.count + 1,
+             last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),
+             message = EXCLUDED.message,
+             severity = EXCLUDED.severity,
+             details = alerts.details || EXCLUDED.details
+       RETURNING *, (xmax = 0) AS inserted`;
+}
+
+function clearSql(c: { siteId: string; type: AlertType; subject: string; at: Date; by: string | null; note?: string }, param: (value: unknown) => string): string {
+  return `UPDATE alerts SET status = 'cleared', cleared_at = ${param(c.at)}, cleared_by = ${param(c.by)}, clear_note = ${param(c.note ?? null)}
+       WHERE site_id = ${param(c.siteId)} AND type = ${param(c.type)} AND subject = ${param(c.subject)} AND cleared_at IS NULL RETURNING *`;
 }
 
 function iso(d: Date | null): string | undefined {

@@ -5,7 +5,7 @@ import { ALERT_RULES, type AckManyResult, type AlertDto, type AlertQuery, type A
 import { CLOCK, type Clock } from '../common/clock';
 import { pathTrace } from '../common/path-trace';
 import type { Queryable } from '../db/database';
-import { AlertsRepository } from './alerts.repository';
+import { AlertsRepository, type AlertWrite, type RaiseRow } from './alerts.repository';
 
 export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed';
 
@@ -40,6 +40,22 @@ export interface RaiseAlert {
 
 /** What raiseWithin/clearWithin leave to do once the caller's transaction has committed: tell the screens and the followers. */
 export type AlertAnnouncement = () => Promise<AlertDto>;
+
+/** An alert a state change calls for: raised (or repeated), or cleared by the condition going away. */
+export type AlertChangeRequest = { raise: RaiseAlert } | { clear: { siteId: string; type: AlertType; subject: string; at: Date } };
+
+/**
+ * Alerts written by the caller's own statement (see AlertsService.writes): its SQL parts, then,
+ * given the statement's result row, what to announce once that statement has committed.
+ */
+export interface AlertWrites {
+  readonly count: number;
+  sql(param: (value: unknown) => string): { ctes: string[]; columns: string[] };
+  /** Reads the statement's row once it ran (the repository calls it). */
+  written(row: Record<string, unknown>): void;
+  /** What written() found to tell the screens and followers, for the caller to call once the statement has committed. */
+  readonly announcements: readonly AlertAnnouncement[];
+}
 
 /** CONTRACT §4: lifecycle active → acknowledged → cleared; one open alert per (type, subject). */
 @Injectable()
@@ -77,12 +93,34 @@ export class AlertsService {
    * calls what this returns; a transaction that rolls back announces nothing.
    */
   async raiseWithin(tx: Queryable | undefined, input: RaiseAlert): Promise<AlertAnnouncement> {
-    const rule = ALERT_RULES[input.type];
-    const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
-    const row = { siteId: input.siteId, type: input.type, subject: input.subject, severity, message: input.message, at: input.at ?? this.clock.now(), details: input.details };
-    const { alert, inserted } = await this.repo.raise(row, tx);
+    const { alert, inserted } = await this.repo.raise(this.raiseRow(input), tx);
     pathTrace.markAlert(alert, 'alertStored');
     return () => this.announce({ change: inserted ? 'raised' : 'repeated', alert });
+  }
+
+  /**
+   * raiseWithin/clearWithin for a caller that writes its state in one statement: the alerts become
+   * CTEs of that statement (a single round trip, committed with the state or not at all).
+   */
+  writes(changes: readonly AlertChangeRequest[]): AlertWrites {
+    const writes: AlertWrite[] = changes.map((c) => ('raise' in c ? { op: 'raise', row: this.raiseRow(c.raise) } : { op: 'clear', ...c.clear }));
+    const announcements: AlertAnnouncement[] = [];
+    return {
+      count: writes.length,
+      announcements,
+      sql: (param) => this.repo.writeSql(writes, param),
+      written: (row) => {
+        for (const [i, w] of this.repo.written(row, writes.length).entries()) {
+          if (!w) continue;
+          if (writes[i]!.op === 'clear') {
+            announcements.push(() => this.announce({ change: 'cleared', alert: w.alert, byCondition: true }));
+            continue;
+          }
+          pathTrace.markAlert(w.alert, 'alertStored');
+          announcements.push(() => this.announce({ change: w.inserted ? 'raised' : 'repeated', alert: w.alert }));
+        }
+      },
+    };
   }
 
   /** clear(), written in the caller's transaction (see raiseWithin); undefined when nothing was open. */
@@ -113,6 +151,12 @@ export class AlertsService {
       else result.skipped.push({ id, reason: (await this.whyNot(id, 'acknowledge')).message });
     }
     return result;
+  }
+
+  private raiseRow(input: RaiseAlert): RaiseRow {
+    const rule = ALERT_RULES[input.type];
+    const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
+    return { siteId: input.siteId, type: input.type, subject: input.subject, severity, message: input.message, at: input.at ?? this.clock.now(), details: input.details };
   }
 
   /** Quiets an unacknowledged alert's reminder until now + minutes; the reason goes in its timeline. */

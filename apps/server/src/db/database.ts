@@ -9,6 +9,12 @@ export interface Database extends Queryable {
   /** Runs several statements without parameters (migrations only). */
   exec(sql: string): Promise<void>;
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * One statement of derived state (see TransactionOptions.derived) committed on its own: no
+   * BEGIN and COMMIT round trips, and on PostgreSQL no wait for its fsync (a connection of its own
+   * with `synchronous_commit = off`). For a handler whose state and alerts fit one statement.
+   */
+  queryDerived<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 

@@ -51,6 +51,11 @@ export class PgliteDatabase implements Database {
     return result.rows;
   }
 
+  /** One connection, no fsync setting to tell apart: a plain statement. */
+  queryDerived<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.query<T>(sql, params);
+  }
+
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
   }

@@ -44,6 +44,11 @@ describe('PostgresDatabase derived transactions', () => {
     expect(await t.db.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
   });
 
+  it('a derived statement on its own (queryDerived) is committed without waiting for its fsync; other statements still wait', async () => {
+    expect(await t.db.queryDerived('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'off' }]);
+    expect(await t.db.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+  });
+
   it('still commits and rolls back', async () => {
     await t.db.query('CREATE TABLE derived_probe (n int)');
     await t.db.transaction((tx) => tx.query('INSERT INTO derived_probe VALUES (1)'), { derived: true });

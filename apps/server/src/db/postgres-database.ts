@@ -6,26 +6,35 @@ const toNumber = (v: string) => Number(v);
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** queryDerived's connections: `synchronous_commit = off` for the session, so never used for anything else. */
+    private readonly derivedPool: pg.Pool,
+  ) {}
 
   static async open(connectionString: string, max = 20): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({
-      connectionString,
-      max,
-      types: {
-        getTypeParser: ((oid: number, format?: string) =>
-          oid === INT8_OID || oid === NUMERIC_OID ? toNumber : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-      },
-    });
+    const types = {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === INT8_OID || oid === NUMERIC_OID ? toNumber : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    };
+    const pool = new pg.Pool({ connectionString, max, types });
+    // Two: the equipment handler's batch and an alarm's lane beside it (ingest/README.md "Alarms first").
+    const derivedPool = new pg.Pool({ connectionString, max: 2, types, options: '-c synchronous_commit=off' });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
+    derivedPool.on('error', () => undefined);
     const client = await pool.connect();
     client.release();
-    return new PostgresDatabase(pool);
+    return new PostgresDatabase(pool, derivedPool);
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     const result = await this.pool.query(sql, params);
+    return result.rows as T[];
+  }
+
+  async queryDerived<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.derivedPool.query(sql, params);
     return result.rows as T[];
   }
 
@@ -57,6 +66,6 @@ export class PostgresDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.derivedPool.end()]);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LimitDecision, LimitState } from '@estate-watch/domain';
+import type { AlertWrites } from '../alerts/alerts.service';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 export interface SensorRow {
@@ -69,46 +70,96 @@ export class EquipmentRepository {
   }
 
   /**
-   * A batch of sensor messages in seq order, in one transaction and a fixed number of
-   * statements whatever its size: lock the sensors' rows (sorted, so concurrent batches cannot
-   * deadlock) and read their limit states with them, judge each message against the state left
-   * by the one before (the pure rule, via `decide`), write every changed state back with unnest.
-   * Two statements between BEGIN and COMMIT (three the first time a sensor reports): the urgent
-   * lane runs this on an alarm's way to the screens, and every round trip counts there (issue 9.4).
+   * A batch of sensor messages in seq order: each judged against the state left by the one before
+   * (the pure rule, via `decide`), every changed state and limit state written back with unnest,
+   * and the alerts the changes call for (`alertsFor`) written by the same statement: a state and
+   * its alert commit together or not at all (a raise and its clear never do: see `stopAfter`).
+   *
+   * The sensors' states are held here after each commit (this handler is their only writer, one
+   * batch per sensor at a time: ingest/README.md), so a batch whose sensors are all held is one
+   * statement, committed on its own without an fsync (`queryDerived`): one round trip on an
+   * alarm's way to the screens instead of five (issue 9.4). That statement writes a sensor only
+   * if its stored last_seq is still the one held, and fails as a whole otherwise; the states are
+   * then forgotten and the batch goes the long way: a derived transaction that locks the rows
+   * (sorted, so concurrent batches cannot deadlock) and reads their states first. The long way is
+   * also taken for a sensor not held (the first batch after a start, or after any error) and for
+   * a batch with a message its held state says was applied: a replay, which only the stored state
+   * may judge (after a crash of PostgreSQL the held state may be ahead of it).
    * A message at or below its sensor's last_seq was applied before (a replay after a crash, or
    * the urgent lane got there first): it changes nothing and comes back `applied: false`.
    *
-   * `stopAfter` ends the transaction after an input (the caller follows its alerts, then sends the
-   * rest): a state change that calls for an alert is then never committed together with a later
-   * one. `beforeCommit` runs in the transaction after the states are written, with the outcomes
-   * of this transaction: the caller writes the alerts they call for there, so the state and its
-   * alert commit together (a raise and its clear still never do: they are two transactions).
-   * Answers for the inputs it applied, a prefix of `inputs`.
+   * `stopAfter` ends the statement after an input (the caller announces its alerts, then sends the
+   * rest). Answers for the inputs it applied, a prefix of `inputs`.
    */
   async applyBatch(
     inputs: readonly SensorInput[],
     decide: Decide,
     stopAfter: (input: SensorInput, outcome: SensorOutcome) => boolean = () => false,
-    beforeCommit?: (tx: Queryable, outcomes: readonly SensorOutcome[]) => Promise<void>,
+    alertsFor?: (outcomes: readonly SensorOutcome[]) => AlertWrites | undefined,
   ): Promise<SensorOutcome[]> {
     if (inputs.length === 0) return [];
-    // Derived from messages ingest already committed: no fsync of its own (TransactionOptions.derived).
-    return this.db.transaction(async (tx) => {
-      const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-      const { states, limits } = await lockSensors(tx, keys);
-      const touched = new Set<string>();
-      const changedLimits = new Set<string>();
-      const outcomes: SensorOutcome[] = [];
-      for (const input of inputs) {
-        const outcome = applyOne(input, states.get(key(input))!, limits, decide, changedLimits);
-        outcomes.push(outcome);
-        if (outcome.applied) touched.add(key(input));
-        if (stopAfter(input, outcome)) break;
+    const keys = [...new Map(inputs.map((i) => [key(i), i])).values()].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    const held = this.heldStates(keys, inputs);
+    try {
+      if (held) {
+        try {
+          return await this.judgeAndWrite(this.db.queryDerived.bind(this.db), held, inputs, decide, stopAfter, alertsFor);
+        } catch (error) {
+          if (!String(error).includes(STALE)) throw error;
+        }
       }
-      await writeChanges(tx, [...touched].map((k) => states.get(k)!), [...changedLimits].map((lk) => ({ lk, state: limits.get(lk)! })));
-      await beforeCommit?.(tx, outcomes);
-      return outcomes;
-    }, { derived: true });
+      this.forget(keys);
+      // Derived from messages ingest already committed: no fsync of its own (TransactionOptions.derived).
+      return await this.db.transaction(async (tx) => this.judgeAndWrite(tx.query.bind(tx), await lockSensors(tx, keys), inputs, decide, stopAfter, alertsFor), { derived: true });
+    } catch (error) {
+      // Committed or not, the stored states are the stored ones again: read them next time.
+      this.forget(keys);
+      throw error;
+    }
+  }
+
+  /** Sensors' states as of their last commit here, keyed by site and sensor. */
+  private readonly held = new Map<string, HeldSensor>();
+
+  /** Copies of the held states of every key, if each is held and each input is fresh for it; otherwise undefined. */
+  private heldStates(keys: readonly SensorKey[], inputs: readonly SensorInput[]): Map<string, HeldSensor> | undefined {
+    const out = new Map<string, HeldSensor>();
+    for (const k of keys) {
+      const h = this.held.get(key(k));
+      if (!h) return undefined;
+      out.set(key(k), { row: { ...h.row, faultSet: new Set(h.row.faultSet) }, limits: new Map(h.limits) });
+    }
+    for (const i of inputs) if (i.seq <= out.get(key(i))!.row.last_seq) return undefined;
+    return out;
+  }
+
+  private forget(keys: readonly SensorKey[]): void {
+    for (const k of keys) this.held.delete(key(k));
+  }
+
+  /** Judges the inputs against `states` (changed in place), writes what changed and the alerts in one statement, then holds the states. */
+  private async judgeAndWrite(
+    query: Queryable['query'],
+    states: Map<string, HeldSensor>,
+    inputs: readonly SensorInput[],
+    decide: Decide,
+    stopAfter: (input: SensorInput, outcome: SensorOutcome) => boolean,
+    alertsFor: ((outcomes: readonly SensorOutcome[]) => AlertWrites | undefined) | undefined,
+  ): Promise<SensorOutcome[]> {
+    const previous = new Map([...states].map(([k, s]) => [k, s.row.last_seq]));
+    const touched = new Set<string>();
+    const changedLimits = new Map<string, { k: string; metric: string }>();
+    const outcomes: SensorOutcome[] = [];
+    for (const input of inputs) {
+      const outcome = applyOne(input, states.get(key(input))!, decide, changedLimits);
+      outcomes.push(outcome);
+      if (outcome.applied) touched.add(key(input));
+      if (stopAfter(input, outcome)) break;
+    }
+    const alerts = alertsFor?.(outcomes);
+    await writeChanges(query, [...touched].map((k) => ({ state: states.get(k)!.row, previousSeq: previous.get(k)! })), [...changedLimits.values()].map(({ k, metric }) => ({ row: states.get(k)!.row, metric, state: states.get(k)!.limits.get(metric)! })), alerts);
+    for (const [k, s] of states) this.held.set(k, s);
+    return outcomes;
   }
 }
 
@@ -120,8 +171,18 @@ export type SensorOutcome = { applied: false } | { applied: true; decisions: Met
 
 type SensorStateRow = SensorRow & { faultSet: Set<string> };
 
+/** A sensor's row and its limit states by metric. */
+interface HeldSensor {
+  row: SensorStateRow;
+  limits: Map<string, LimitState>;
+}
+
+/** In the message of the error a guarded write raises when a sensor's stored state is not the one held. */
+const STALE = 'sensor state is not the one held';
+
 /** One input against its sensor's state (changed in place), in seq order. */
-function applyOne(input: SensorInput, st: SensorStateRow, limits: Map<string, LimitState>, decide: Decide, changedLimits: Set<string>): SensorOutcome {
+function applyOne(input: SensorInput, sensor: HeldSensor, decide: Decide, changedLimits: Map<string, { k: string; metric: string }>): SensorOutcome {
+  const st = sensor.row;
   if (input.seq <= st.last_seq) return { applied: false };
   st.last_seq = input.seq;
   if (input.type === 'fault') {
@@ -135,11 +196,10 @@ function applyOne(input: SensorInput, st: SensorStateRow, limits: Map<string, Li
   }
   const decisions: MetricDecision[] = [];
   for (const [metric, value] of Object.entries(input.readings)) {
-    const lk = `${key(input)}\u0000${metric}`;
-    const decision = decide(input, metric, limits.get(lk) ?? { status: 'ok' }, value);
+    const decision = decide(input, metric, sensor.limits.get(metric) ?? { status: 'ok' }, value);
     if (!decision) continue;
-    limits.set(lk, decision.state);
-    changedLimits.add(lk);
+    changedLimits.set(`${key(input)}\u0000${metric}`, { k: key(input), metric });
+    sensor.limits.set(metric, decision.state);
     decisions.push({ ...decision, metric, value });
   }
   return { applied: true, decisions };
@@ -155,7 +215,7 @@ type SensorKey = { siteId: string; sensorId: string };
  * The sensors' rows locked in key order, each with its limit states, in one statement; a sensor
  * reporting for the first time gets its row first (then one more round trip, once per sensor).
  */
-async function lockSensors(tx: Queryable, keys: readonly SensorKey[]): Promise<{ states: Map<string, SensorStateRow>; limits: Map<string, LimitState> }> {
+async function lockSensors(tx: Queryable, keys: readonly SensorKey[]): Promise<Map<string, HeldSensor>> {
   const params = [keys.map((k) => k.siteId), keys.map((k) => k.sensorId)];
   const lock = () =>
     tx.query<SensorRow & { limit_rows: LimitRow[] | null }>(
@@ -169,53 +229,59 @@ async function lockSensors(tx: Queryable, keys: readonly SensorKey[]): Promise<{
     await tx.query('INSERT INTO sensor_states (site_id, sensor_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', params);
     rows = await lock();
   }
-  const states = new Map<string, SensorStateRow>();
-  const limits = new Map<string, LimitState>();
+  const states = new Map<string, HeldSensor>();
   for (const { limit_rows, ...r } of rows) {
     const row = sensorRow(r);
-    const k = key({ siteId: row.site_id, sensorId: row.sensor_id });
-    states.set(k, { ...row, faultSet: new Set(row.faults) });
-    for (const l of limit_rows ?? []) limits.set(`${k}\u0000${l.metric}`, toState(limitRow(l)));
+    const limits = new Map((limit_rows ?? []).map((l) => [l.metric, toState(limitRow(l))] as const));
+    states.set(key({ siteId: row.site_id, sensorId: row.sensor_id }), { row: { ...row, faultSet: new Set(row.faults) }, limits });
   }
-  return { states, limits };
+  return states;
 }
 
-/** Every changed sensor row and limit state of a batch, in one statement. */
-async function writeChanges(tx: Queryable, rows: readonly SensorStateRow[], limitStates: readonly { lk: string; state: LimitState }[]): Promise<void> {
-  if (rows.length === 0 && limitStates.length === 0) return;
-  const parts = limitStates.map((r) => r.lk.split('\u0000') as [string, string, string]);
-  await tx.query(
-    `WITH states AS (
+/**
+ * Every changed sensor row and limit state of a batch, and the alerts they call for, in one
+ * statement. A sensor row is written only where its last_seq is still `previousSeq`; if any is
+ * not, the statement fails (the cast of a text that is no number, evaluated per row so that the
+ * planner cannot fold it), and nothing of it is stored.
+ */
+async function writeChanges(
+  query: Queryable['query'],
+  rows: readonly { state: SensorStateRow; previousSeq: number }[],
+  limitStates: readonly { row: SensorStateRow; metric: string; state: LimitState }[],
+  alerts: AlertWrites | undefined,
+): Promise<void> {
+  if (rows.length === 0 && limitStates.length === 0 && !alerts?.count) return;
+  const params: unknown[] = [];
+  const param = (value: unknown) => (params.push(value), `$${params.length}`);
+  const states = `states AS (
        UPDATE sensor_states AS s SET last_seq = u.last_seq, readings = u.readings::jsonb, readings_at = u.readings_at, faults = u.faults::jsonb
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[]) AS u(site_id, sensor_id, last_seq, readings, readings_at, faults)
-       WHERE s.site_id = u.site_id AND s.sensor_id = u.sensor_id
+       FROM unnest(${param(rows.map((r) => r.state.site_id))}::text[], ${param(rows.map((r) => r.state.sensor_id))}::text[], ${param(rows.map((r) => r.state.last_seq))}::bigint[],
+                   ${param(rows.map((r) => JSON.stringify(r.state.readings)))}::text[], ${param(rows.map((r) => r.state.readings_at?.toISOString() ?? null))}::timestamptz[],
+                   ${param(rows.map((r) => JSON.stringify([...r.state.faultSet].sort())))}::text[], ${param(rows.map((r) => r.previousSeq))}::bigint[])
+            AS u(site_id, sensor_id, last_seq, readings, readings_at, faults, previous_seq)
+       WHERE s.site_id = u.site_id AND s.sensor_id = u.sensor_id AND s.last_seq = u.previous_seq
        RETURNING 1
-     ), limits AS (
+     )`;
+  const limits = `limits AS (
        INSERT INTO sensor_limit_states (site_id, sensor_id, metric, status, out_since, last_at, last_value)
        SELECT site_id, sensor_id, metric, status, out_since, last_at, last_value::jsonb
-       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])
+       FROM unnest(${param(limitStates.map((l) => l.row.site_id))}::text[], ${param(limitStates.map((l) => l.row.sensor_id))}::text[], ${param(limitStates.map((l) => l.metric))}::text[],
+                   ${param(limitStates.map((l) => l.state.status))}::text[], ${param(limitStates.map((l) => l.state.outSince?.toISOString() ?? null))}::timestamptz[],
+                   ${param(limitStates.map((l) => l.state.lastAt?.toISOString() ?? null))}::timestamptz[],
+                   ${param(limitStates.map((l) => (l.state.lastValue === undefined ? null : JSON.stringify(l.state.lastValue))))}::text[])
             AS u(site_id, sensor_id, metric, status, out_since, last_at, last_value)
        ON CONFLICT (site_id, sensor_id, metric) DO UPDATE SET
          status = EXCLUDED.status, out_since = EXCLUDED.out_since, last_at = EXCLUDED.last_at, last_value = EXCLUDED.last_value
        RETURNING 1
-     )
-     SELECT (SELECT count(*) FROM states) AS states, (SELECT count(*) FROM limits) AS limits`,
-    [
-      rows.map((r) => r.site_id),
-      rows.map((r) => r.sensor_id),
-      rows.map((r) => r.last_seq),
-      rows.map((r) => JSON.stringify(r.readings)),
-      rows.map((r) => r.readings_at?.toISOString() ?? null),
-      rows.map((r) => JSON.stringify([...r.faultSet].sort())),
-      parts.map((p) => p[0]),
-      parts.map((p) => p[1]),
-      parts.map((p) => p[2]),
-      limitStates.map((r) => r.state.status),
-      limitStates.map((r) => r.state.outSince?.toISOString() ?? null),
-      limitStates.map((r) => r.state.lastAt?.toISOString() ?? null),
-      limitStates.map((r) => (r.state.lastValue === undefined ? null : JSON.stringify(r.state.lastValue))),
-    ],
+     )`;
+  const alertSql = alerts?.sql(param) ?? { ctes: [], columns: [] };
+  const written = `(SELECT count(*) FROM states)`;
+  const [row] = await query<Record<string, unknown>>(
+    `WITH ${[states, limits, ...alertSql.ctes].join(', ')}
+     SELECT CASE WHEN ${written} = ${param(rows.length)} THEN 0 ELSE ('${STALE}: ' || ${written})::int END AS guard${alertSql.columns.map((c) => `, ${c}`).join('')}`,
+    params,
   );
+  alerts?.written(row!);
 }
 
 export function toState(r: LimitRow): LimitState {

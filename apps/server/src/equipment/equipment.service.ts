@@ -2,9 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
 import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
-import { AlertsService, type AlertAnnouncement, type RaiseAlert } from '../alerts/alerts.service';
+import { AlertsService, type AlertChangeRequest, type AlertWrites, type RaiseAlert } from '../alerts/alerts.service';
 import { pathTrace } from '../common/path-trace';
-import type { Queryable } from '../db/database';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
@@ -103,18 +102,18 @@ export class EquipmentService implements MessageHandler {
       return limit ? evaluateLimit(limit, state, value, input.at) : undefined;
     };
     const changed = new Map<string, { siteId: string; sensorId: string }>();
-    // Each transaction ends after a message whose alerts must follow before the next state is stored.
+    // Each statement ends after a message whose alerts must follow before the next state is stored.
     for (let from = 0; from < items.length; ) {
-      const announcements: AlertAnnouncement[] = [];
       const first = from;
-      const alertsWithin = async (tx: Queryable, outcomes: readonly SensorOutcome[]) => {
-        for (const [k, outcome] of outcomes.entries()) {
-          if (outcome.applied) announcements.push(...(await this.alertsOf(tx, items[first + k]!, outcome.decisions)));
-        }
+      let writes: AlertWrites | undefined;
+      const alertsFor = (outcomes: readonly SensorOutcome[]) => {
+        const changes = outcomes.flatMap((outcome, k) => (outcome.applied ? this.alertsOf(items[first + k]!, outcome.decisions) : []));
+        writes = changes.length > 0 ? this.alerts.writes(changes) : undefined;
+        return writes;
       };
-      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction, alertsWithin);
+      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction, alertsFor);
       if (pathTrace.enabled) for (let k = 0; k < outcomes.length; k++) pathTrace.mark(items[from + k]!.m, 'stateCommitted');
-      for (const announce of announcements) await announce();
+      for (const announce of writes?.announcements ?? []) await announce();
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
@@ -157,25 +156,25 @@ export class EquipmentService implements MessageHandler {
     }
   }
 
-  /** The alerts an applied message's state change calls for, written in its transaction; announced after the commit. */
-  private async alertsOf(tx: Queryable, item: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }, decisions: readonly MetricDecision[]): Promise<AlertAnnouncement[]> {
+  /** The alerts an applied message's state change calls for: written by its state's statement, announced after it committed. */
+  private alertsOf(item: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }, decisions: readonly MetricDecision[]): AlertChangeRequest[] {
     const { m, sensor, input } = item;
-    const out: (AlertAnnouncement | undefined)[] = [];
+    const out: AlertChangeRequest[] = [];
     if (input.type === 'fault') {
       const e = m.payload as SensorEvent;
       // A fresh fault event of an open code is a repeat (count + 1).
       if (e.type === 'fault') {
         const alert = faultAlert(m.siteId, sensor, e, input.at);
         pathTrace.raises(m, alert);
-        out.push(await this.alerts.raiseWithin(tx, alert));
-      } else out.push(await this.alerts.clearWithin(tx, m.siteId, 'equipment.fault', faultSubject(sensor.id, e.code), input.at));
+        out.push({ raise: alert });
+      } else out.push({ clear: { siteId: m.siteId, type: 'equipment.fault', subject: faultSubject(sensor.id, e.code), at: input.at } });
     }
     for (const d of decisions) {
       const limit = sensor.limits[d.metric]!;
-      if (d.action === 'raise') out.push(await this.alerts.raiseWithin(tx, thresholdAlert(m.siteId, sensor, d.metric, limit, d, input.at)));
-      else if (d.action === 'clear') out.push(await this.alerts.clearWithin(tx, m.siteId, 'sensor.threshold', thresholdSubject(sensor.id, d.metric), input.at));
+      if (d.action === 'raise') out.push({ raise: thresholdAlert(m.siteId, sensor, d.metric, limit, d, input.at) });
+      else if (d.action === 'clear') out.push({ clear: { siteId: m.siteId, type: 'sensor.threshold', subject: thresholdSubject(sensor.id, d.metric), at: input.at } });
     }
-    return out.filter((a): a is AlertAnnouncement => a !== undefined);
+    return out;
   }
 
   /** On the message path twice per reading (urgent() at ingest and in the pipeline, then the batch): a map, not a scan of the site's sensors. */
