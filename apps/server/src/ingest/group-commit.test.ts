@@ -77,6 +77,21 @@ describe(GroupCommit.name, () => {
     calls[2]?.release();
   });
 
+  it('an urgent item with no commit in flight starts its commit at once, not after the rest of the turn; what came before it follows', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 100, noLinger);
+    void group.submit(1, { key: 'a' });
+    const alarm = group.submit(2, { key: 'leak', urgent: true });
+    // Still in the turn that submitted them (the broker reading a backlog of packets).
+    expect(calls.map((c) => c.items)).toEqual([[2]]);
+    void group.submit(3, { key: 'a' });
+    calls[0]?.release();
+    expect(await alarm).toBe('ok 2');
+    await until(() => calls.length === 2);
+    expect(calls[1]?.items).toEqual([1, 3]);
+    calls[1]?.release();
+  });
+
   it('commits what arrived in one tick together', async () => {
     const { calls, commit } = heldCommits();
     const group = new GroupCommit(commit, 100, noLinger);

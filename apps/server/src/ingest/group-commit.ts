@@ -44,9 +44,25 @@ export class GroupCommit<T, R> {
     return new Promise<R>((resolve, reject) => {
       const waiting: Waiting<T, R> = { item, resolve, reject, key: order.key, ahead: order.urgent ? order.key : undefined };
       this.queue.splice(this.placeOf(waiting), 0, waiting);
-      if (order.urgent) this.endLinger?.();
-      this.schedule();
+      if (order.urgent) this.hurry();
+      else this.schedule();
     });
+  }
+
+  /**
+   * An urgent item's commit starts now when none is in flight (or only a linger), not in the
+   * check phase: the broker may be reading a backlog of packets in this same turn (hundreds of
+   * milliseconds under load), and the alarm's commit then runs in PostgreSQL meanwhile instead
+   * of after it (issue 9.4). Other arrivals of this turn go in the next commit.
+   */
+  private hurry(): void {
+    if (this.endLinger) {
+      this.endLinger();
+      this.inFlight = undefined;
+      this.endLinger = undefined;
+    }
+    if (this.inFlight) return;
+    this.next();
   }
 
   /**
@@ -105,7 +121,9 @@ export class GroupCommit<T, R> {
         const timer = setTimeout(resolve, this.linger.ms);
         this.endLinger = () => (clearTimeout(timer), resolve());
       });
-      void this.inFlight.then(() => {
+      const linger = this.inFlight;
+      void linger.then(() => {
+        if (this.inFlight !== linger) return; // ended by an urgent item, which started a commit
         this.inFlight = undefined;
         this.endLinger = undefined;
         this.schedule();
