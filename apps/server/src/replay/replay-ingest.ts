@@ -47,10 +47,10 @@ export interface ReplayReport {
   sweeps: number;
   /**
    * Where the replay's own loop waited (wall ms): for the window (commits of what it submitted),
-   * for the sweeps at a tick (overlapped: only when `maxBehind` ticks were waiting), and at the end
-   * (everything applied, the last sweeps).
+   * for the sweeps at a tick (overlapped: only at an exact instant, `exact` of it, or at the
+   * look-ahead bound, `ahead`), and at the end (everything applied, the last sweeps).
    */
-  waits: { window: number; ticks: number; flush: number };
+  waits: { window: number; ticks: number; flush: number; exact: number; ahead: number };
 }
 
 /**
@@ -157,7 +157,13 @@ export async function replayThroughIngest(items: readonly ReplayItem[], ingest: 
     wallMs,
     barriers: time.counts.barriers,
     sweeps: time.counts.sweeps,
-    waits: { window: Math.round(waits.window), ticks: Math.round(waits.ticks), flush: Math.round(waits.flush) },
+    waits: {
+      window: Math.round(waits.window),
+      ticks: Math.round(waits.ticks),
+      flush: Math.round(waits.flush),
+      exact: Math.round(time.waited.exact),
+      ahead: Math.round(time.waited.ahead),
+    },
   };
 }
 

@@ -61,6 +61,8 @@ export class ReplayTime {
   appliedBefore: (() => number) | undefined;
   /** Barriers passed and sweep runs started, for the report. */
   readonly counts = { barriers: 0, sweeps: 0 };
+  /** Overlapped: wall ms the replay waited at exact instants, and at the look-ahead bound. */
+  readonly waited = { exact: 0, ahead: 0 };
 
   constructor(
     start: number,
@@ -107,7 +109,9 @@ export class ReplayTime {
       // Overlapped: the oldest barrier too far behind; once it ran, a sweep's next due may come sooner.
       const oldest = this.queued[0];
       if (oldest && oldest.at < to - this.aheadMs) {
+        const started = performance.now();
         await oldest.done;
+        this.waited.ahead += performance.now() - started;
         this.queued.shift();
         continue;
       }
@@ -117,7 +121,9 @@ export class ReplayTime {
         // A sweep that must see nothing from after its instant: the replay waits here until it ran (and said when it is next due).
         this.ms = Math.max(this.ms, boundary);
         this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
+        const started = performance.now();
         await this.sweeping;
+        this.waited.exact += performance.now() - started;
         this.queued.length = 0;
       } else if (this.overlap) {
         this.ms = Math.max(this.ms, boundary);
