@@ -94,12 +94,24 @@ export class ConsumablesRepository {
     });
   }
 
-  async samples(siteId: string, dispenserId: string, since: Date): Promise<LevelSample[]> {
-    const rows = await this.db.query<{ at: Date; level: number }>(
-      'SELECT at, level FROM dispenser_levels WHERE site_id = $1 AND dispenser_id = $2 AND at >= $3 ORDER BY at',
-      [siteId, dispenserId, since],
+  /** The samples of several dispensers, each since its own instant, in one read: keyed by site and dispenser, in time order. */
+  async samplesOf(wanted: readonly { siteId: string; dispenserId: string; since: Date }[]): Promise<Map<string, LevelSample[]>> {
+    const out = new Map<string, LevelSample[]>();
+    if (wanted.length === 0) return out;
+    const rows = await this.db.query<{ site_id: string; dispenser_id: string; at: Date; level: number }>(
+      `SELECT l.site_id, l.dispenser_id, l.at, l.level
+       FROM dispenser_levels l JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(site_id, dispenser_id, since)
+         ON l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.at >= u.since
+       ORDER BY l.at`,
+      [wanted.map((w) => w.siteId), wanted.map((w) => w.dispenserId), wanted.map((w) => w.since.toISOString())],
     );
-    return rows.map((r) => ({ at: new Date(r.at), level: Number(r.level) }));
+    for (const r of rows) {
+      const k = key(r.site_id, r.dispenser_id);
+      const list = out.get(k) ?? [];
+      list.push({ at: new Date(r.at), level: Number(r.level) });
+      out.set(k, list);
+    }
+    return out;
   }
 }
 
@@ -112,7 +124,9 @@ export interface DispenserOutcome {
   level: number | null;
 }
 
-const key = (siteId: string, dispenserId: string) => `${siteId}\u0000${dispenserId}`;
+/** A dispenser's key in the maps this repository answers with. */
+export const dispenserKey = (siteId: string, dispenserId: string) => `${siteId}\u0000${dispenserId}`;
+const key = dispenserKey;
 
 function applyOne(input: DispenserInput, st: DispenserRow): void {
   st.last_seq = input.seq;
