@@ -68,7 +68,8 @@ interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
-  waits: { window: number; ticks: number; flush: number; exact: number; ahead: number };
+  waits: { window: number; ticks: number; flush: number; ahead: number };
+  held: number;
   profile?: {
     callers: Record<string, { statements: number; ms: number }>;
     statements: { caller: string; sql: string; count: number; ms: number }[];
@@ -352,7 +353,7 @@ function printRow(r: Row): void {
       `${report.barriers} barriers, ${report.sweeps} sweeps; load ${r.load}; ${r.problems.length === 0 ? 'end state as recorded' : `${r.problems.length} problems`}`,
   );
   for (const p of r.problems.slice(0, 15)) console.log(`    ${p}`);
-  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks (${report.waits.exact} at exact instants, ${report.waits.ahead} at the look-ahead bound), ${report.waits.flush} ms at the end`);
+  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks (${report.waits.ahead} at the look-ahead bound), ${report.waits.flush} ms at the end; ${report.held} messages held for an exact sweep`);
   if (report.profile) printProfile(report.profile);
 }
 

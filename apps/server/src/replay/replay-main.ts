@@ -54,7 +54,10 @@ async function main(): Promise<void> {
       void server.close().then(() => process.exit(0), () => process.exit(1));
       return;
     }
-    replayThroughIngest(items, ingestEntry(ingest), time, { window, skipped }).then(
+    // The exact sweep is patrol's (PatrolService.sweepDue): it judges the taps its handler applied.
+    const patrol = ingest.handlers.find((h) => h.name === 'patrol');
+    const exact = patrol && { handler: patrol.name, selects: patrol.selects };
+    replayThroughIngest(items, ingestEntry(ingest), time, { window, skipped, exact }).then(
       (report) => send({ report: { ...report, profile: profile?.report() } }),
       (error: unknown) => send({ error: String(error) }),
     );
