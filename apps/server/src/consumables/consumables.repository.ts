@@ -94,25 +94,33 @@ export class ConsumablesRepository {
     });
   }
 
-  /** The samples of several dispensers, each since its own instant, in one read: keyed by site and dispenser, in time order. */
-  async samplesOf(wanted: readonly { siteId: string; dispenserId: string; since: Date }[]): Promise<Map<string, LevelSample[]>> {
-    const out = new Map<string, LevelSample[]>();
+  /**
+   * The samples of several dispensers stored after a seq and not older than an instant, each its
+   * own, in one read: keyed by site and dispenser, in time order. The primary key (site, dispenser,
+   * seq) finds them; the service keeps what it read before (ConsumablesService.ratesOf).
+   */
+  async samplesAfter(wanted: readonly { siteId: string; dispenserId: string; afterSeq: number; since: Date }[]): Promise<Map<string, StoredSample[]>> {
+    const out = new Map<string, StoredSample[]>();
     if (wanted.length === 0) return out;
-    const rows = await this.db.query<{ site_id: string; dispenser_id: string; at: Date; level: number }>(
-      `SELECT l.site_id, l.dispenser_id, l.at, l.level
-       FROM dispenser_levels l JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(site_id, dispenser_id, since)
-         ON l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.at >= u.since
-       ORDER BY l.at`,
-      [wanted.map((w) => w.siteId), wanted.map((w) => w.dispenserId), wanted.map((w) => w.since.toISOString())],
+    const rows = await this.db.query<{ site_id: string; dispenser_id: string; seq: number; at: Date; level: number }>(
+      `SELECT l.site_id, l.dispenser_id, l.seq, l.at, l.level
+       FROM dispenser_levels l JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(site_id, dispenser_id, after_seq, since)
+         ON l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.seq > u.after_seq AND l.at >= u.since
+       ORDER BY l.at, l.seq`,
+      [wanted.map((w) => w.siteId), wanted.map((w) => w.dispenserId), wanted.map((w) => w.afterSeq), wanted.map((w) => w.since.toISOString())],
     );
     for (const r of rows) {
       const k = key(r.site_id, r.dispenser_id);
       const list = out.get(k) ?? [];
-      list.push({ at: new Date(r.at), level: Number(r.level) });
+      list.push({ seq: Number(r.seq), at: new Date(r.at), level: Number(r.level) });
       out.set(k, list);
     }
     return out;
   }
+}
+
+export interface StoredSample extends LevelSample {
+  seq: number;
 }
 
 export type DispenserInput = ({ type: 'level' } & LevelInput) | { type: 'refill'; siteId: string; dispenserId: string; seq: number; at: Date };

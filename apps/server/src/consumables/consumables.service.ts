@@ -6,7 +6,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { ConsumablesRepository, dispenserKey, type DispenserInput, type DispenserOutcome, type DispenserRow } from './consumables.repository';
+import { ConsumablesRepository, dispenserKey, type StoredSample, type DispenserInput, type DispenserOutcome, type DispenserRow } from './consumables.repository';
 
 type SiteDispenser = SiteConfig['dispensers'][number];
 
@@ -29,6 +29,8 @@ export class ConsumablesService implements MessageHandler {
   private readonly log = new Logger(ConsumablesService.name);
   /** Each dispenser's rate and the row (seq, level time) it was computed for. */
   private readonly rates = new Map<string, { seq: number; levelAt: number; rate: number | undefined }>();
+  /** Each dispenser's samples in its rate window as last read, and the seq up to which every one stored was read. */
+  private readonly samples = new Map<string, { upToSeq: number; samples: StoredSample[] }>();
 
   constructor(
     private readonly repo: ConsumablesRepository,
@@ -148,25 +150,36 @@ export class ConsumablesService implements MessageHandler {
   /**
    * Each dispenser's consumption rate over the day before its shown level. Samples only change
    * with a message applied to the dispenser, which moves its last_seq (a late, older report too:
-   * it feeds the rate without moving the level), so a rate is read again only when the row's seq
-   * moved on (the list is asked far more often than a dispenser reports), and those in one read.
+   * it feeds the rate without moving the level), so a rate is computed again only when the row's
+   * seq moved on (the list is asked far more often than a dispenser reports). The samples it
+   * needs are kept from one computation to the next, and only those stored since are read, for
+   * every such dispenser at once: a dispenser reporting every 30 s has ~2,900 in a day, and
+   * reading them all for each batch was most of a replay's server time (issue 9.7).
    */
   private async ratesOf(items: readonly Shown[]): Promise<Map<string, number | undefined>> {
     const rates = new Map<string, number | undefined>();
-    const stale: { siteId: string; dispenserId: string; since: Date; row: DispenserRow; levelAt: Date }[] = [];
+    const stale: { k: string; siteId: string; dispenserId: string; afterSeq: number; since: Date; row: DispenserRow; levelAt: Date; kept: StoredSample[] }[] = [];
     for (const { siteId, row } of items) {
       const levelAt = row?.level_at;
       if (!row || !levelAt) continue;
       const k = dispenserKey(siteId, row.dispenser_id);
       const known = this.rates.get(k);
       if (known && known.seq === row.last_seq && known.levelAt === levelAt.getTime()) rates.set(k, known.rate);
-      else stale.push({ siteId, dispenserId: row.dispenser_id, since: new Date(levelAt.getTime() - RATE_WINDOW_MS), row, levelAt });
+      else {
+        // What was kept and the seq it goes up to, taken together: a list read under way meanwhile may replace both.
+        const kept = this.samples.get(k);
+        stale.push({ k, siteId, dispenserId: row.dispenser_id, afterSeq: kept?.upToSeq ?? 0, since: new Date(levelAt.getTime() - RATE_WINDOW_MS), row, levelAt, kept: kept?.samples ?? [] });
+      }
     }
-    // Those whose row moved on, in one read.
-    const samples = await this.repo.samplesOf(stale);
-    for (const { siteId, dispenserId, row, levelAt } of stale) {
-      const k = dispenserKey(siteId, dispenserId);
-      const rate = consumptionRate(samples.get(k) ?? []);
+    const fresh = await this.repo.samplesAfter(stale);
+    for (const { k, since, row, levelAt, afterSeq, kept } of stale) {
+      const read = fresh.get(k) ?? [];
+      // The shown level never moves back in time, so neither does `since`: what fell out of the window stays out.
+      const samples = [...kept.filter((x) => x.at.getTime() >= since.getTime()), ...read];
+      // Every sample up to the row's seq was committed with it, before the read.
+      const upToSeq = read.reduce((max, x) => Math.max(max, x.seq), Math.max(afterSeq, row.last_seq));
+      this.samples.set(k, { upToSeq, samples });
+      const rate = consumptionRate(samples);
       this.rates.set(k, { seq: row.last_seq, levelAt: levelAt.getTime(), rate });
       rates.set(k, rate);
     }
