@@ -103,9 +103,16 @@ export class ConsumablesRepository {
     const out = new Map<string, StoredSample[]>();
     if (wanted.length === 0) return out;
     const rows = await this.db.query<{ site_id: string; dispenser_id: string; seq: number; at: Date; level: number }>(
-      `SELECT l.site_id, l.dispenser_id, l.seq, l.at, l.level
-       FROM dispenser_levels l JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(site_id, dispenser_id, after_seq, since)
-         ON l.site_id = u.site_id AND l.dispenser_id = u.dispenser_id AND l.seq > u.after_seq AND l.at >= u.since
+      // Per dispenser on the primary key by seq, the window's bound applied to what that finds: on
+      // (site, dispenser, at) the planner would walk the whole day's samples to keep the few new ones.
+      `SELECT u.site_id, u.dispenser_id, l.seq, l.at, l.level
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(site_id, dispenser_id, after_seq, since)
+       CROSS JOIN LATERAL (
+         SELECT seq, at, level FROM dispenser_levels
+         WHERE site_id = u.site_id AND dispenser_id = u.dispenser_id AND seq > u.after_seq
+         ORDER BY seq
+       ) l
+       WHERE l.at >= u.since
        ORDER BY l.at, l.seq`,
       [wanted.map((w) => w.siteId), wanted.map((w) => w.dispenserId), wanted.map((w) => w.afterSeq), wanted.map((w) => w.since.toISOString())],
     );
