@@ -10,7 +10,7 @@
 // REPLAY_FILE (JSON Lines, CONTRACT §7), REPLAY_TICK_MS (the sweeps' grid, replay-time.ts; default
 // 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
 // REPLAY_DUE (on: sweeps run when next due, replay-time.ts), REPLAY_AHEAD_MS (overlapped: how far
-// the replay may pass the oldest barrier not yet swept; default 300000),
+// the replay may pass the oldest barrier not yet swept; default 3600000),
 // REPLAY_WINDOW (messages awaiting their commit at once; default 8000), REPLAY_PROFILE (on: the
 // statements, handler batches and sweeps timed, replay-profile.ts, sent with the report).
 import 'reflect-metadata';
