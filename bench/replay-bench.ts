@@ -11,6 +11,7 @@
 //   REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
 //   PROFILE=on                            (statements, handler batches and sweeps timed: replay-profile.ts)
+//   SEMI_SPACE_MB (64)                    (the server's --max-semi-space-size; 0: Node's default)
 //
 // 1. The day: bench/replay-bench.day.ts records the simulator living the demo site for HOURS of
 //    virtual time (every device, patrol rounds, cars, dispensers, equipment incidents) to JSON Lines
@@ -50,6 +51,8 @@ const DUE = (process.env.DUE ?? 'on') === 'on';
 const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
 const AHEAD_MS = num('AHEAD_MS', 3_600_000, 3_600_000);
 const WINDOW = num('WINDOW', 8000, 8000);
+/** The server's --max-semi-space-size (MB); 0: Node's default. */
+const SEMI_SPACE_MB = num('SEMI_SPACE_MB', 64, 64);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
 /** Sweeps overlap the replay (replay-time.ts) in the fast runs; the live pace never overlaps. */
 const OVERLAP = (process.env.OVERLAP ?? 'on') === 'on';
@@ -68,7 +71,8 @@ interface ReplayReport {
   wallMs: number;
   barriers: number;
   sweeps: number;
-  waits: { window: number; ticks: number; flush: number };
+  waits: { window: number; ticks: number; flush: number; ahead: number };
+  held: number;
   profile?: {
     callers: Record<string, { statements: number; ms: number }>;
     statements: { caller: string; sql: string; count: number; ms: number }[];
@@ -143,9 +147,12 @@ interface Server {
 async function startServer(file: string, tickMs: number, overlap: boolean, due: boolean, database: { url?: string }): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'estate-replay-bench-data-'));
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
+  // V8's young generation: with its default (16 MB semi-spaces) the scavenger was a quarter of the
+  // server's CPU profile in a replay (every message allocates its payload, rows and parameters).
+  const heap = SEMI_SPACE_MB > 0 ? [`--max-semi-space-size=${SEMI_SPACE_MB}`] : [];
   const child = fork(join(ROOT, 'apps/server/dist/replay/replay-main.js'), [], {
     cwd: ROOT,
-    execArgv: prof,
+    execArgv: [...prof, ...heap],
     env: {
       ...process.env,
       HTTP_PORT: String(await freePort()),
@@ -352,7 +359,7 @@ function printRow(r: Row): void {
       `${report.barriers} barriers, ${report.sweeps} sweeps; load ${r.load}; ${r.problems.length === 0 ? 'end state as recorded' : `${r.problems.length} problems`}`,
   );
   for (const p of r.problems.slice(0, 15)) console.log(`    ${p}`);
-  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks, ${report.waits.flush} ms at the end`);
+  console.log(`    the replay waited: ${report.waits.window} ms for the window's commits, ${report.waits.ticks} ms at ticks (${report.waits.ahead} at the look-ahead bound), ${report.waits.flush} ms at the end; ${report.held} messages held for an exact sweep`);
   if (report.profile) printProfile(report.profile);
 }
 

@@ -94,13 +94,40 @@ export class ConsumablesRepository {
     });
   }
 
-  async samples(siteId: string, dispenserId: string, since: Date): Promise<LevelSample[]> {
-    const rows = await this.db.query<{ at: Date; level: number }>(
-      'SELECT at, level FROM dispenser_levels WHERE site_id = $1 AND dispenser_id = $2 AND at >= $3 ORDER BY at',
-      [siteId, dispenserId, since],
+  /**
+   * The samples of several dispensers stored after a seq and not older than an instant, each its
+   * own, in one read: keyed by site and dispenser, in time order. The primary key (site, dispenser,
+   * seq) finds them; the service keeps what it read before (ConsumablesService.ratesOf).
+   */
+  async samplesAfter(wanted: readonly { siteId: string; dispenserId: string; afterSeq: number; since: Date }[]): Promise<Map<string, StoredSample[]>> {
+    const out = new Map<string, StoredSample[]>();
+    if (wanted.length === 0) return out;
+    const rows = await this.db.query<{ site_id: string; dispenser_id: string; seq: number; at: Date; level: number }>(
+      // Per dispenser on the primary key by seq, the window's bound applied to what that finds: on
+      // (site, dispenser, at) the planner would walk the whole day's samples to keep the few new ones.
+      `SELECT u.site_id, u.dispenser_id, l.seq, l.at, l.level
+       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) AS u(site_id, dispenser_id, after_seq, since)
+       CROSS JOIN LATERAL (
+         SELECT seq, at, level FROM dispenser_levels
+         WHERE site_id = u.site_id AND dispenser_id = u.dispenser_id AND seq > u.after_seq
+         ORDER BY seq
+       ) l
+       WHERE l.at >= u.since
+       ORDER BY l.at, l.seq`,
+      [wanted.map((w) => w.siteId), wanted.map((w) => w.dispenserId), wanted.map((w) => w.afterSeq), wanted.map((w) => w.since.toISOString())],
     );
-    return rows.map((r) => ({ at: new Date(r.at), level: Number(r.level) }));
+    for (const r of rows) {
+      const k = key(r.site_id, r.dispenser_id);
+      const list = out.get(k) ?? [];
+      list.push({ seq: Number(r.seq), at: new Date(r.at), level: Number(r.level) });
+      out.set(k, list);
+    }
+    return out;
   }
+}
+
+export interface StoredSample extends LevelSample {
+  seq: number;
 }
 
 export type DispenserInput = ({ type: 'level' } & LevelInput) | { type: 'refill'; siteId: string; dispenserId: string; seq: number; at: Date };
@@ -112,7 +139,9 @@ export interface DispenserOutcome {
   level: number | null;
 }
 
-const key = (siteId: string, dispenserId: string) => `${siteId}\u0000${dispenserId}`;
+/** A dispenser's key in the maps this repository answers with. */
+export const dispenserKey = (siteId: string, dispenserId: string) => `${siteId}\u0000${dispenserId}`;
+const key = dispenserKey;
 
 function applyOne(input: DispenserInput, st: DispenserRow): void {
   st.last_seq = input.seq;

@@ -6,7 +6,7 @@ import { AlertsService } from '../alerts/alerts.service';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
 import { IngestHandler } from '../ingest/ingest-handler';
 import { SitesService } from '../sites/sites.service';
-import { ConsumablesRepository, type DispenserInput, type DispenserOutcome, type DispenserRow } from './consumables.repository';
+import { ConsumablesRepository, dispenserKey, type StoredSample, type DispenserInput, type DispenserOutcome, type DispenserRow } from './consumables.repository';
 
 type SiteDispenser = SiteConfig['dispensers'][number];
 
@@ -29,6 +29,8 @@ export class ConsumablesService implements MessageHandler {
   private readonly log = new Logger(ConsumablesService.name);
   /** Each dispenser's rate and the row (seq, level time) it was computed for. */
   private readonly rates = new Map<string, { seq: number; levelAt: number; rate: number | undefined }>();
+  /** Each dispenser's samples in its rate window as last read, and the seq up to which every one stored was read. */
+  private readonly samples = new Map<string, { upToSeq: number; samples: StoredSample[] }>();
 
   constructor(
     private readonly repo: ConsumablesRepository,
@@ -63,16 +65,19 @@ export class ConsumablesService implements MessageHandler {
         last.set(key, { item, outcome, levelBefore: last.get(key)?.levelBefore ?? outcome.levelBefore });
         if (outcome.applied) changed.set(key, { siteId: item.m.siteId, dispenser: item.dispenser });
       }
-      for (const { item, outcome, levelBefore } of last.values()) {
+      // A fresh report that keeps a dispenser clear of both thresholds has no alert to match (the
+      // ones a crash may have left are matched when the replay comes).
+      const toMatch = [...last.values()].filter(
+        ({ item: { dispenser, input }, outcome, levelBefore }) =>
+          !(outcome.applied && input.type === 'level' && nothingWanted(levelBefore, dispenser) && nothingWanted(outcome.level, dispenser)) &&
+          (input.type === 'refill' || outcome.level !== null),
+      );
+      const open = await this.openAlerts(toMatch.map(({ item }) => item.m.siteId));
+      for (const { item, outcome } of toMatch) {
         const { m, dispenser, input } = item;
-        // A fresh report that keeps a dispenser clear of both thresholds has no alert to match (the
-        // ones a crash may have left are matched when the replay comes).
-        if (outcome.applied && input.type === 'level' && nothingWanted(levelBefore, dispenser) && nothingWanted(outcome.level, dispenser)) continue;
-        if (input.type === 'refill') {
-          // Staff refilled it: the condition is gone (a replay clears again, which changes nothing).
-          await this.alerts.clear(m.siteId, 'dispenser.empty', dispenser.id, input.at);
-          await this.alerts.clear(m.siteId, 'dispenser.low', dispenser.id, input.at);
-        } else if (outcome.level !== null) await this.matchAlerts(m.siteId, dispenser, input.at, outcome.level);
+        // Staff refilled it: the condition is gone (a replay finds nothing open, which changes nothing).
+        const want = input.type === 'refill' ? { low: false, empty: false } : dispenserAlerts(outcome.level!, dispenser);
+        await this.matchAlerts(m.siteId, dispenser, input.at, outcome.level, want, open);
       }
       from += outcomes.length;
     }
@@ -114,10 +119,11 @@ export class ConsumablesService implements MessageHandler {
     for (const siteId of new Set(items.map((i) => i.siteId))) {
       for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.set(`${siteId}\u0000${a.type}\u0000${a.subject}`, a);
     }
+    const rates = await this.ratesOf(items);
     const out: DispenserDto[] = [];
     for (const { siteId, dispenser: d, row } of items) {
       const levelAt = row?.level_at ?? undefined;
-      const rate = row && levelAt ? await this.rateOf(siteId, row, levelAt) : undefined;
+      const rate = rates.get(dispenserKey(siteId, d.id));
       const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
       const alert = open.get(`${siteId}\u0000dispenser.empty\u0000${d.id}`) ?? open.get(`${siteId}\u0000dispenser.low\u0000${d.id}`);
       out.push({
@@ -142,18 +148,42 @@ export class ConsumablesService implements MessageHandler {
   }
 
   /**
-   * The consumption rate over the day before the shown level. Samples only change with a message
-   * applied to the dispenser, which moves its last_seq (a late, older report too: it feeds the
-   * rate without moving the level), so the rate is read again only when the row's seq moved on:
-   * the list is asked far more often than a dispenser reports.
+   * Each dispenser's consumption rate over the day before its shown level. Samples only change
+   * with a message applied to the dispenser, which moves its last_seq (a late, older report too:
+   * it feeds the rate without moving the level), so a rate is computed again only when the row's
+   * seq moved on (the list is asked far more often than a dispenser reports). The samples it
+   * needs are kept from one computation to the next, and only those stored since are read, for
+   * every such dispenser at once: a dispenser reporting every 30 s has ~2,900 in a day, and
+   * reading them all for each batch was most of a replay's server time (issue 9.7).
    */
-  private async rateOf(siteId: string, row: DispenserRow, levelAt: Date): Promise<number | undefined> {
-    const key = `${siteId}\u0000${row.dispenser_id}`;
-    const known = this.rates.get(key);
-    if (known && known.seq === row.last_seq && known.levelAt === levelAt.getTime()) return known.rate;
-    const rate = consumptionRate(await this.repo.samples(siteId, row.dispenser_id, new Date(levelAt.getTime() - RATE_WINDOW_MS)));
-    this.rates.set(key, { seq: row.last_seq, levelAt: levelAt.getTime(), rate });
-    return rate;
+  private async ratesOf(items: readonly Shown[]): Promise<Map<string, number | undefined>> {
+    const rates = new Map<string, number | undefined>();
+    const stale: { k: string; siteId: string; dispenserId: string; afterSeq: number; since: Date; row: DispenserRow; levelAt: Date; kept: StoredSample[] }[] = [];
+    for (const { siteId, row } of items) {
+      const levelAt = row?.level_at;
+      if (!row || !levelAt) continue;
+      const k = dispenserKey(siteId, row.dispenser_id);
+      const known = this.rates.get(k);
+      if (known && known.seq === row.last_seq && known.levelAt === levelAt.getTime()) rates.set(k, known.rate);
+      else {
+        // What was kept and the seq it goes up to, taken together: a list read under way meanwhile may replace both.
+        const kept = this.samples.get(k);
+        stale.push({ k, siteId, dispenserId: row.dispenser_id, afterSeq: kept?.upToSeq ?? 0, since: new Date(levelAt.getTime() - RATE_WINDOW_MS), row, levelAt, kept: kept?.samples ?? [] });
+      }
+    }
+    const fresh = await this.repo.samplesAfter(stale);
+    for (const { k, since, row, levelAt, afterSeq, kept } of stale) {
+      const read = fresh.get(k) ?? [];
+      // The shown level never moves back in time, so neither does `since`: what fell out of the window stays out.
+      const samples = [...kept.filter((x) => x.at.getTime() >= since.getTime()), ...read];
+      // Every sample up to the row's seq was committed with it, before the read.
+      const upToSeq = read.reduce((max, x) => Math.max(max, x.seq), Math.max(afterSeq, row.last_seq));
+      this.samples.set(k, { upToSeq, samples });
+      const rate = consumptionRate(samples);
+      this.rates.set(k, { seq: row.last_seq, levelAt: levelAt.getTime(), rate });
+      rates.set(k, rate);
+    }
+    return rates;
   }
 
   /** What the repository needs of a message, or undefined for one that is not this handler's. */
@@ -171,16 +201,41 @@ export class ConsumablesService implements MessageHandler {
     return undefined;
   }
 
-  /** Raise `low` before `empty` (the replenish order is made by `low`, and `empty` raises its priority); clear `empty` before `low`. */
-  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number): Promise<void> {
-    const want = dispenserAlerts(stored, d);
-    const level = Math.round(stored * 10) / 10;
-    const said = { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
-    const details = { level: stored, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
+  /**
+   * The open dispenser alerts of these sites, one read per site: what the batch's matching starts
+   * from instead of a read per dispenser and type (issue 9.7: those reads were most of this
+   * handler's statements). Only this handler raises and clears them; a user's clear in between
+   * is the race reassert() had between its read and its write too.
+   */
+  private async openAlerts(siteIds: readonly string[]): Promise<Set<string>> {
+    const open = new Set<string>();
+    for (const siteId of new Set(siteIds)) {
+      for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.add(alertKey(siteId, a.type, a.subject));
+    }
+    return open;
+  }
+
+  /**
+   * Makes the open alerts agree with `want` (as AlertsService.reassert: raised only when none is
+   * open, cleared when one is), `open` being what is open now and kept so. Raise `low` before
+   * `empty` (the replenish order is made by `low`, and `empty` raises its priority); clear `empty` before `low`.
+   */
+  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number | null, want: { low: boolean; empty: boolean }, open: Set<string>): Promise<void> {
     const order = want.low ? (['dispenser.low', 'dispenser.empty'] as const) : (['dispenser.empty', 'dispenser.low'] as const);
     for (const type of order) {
-      const alert = { siteId, type, subject: d.id, at, message: alertMessage(d.name, { type, details: said }), details };
-      await this.alerts.reassert(alert, type === 'dispenser.low' ? want.low : want.empty);
+      const k = alertKey(siteId, type, d.id);
+      const holds = type === 'dispenser.low' ? want.low : want.empty;
+      if (holds === open.has(k)) continue;
+      if (!holds) {
+        await this.alerts.clear(siteId, type, d.id, at);
+        open.delete(k);
+        continue;
+      }
+      const level = Math.round(stored! * 10) / 10;
+      const said = { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
+      const details = { level: stored!, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
+      await this.alerts.raise({ siteId, type, subject: d.id, at, message: alertMessage(d.name, { type, details: said }), details });
+      open.add(k);
     }
   }
 }
@@ -203,6 +258,8 @@ function sameAlerts(before: number | null, after: number | null, d: SiteDispense
   const b = after === null ? { low: false, empty: false } : dispenserAlerts(after, d);
   return a.low === b.low && a.empty === b.empty;
 }
+
+const alertKey = (siteId: string, type: string, subject: string) => `${siteId}\u0000${type}\u0000${subject}`;
 
 function nothingWanted(level: number | null, d: SiteDispenser): boolean {
   if (level === null) return true;

@@ -3,6 +3,7 @@
 // real work-order follower (low → empty raises priority → refill verifies).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DispenserDto, UpstreamStream } from '@estate-watch/contracts';
+import { consumptionRate } from '@estate-watch/domain';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
@@ -88,6 +89,26 @@ export function consumablesSuite(backend: Backend): void {
       expect(await history('dispenser.low')).toEqual([['cleared', 1, 19]]);
       expect(await history('dispenser.empty')).toEqual([['cleared', 1, 3]]);
       expect((await t.db.query('SELECT seq FROM dispenser_levels')).length).toBe(4);
+    });
+
+    it('the rate over the day before the level, read a little at a time, is the one all its samples give', async () => {
+      const t0 = clock.now().getTime();
+      const sent: { at: Date; level: number }[] = [];
+      for (let h = 0; h <= 30; h++) {
+        // Faster after 20 h, a refill at 12 h; a late (older) report every 7 h.
+        const at = new Date(t0 + h * 60 * MIN);
+        const value = h === 12 ? 95 : Math.max(0, (h < 12 ? 90 : 95) - (h % 12) * (h > 20 ? 4 : 2));
+        await consumables.handle(level(value, at));
+        sent.push({ at, level: value });
+        if (h % 7 === 6) {
+          const late = { at: new Date(at.getTime() - 30 * MIN), level: value + 1 };
+          await consumables.handle(level(late.level, late.at));
+          sent.push(late);
+        }
+        const window = sent.filter((x) => x.at.getTime() >= at.getTime() - 24 * 60 * MIN);
+        const rate = consumptionRate(window);
+        expect((await soap()).ratePctPerHour, `at ${h} h`).toBe(rate === undefined ? undefined : Math.round(rate * 100) / 100);
+      }
     });
 
     it('a batch pushes each changed dispenser once, as the list answers it, its revision the last seq applied; a replay pushes nothing', async () => {

@@ -120,6 +120,31 @@ describe(HandlerPipeline.name, () => {
     expect(store.cursors.get('c:test')).toEqual({ seq: 250, applied: sensors.length });
   });
 
+  it('the next batch does not wait for a cursor write; idle() does, and then writes where the pipeline got to', async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler();
+    const p = await started(store, handler);
+    let release: () => void = () => undefined;
+    const writes: HandlerCursor[] = [];
+    store.repo.saveHandlerCursor = async (name: string, c: HandlerCursor) => {
+      writes.push(c);
+      if (writes.length === 1) await new Promise<void>((r) => (release = r));
+      store.cursors.set(name, c);
+    };
+    p.enqueue([store.add('d1')]);
+    await until(() => writes.length === 1);
+    p.enqueue([store.add('d1')]);
+    await until(() => handler.applied.length === 2);
+    expect(store.cursors.get('c:test')).toBeUndefined();
+    let idle = false;
+    const idling = p.idle().then(() => (idle = true));
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
+    release();
+    await idling;
+    expect(store.cursors.get('c:test')).toEqual({ seq: 2, applied: 2 });
+  });
+
   it('replays what was stored after the saved cursor at start-up, and nothing before it', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 30; i++) store.add('d1');

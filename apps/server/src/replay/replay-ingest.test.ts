@@ -109,4 +109,39 @@ describe(replayThroughIngest.name, () => {
     expect(sweeps[3]!.applied).toBe(7);
     expect(report.outcomes.accepted).toBe(7);
   });
+  it('overlapped: what an exact sweep judges is held from its instant until it ran, and goes in dated as received; the rest goes on', async () => {
+    const time = new ReplayTime(T0, 0, { overlap: true, useDue: true });
+    const { ingest, submitted } = fakeIngest(time);
+    const periodic = new Periodic(time.schedule);
+    const taps = () => submitted.map((m) => m.id).filter((id) => id.startsWith('t'));
+    const sweeps: { second: number; taps: string[] }[] = [];
+    periodic.every('patrol', 10_000, async () => void sweeps.push({ second: (time.now() - T0) / 1000, taps: taps() }), {
+      after: async (now) => new Date(now.getTime() + 10_000),
+      leadMs: Infinity,
+      exact: true,
+    });
+    const pass = (s: number, id: string): RecordedMessage => ({ t: at(s), topic: 'estate/v1/lakeside/gate/g-1/event', payload: { id, ts: at(s), type: 'pass', direction: 'in' } });
+    const status = (s: number, id: string, device: string): RecordedMessage => ({ t: at(s), topic: `estate/v1/lakeside/checkpoint/${device}/status`, payload: { id, ts: at(s), online: true } });
+    // cp-1's status after its held tap waits behind it; cp-2's, with nothing held, does not.
+    const { items } = replayItems([tap(5, 't5'), tap(10, 't10'), pass(11, 'g11'), status(11, 's11', 'cp-1'), status(11, 'x11', 'cp-2'), tap(12, 't12'), pass(13, 'g13'), tap(25, 't25')]);
+    const report = await replayThroughIngest(items, ingest, time, { window: 100, exact: { handler: 'patrol', selects: { kinds: ['checkpoint'], streams: ['event'] } } });
+    periodic.stop();
+    // Each sweep saw every tap before its instant and none from it on; the passes did not wait.
+    expect(sweeps).toEqual([
+      { second: 10, taps: ['t5'] },
+      { second: 20, taps: ['t5', 't10', 't12'] },
+      { second: 25, taps: ['t5', 't10', 't12', 't25'] },
+    ]);
+    expect(submitted).toEqual([
+      { id: 't5', second: 5 },
+      { id: 'g11', second: 11 },
+      { id: 'x11', second: 11 },
+      { id: 'g13', second: 13 },
+      { id: 't10', second: 10 },
+      { id: 's11', second: 11 },
+      { id: 't12', second: 12 },
+      { id: 't25', second: 25 },
+    ]);
+    expect(report).toMatchObject({ held: 4, outcomes: { accepted: 8 } });
+  });
 });

@@ -10,7 +10,7 @@
 // REPLAY_FILE (JSON Lines, CONTRACT §7), REPLAY_TICK_MS (the sweeps' grid, replay-time.ts; default
 // 60000), REPLAY_OVERLAP (on: sweeps overlap the replay, replay-time.ts; default off),
 // REPLAY_DUE (on: sweeps run when next due, replay-time.ts), REPLAY_AHEAD_MS (overlapped: how far
-// the replay may pass the oldest barrier not yet swept; default 300000),
+// the replay may pass the oldest barrier not yet swept; default 3600000),
 // REPLAY_WINDOW (messages awaiting their commit at once; default 8000), REPLAY_PROFILE (on: the
 // statements, handler batches and sweeps timed, replay-profile.ts, sent with the report).
 import 'reflect-metadata';
@@ -54,7 +54,10 @@ async function main(): Promise<void> {
       void server.close().then(() => process.exit(0), () => process.exit(1));
       return;
     }
-    replayThroughIngest(items, ingestEntry(ingest), time, { window, skipped }).then(
+    // The exact sweep is patrol's (PatrolService.sweepDue): it judges the taps its handler applied.
+    const patrol = ingest.handlers.find((h) => h.name === 'patrol');
+    const exact = patrol && { handler: patrol.name, selects: patrol.selects };
+    replayThroughIngest(items, ingestEntry(ingest), time, { window, skipped, exact }).then(
       (report) => send({ report: { ...report, profile: profile?.report() } }),
       (error: unknown) => send({ error: String(error) }),
     );

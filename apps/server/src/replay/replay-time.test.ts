@@ -183,25 +183,41 @@ describe(ReplayTime.name, () => {
     periodic.stop();
   });
 
-  it.each([
-    { exact: true, returnedBeforeApplied: false },
-    { exact: false, returnedBeforeApplied: true },
-  ])('overlapped, exact $exact: the replay waits at the sweep’s instant until it ran → $returnedBeforeApplied', async ({ exact, returnedBeforeApplied }) => {
+  it('overlapped: an exact sweep does not stop the replay; exactClear says it has not run yet, and a next instant already passed runs at once, in turn', async () => {
     const time = new ReplayTime(T0, 0, { overlap: true, useDue: true });
     const periodic = new Periodic(time.schedule);
     const runs: number[] = [];
-    periodic.every('w', 10 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async (now) => new Date(now.getTime() + 10 * S), leadMs: Infinity, exact });
+    periodic.every('w', 10 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async (now) => new Date(now.getTime() + 10 * S), leadMs: Infinity, exact: true });
+    let heard = 0;
+    time.onExactRan = () => heard++;
     let release: () => void = () => undefined;
     const applied = new Promise<void>((resolve) => (release = resolve));
-    let returned = false;
-    const advancing = time.advanceTo(T0 + 15 * S, () => applied).then(() => (returned = true));
-    await new Promise((r) => setImmediate(r));
-    expect(returned).toBe(returnedBeforeApplied);
-    expect(time.now()).toBe(T0 + (exact ? 10 : 15) * S);
+    await time.advanceTo(T0 + 35 * S, () => applied);
+    expect(time.now()).toBe(T0 + 35 * S);
+    expect(runs).toEqual([]);
+    expect(time.exactClear(T0 + 10 * S - 1)).toBe(true);
+    expect(time.exactClear(T0 + 10 * S)).toBe(false);
     release();
-    await advancing;
     await time.flush(async () => undefined);
-    expect(runs[0]).toBe(10);
+    // 10 s ran; its next instants, 20 and 30 s, had passed: each ran before the replay heard it may go on.
+    expect(runs).toEqual([10, 20, 30, 35]);
+    expect(heard).toBe(3);
+    expect(time.exactClear(T0 + 40 * S - 1)).toBe(true);
+    periodic.stop();
+  });
+
+  it('overlapped: a sweep that is not exact lets the replay go on and is never waited for by exactClear', async () => {
+    const time = new ReplayTime(T0, 0, { overlap: true, useDue: true });
+    const periodic = new Periodic(time.schedule);
+    const runs: number[] = [];
+    periodic.every('w', 10 * S, async () => void runs.push((time.clock.now().getTime() - T0) / S), { after: async (now) => new Date(now.getTime() + 10 * S), leadMs: Infinity });
+    let release: () => void = () => undefined;
+    const applied = new Promise<void>((resolve) => (release = resolve));
+    await time.advanceTo(T0 + 15 * S, () => applied);
+    expect(time.exactClear(T0 + 15 * S)).toBe(true);
+    release();
+    await time.flush(async () => undefined);
+    expect(runs).toEqual([10, 15]);
     periodic.stop();
   });
 });

@@ -23,6 +23,8 @@ interface Job {
   next: number;
   tick: () => Promise<void> | undefined;
   due?: NextDue;
+  /** Overlapped, exact: the instant it was taken at, until it ran and said when it is next due. */
+  pendingAt?: number;
 }
 
 export interface ReplayTimeOptions {
@@ -32,7 +34,8 @@ export interface ReplayTimeOptions {
    * that time (the `now` each reads when it starts), while the replay goes on submitting what comes
    * after. A sweep still sees everything received before its time applied; it may also see what
    * came up to `aheadMs` after, as a live server's sweep sees a message that arrived while it ran,
-   * except a sweep whose NextDue is `exact`: the replay waits at its instant until it ran.
+   * except a sweep whose NextDue is `exact`: those run on a chain of their own, and the replay
+   * holds back the messages they judge (replay-ingest.ts) until `exactClear` says they ran.
    * Default false: the replay waits at each barrier until the sweeps have run.
    */
   overlap?: boolean;
@@ -54,6 +57,12 @@ export class ReplayTime {
   /** Overlapped: the barriers queued, oldest first, each done once its sweeps ran. */
   private readonly queued: { at: number; done: Promise<void> }[] = [];
   private sweeping: Promise<void> = Promise.resolve();
+  /** Overlapped: the exact sweeps' chain, never behind the other barriers (what those wait for may be held for an exact one). */
+  private exactSweeping: Promise<void> = Promise.resolve();
+  /** The exact sweeps' barrier advanceTo was last given: one whose next instant already passed is queued with it. */
+  private exactBarrier: Barrier | undefined;
+  /** Overlapped: called each time an exact sweep ran and said when it is next due; what was held for it may go in. */
+  onExactRan: (() => void) | undefined;
   /**
    * The replay's answer to "everything received before when is applied?" (replay-ingest.ts); a
    * NextDue's lead counts from there. Unset: from the sweep's own time (all a barrier waited for).
@@ -61,6 +70,8 @@ export class ReplayTime {
   appliedBefore: (() => number) | undefined;
   /** Barriers passed and sweep runs started, for the report. */
   readonly counts = { barriers: 0, sweeps: 0 };
+  /** Overlapped: wall ms the replay waited at the look-ahead bound. */
+  readonly waited = { ahead: 0 };
 
   constructor(
     start: number,
@@ -96,34 +107,60 @@ export class ReplayTime {
   }
 
   /**
-   * Moves time to `at` (never back), placing a barrier at each instant a sweep is due on the way
-   * and running those sweeps after it. Overlapped, it returns once no barrier older than
-   * `at - aheadMs` waits.
+   * Overlapped: every exact sweep due at or before `at` has run (and said when it is next due), so
+   * a message received at `at` that such a sweep judges may go in.
    */
-  async advanceTo(at: number, barrier: Barrier): Promise<void> {
+  exactClear(at: number): boolean {
+    for (const job of this.jobs) if (job.due?.exact && (job.pendingAt ?? job.next) <= at) return false;
+    return true;
+  }
+
+  /**
+   * Runs `submit` with the clock at `at` (what ingest reads as the receive time when it starts):
+   * a message held for an exact sweep goes in later than it was received, dated as it was.
+   */
+  at<T>(at: number, submit: () => T): T {
+    const current = this.ms;
+    this.ms = at;
+    try {
+      return submit();
+    } finally {
+      this.ms = Math.max(current, at);
+    }
+  }
+
+  /**
+   * Moves time to `at` (never back), placing a barrier at each instant a sweep is due on the way
+   * and running those sweeps after it (overlapped, an exact sweep after `exactBarrier`). Overlapped,
+   * it returns once no barrier older than `at - aheadMs` waits.
+   */
+  async advanceTo(at: number, barrier: Barrier, exactBarrier: Barrier = barrier): Promise<void> {
+    this.exactBarrier = exactBarrier;
     for (;;) {
       const boundary = this.nextBoundary();
       const to = boundary !== undefined && boundary <= at ? boundary : at;
       // Overlapped: the oldest barrier too far behind; once it ran, a sweep's next due may come sooner.
       const oldest = this.queued[0];
       if (oldest && oldest.at < to - this.aheadMs) {
+        const started = performance.now();
         await oldest.done;
+        this.waited.ahead += performance.now() - started;
         this.queued.shift();
         continue;
       }
       if (to !== boundary) break;
       const jobs = this.takeDue(boundary, false);
-      if (this.overlap && jobs.some((job) => job.due?.exact)) {
-        // A sweep that must see nothing from after its instant: the replay waits here until it ran (and said when it is next due).
+      if (this.overlap) {
         this.ms = Math.max(this.ms, boundary);
-        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
-        await this.sweeping;
-        this.queued.length = 0;
-      } else if (this.overlap) {
-        this.ms = Math.max(this.ms, boundary);
-        // Waited for once the barriers before it passed: one wait at a time, in order.
-        this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(jobs, boundary));
-        this.queued.push({ at: boundary, done: this.sweeping });
+        // A sweep that must see nothing from after its instant: on its own chain, the replay holding what it judges meanwhile.
+        const exact = jobs.filter((job) => job.due?.exact);
+        if (exact.length > 0) this.queueExact(exact, boundary);
+        const others = jobs.filter((job) => !job.due?.exact);
+        if (others.length > 0) {
+          // Waited for once the barriers before it passed: one wait at a time, in order.
+          this.sweeping = this.sweeping.then(() => barrier(boundary)).then(() => this.run(others, boundary));
+          this.queued.push({ at: boundary, done: this.sweeping });
+        }
       } else {
         // The barrier first: what it waits for was received before the tick, and is applied at the time it was.
         await barrier(boundary);
@@ -136,10 +173,39 @@ export class ReplayTime {
 
   /** The end of a replay: the sweeps queued, a barrier, then every sweep once at the time reached. */
   async flush(barrier: Barrier): Promise<void> {
-    await this.sweeping;
+    for (;;) {
+      const [sweeping, exact] = [this.sweeping, this.exactSweeping];
+      await Promise.all([sweeping, exact]);
+      if (sweeping === this.sweeping && exact === this.exactSweeping) break;
+    }
     this.queued.length = 0;
     await barrier(Infinity);
     await this.run(this.takeDue(this.ms, true), this.ms);
+  }
+
+  /**
+   * Overlapped: exact sweeps at `at` after the barrier, on their chain. Once they ran, one whose
+   * next instant the replay has already passed is queued at once (what it judges from there on is
+   * still held), then the replay hears it may release what waited.
+   */
+  private queueExact(jobs: Job[], at: number): void {
+    const barrier = this.exactBarrier!;
+    for (const job of jobs) job.pendingAt = at;
+    const run = this.exactSweeping.then(() => barrier(at)).then(() => this.run(jobs, at));
+    this.exactSweeping = run.finally(() => {
+      for (const job of jobs) job.pendingAt = undefined;
+      this.queueLateExact();
+      this.onExactRan?.();
+    });
+  }
+
+  private queueLateExact(): void {
+    let due = Infinity;
+    for (const job of this.jobs) if (job.due?.exact && job.pendingAt === undefined) due = Math.min(due, job.next);
+    if (!(due <= this.ms)) return;
+    const jobs = [...this.jobs].filter((job) => job.due?.exact && job.pendingAt === undefined && job.next === due);
+    for (const job of jobs) job.next = Infinity;
+    this.queueExact(jobs, due);
   }
 
   /** The next instant a barrier falls: the earliest due, rounded up to the grid. */
