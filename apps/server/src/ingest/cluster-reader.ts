@@ -52,6 +52,7 @@ export class ClusterReader {
   private again = false;
   private stopped = false;
   private lastWarnAt = 0;
+  private readonly counters = { reads: 0, rows: 0 };
 
   constructor(
     private readonly repo: ReaderRepo,
@@ -91,6 +92,11 @@ export class ClusterReader {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Reads of the others' commits so far, and the rows they returned. */
+  stats(): { reads: number; rows: number } {
+    return { ...this.counters };
   }
 
   /** No pipeline runs here any more: hold nothing; the next one starts from the head again. */
@@ -163,6 +169,8 @@ export class ClusterReader {
     const notices = this.notices;
     const except = [...this.own];
     const page = await this.repo.pageAfterExcept(from, this.pageSize, pairsOf(takers), except.map((o) => [o.lo, o.hi] as const));
+    this.counters.reads++;
+    this.counters.rows += page.messages.length;
     if (this.frontier !== from) return; // forgotten meanwhile (no pipeline for a moment): start over
     const full = page.messages.length === this.pageSize;
     const upTo = full ? (page.messages[page.messages.length - 1] as AcceptedMessage).seq : Math.max(page.head, from);

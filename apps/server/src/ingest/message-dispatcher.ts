@@ -109,6 +109,11 @@ export class MessageDispatcher {
     for (const p of this.pipelines) p.stop();
   }
 
+  /** In a cluster: what this server read of the others' commits (reads, rows). */
+  readBack(): { reads: number; rows: number } | undefined {
+    return this.reader?.stats();
+  }
+
   stats(): HandlerStats[] {
     return this.pipelines.map((p) => p.stats());
   }
