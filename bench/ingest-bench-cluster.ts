@@ -4,6 +4,8 @@
 //      processes, MQTT_URL + DATABASE_URL, PUBACK after the commit) → PostgreSQL, with 1 and with 3.
 // msg/s is first → last message received (raw) or stored (server: received_at in the database);
 // "applied" adds the time until every handler has applied everything (durable cursors).
+// "split", per server: [the busy handlers it holds] stored (in commits) / the others' rows its
+// reader read back for its handlers (in reads); see apps/server/src/cluster/README.md.
 // A second table says where the CPU went in each server-path row (bench/ingest-bench.cpu.ts): µs
 // of CPU per stored message of the servers, the bench database's PostgreSQL backends, Mosquitto,
 // the publishers and the rest of the machine, and how many backends waited on the commit lock.
