@@ -4,6 +4,8 @@
 //      processes, MQTT_URL + DATABASE_URL, PUBACK after the commit) → PostgreSQL, with 1 and with 3.
 // msg/s is first → last message received (raw) or stored (server: received_at in the database);
 // "applied" adds the time until every handler has applied everything (durable cursors).
+// "split", per server: [the busy handlers it holds] stored (in commits) / the others' rows its
+// reader read back for its handlers (in reads); see apps/server/src/cluster/README.md.
 // A second table says where the CPU went in each server-path row (bench/ingest-bench.cpu.ts): µs
 // of CPU per stored message of the servers, the bench database's PostgreSQL backends, Mosquitto,
 // the publishers and the rest of the machine, and how many backends waited on the commit lock.
@@ -160,7 +162,8 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       perSecond,
       ratio: `${(perSecond / rawRate).toFixed(2)} ×`,
       applied: `${round(seconds + appliedAt, 1)} s (${Math.round(stored / (seconds + appliedAt))}/s)`,
-      split: hs.map((h) => `${h.node} ${h.ingested}`).join(', '),
+      // stored (in how many commits) / rows of the others' read back for its handlers (in how many reads)
+      split: hs.map((h) => `${h.node}${busyHandlers(h.handlers)} ${h.ingested} (${h.commits}) / ${h.readBack.rows} (${h.readBack.reads})`).join(', '),
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -186,6 +189,12 @@ function cpuRow(path: string, w: CpuWindow, nodes: string[], messages: number): 
     'lock waiters': round(w.lockWaiters, 2),
     'active backends': round(w.active, 2),
   };
+}
+
+/** The handlers this bench keeps busy (taps: every one goes to devices and patrol), where a server holds them. */
+function busyHandlers(handlers: readonly string[]): string {
+  const busy = handlers.filter((h) => h === 'devices' || h === 'patrol');
+  return busy.length > 0 ? `[${busy.join('+')}]` : '';
 }
 
 function round(value: number, digits: number): number {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../apps/server/src/db/database.testing';
 import { PostgresDatabase } from '../apps/server/src/db/postgres-database';
 import type { AcceptedMessage } from '../apps/server/src/ingest/accepted-message';
+import { ClusterReader, type Segment } from '../apps/server/src/ingest/cluster-reader';
 import type { ValidMessage } from '../apps/server/src/ingest/incoming-message';
 import { COMMIT_ORDER_LOCK, IngestRepository } from '../apps/server/src/ingest/ingest.repository';
 import { eventually } from './support/server';
@@ -89,5 +90,50 @@ describe('commit order across servers (issue 11)', () => {
     const { read, seqs } = await race(true, 'ordered');
     expect(seqs.held).toBeLessThan(seqs.free);
     expect(read).toEqual(['held', 'free']);
+  });
+
+  it("a server's reader hands over its own commits from memory and reads only the others', each once, in seq order", async () => {
+    const [a, b] = await Promise.all([server(true), server(true)]);
+    const segments: Segment[] = [];
+    const read: number[] = [];
+    const reads = {
+      headSeq: () => a.headSeq(),
+      pageAfterExcept: async (...args: Parameters<IngestRepository['pageAfterExcept']>) => {
+        const page = await a.pageAfterExcept(...args);
+        read.push(...page.messages.map((m) => m.seq));
+        return page;
+      },
+    };
+    const reader = new ClusterReader(reads, () => [{ kinds: ['sensor'] }], (s) => segments.push(s), { warn: () => undefined });
+    reader.foreign();
+    await reader.idle();
+    const own: number[] = [];
+    const others: number[] = [];
+    // A's and B's commits interleave, concurrently, under the commit-order lock.
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < 10; i++) {
+          const { stored } = await a.commitBatch([message(`a${i % 3}`, `reader-a-${i}-1`), message(`a${i % 3}`, `reader-a-${i}-2`)], []);
+          const mine = stored.filter((m): m is AcceptedMessage => m !== undefined);
+          own.push(...mine.map((m) => m.seq));
+          reader.committed(mine);
+        }
+      })(),
+      (async () => {
+        for (let i = 0; i < 10; i++) {
+          const { stored } = await b.commitBatch([message('b', `reader-b-${i}`)], []);
+          others.push((stored[0] as AcceptedMessage).seq);
+          reader.foreign();
+        }
+      })(),
+    ]);
+    reader.foreign();
+    await reader.idle();
+    const handed = segments.flatMap((s) => s.messages.map((m) => m.seq));
+    expect(handed).toEqual([...own, ...others].sort((x, y) => x - y));
+    // Each of B's rows read once; one of A's only if its commit was visible before A heard its answer.
+    expect(read.filter((seq) => others.includes(seq)).sort((x, y) => x - y)).toEqual(others);
+    expect(new Set(read).size).toBe(read.length);
+    expect(segments.every((s, i) => i === 0 || s.from === segments[i - 1]!.upTo)).toBe(true);
   });
 });

@@ -69,7 +69,7 @@ export async function startCluster(count: number, env: Record<string, string>): 
 }
 
 /** GET /api/health's cluster block. */
-export async function clusterHealth(server: ClusterServer): Promise<{ node: string; servers: number; shards: number[]; handlers: string[]; timers: string[]; ingested: number; claiming: boolean }> {
+export async function clusterHealth(server: ClusterServer): Promise<{ node: string; servers: number; shards: number[]; handlers: string[]; timers: string[]; ingested: number; commits: number; readBack: { reads: number; rows: number }; claiming: boolean }> {
   const res = await fetch(`${server.url}/api/health`);
   const body = (await res.json()) as { cluster?: Awaited<ReturnType<typeof clusterHealth>> };
   if (!body.cluster) throw new Error(`${server.node} is not in a cluster`);

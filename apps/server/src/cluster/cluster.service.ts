@@ -38,8 +38,11 @@ export interface ClusterHealth {
   shards: number[];
   handlers: string[];
   timers: string[];
-  /** Device messages this server stored since it started. */
+  /** Device messages this server stored since it started, and in how many grouped commits. */
   ingested: number;
+  commits: number;
+  /** Other servers' messages read back for the handlers here: reads and rows (its own it hands over from memory). */
+  readBack: { reads: number; rows: number };
   leaseMs: number;
 }
 
@@ -157,6 +160,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
       handlers: of('handler'),
       timers: of('timer'),
       ingested: this.ingest.stats().accepted,
+      commits: this.ingest.stats().batches,
+      readBack: this.dispatch?.readBack() ?? { reads: 0, rows: 0 },
       leaseMs: this.leaseMs,
     };
   }

@@ -389,4 +389,28 @@ describe(HandlerPipeline.name, () => {
     await p.idle();
     expect(handler.applied).toEqual(late.map((m) => m.seq));
   });
+
+  it("a cluster's segment that starts past the cursor sends the pipeline to the database for what came before, then on", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({ kinds: ['sensor'] });
+    const p = await started(store, handler, { urgentLane: false });
+    const missed = [store.add('a'), store.add('b', { kind: 'gate' }), store.add('c')];
+    const segment = [store.add('d'), store.add('e')];
+    p.enqueue(segment, { from: 3, upTo: 6 }); // seq 6: a gap of a rolled-back commit, say
+    await p.idle();
+    expect(handler.applied).toEqual([missed[0]!.seq, missed[2]!.seq, ...segment.map((m) => m.seq)]);
+    expect(p.stats()).toMatchObject({ appliedSeq: 6, applied: 4 });
+  });
+
+  it("a cluster's segment with nothing this handler takes still moves its cursor", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({ kinds: ['sensor'] });
+    const p = await started(store, handler, { urgentLane: false });
+    const gates = [store.add('g', { kind: 'gate' }), store.add('g', { kind: 'gate' })];
+    p.enqueue(gates, { from: 0, upTo: 2 });
+    p.enqueue([], { from: 2, upTo: 9 });
+    await p.idle();
+    expect(handler.applied).toEqual([]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 9, applied: 0 });
+  });
 });

@@ -35,6 +35,8 @@ export interface PipelineOptions {
   cursorEveryMs: number;
   /** Pause after a database error before reading again. */
   pauseMs: number;
+  /** Alarms ahead of the backlog (off in a cluster: cluster/README.md "Limits"). */
+  urgentLane?: boolean;
 }
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { maxQueued: 50_000, maxBatch: 500, attempts: 4, retryMs: 100, cursorEveryMs: 250, pauseMs: 1_000 };
@@ -73,6 +75,8 @@ interface Queued {
   messages: AcceptedMessage[];
   /** Highest seq of the committed batch this came from: the cursor may move this far once it is applied. */
   upTo: number;
+  /** When known (a cluster's segments): every seq up to here came before, so a cursor below it has missed some. */
+  from?: number;
 }
 
 const deviceKey = (m: Pick<AcceptedMessage, 'siteId' | 'deviceId'>) => `${m.siteId}\u0000${m.deviceId}`;
@@ -136,18 +140,23 @@ export class HandlerPipeline {
     await this.idle();
   }
 
-  /** A committed batch, in seq order (every kind: the pipeline keeps what its handler takes). */
-  enqueue(batch: readonly AcceptedMessage[]): void {
-    if (batch.length === 0) return;
+  /**
+   * A committed batch, in seq order (every kind: the pipeline keeps what its handler takes). In a
+   * cluster (ingest/cluster-reader.ts) a segment: every message in (from, upTo], possibly none.
+   */
+  enqueue(batch: readonly AcceptedMessage[], range?: { from: number; upTo: number }): void {
+    if (batch.length === 0 && !range) return;
     const taken = batch.filter((m) => selects(this.handler.selects, m));
     let urgent = false;
-    for (const m of taken) {
-      if (this.handler.urgent?.(m)) {
-        this.urgentDevices.set(deviceKey(m), m.seq);
-        urgent = true;
+    if (this.options.urgentLane !== false) {
+      for (const m of taken) {
+        if (this.handler.urgent?.(m)) {
+          this.urgentDevices.set(deviceKey(m), m.seq);
+          urgent = true;
+        }
       }
     }
-    const upTo = (batch[batch.length - 1] as AcceptedMessage).seq;
+    const upTo = range?.upTo ?? (batch[batch.length - 1] as AcceptedMessage).seq;
     if (this.queued + taken.length > this.options.maxQueued) {
       // Every queued batch is committed, so a catch-up read started after this point sees them;
       // one already under way (or read ahead) may not, so it counts as a poke: read again.
@@ -156,7 +165,7 @@ export class HandlerPipeline {
       this.catchUp = true;
       this.pokes++;
     } else {
-      this.queue.push({ messages: taken, upTo });
+      this.queue.push({ messages: taken, upTo, from: range?.from });
       this.queued += taken.length;
     }
     if (this.started) {
@@ -293,6 +302,12 @@ export class HandlerPipeline {
 
   private async applyQueued(): Promise<void> {
     const head = this.queue[0] as Queued;
+    if (head.from !== undefined && head.from > this.cursor.seq) {
+      // Messages before this segment were handed over before this pipeline ran (it started since):
+      // read them from the database; the segment stays queued for after.
+      this.catchUp = true;
+      return;
+    }
     const taken = head.messages.splice(0, this.options.maxBatch);
     this.queued -= taken.length;
     const whole = head.messages.length === 0;

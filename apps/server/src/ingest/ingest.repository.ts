@@ -127,6 +127,27 @@ export class IngestRepository {
     };
   }
 
+  /**
+   * A cluster server's one read of the others' commits (cluster-reader.ts): like pageAfter, but
+   * only the `kind/stream` pairs named (null: all) and none of the seq ranges given (this
+   * server's own commits, which it holds in memory).
+   */
+  async pageAfterExcept(seq: number, limit: number, pairs: readonly string[] | null, except: readonly (readonly [number, number])[]): Promise<{ messages: AcceptedMessage[]; head: number }> {
+    const rows = await this.db.query<Partial<MessageRow> & { head: number | null }>(
+      `SELECT h.head, m.* FROM (SELECT max(seq) AS head FROM device_messages) h
+       LEFT JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM device_messages
+         WHERE seq > $1 AND ($3::text[] IS NULL OR kind || '/' || stream = ANY($3)) AND NOT (seq <@ ANY($4::int8range[]))
+         ORDER BY seq LIMIT $2
+       ) m ON true`,
+      [seq, limit, pairs, except.map(([lo, hi]) => `[${lo},${hi}]`)],
+    );
+    return {
+      head: Number(rows[0]?.head ?? 0),
+      messages: rows.filter((r): r is MessageRow & { head: number } => r.seq !== null && r.seq !== undefined).map(fromRow),
+    };
+  }
+
   /** Stored messages after seq that the selector takes, in seq order. */
   async messagesAfter(seq: number, limit: number, selector: MessageSelector = {}): Promise<AcceptedMessage[]> {
     const rows = await this.db.query<MessageRow>(

@@ -96,7 +96,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
    * where their lease is, and `committed` hears every commit made here (the cluster tells the
    * other servers). IngestRepository orders the commits across servers (CLUSTER_MODE).
    */
-  joinCluster(committed: () => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke'> {
+  joinCluster(committed: () => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke' | 'readBack'> {
     this.dispatcher.cluster();
     this.committed = committed;
     return this.dispatcher;

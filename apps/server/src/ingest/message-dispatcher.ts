@@ -3,9 +3,10 @@
 // handler's backlog or failure never delays another's messages.
 import { Logger } from '@nestjs/common';
 import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import { ClusterReader, type ReaderRepo } from './cluster-reader';
 import { DEFAULT_PIPELINE_OPTIONS, HandlerPipeline, type HandlerStats, type PipelineOptions } from './handler-pipeline';
 
-type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[3];
+type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[3] & Partial<ReaderRepo>;
 
 export class MessageDispatcher {
   /** The pipelines running here: all of them, or in a cluster those whose lease this server holds. */
@@ -13,10 +14,11 @@ export class MessageDispatcher {
   private readonly registered: MessageHandler[] = [];
   private started = false;
   /**
-   * Several servers (cluster/): a pipeline runs only where own() put it, and reads every
-   * committed message back from the database, whichever server committed it.
+   * Several servers (cluster/): a pipeline runs only where own() put it, and receives every
+   * committed message, whichever server committed it, through the reader: this server's own
+   * commits from memory, the others' read once for all pipelines here (cluster-reader.ts).
    */
-  private clustered = false;
+  private reader: ClusterReader | undefined;
 
   constructor(
     private readonly repo: DispatcherRepo,
@@ -30,7 +32,7 @@ export class MessageDispatcher {
     if (this.started) throw new Error(`handler ${handler.name} registered after start: it would miss the replay of stored messages`);
     if (this.registered.some((h) => h.name === handler.name)) throw new Error(`two message handlers are named ${handler.name}`);
     this.registered.push(handler);
-    if (!this.clustered) this.pipelines.push(this.pipelineOf(handler));
+    if (!this.reader) this.pipelines.push(this.pipelineOf(handler));
   }
 
   get handlers(): readonly MessageHandler[] {
@@ -40,7 +42,17 @@ export class MessageDispatcher {
   /** Before start(): pipelines run only where own() puts them (cluster/cluster.service.ts). */
   cluster(): void {
     if (this.started) throw new Error('the cluster must be joined before ingest starts');
-    this.clustered = true;
+    const repo = this.repo;
+    if (!repo.headSeq || !repo.pageAfterExcept) throw new Error('a cluster needs a repository that reads after a seq (headSeq, pageAfterExcept)');
+    const reads: ReaderRepo = { headSeq: () => repo.headSeq!(), pageAfterExcept: (...args) => repo.pageAfterExcept!(...args) };
+    this.reader = new ClusterReader(
+      reads,
+      () => this.pipelines.map((p) => p.handler.selects),
+      (segment) => {
+        for (const p of this.pipelines) p.enqueue(segment.messages, segment);
+      },
+      this.logger,
+    );
     this.pipelines.splice(0);
   }
 
@@ -58,17 +70,20 @@ export class MessageDispatcher {
     const i = this.pipelines.findIndex((p) => p.name === name);
     if (i < 0) return;
     const [pipeline] = this.pipelines.splice(i, 1) as [HandlerPipeline];
+    if (this.pipelines.length === 0) this.reader?.reset();
     pipeline.stop();
     await pipeline.idle();
   }
 
-  /** Another server committed: the pipelines here read after their cursors. */
+  /** Another server committed (or the poll): the pipelines here hear of it after one read. */
   poke(): void {
-    for (const p of this.pipelines) p.poke();
+    if (this.reader) this.reader.foreign();
+    else for (const p of this.pipelines) p.poke();
   }
 
   private pipelineOf(handler: MessageHandler): HandlerPipeline {
-    return new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, { ...DEFAULT_PIPELINE_OPTIONS, ...this.options });
+    const options = { ...DEFAULT_PIPELINE_OPTIONS, ...this.options, ...(this.reader && { urgentLane: false }) };
+    return new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, options);
   }
 
   /** Replays everything after each handler's cursor, then follows live batches. */
@@ -79,17 +94,24 @@ export class MessageDispatcher {
 
   /** A committed batch, in seq order. */
   enqueue(batch: readonly AcceptedMessage[]): void {
-    if (this.clustered) return this.poke();
+    if (this.reader) return this.reader.committed(batch);
     for (const p of this.pipelines) p.enqueue(batch);
   }
 
   /** Resolves when every queued message went to every handler and the cursors are written. */
   async idle(): Promise<void> {
+    await this.reader?.idle();
     await Promise.all(this.pipelines.map((p) => p.idle()));
   }
 
   stop(): void {
+    this.reader?.stop();
     for (const p of this.pipelines) p.stop();
+  }
+
+  /** In a cluster: what this server read of the others' commits (reads, rows). */
+  readBack(): { reads: number; rows: number } | undefined {
+    return this.reader?.stats();
   }
 
   stats(): HandlerStats[] {
