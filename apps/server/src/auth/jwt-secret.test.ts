@@ -5,7 +5,8 @@ import { ManualClock } from '../common/clock';
 import { createTestApp } from '../common/http/http.testing';
 import type { Database } from '../db/database';
 import { openDatabase } from '../db/open-database';
-import { resolveJwtSecret } from './jwt-options';
+import { JwtService } from '@nestjs/jwt';
+import { createJwtService, resolveJwtSecret, TOKEN_ISSUER } from './jwt-options';
 import { SettingsRepository } from './settings.repository';
 
 describe('token signing secret', () => {
@@ -33,6 +34,17 @@ describe('token signing secret', () => {
     const [a, b] = await Promise.all([resolveJwtSecret({}, settings), resolveJwtSecret({}, settings)]);
     expect(a).toBe(b);
     expect(Buffer.from(a, 'base64url')).toHaveLength(48);
+  });
+
+  it('the secret is the HMAC key it names: tokens signed with the plain string and with the service verify each other', async () => {
+    const secret = 'a shared secret with ünïcode';
+    const service = createJwtService(secret);
+    const plain = new JwtService({ secret, verifyOptions: { algorithms: ['HS256'], issuer: TOKEN_ISSUER } });
+    const fromPlain = await plain.signAsync({ sub: 'admin' }, { algorithm: 'HS256', issuer: TOKEN_ISSUER });
+    const fromService = await service.signAsync({ sub: 'admin' });
+    expect(await service.verifyAsync<{ sub: string }>(fromPlain)).toMatchObject({ sub: 'admin' });
+    expect(await plain.verifyAsync<{ sub: string }>(fromService)).toMatchObject({ sub: 'admin', iss: TOKEN_ISSUER });
+    await expect(createJwtService('another secret').verifyAsync(fromService)).rejects.toThrow(/signature/);
   });
 
   it('JWT_SECRET, when set, is used instead and not stored', async () => {

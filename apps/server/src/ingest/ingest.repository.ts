@@ -182,6 +182,22 @@ export class IngestRepository {
     return Number(row?.n ?? 0);
   }
 
+  /**
+   * countBetween(after, null, selector) for several handlers at once: one statement and one scan
+   * of what follows the lowest cursor, instead of one per handler (the health endpoint asked seven
+   * in parallel on every call while the handlers were busy, under the dashboards' polls).
+   */
+  async countAfterEach(queries: readonly { after: number; selector?: MessageSelector }[]): Promise<number[]> {
+    if (queries.length === 0) return [];
+    const params: unknown[] = [Math.min(...queries.map((q) => q.after))];
+    const counts = queries.map((q) => {
+      const at = params.push(q.after, q.selector?.kinds ?? null, q.selector?.streams ?? null);
+      return `count(*) FILTER (WHERE seq > $${at - 2} AND ($${at - 1}::text[] IS NULL OR kind = ANY($${at - 1})) AND ($${at}::text[] IS NULL OR stream = ANY($${at})))::int`;
+    });
+    const [row] = await this.db.query<{ n: number[] }>(`SELECT ARRAY[${counts.join(', ')}] AS n FROM device_messages WHERE seq > $1`, params);
+    return (row?.n ?? []).map(Number);
+  }
+
   async recordHandlerFailure(handler: string, m: AcceptedMessage, error: string, attempts: number): Promise<void> {
     await this.db.query(
       `INSERT INTO handler_failures (handler, seq, site_id, device_id, stream, error, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -75,6 +75,17 @@ describe('local date and time of an instant', () => {
   it('gives the wall clock as numbers', () => {
     expect(wallClockOf(Date.parse('2026-12-04T10:05:09Z'), SH)).toEqual({ year: 2026, month: 12, day: 4, hour: 18, minute: 5, second: 9 });
   });
+
+  it('asked again within one second (kept per zone), answers the same, and a caller changing its answer changes no later one', () => {
+    const first = wallClockOf(Date.parse('2026-10-25T00:59:59.001Z'), BER);
+    first.hour = 99;
+    expect(wallClockOf(Date.parse('2026-10-25T00:59:59.999Z'), BER)).toEqual({ year: 2026, month: 10, day: 25, hour: 2, minute: 59, second: 59 });
+    // The next second is the autumn change: 02:59:59 CEST is followed by 02:00:00 CET.
+    expect(wallClockOf(Date.parse('2026-10-25T01:00:00.000Z'), BER)).toEqual({ year: 2026, month: 10, day: 25, hour: 2, minute: 0, second: 0 });
+    expect(wallClockOf(Date.parse('2026-10-25T01:00:00.500Z'), SH)).toEqual({ year: 2026, month: 10, day: 25, hour: 9, minute: 0, second: 0 });
+    expect(wallClockOf(Date.parse('1969-12-31T23:59:59.500Z'), SH)).toEqual({ year: 1970, month: 1, day: 1, hour: 7, minute: 59, second: 59 });
+    expect(() => wallClockOf(Number.NaN, SH)).toThrow(RangeError);
+  });
 });
 
 describe(zoneOffsetMs.name, () => {

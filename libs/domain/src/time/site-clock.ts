@@ -42,11 +42,23 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const ms = (at: Date | number): number => (typeof at === 'number' ? at : at.getTime());
 
+/**
+ * Each zone's last answer, by whole second: the fields stop at seconds, so every instant of one
+ * second has the same wall clock, and a burst of taps asks for the same few seconds over and over
+ * (formatToParts was the largest part of the patrol handler's CPU in the path bench).
+ */
+const lastWallClock = new Map<string, { second: number; wall: WallClock }>();
+
 /** The wall clock of `timeZone` at an instant (hours 0–23). */
 export function wallClockOf(at: Date | number, timeZone: string): WallClock {
-  const parts = formatter(timeZone).formatToParts(new Date(ms(at)));
+  const second = Math.floor(ms(at) / 1000);
+  const last = lastWallClock.get(timeZone);
+  if (last?.second === second) return { ...last.wall };
+  const parts = formatter(timeZone).formatToParts(new Date(second * 1000));
   const n = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)!.value);
-  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour') % 24, minute: n('minute'), second: n('second') };
+  const wall = { year: n('year'), month: n('month'), day: n('day'), hour: n('hour') % 24, minute: n('minute'), second: n('second') };
+  lastWallClock.set(timeZone, { second, wall });
+  return { ...wall };
 }
 
 /** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h, New York in winter: −5 h). */
