@@ -34,12 +34,19 @@ function publish(client: MqttClient, d: BenchDevice, stream: string, body: Recor
 
 function connectOne(d: BenchDevice): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = connect({ host: '127.0.0.1', port, username: `${d.site}:${d.id}`, password: d.secret, clientId: `fleet-${d.id}`, reconnectPeriod: 0, keepalive: 120 });
+    const client = connect({ host: '127.0.0.1', port, username: `${d.site}:${d.id}`, password: d.secret, clientId: `fleet-${d.id}`, reconnectPeriod: 0, keepalive: 120, connectTimeout: 60_000 });
+    const fail = (error: Error) => {
+      client.end(true);
+      reject(error);
+    };
     client.once('connect', () => {
       publish(client, d, 'status', { online: true, fw: 'fleet' });
       resolve(client);
     });
-    client.once('error', reject);
+    client.once('error', fail);
+    // With reconnectPeriod 0, a CONNACK that does not come within connectTimeout closes the socket
+    // without an error: the attempt would wait for ever (and its slot of connectAll with it).
+    client.once('close', () => fail(new Error(`${d.id}: closed before CONNACK`)));
   });
 }
 
@@ -55,7 +62,7 @@ async function connectAll(parallel: number): Promise<MqttClient[]> {
             out[i] = await connectOne(devices[i] as BenchDevice);
             break;
           } catch (error) {
-            if (attempt >= 20) throw error;
+            if (attempt >= 50) throw error;
             await new Promise((r) => setTimeout(r, 200));
           }
         }

@@ -226,7 +226,7 @@ async function endState(s: Server, dates: string[]): Promise<EndState> {
       rounds[r.id] = `${r.status}: ${r.checkpoints.map((c) => `${c.checkpointId}=${c.outcome}`).join(' ')}`;
     }
   }
-  const open = (await s.get('/api/alerts?status=open&limit=1000')) as { type: string; subject: string }[];
+  const open = (await s.get('/api/alerts?status=open&limit=1000')) as { type: string; subject: string; status: string }[];
   const all = (await s.get('/api/alerts?limit=1000')) as { type: string }[];
   const orders = (await s.get('/api/work-orders?limit=1000')) as unknown[];
   const alertsByType: Record<string, number> = {};
@@ -239,7 +239,8 @@ async function endState(s: Server, dates: string[]): Promise<EndState> {
     online: Object.fromEntries(devices.map((d) => [d.id, d.online])),
     handlers: health.handlers.map((h) => ({ name: h.name, stored: h.stored, applied: h.applied, failed: h.failed })),
     rounds,
-    openAlerts: open.map((a) => `${a.type} ${a.subject}`).sort(),
+    // With its status: an alert cleared by its condition stays in the list until acknowledged (CONTRACT §4).
+    openAlerts: open.map((a) => `${a.type} ${a.subject} ${a.status}`).sort(),
     alertsByType,
     workOrders: orders.length,
   };

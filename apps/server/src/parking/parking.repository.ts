@@ -54,6 +54,8 @@ export interface BarrierInput {
   at: Date;
   barrier: Barrier;
   fault: string | null;
+  /** The gate's stuckOpenSec (site config): an opening this report ends may owe its gate.stuck_open. */
+  stuckOpenSec: number;
 }
 
 /** The only place with parking SQL (lots, gates, count anomalies). */
@@ -104,8 +106,15 @@ export class ParkingRepository {
    * ones). `stopAfter` ends it after a fresh message whose change calls for an alert, so that
    * change is never committed together with a later one (a raise and its clear in one commit,
    * then a crash, would leave no state to raise from). Answers for a prefix of `inputs`.
+   * `within` runs last in the transaction with the outcomes of that prefix, for what must commit
+   * together with the state (an alert no later report could raise again).
    */
-  async applyBatch(inputs: readonly GateInput[], nextFull: NextFull, stopAfter: (input: GateInput, outcome: GateOutcome) => boolean = () => false): Promise<GateOutcome[]> {
+  async applyBatch(
+    inputs: readonly GateInput[],
+    nextFull: NextFull,
+    stopAfter: (input: GateInput, outcome: GateOutcome) => boolean = () => false,
+    within: (tx: Queryable, outcomes: readonly GateOutcome[]) => Promise<void> = async () => undefined,
+  ): Promise<GateOutcome[]> {
     if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const gateKeys = sortedKeys(inputs.map((i) => [i.siteId, i.gateId]));
@@ -118,6 +127,7 @@ export class ParkingRepository {
       }
       const judged = judgeGateBatch(inputs, gates, lots, nextFull, stopAfter);
       await writeChanges(tx, judged.gates, judged.lots, judged.clamps);
+      await within(tx, judged.outcomes);
       return judged.outcomes;
     });
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type GateEvent, type GateTelemetry, type ParkingLotDto, type SiteConfig } from '@estate-watch/contracts';
-import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, localDateOf, lotIsFull, reconcileLot, reconciliationDue, reconciliationDueAt, stuckOpenFrom, type BarrierReport } from '@estate-watch/domain';
-import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
+import { barrierAlerts, barrierAlertsHeld, faultCode, isStuckOpen, localDateOf, lotIsFull, reconcileLot, reconciliationDue, reconciliationDueAt, stuckOpenFrom, stuckOpenOwed, type BarrierReport } from '@estate-watch/domain';
+import { AlertsService, type AlertAnnouncement, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { NextDue } from '../common/periodic';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -41,15 +41,26 @@ export class ParkingService implements MessageHandler {
    * A batch in as few transactions as its alerts allow (ParkingRepository.applyBatch: each lot's
    * count, each gate's row written once per transaction), then the alerts its changes call for, in
    * seq order; a transaction ends after a change that raises or clears one (endsTransaction). A
-   * replayed message re-asserts what the stored state implies. The live `parking` event goes out
-   * once per changed lot at the end: a burst of passes reads each lot back once, not per pass.
+   * gate.stuck_open owed by an opening that ended unreported (stuckOpenOwed) is raised in the
+   * transaction of the report that ended it: once that report is stored nothing could raise it
+   * again. A replayed message re-asserts what the stored state implies. The live `parking` event
+   * goes out once per changed lot at the end: a burst of passes reads each lot back once, not per pass.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
     const items = batch.flatMap((m) => this.item(m) ?? []);
     const changed = new Set<string>();
     const nextFull: NextFull = (input, occupancy, wasFull) => lotIsFull(occupancy, input.capacity, wasFull);
     for (let from = 0; from < items.length; ) {
-      const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), nextFull, endsTransaction);
+      const rest = items.slice(from);
+      const owed: AlertAnnouncement[] = [];
+      const outcomes = await this.repo.applyBatch(rest.map((i) => i.input), nextFull, endsTransaction, async (tx, judged) => {
+        owed.length = 0; // a transaction tried again starts over
+        for (const [k, outcome] of judged.entries()) {
+          const alert = owedStuckOpen(rest[k]!, outcome);
+          if (alert) owed.push(await this.alerts.raiseWithin(tx, alert));
+        }
+      });
+      for (const announce of owed) await announce();
       const applied = items.slice(from, from + outcomes.length);
       if (outcomes[0]?.applied) await this.follow(applied, outcomes, changed);
       else await this.reassert(applied);
@@ -100,19 +111,10 @@ export class ParkingService implements MessageHandler {
     for (const row of await this.repo.openGates()) {
       const gate = this.sites.site(row.site_id)?.gates.find((g) => g.id === row.gate_id);
       if (!gate || !isStuckOpen(row.barrier, row.barrier_since, now, gate.stuckOpenSec)) continue;
-      const openSec = Math.round((now.getTime() - row.barrier_since!.getTime()) / 1000);
       // Marked and raised together (a sweep reads open barriers, then a closing may be applied
-      // before it raises: the mark finds the barrier closed and nothing is raised).
-      const announce = await this.repo.markStuck(row, (tx) =>
-        this.alerts.raiseWithin(tx, {
-          siteId: row.site_id,
-          type: 'gate.stuck_open',
-          subject: gate.id,
-          at: now,
-          message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
-          details: { openSince: row.barrier_since!.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
-        }),
-      );
+      // before it raises: the mark finds the barrier closed and nothing is raised; the closing
+      // raises the alert it owes, stuckOpenOwed).
+      const announce = await this.repo.markStuck(row, (tx) => this.alerts.raiseWithin(tx, stuckOpenAlert(row.site_id, gate, row.barrier_since!, now, now)));
       if (!announce) continue;
       await announce();
       raised++;
@@ -223,7 +225,7 @@ export class ParkingService implements MessageHandler {
     }
     if (m.stream !== 'telemetry') return undefined;
     const t = m.payload as GateTelemetry;
-    return { m, gate, lot, input: { type: 'barrier', ...base, barrier: t.barrier, fault: t.barrier === 'fault' ? (t.fault ?? null) : null } };
+    return { m, gate, lot, input: { type: 'barrier', ...base, barrier: t.barrier, fault: t.barrier === 'fault' ? (t.fault ?? null) : null, stuckOpenSec: gate.stuckOpenSec } };
   }
 
   /** The alerts of freshly applied messages, in seq order; stuck-open clears once per gate at the end. */
@@ -283,6 +285,34 @@ function fullAlert(siteId: string, lot: SiteLot, occupancy: number, at: Date): R
   };
 }
 
+/** gate.stuck_open of a barrier open since `openSince`, still open at `until` (the sweep's now) or closed then (owed); raised as of `at`. */
+function stuckOpenAlert(siteId: string, gate: SiteGate, openSince: Date, until: Date, at: Date): RaiseAlert {
+  const openSec = Math.round((until.getTime() - openSince.getTime()) / 1000);
+  return {
+    siteId,
+    type: 'gate.stuck_open',
+    subject: gate.id,
+    at,
+    message: alertMessage(gate.name, { type: 'gate.stuck_open', details: { openSec, stuckOpenSec: gate.stuckOpenSec } }),
+    details: { openSince: openSince.toISOString(), openSec, stuckOpenSec: gate.stuckOpenSec },
+  };
+}
+
+/** The gate.stuck_open a fresh barrier report owes (stuckOpenOwed): it ended an opening longer than stuckOpenSec that no sweep reported. */
+function owedStuckOpen({ m, gate }: GateItem, outcome: GateOutcome): RaiseAlert | undefined {
+  if (!outcome.applied || outcome.type !== 'barrier') return undefined;
+  const since = owedSince(outcome, gate.stuckOpenSec);
+  return since ? stuckOpenAlert(m.siteId, gate, outcome.before.barrier_since!, outcome.after.barrier_at!, since) : undefined;
+}
+
+/** When the opening this barrier report ended became stuck, if its alert is owed (stuckOpenOwed). */
+function owedSince({ before, after }: BarrierOutcome, stuckOpenSec: number): Date | null {
+  if (!after.barrier || !after.barrier_at) return null;
+  return stuckOpenOwed({ barrier: before.barrier, openSince: before.barrier_since, raised: before.stuck_raised }, after.barrier, after.barrier_at, stuckOpenSec);
+}
+
+type BarrierOutcome = Extract<GateOutcome, { type: 'barrier' }>;
+
 function faultAlert(siteId: string, gate: SiteGate, report: BarrierReport, at: Date): RaiseAlert {
   const code = faultCode(report);
   return { siteId, type: 'gate.fault', subject: gate.id, at, message: alertMessage(gate.name, { type: 'gate.fault', details: { fault: code } }), details: { fault: code } };
@@ -297,14 +327,16 @@ interface GateItem {
 
 /**
  * A change whose alert must follow before the next state is committed: parking.full raised or
- * cleared, gate.fault raised (a new code is a repeat) or cleared, or a stuck-open alert cleared.
+ * cleared, gate.fault raised (a new code is a repeat) or cleared, a stuck-open alert cleared, or
+ * one owed by the opening a report ended (raised within, cleared after).
  */
-function endsTransaction(_input: GateInput, outcome: GateOutcome): boolean {
+function endsTransaction(input: GateInput, outcome: GateOutcome): boolean {
   if (!outcome.applied) return false;
   if (outcome.type === 'pass') return outcome.result.full !== outcome.result.wasFull;
   const effects = barrierAlerts(outcome.before, outcome.after);
-  // A closing clears gate.stuck_open; only one that was raised needs its own transaction.
-  return effects.fault !== null || (effects.stuckOpen === 'clear' && outcome.before.stuck_raised);
+  // A closing clears gate.stuck_open; only one that was raised (or is owed) needs its own transaction.
+  const owed = input.type === 'barrier' && owedSince(outcome, input.stuckOpenSec) !== null;
+  return effects.fault !== null || owed || (effects.stuckOpen === 'clear' && outcome.before.stuck_raised);
 }
 
 function gateDto(g: SiteGate, row: GateRow | undefined) {

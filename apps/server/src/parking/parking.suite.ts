@@ -146,6 +146,59 @@ export function parkingSuite(backend: Backend): void {
       expect((await occupancy()).gates[0]).toMatchObject({ barrier: 'closed' });
     });
 
+    it('stuck open: an opening longer than stuckOpenSec that closed before any sweep looked leaves the alert the sweep would have, raised and cleared', async () => {
+      // What a server that swept in time keeps: the alert, cleared by the closing, and in the control room's list until acknowledged.
+      const history = async () => (await alerts.list({ type: 'gate.stuck_open', limit: 10 })).map((a) => [a.status, a.count, a.acknowledgedAt ?? null]);
+      const openThenClose = async (sweepBetween: boolean) => {
+        await parking.handle(msg('telemetry', { barrier: 'open' }));
+        const openedAt = clock.now();
+        clock.advance(470_000);
+        if (sweepBetween) expect(await parking.sweepStuckOpen(new Date(openedAt.getTime() + 121_000))).toBe(1);
+        // Device time 470 s after it opened; applied before or after a sweep looked (a replay whose sweep sees ahead, a server behind).
+        await parking.handle(msg('telemetry', { barrier: 'closed' }));
+        expect(await parking.sweepStuckOpen()).toBe(0);
+        return openedAt;
+      };
+      await openThenClose(true);
+      const swept = await history();
+      expect(swept).toEqual([['cleared', 1, null]]);
+      await t.db.query('DELETE FROM alerts');
+      const openedAt = await openThenClose(false);
+      expect(await history()).toEqual(swept);
+      const [owed] = await alerts.list({ type: 'gate.stuck_open', limit: 1 });
+      expect(owed).toMatchObject({ raisedAt: new Date(openedAt.getTime() + 120_001).toISOString(), clearedAt: clock.now().toISOString(), details: { openSec: 470, stuckOpenSec: 120 } });
+      expect((await alerts.list({ status: 'open', limit: 10 })).map((a) => `${a.type} ${a.subject}`)).toEqual(['gate.stuck_open gate-1']);
+    });
+
+    it('stuck open: an opening of exactly stuckOpenSec owes nothing; one that ends in a fault owes the alert, still open', async () => {
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      clock.advance(120_000);
+      await parking.handle(msg('telemetry', { barrier: 'closed' }));
+      expect(await alerts.list({ type: 'gate.stuck_open', limit: 10 })).toEqual([]);
+      await parking.handle(msg('telemetry', { barrier: 'open' }));
+      clock.advance(300_000);
+      await parking.handle(msg('telemetry', { barrier: 'fault', fault: 'E1' }));
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toMatchObject({ count: 1, details: { openSec: 300 } });
+      await parking.handle(msg('telemetry', { barrier: 'closed' }));
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toBeUndefined();
+    });
+
+    it('stuck open: the owed alert commits with the closing; a crash before its clear, the batch again: raised and cleared once', async () => {
+      const batch = [msg('telemetry', { barrier: 'open' })];
+      clock.advance(200_000);
+      batch.push(msg('telemetry', { barrier: 'closed' }), pass('in'));
+      const failing = Object.create(alerts) as AlertsService;
+      failing.clear = () => Promise.reject(new Error('crash before the clear'));
+      const crashed = new ParkingService(repo, failing, new SitesService([testSite()], t.db), clock);
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the clear');
+      expect(await alerts.findOpen('testsite', 'gate.stuck_open', 'gate-1')).toMatchObject({ count: 1 });
+      expect((await occupancy()).gates[0]).toMatchObject({ barrier: 'closed' });
+      await parking.applyBatch(batch);
+      await parking.applyBatch(batch);
+      expect((await alerts.list({ type: 'gate.stuck_open', limit: 10 })).map((a) => [a.status, a.count])).toEqual([['cleared', 1]]);
+      expect((await occupancy()).occupancy).toBe(1);
+    });
+
     it('sweepDue: the stuck-open instant a barrier that opened brings, and the next 03:00 local; nothing to do 1 ms before either', async () => {
       const due = parking.sweepDue();
       expect(due.leadMs).toBe(120_000);

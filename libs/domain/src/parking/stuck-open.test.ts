@@ -1,6 +1,6 @@
 // CONTRACT §4 gate.stuck_open: "barrier open longer than stuckOpenSec".
 import { describe, expect, it } from 'vitest';
-import { isStuckOpen, stuckOpenFrom, type BarrierState } from './stuck-open';
+import { isStuckOpen, stuckOpenFrom, stuckOpenOwed, type BarrierState } from './stuck-open';
 
 const since = new Date('2026-11-27T01:00:00.000Z');
 const after = (ms: number) => new Date(since.getTime() + ms);
@@ -24,5 +24,19 @@ describe(stuckOpenFrom.name, () => {
     expect(due).toEqual(after(120_001));
     expect(isStuckOpen('open', since, due, 120)).toBe(true);
     expect(isStuckOpen('open', since, new Date(due.getTime() - 1), 120)).toBe(false);
+  });
+});
+
+describe(stuckOpenOwed.name, () => {
+  const opening = { barrier: 'open' as const, openSince: since, raised: false };
+  it.each([
+    { what: 'closed after more than stuckOpenSec, never raised', o: opening, next: 'closed', ended: 120_001, expected: after(120_001) },
+    { what: 'a fault after more than stuckOpenSec', o: opening, next: 'fault', ended: 600_000, expected: after(120_001) },
+    { what: 'closed at exactly stuckOpenSec', o: opening, next: 'closed', ended: 120_000, expected: null },
+    { what: 'already raised by the sweep', o: { ...opening, raised: true }, next: 'closed', ended: 600_000, expected: null },
+    { what: 'a heartbeat repeating open', o: opening, next: 'open', ended: 600_000, expected: null },
+    { what: 'a closed barrier closing again', o: { ...opening, barrier: 'closed' as const }, next: 'closed', ended: 600_000, expected: null },
+  ])('$what → $expected', ({ o, next, ended, expected }) => {
+    expect(stuckOpenOwed(o, next as BarrierState, after(ended), 120)).toEqual(expected);
   });
 });
