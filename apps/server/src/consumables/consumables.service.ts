@@ -115,17 +115,14 @@ export class ConsumablesService implements MessageHandler {
 
   /** Items of GET /api/consumables/dispensers and of the live `dispenser` event: the site file's dispenser with its stored state. */
   private async dtos(items: readonly Shown[]): Promise<DispenserDto[]> {
-    const open = new Map<string, AlertDto>();
-    for (const siteId of new Set(items.map((i) => i.siteId))) {
-      for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.set(`${siteId}\u0000${a.type}\u0000${a.subject}`, a);
-    }
+    const open = await this.openAlerts(items.map((i) => i.siteId));
     const rates = await this.ratesOf(items);
     const out: DispenserDto[] = [];
     for (const { siteId, dispenser: d, row } of items) {
       const levelAt = row?.level_at ?? undefined;
       const rate = rates.get(dispenserKey(siteId, d.id));
       const emptyAt = row?.level !== null && row?.level !== undefined && levelAt ? expectedEmptyAt(row.level, levelAt, rate) : undefined;
-      const alert = open.get(`${siteId}\u0000dispenser.empty\u0000${d.id}`) ?? open.get(`${siteId}\u0000dispenser.low\u0000${d.id}`);
+      const alert = open.get(alertKey(siteId, 'dispenser.empty', d.id)) ?? open.get(alertKey(siteId, 'dispenser.low', d.id));
       out.push({
         siteId,
         timezone: this.sites.timezoneOf(siteId),
@@ -207,10 +204,10 @@ export class ConsumablesService implements MessageHandler {
    * handler's statements). Only this handler raises and clears them; a user's clear in between
    * is the race reassert() had between its read and its write too.
    */
-  private async openAlerts(siteIds: readonly string[]): Promise<Set<string>> {
-    const open = new Set<string>();
+  private async openAlerts(siteIds: readonly string[]): Promise<Map<string, AlertDto>> {
+    const open = new Map<string, AlertDto>();
     for (const siteId of new Set(siteIds)) {
-      for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.add(alertKey(siteId, a.type, a.subject));
+      for (const a of await this.alerts.findOpenOfTypes(siteId, ['dispenser.empty', 'dispenser.low'])) open.set(alertKey(siteId, a.type, a.subject), a);
     }
     return open;
   }
@@ -220,7 +217,7 @@ export class ConsumablesService implements MessageHandler {
    * open, cleared when one is), `open` being what is open now and kept so. Raise `low` before
    * `empty` (the replenish order is made by `low`, and `empty` raises its priority); clear `empty` before `low`.
    */
-  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number | null, want: { low: boolean; empty: boolean }, open: Set<string>): Promise<void> {
+  private async matchAlerts(siteId: string, d: SiteDispenser, at: Date, stored: number | null, want: { low: boolean; empty: boolean }, open: Map<string, AlertDto>): Promise<void> {
     const order = want.low ? (['dispenser.low', 'dispenser.empty'] as const) : (['dispenser.empty', 'dispenser.low'] as const);
     for (const type of order) {
       const k = alertKey(siteId, type, d.id);
@@ -234,8 +231,7 @@ export class ConsumablesService implements MessageHandler {
       const level = Math.round(stored! * 10) / 10;
       const said = { level, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
       const details = { level: stored!, lowPct: d.lowPct, emptyPct: d.emptyPct, consumable: d.consumable };
-      await this.alerts.raise({ siteId, type, subject: d.id, at, message: alertMessage(d.name, { type, details: said }), details });
-      open.add(k);
+      open.set(k, await this.alerts.raise({ siteId, type, subject: d.id, at, message: alertMessage(d.name, { type, details: said }), details }));
     }
   }
 }
