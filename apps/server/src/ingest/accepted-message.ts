@@ -1,4 +1,4 @@
-import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
+import type { DeviceKind, Stream, UpstreamStream } from '@estate-watch/contracts';
 import type { Queryable } from '../db/database';
 
 /** A device message that passed validation and dedup and is stored: what the domain receives. */
@@ -56,8 +56,9 @@ export interface MessageHandler {
   readonly independentDevices?: boolean;
 }
 
-export function selects(selector: MessageSelector, m: Pick<AcceptedMessage, 'kind' | 'stream'>): boolean {
-  return (!selector.kinds || selector.kinds.includes(m.kind)) && (!selector.streams || selector.streams.includes(m.stream));
+/** Whether a handler of this selector takes a message of this kind and stream (also a topic not yet validated: the replay's). */
+export function selects(selector: MessageSelector, m: { kind: DeviceKind; stream: Stream }): boolean {
+  return (!selector.kinds || selector.kinds.includes(m.kind)) && (!selector.streams || (selector.streams as readonly Stream[]).includes(m.stream));
 }
 
 /** Kept for modules that imported it from here. */

@@ -7,7 +7,7 @@
 // replay's time reaches its recorded receive time; the sweeps run on that time (replay-time.ts).
 import { parseTopic, type DeviceKind, type Stream } from '@estate-watch/contracts';
 import { messageBytes, type RecordedMessage } from '@estate-watch/contracts';
-import type { MessageSelector } from '../ingest/accepted-message';
+import { selects, type MessageSelector } from '../ingest/accepted-message';
 import type { IncomingMessage, IngestOutcome } from '../ingest/incoming-message';
 import type { ReplayTime } from './replay-time';
 
@@ -156,7 +156,7 @@ export async function replayThroughIngest(
   const holds = (item: ReplayItem) => {
     if (!exact || !item.topic) return false;
     if (heldOf.has(item.topic.device)) return true;
-    return takes(exact.selects, item.topic) && !time.exactClear(item.at);
+    return selects(exact.selects, item.topic) && !time.exactClear(item.at);
   };
   let allReleased: (() => void) | undefined;
   const release = () => {
@@ -217,11 +217,6 @@ export async function replayThroughIngest(
     },
     held: held.length,
   };
-}
-
-/** Whether a handler of this selector takes a message on this topic (accepted-message.ts `selects`, before validation). */
-function takes(selector: MessageSelector, topic: { kind: DeviceKind; stream: Stream }): boolean {
-  return (!selector.kinds || selector.kinds.includes(topic.kind)) && (!selector.streams || (selector.streams as readonly Stream[]).includes(topic.stream));
 }
 
 /** The index of the first item received at or after `at` (items are in time order). */
