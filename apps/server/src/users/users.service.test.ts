@@ -6,7 +6,7 @@ import type { Env } from '../config/env';
 import type { Database } from '../db/database';
 import { openDatabase } from '../db/open-database';
 import { PasswordHasher } from './password-hasher';
-import { UsersRepository } from './users.repository';
+import { UsersRepository, type UserRow } from './users.repository';
 import { UsersService } from './users.service';
 
 describe('UsersService.seedFromEnv', () => {
@@ -102,5 +102,68 @@ describe(PasswordHasher.name, () => {
 
   it('treats a malformed stored hash as a wrong password', async () => {
     expect(await new PasswordHasher().verify('not-a-hash', 'anything')).toBe(false);
+  });
+});
+
+describe('UsersService.find: requests arriving together share one read, and none outlives it', () => {
+  beforeEach(() => void vi.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  afterEach(() => vi.restoreAllMocks());
+  const row: UserRow = { username: 'ops', passwordHash: 'x', role: 'operator', createdAt: new Date(0), createdBy: null, disabledAt: null, passwordChangedAt: null, guardSiteId: null, guardId: null };
+  /** A repository whose reads answer when the test says, counting them. */
+  function pendingRepository() {
+    const reads: { username: string; answer: (r: UserRow | undefined) => void }[] = [];
+    const repository = {
+      findByUsername: (username: string) => new Promise<UserRow | undefined>((answer) => reads.push({ username, answer })),
+      setDisabled: async () => ({ ...row, disabledAt: new Date(1) }),
+      updateRole: async () => row,
+      setPassword: async () => row,
+      delete: async () => row,
+    };
+    const service = new UsersService(repository as unknown as UsersRepository, new PasswordHasher(TEST_HASH_COST), { demo: false, adminPassword: 'x' });
+    return { reads, service };
+  }
+
+  it('three finds of one name while its read is in flight: one read, one answer for all', async () => {
+    const { reads, service } = pendingRepository();
+    const found = [service.find('ops'), service.find('ops'), service.find('ops')];
+    expect(reads).toHaveLength(1);
+    reads[0]!.answer(row);
+    expect(await Promise.all(found)).toEqual([{ username: 'ops', role: 'operator' }, { username: 'ops', role: 'operator' }, { username: 'ops', role: 'operator' }]);
+  });
+
+  it('a find after the read answered reads again (nothing is cached)', async () => {
+    const { reads, service } = pendingRepository();
+    const first = service.find('ops');
+    reads[0]!.answer(row);
+    await first;
+    const second = service.find('ops');
+    expect(reads).toHaveLength(2);
+    reads[1]!.answer(undefined);
+    expect(await second).toBeUndefined();
+  });
+
+  it('names are not shared: another name (or letter case) reads for itself', () => {
+    const { reads, service } = pendingRepository();
+    void service.find('ops');
+    void service.find('Ops');
+    void service.find('admin');
+    expect(reads.map((r) => r.username)).toEqual(['ops', 'Ops', 'admin']);
+  });
+
+  it.each([
+    { change: 'disable', run: (s: UsersService) => s.setDisabled('ops', true, 'admin') },
+    { change: 'role change', run: (s: UsersService) => s.changeRole('ops', 'supervisor', 'admin') },
+    { change: 'password reset', run: (s: UsersService) => s.resetPassword('ops', 'a-new-long-passphrase-9', 'admin') },
+    { change: 'removal', run: (s: UsersService) => s.remove('ops', 'admin') },
+  ])('a find after a $change does not join a read that began before it', async ({ run }) => {
+    const { reads, service } = pendingRepository();
+    const before = service.find('ops');
+    await run(service);
+    const after = service.find('ops');
+    expect(reads).toHaveLength(2);
+    reads[0]!.answer(row);
+    reads[1]!.answer(undefined);
+    expect(await before).toEqual({ username: 'ops', role: 'operator' });
+    expect(await after).toBeUndefined();
   });
 });

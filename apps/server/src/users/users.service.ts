@@ -25,6 +25,14 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
   private readonly changes = new Subject<UserChanged>();
   readonly changes$ = this.changes.asObservable();
+  /**
+   * find()'s reads in flight, by the name asked: requests that arrive together (a dashboard's or
+   * the path bench's parallel GETs under one token) share one read instead of one each. Nothing
+   * is kept once a read answers, so every later request reads the database again (a user removed
+   * by hand in SQL, or by another server, is refused from the next request on); and each change
+   * made here drops the reads in flight, so nothing asked after it is answered from before it.
+   */
+  private readonly lookups = new Map<string, Promise<UserRow | undefined>>();
 
   constructor(
     private readonly repository: UsersRepository,
@@ -40,7 +48,7 @@ export class UsersService {
     if (weakness) throw new BadRequestException(`password: ${weakness}`);
     const guard = body.role === 'guard' ? await this.guardOf(body) : undefined;
     const passwordHash = await this.hasher.hash(body.password);
-    const inserted = await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy, guard });
+    const inserted = this.changed(await this.repository.insert({ username: body.username, passwordHash, role: body.role, createdBy, guard }));
     if (!inserted) throw new ConflictException(`user "${body.username}" already exists; choose another username`);
     this.logger.log(`user ${body.username} (${body.role}${guard ? ` ${guard.siteId}/${guard.guardId}` : ''}) created by ${createdBy ?? 'the server'}`);
     return { username: body.username, role: body.role, ...(guard ? { guard } : {}) };
@@ -70,16 +78,34 @@ export class UsersService {
    * (issued at `issuedAtSec`, JWT seconds) predates a password reset: their token stops working.
    */
   async find(username: string, issuedAtSec?: number): Promise<UserDto | undefined> {
-    const row = await this.repository.findByUsername(username);
+    const row = await this.lookUp(username);
     if (!row || row.disabledAt) return undefined;
     if (row.passwordChangedAt && issuedAtSec !== undefined && Math.floor(row.passwordChangedAt.getTime() / 1000) > issuedAtSec) return undefined;
     return toDto(row);
   }
 
+  private lookUp(username: string): Promise<UserRow | undefined> {
+    let read = this.lookups.get(username);
+    if (!read) {
+      const started = this.repository.findByUsername(username).finally(() => {
+        if (this.lookups.get(username) === started) this.lookups.delete(username);
+      });
+      this.lookups.set(username, started);
+      read = started;
+    }
+    return read;
+  }
+
+  /** After each change of an account: a request from now on reads the database after the change. */
+  private changed<T>(result: T): T {
+    this.lookups.clear();
+    return result;
+  }
+
   /** Disabling keeps the account (and its name in the audit log) but shuts it out; not your own. */
   async setDisabled(username: string, disabled: boolean, by: string): Promise<UserAccountDto> {
     if (disabled && username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot disable your own account; ask another admin');
-    const row = await this.repository.setDisabled(username, disabled ? new Date() : null, disabled ? by : null);
+    const row = this.changed(await this.repository.setDisabled(username, disabled ? new Date() : null, disabled ? by : null));
     if (!row) throw new NotFoundException(`no user "${username}"`);
     this.logger.log(`user ${row.username} ${disabled ? 'disabled' : 'enabled'} by ${by}`);
     if (disabled) this.changes.next({ kind: 'removed', username: row.username });
@@ -90,7 +116,7 @@ export class UsersService {
   async resetPassword(username: string, password: string, by: string): Promise<UserAccountDto> {
     const weakness = this.env.demo ? undefined : passwordProblem(password);
     if (weakness) throw new BadRequestException(`password: ${weakness}`);
-    const row = await this.repository.setPassword(username, await this.hasher.hash(password), this.clock?.now() ?? new Date());
+    const row = this.changed(await this.repository.setPassword(username, await this.hasher.hash(password), this.clock?.now() ?? new Date()));
     if (!row) throw new NotFoundException(`no user "${username}"`);
     this.logger.log(`user ${row.username}: password reset by ${by}`);
     // Sessions signed in with the old password end: their tokens are refused from now (find), their live sockets close.
@@ -106,7 +132,7 @@ export class UsersService {
   /** Admins change roles; not their own, so the last admin cannot lock everyone out by a slip. */
   async changeRole(username: string, role: Role, by: string): Promise<UserDto> {
     if (username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot change your own role; ask another admin');
-    const before = await this.repository.updateRole(username, role);
+    const before = this.changed(await this.repository.updateRole(username, role));
     if (!before) throw new NotFoundException(`no user "${username}"`);
     if (before.role !== role) {
       this.logger.log(`user ${before.username}: role ${before.role} → ${role} by ${by}`);
@@ -117,7 +143,7 @@ export class UsersService {
 
   async remove(username: string, by: string): Promise<UserDto> {
     if (username.toLowerCase() === by.toLowerCase()) throw new BadRequestException('you cannot remove your own account; ask another admin');
-    const removed = await this.repository.delete(username);
+    const removed = this.changed(await this.repository.delete(username));
     if (!removed) throw new NotFoundException(`no user "${username}"`);
     this.logger.log(`user ${removed.username} removed by ${by}`);
     this.changes.next({ kind: 'removed', username: removed.username });
@@ -161,7 +187,7 @@ export class UsersService {
     if (user.role === 'guard' && existing.role !== 'guard') return;
     const current = existing.role === user.role && (await this.hasher.verify(existing.passwordHash, password));
     if (current) return;
-    await this.repository.updateCredentials(existing.username, await this.hasher.hash(password), user.role);
+    this.changed(await this.repository.updateCredentials(existing.username, await this.hasher.hash(password), user.role));
     this.logger.log(`user ${existing.username}: password and role set from the environment`);
   }
 }
