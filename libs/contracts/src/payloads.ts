@@ -1,6 +1,5 @@
 // CONTRACT §1 — envelope and payloads by kind. Every device payload is hostile until parsed here.
 import { z } from 'zod';
-import { acceptFast, isLastWill } from './payload-fast-path';
 import { rfc3339Problem } from './rfc3339';
 import type { DeviceKind, UpstreamStream } from './topics';
 
@@ -168,22 +167,16 @@ export function parseDevicePayload(
     return { ok: false, reason: 'payload is not UTF-8 JSON' };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'payload must be a JSON object' };
-  if (stream === 'status' && isLastWill(json as Record<string, unknown>)) {
+  if (stream === 'status' && LastWillSchema.safeParse(json).success) {
     return { ok: true, payload: { online: false }, lastWill: true, observedAt: undefined };
   }
-  // The common payloads are accepted without zod (payload-fast-path.ts); anything in doubt, and
-  // every rejection with its message, goes through the schema.
-  let data = acceptFast(kind, stream, json as Record<string, unknown>) as { id: string; ts: string } | undefined;
-  if (!data) {
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error.issues) };
-    data = parsed.data;
-  }
-  const observedAt = new Date(data.ts);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error.issues) };
+  const observedAt = new Date(parsed.data.ts);
   const ageMs = receivedAt.getTime() - observedAt.getTime();
-  if (ageMs > MAX_PAST_MS) return { ok: false, reason: `ts ${data.ts} is more than 24 h in the past` };
-  if (-ageMs > MAX_FUTURE_MS) return { ok: false, reason: `ts ${data.ts} is more than 2 min in the future` };
-  return { ok: true, payload: data as DevicePayload, lastWill: false, observedAt };
+  if (ageMs > MAX_PAST_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 24 h in the past` };
+  if (-ageMs > MAX_FUTURE_MS) return { ok: false, reason: `ts ${parsed.data.ts} is more than 2 min in the future` };
+  return { ok: true, payload: parsed.data as DevicePayload, lastWill: false, observedAt };
 }
 
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
