@@ -7,7 +7,9 @@
 //   PG=off / PGLITE=off                  (one database only)
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
 //   HOURS (24), SEED (1), DUE=on|off (sweeps when next due), TICK_MS (0 with DUE, else 60000), OVERLAP=on|off,
-//   AHEAD_MS (3600000: how far an overlapped replay may pass a barrier whose sweeps wait), WINDOW (8000),
+//   AHEAD_MS (3600000: how far an overlapped replay may pass a barrier whose sweeps wait), RESUME_MS (300000:
+//   held there, it goes on once no barrier older than this waits), WINDOW (32000), COMMIT_BATCH (8000) and
+//   HANDLER_BATCH (5000): the replay server's batch sizes (replay-main.ts; 2000 and 500 are a live server's),
 //   REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
 //   PROFILE=on                            (statements, handler batches and sweeps timed: replay-profile.ts)
@@ -38,6 +40,7 @@ import { join, resolve } from 'node:path';
 import { applyPass } from '@estate-watch/domain';
 import { DEMO_SITE_FILE, loadSiteFile, readRecording, type RecordedMessage } from '@estate-watch/firmware-sim';
 import { parseTopic } from '@estate-watch/contracts';
+import { Client } from 'pg';
 import { recordDay } from './replay-bench.day';
 import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
@@ -50,7 +53,10 @@ const SEED = num('SEED', 1, 1);
 const DUE = (process.env.DUE ?? 'on') === 'on';
 const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
 const AHEAD_MS = num('AHEAD_MS', 3_600_000, 3_600_000);
-const WINDOW = num('WINDOW', 8000, 8000);
+/** Overlapped: the replay, held at AHEAD_MS past a barrier waiting, resumes when none older than RESUME_MS waits (replay-time.ts). */
+const RESUME_MS = num('RESUME_MS', Math.min(AHEAD_MS, 300_000), Math.min(AHEAD_MS, 300_000));
+/** Messages awaiting their commit at once: with the replay's commits of up to 8,000 (replay-main.ts), four of them. */
+const WINDOW = num('WINDOW', 32_000, 32_000);
 /** The server's --max-semi-space-size (MB); 0: Node's default. */
 const SEMI_SPACE_MB = num('SEMI_SPACE_MB', 64, 64);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
@@ -168,6 +174,9 @@ async function startServer(file: string, tickMs: number, overlap: boolean, due: 
       REPLAY_OVERLAP: overlap ? 'on' : 'off',
       REPLAY_DUE: due ? 'on' : 'off',
       REPLAY_AHEAD_MS: String(AHEAD_MS),
+      REPLAY_RESUME_MS: String(RESUME_MS),
+      ...(process.env.COMMIT_BATCH && { REPLAY_COMMIT_BATCH: process.env.COMMIT_BATCH }),
+      ...(process.env.HANDLER_BATCH && { REPLAY_HANDLER_BATCH: process.env.HANDLER_BATCH }),
       REPLAY_WINDOW: String(WINDOW),
       REPLAY_PROFILE: process.env.PROFILE ?? 'off',
     },
@@ -333,6 +342,7 @@ async function run(database: string, file: string, tickMs: number, url: string |
     const cpu0 = { server: cpuSeconds(server.child.pid!), database: backendSeconds(dbName) };
     const report = await server.replay();
     const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, database: backendSeconds(dbName) - cpu0.database };
+    if (url && report.profile) await printDatabaseCounts(url);
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
     const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : paceOf(tickMs), report, cpu, state, problems: check(state, expected, report), load: loadText };
@@ -373,6 +383,30 @@ function printProfile(p: NonNullable<ReplayReport['profile']>): void {
   for (const [name, s] of Object.entries(p.sweeps)) console.log(`      ${name}: ${s.runs} runs, ${s.ms} ms`);
   console.log('    the statements that took longest:');
   for (const s of p.statements) console.log(`      ${s.ms} ms ${s.count}× [${s.caller}] ${s.sql}`);
+}
+
+/**
+ * PostgreSQL's side of a profiled run (no pg_stat_statements here): the transactions committed in
+ * the database and the rows each table took, from the statistics collector (flushed at most every
+ * 500 ms by a backend: read after a pause).
+ */
+async function printDatabaseCounts(url: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1200));
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [db] = (await client.query<{ xact_commit: string; tup_inserted: string; tup_updated: string; tup_deleted: string; tup_fetched: string; tup_returned: string }>(
+      'SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, tup_fetched, tup_returned FROM pg_stat_database WHERE datname = current_database()',
+    )).rows;
+    console.log(`    PostgreSQL: ${db?.xact_commit} transactions committed; rows inserted ${db?.tup_inserted}, updated ${db?.tup_updated}, deleted ${db?.tup_deleted}, fetched ${db?.tup_fetched}, returned ${db?.tup_returned}`);
+    const tables = await client.query<{ relname: string; ins: string; upd: string; hot: string; del: string; seq_scan: string; idx_scan: string }>(
+      `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del, seq_scan, idx_scan FROM pg_stat_user_tables
+       WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC`,
+    );
+    for (const t of tables.rows) console.log(`      ${t.relname}: +${t.ins} ~${t.upd} (hot ${t.hot}) -${t.del}; scans seq ${t.seq_scan}, index ${t.idx_scan}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The site-local dates the recording spans (rounds are listed per date). */
