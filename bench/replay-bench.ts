@@ -7,9 +7,7 @@
 //   PG=off / PGLITE=off                  (one database only)
 //   DATABASE_URL=postgres://…/postgres   (where the throw-away database is made; default 127.0.0.1:5432)
 //   HOURS (24), SEED (1), DUE=on|off (sweeps when next due), TICK_MS (0 with DUE, else 60000), OVERLAP=on|off,
-//   AHEAD_MS (3600000: how far an overlapped replay may pass a barrier whose sweeps wait), RESUME_MS (300000:
-//   held there, it goes on once no barrier older than this waits), WINDOW (32000), COMMIT_BATCH (8000) and
-//   HANDLER_BATCH (5000): the replay server's batch sizes (replay-main.ts; 2000 and 500 are a live server's),
+//   AHEAD_MS (3600000: how far an overlapped replay may pass a barrier whose sweeps wait), WINDOW (8000),
 //   REFERENCE=on|off, RECORDING=file.jsonl (replay that file)
 //   CPU_PROF=dir                          (the server runs with --cpu-prof, profiles written there)
 //   PROFILE=on                            (statements, handler batches and sweeps timed: replay-profile.ts)
@@ -53,10 +51,7 @@ const SEED = num('SEED', 1, 1);
 const DUE = (process.env.DUE ?? 'on') === 'on';
 const TICK_MS = num('TICK_MS', DUE ? 0 : 60_000, DUE ? 0 : 60_000);
 const AHEAD_MS = num('AHEAD_MS', 3_600_000, 3_600_000);
-/** Overlapped: the replay, held at AHEAD_MS past a barrier waiting, resumes when none older than RESUME_MS waits (replay-time.ts). */
-const RESUME_MS = num('RESUME_MS', Math.min(AHEAD_MS, 300_000), Math.min(AHEAD_MS, 300_000));
-/** Messages awaiting their commit at once: with the replay's commits of up to 8,000 (replay-main.ts), four of them. */
-const WINDOW = num('WINDOW', 32_000, 32_000);
+const WINDOW = num('WINDOW', 8000, 8000);
 /** The server's --max-semi-space-size (MB); 0: Node's default. */
 const SEMI_SPACE_MB = num('SEMI_SPACE_MB', 64, 64);
 const REFERENCE = (process.env.REFERENCE ?? (SMOKE ? 'on' : 'off')) === 'on';
@@ -174,9 +169,6 @@ async function startServer(file: string, tickMs: number, overlap: boolean, due: 
       REPLAY_OVERLAP: overlap ? 'on' : 'off',
       REPLAY_DUE: due ? 'on' : 'off',
       REPLAY_AHEAD_MS: String(AHEAD_MS),
-      REPLAY_RESUME_MS: String(RESUME_MS),
-      ...(process.env.COMMIT_BATCH && { REPLAY_COMMIT_BATCH: process.env.COMMIT_BATCH }),
-      ...(process.env.HANDLER_BATCH && { REPLAY_HANDLER_BATCH: process.env.HANDLER_BATCH }),
       REPLAY_WINDOW: String(WINDOW),
       REPLAY_PROFILE: process.env.PROFILE ?? 'off',
     },

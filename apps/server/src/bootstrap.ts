@@ -18,7 +18,6 @@ import { readEnv, type Env } from './config/env';
 import { loadServerTls } from './config/tls-files';
 import { openDatabase } from './db/open-database';
 import { DevicesService } from './devices/devices.service';
-import type { IngestOptions } from './ingest/ingest.service';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { ParkingService } from './parking/parking.service';
 import { PatrolService } from './patrol/patrol.service';
@@ -47,8 +46,6 @@ export interface StartOptions {
   parkingSweepIntervalMs?: number;
   /** How often patrol windows are checked (CONTRACT §3: a miss at the latest 10 s after its window closed). */
   patrolSweepIntervalMs?: number;
-  /** Ingest's batch sizes instead of the defaults (a replay's larger batches: replay/replay-main.ts). */
-  ingest?: IngestOptions;
 }
 
 export interface RunningServer {
@@ -76,7 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let app: NestExpressApplication | undefined;
   const periodic = new Periodic(options.schedule);
   try {
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites, ingest: options.ingest }), {
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ env, db, clock, sites }), {
       bodyParser: false,
       logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(env.logLevel) + 1),
       ...(tls ? { httpsOptions: { cert: tls.cert, key: tls.key } } : {}),

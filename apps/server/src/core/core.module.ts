@@ -3,7 +3,6 @@ import type { SiteConfig } from '@estate-watch/contracts';
 import type { Clock } from '../common/clock';
 import type { Env } from '../config/env';
 import type { Database } from '../db/database';
-import type { IngestOptions } from '../ingest/ingest.service';
 
 /** What start-up made before Nest: the validated env, the open database, the clock and the site files as read. */
 export interface CoreDeps {
@@ -11,8 +10,6 @@ export interface CoreDeps {
   db: Database;
   clock: Clock;
   sites: SiteConfig[];
-  /** Ingest's batch sizes when not the defaults (a replay's: replay/replay-main.ts). */
-  ingest?: IngestOptions;
 }
 
 /** Injected only by ConfigModule, DatabaseModule, ClockModule and SiteConfigModule, which hand its parts on. */

@@ -138,34 +138,6 @@ describe(ReplayTime.name, () => {
     periodic.stop();
   });
 
-  it.each([
-    // Held at 30 s (the barrier at 10 s waits; barriers queued at 10, 20, 30): where time is after each barrier passes in turn.
-    { resumeMs: undefined, reached: [40, 50, 60] },
-    { resumeMs: 0, reached: [30, 30, 60] },
-    { resumeMs: 10, reached: [30, 50, 50] },
-  ])('overlapped, held at aheadMs: goes on once no barrier older than resumeMs waits (resumeMs $resumeMs s)', async ({ resumeMs, reached }) => {
-    const time = new ReplayTime(T0, 10 * S, { overlap: true, aheadMs: 20 * S, ...(resumeMs !== undefined && { resumeMs: resumeMs * S }) });
-    const periodic = new Periodic(time.schedule);
-    periodic.every('a', 10 * S, async () => undefined);
-    // Each barrier passes when the test says; the first at 10 s.
-    const open: (() => void)[] = [];
-    const barrier = () => new Promise<void>((r) => open.push(r));
-    void time.advanceTo(T0 + 60 * S, barrier);
-    const settle = async () => {
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    };
-    await settle();
-    expect(time.now()).toBe(T0 + 30 * S); // held: the barrier at 10 s waits
-    const after: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      open.shift()!();
-      await settle();
-      after.push((time.now() - T0) / S);
-    }
-    expect(after).toEqual(reached);
-    periodic.stop();
-  });
-
   it('useDue: a sweep runs at each instant its NextDue names, and no other; one without runs every period', async () => {
     const time = new ReplayTime(T0, 0, { useDue: true });
     const periodic = new Periodic(time.schedule);

@@ -41,13 +41,6 @@ export interface ReplayTimeOptions {
   overlap?: boolean;
   /** Overlapped: how far (virtual ms) the replay may go past the oldest barrier whose sweeps have not run. Default 3,600,000. */
   aheadMs?: number;
-  /**
-   * Overlapped: once the replay reached `aheadMs` past a barrier whose sweeps wait, it goes on only
-   * when no barrier older than `resumeMs` behind it waits, so it then submits `aheadMs - resumeMs`
-   * of virtual time at once (large commits, large handler batches) instead of one barrier's worth
-   * each time the oldest ran. Default `aheadMs` (resume as soon as the oldest ran).
-   */
-  resumeMs?: number;
   /** Sweeps with a NextDue run when due instead of every period. Default false (the live pace). */
   useDue?: boolean;
 }
@@ -60,7 +53,6 @@ export class ReplayTime {
   private readonly jobs = new Set<Job>();
   private readonly overlap: boolean;
   private readonly aheadMs: number;
-  private readonly resumeMs: number;
   private readonly useDue: boolean;
   /** Overlapped: the barriers queued, oldest first, each done once its sweeps ran. */
   private readonly queued: { at: number; done: Promise<void> }[] = [];
@@ -92,7 +84,6 @@ export class ReplayTime {
     this.ms = start;
     this.overlap = options.overlap ?? false;
     this.aheadMs = options.aheadMs ?? 3_600_000;
-    this.resumeMs = Math.min(this.aheadMs, options.resumeMs ?? this.aheadMs);
     this.useDue = options.useDue ?? false;
   }
 
@@ -151,13 +142,10 @@ export class ReplayTime {
       // Overlapped: the oldest barrier too far behind; once it ran, a sweep's next due may come sooner.
       const oldest = this.queued[0];
       if (oldest && oldest.at < to - this.aheadMs) {
-        // The barriers run in order: waiting for the last one older than resumeMs waits for all before it.
-        let last = 0;
-        while (last + 1 < this.queued.length && this.queued[last + 1]!.at < to - this.resumeMs) last++;
         const started = performance.now();
-        await this.queued[last]!.done;
+        await oldest.done;
         this.waited.ahead += performance.now() - started;
-        this.queued.splice(0, last + 1);
+        this.queued.shift();
         continue;
       }
       if (to !== boundary) break;

@@ -90,30 +90,3 @@ describe('replay through the whole server on virtual time', () => {
     }
   });
 });
-
-describe('the batch sizes a replay gives startServer', () => {
-  it.each([
-    { maxBatch: 2, batches: 4 },
-    { maxBatch: 8000, batches: 1 },
-  ])('ingest commits at most maxBatch ($maxBatch) messages at once', async ({ maxBatch, batches }) => {
-    const { items } = replayItems(recording());
-    const time = new ReplayTime(items[0]!.at, TICK_MS);
-    const server = await startServer({
-      source: {},
-      sites: [testSite()],
-      clock: time.clock,
-      schedule: time.schedule,
-      env: { httpPort: 0, mqttPort: 0, dataDir: undefined, simulator: false, logLevel: 'warn' },
-      ingest: { maxBatch, pipeline: { maxBatch } },
-    });
-    try {
-      const ingest = server.app.get(IngestService);
-      // The first 8 lines: within the 2 min a message's ts may be ahead of the clock.
-      const outcomes = await Promise.all(items.slice(0, 8).map((item) => ingest.submit(item.incoming)));
-      expect(outcomes).toEqual(Array(8).fill(expect.objectContaining({ status: 'accepted' })));
-      expect(ingest.stats()).toMatchObject({ batches, lastBatchSize: 8 / batches });
-    } finally {
-      await server.close();
-    }
-  }, 120_000);
-});
