@@ -38,6 +38,7 @@ import { join, resolve } from 'node:path';
 import { applyPass } from '@estate-watch/domain';
 import { DEMO_SITE_FILE, loadSiteFile, readRecording, type RecordedMessage } from '@estate-watch/firmware-sim';
 import { parseTopic } from '@estate-watch/contracts';
+import { Client } from 'pg';
 import { recordDay } from './replay-bench.day';
 import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
@@ -333,6 +334,7 @@ async function run(database: string, file: string, tickMs: number, url: string |
     const cpu0 = { server: cpuSeconds(server.child.pid!), database: backendSeconds(dbName) };
     const report = await server.replay();
     const cpu = { server: cpuSeconds(server.child.pid!) - cpu0.server, database: backendSeconds(dbName) - cpu0.database };
+    if (url && report.profile) await printDatabaseCounts(url);
     const loadText = `${before} → ${load()}`;
     const state = await endState(server, dates);
     const row: Row = { database, pace: live ? 'live pace (sweeps every 1 s)' : paceOf(tickMs), report, cpu, state, problems: check(state, expected, report), load: loadText };
@@ -373,6 +375,30 @@ function printProfile(p: NonNullable<ReplayReport['profile']>): void {
   for (const [name, s] of Object.entries(p.sweeps)) console.log(`      ${name}: ${s.runs} runs, ${s.ms} ms`);
   console.log('    the statements that took longest:');
   for (const s of p.statements) console.log(`      ${s.ms} ms ${s.count}× [${s.caller}] ${s.sql}`);
+}
+
+/**
+ * PostgreSQL's side of a profiled run (no pg_stat_statements here): the transactions committed in
+ * the database and the rows each table took, from the statistics collector (flushed at most every
+ * 500 ms by a backend: read after a pause).
+ */
+async function printDatabaseCounts(url: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1200));
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [db] = (await client.query<{ xact_commit: string; tup_inserted: string; tup_updated: string; tup_deleted: string; tup_fetched: string; tup_returned: string }>(
+      'SELECT xact_commit, tup_inserted, tup_updated, tup_deleted, tup_fetched, tup_returned FROM pg_stat_database WHERE datname = current_database()',
+    )).rows;
+    console.log(`    PostgreSQL: ${db?.xact_commit} transactions committed; rows inserted ${db?.tup_inserted}, updated ${db?.tup_updated}, deleted ${db?.tup_deleted}, fetched ${db?.tup_fetched}, returned ${db?.tup_returned}`);
+    const tables = await client.query<{ relname: string; ins: string; upd: string; hot: string; del: string; seq_scan: string; idx_scan: string }>(
+      `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del, seq_scan, idx_scan FROM pg_stat_user_tables
+       WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC`,
+    );
+    for (const t of tables.rows) console.log(`      ${t.relname}: +${t.ins} ~${t.upd} (hot ${t.hot}) -${t.del}; scans seq ${t.seq_scan}, index ${t.idx_scan}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The site-local dates the recording spans (rounds are listed per date). */
