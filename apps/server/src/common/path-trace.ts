@@ -3,8 +3,11 @@
 // urgent messages are followed, and each gets one line on stdout once its alert went to the
 // screens: `PATH_TRACE {"key":…,"stages":{…},"stall":{…}}`, each stage an epoch time in ms with
 // µs precision (comparable with the bench's own clock on the same machine), and the longest
-// event-loop stall since the line before. A diagnostic, not a metric: it is read from the
+// event-loop stall since the line before; `cpu` holds the process's CPU time (user + system, ms)
+// at each stage, so the work the server did between two stages can be read apart from the
+// time it waited for a core on a shared machine. A diagnostic, not a metric: it is read from the
 // environment here rather than through config/env.ts so that every step can ask it for free.
+import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 
 export type TraceStage = 'submitted' | 'commitStarted' | 'committed' | 'laneStarted' | 'stateCommitted' | 'alertStored' | 'emitted';
@@ -19,15 +22,23 @@ interface Traced {
 const MAX_OPEN = 1000;
 
 export class PathTrace {
-  private readonly open = new Map<string, Partial<Record<TraceStage, number>>>();
+  private readonly open = new Map<string, { at: Partial<Record<TraceStage, number>>; cpu: Partial<Record<TraceStage, number>> }>();
   /** Alert (site, type, subject) → the message whose alert it is. */
   private readonly alerts = new Map<string, string>();
   private readonly delay: IntervalHistogram | undefined;
 
   constructor(
     readonly enabled: boolean,
-    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+    private readonly write: (line: string) => void = (line) => {
+      process.stdout.write(`${line}\n`);
+      // Also kept in a file for a bench that does not pass the server's output on.
+      if (process.env.PATH_TRACE_FILE) appendFileSync(process.env.PATH_TRACE_FILE, `${line}\n`);
+    },
     private readonly now: () => number = () => performance.timeOrigin + performance.now(),
+    private readonly cpuNow: () => number = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
   ) {
     if (!enabled) return;
     this.delay = monitorEventLoopDelay({ resolution: 1 });
@@ -38,7 +49,7 @@ export class PathTrace {
   follow(m: Traced): void {
     if (!this.enabled) return;
     if (this.open.size >= MAX_OPEN) (this.open.clear(), this.alerts.clear());
-    this.open.set(keyOf(m), { submitted: this.now() });
+    this.open.set(keyOf(m), { at: { submitted: this.now() }, cpu: { submitted: this.cpuNow() } });
   }
 
   following(m: Traced): boolean {
@@ -50,7 +61,13 @@ export class PathTrace {
     // Called for every message of a batch that may hold an alarm: no key is built while none is followed.
     if (!this.enabled || this.open.size === 0) return;
     const trace = this.open.get(keyOf(m));
-    if (trace && trace[stage] === undefined) trace[stage] = this.now();
+    if (trace) this.stamp(trace, stage);
+  }
+
+  private stamp(trace: { at: Partial<Record<TraceStage, number>>; cpu: Partial<Record<TraceStage, number>> }, stage: TraceStage): void {
+    if (trace.at[stage] !== undefined) return;
+    trace.at[stage] = this.now();
+    trace.cpu[stage] = round(this.cpuNow());
   }
 
   /** The alert this followed message is about to raise: its later stages are marked by the alert. */
@@ -64,13 +81,13 @@ export class PathTrace {
     const key = this.alerts.get(alertKey(alert));
     const trace = key === undefined ? undefined : this.open.get(key);
     if (!trace || key === undefined) return;
-    if (trace[stage] === undefined) trace[stage] = this.now();
+    this.stamp(trace, stage);
     if (stage !== 'emitted') return;
     this.open.delete(key);
     this.alerts.delete(alertKey(alert));
     const stall = { maxMs: round((this.delay?.max ?? 0) / 1e6), p99Ms: round((this.delay?.percentile(99) ?? 0) / 1e6) };
     this.delay?.reset();
-    this.write(`PATH_TRACE ${JSON.stringify({ key, stages: trace, stall })}`);
+    this.write(`PATH_TRACE ${JSON.stringify({ key, stages: trace.at, cpu: trace.cpu, stall })}`);
   }
 }
 
