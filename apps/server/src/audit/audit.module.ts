@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
 import { ClockModule } from '../common/clock.module';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../db/database.module';
@@ -11,14 +10,15 @@ import { AuditInterceptor } from './audited';
 import { ConfigAudit } from './config-audit';
 
 /**
- * Issue 8 point 9: the append-only audit log, GET /api/audit, the global interceptor behind
- * @Audited(...) and the configuration entry at start-up.
- * AuthModule imports it (sign-ins are audited), so every app with auth has the interceptor too.
+ * Issue 8 point 9: the append-only audit log, GET /api/audit, the interceptor behind @Audited(...)
+ * and the configuration entry at start-up. Global: an @Audited route in any module gets its
+ * interceptor, which needs AuditService.
  */
+@Global()
 @Module({
   imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule],
   controllers: [AuditController],
-  providers: [AuditRepository, AuditService, ConfigAudit, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [AuditService],
+  providers: [AuditRepository, AuditService, ConfigAudit, AuditInterceptor],
+  exports: [AuditService, AuditInterceptor],
 })
 export class AuditModule {}
