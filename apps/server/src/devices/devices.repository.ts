@@ -37,7 +37,19 @@ export interface SilentDevice {
   siteId: string;
   deviceId: string;
   lastStatusAt: Date;
+  /** Its site's instant: a status received at or after it (applied or not) means not silent. */
+  before: Date;
 }
+
+/**
+ * A status of device `d` that ingest committed at or after the cutoff `$cutoff` but the devices
+ * handler has not applied yet (its seq is past status_seq): the device spoke, the handler is
+ * behind (10,000 devices reconnecting queue thousands of statuses). Read through
+ * device_messages_device_seq.
+ */
+const PENDING_STATUS = (cutoff: string) => `EXISTS (
+  SELECT 1 FROM device_messages m
+  WHERE m.site_id = d.site_id AND m.device_id = d.id AND m.seq > d.status_seq AND m.stream = 'status' AND m.received_at >= ${cutoff})`;
 
 const SELECT = `
   SELECT d.*, r.count AS rejected_count, r.last_reason, r.last_at AS last_rejected_at
@@ -119,16 +131,17 @@ export class DevicesRepository {
 
   /**
    * Online devices whose last status is strictly before their site's instant (silentBefore in
-   * libs/domain/src/devices: 3 heartbeats of the site, CONTRACT §4 device.offline).
+   * libs/domain/src/devices: 3 heartbeats of the site, CONTRACT §4 device.offline), and that
+   * have no status received since then waiting for the devices handler either.
    */
   async findSilent(cutoffs: readonly { siteId: string; before: Date }[]): Promise<SilentDevice[]> {
     if (cutoffs.length === 0) return [];
-    const rows = await this.db.query<{ site_id: string; id: string; last_status_at: Date }>(
-      `SELECT d.site_id, d.id, d.last_status_at FROM devices d JOIN unnest($1::text[], $2::timestamptz[]) AS c(site_id, cutoff) USING (site_id)
-       WHERE d.online AND NOT d.retired AND d.last_status_at < c.cutoff`,
+    const rows = await this.db.query<{ site_id: string; id: string; last_status_at: Date; cutoff: Date }>(
+      `SELECT d.site_id, d.id, d.last_status_at, c.cutoff FROM devices d JOIN unnest($1::text[], $2::timestamptz[]) AS c(site_id, cutoff) USING (site_id)
+       WHERE d.online AND NOT d.retired AND d.last_status_at < c.cutoff AND NOT ${PENDING_STATUS('c.cutoff')}`,
       [cutoffs.map((c) => c.siteId), cutoffs.map((c) => c.before.toISOString())],
     );
-    return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at) }));
+    return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at), before: new Date(r.cutoff) }));
   }
 
   /** Per site, the oldest last status of its online devices (those the silence sweep watches). */
@@ -142,11 +155,15 @@ export class DevicesRepository {
     return rows.map((r) => ({ siteId: r.site_id, oldest: new Date(r.oldest) }));
   }
 
-  /** Marks offline only if no status arrived since the sweep looked (another instance, or a late message). */
+  /**
+   * Marks offline only if no status arrived since the sweep looked (another instance, or a late
+   * message), applied or still waiting for the handler.
+   */
   async markOffline(d: SilentDevice): Promise<boolean> {
     const rows = await this.db.query(
-      'UPDATE devices SET online = false WHERE site_id = $1 AND id = $2 AND online AND last_status_at = $3 RETURNING id',
-      [d.siteId, d.deviceId, d.lastStatusAt],
+      `UPDATE devices d SET online = false
+       WHERE d.site_id = $1 AND d.id = $2 AND d.online AND d.last_status_at = $3 AND NOT ${PENDING_STATUS('$4::timestamptz')} RETURNING d.id`,
+      [d.siteId, d.deviceId, d.lastStatusAt, d.before.toISOString()],
     );
     return rows.length > 0;
   }

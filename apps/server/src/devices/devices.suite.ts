@@ -109,6 +109,40 @@ export function devicesSuite(backend: Backend): void {
       expect(raised[0]!.message).toContain('120 秒无状态上报');
     });
 
+    /** A message ingest committed for the devices handler, which has not applied it yet. */
+    async function committedNotApplied(deviceId: string, stream: string, receivedAt: Date): Promise<void> {
+      await t.db.query(
+        `INSERT INTO device_messages (seq, site_id, device_id, kind, stream, msg_id, received_at, payload) VALUES ($1, 'testsite', $2, 'checkpoint', $3, $4, $5, $6)`,
+        [++seq, deviceId, stream, `m${seq}`, receivedAt.toISOString(), JSON.stringify({ online: true })],
+      );
+    }
+
+    // The handler may be minutes behind ingest (10,000 devices reconnecting): a status ingest
+    // holds is the device speaking, applied or not (issue 9 point 5: no false offline).
+    it.each([
+      { name: 'a status received within 3 heartbeats, not applied yet: not silent', stream: 'status', receivedSecAgo: 10, offline: false },
+      { name: 'received exactly 3 heartbeats ago: not silent', stream: 'status', receivedSecAgo: 90, offline: false },
+      { name: 'received before the window: silent', stream: 'status', receivedSecAgo: 91, offline: true },
+      { name: 'telemetry is not a status: silent', stream: 'telemetry', receivedSecAgo: 10, offline: true },
+    ])('$name', async ({ stream, receivedSecAgo, offline }) => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(91_000);
+      await committedNotApplied('cp-1', stream, new Date(clock.now().getTime() - receivedSecAgo * 1000));
+      expect(await devices.sweepSilent()).toBe(offline ? 1 : 0);
+      expect((await byId('cp-1')).online).toBe(!offline);
+    });
+
+    it('a status committed between the sweep reading a silent device and marking it keeps it online', async () => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(91_000);
+      const repo = new DevicesRepository(t.db);
+      const [silent] = await repo.findSilent([{ siteId: 'testsite', before: new Date(clock.now().getTime() - 90_000) }]);
+      expect(silent?.deviceId).toBe('cp-1');
+      await committedNotApplied('cp-1', 'status', clock.now());
+      expect(await repo.markOffline(silent!)).toBe(false);
+      expect((await byId('cp-1')).online).toBe(true);
+    });
+
     it('after a restart, silence counts from when the server started watching', async () => {
       await devices.handle(status('cp-1', true));
       clock.advance(3_600_000); // the server was down for an hour
