@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceDto, DeviceKind } from '@estate-watch/contracts';
+import type { AlertWrites } from '../alerts/alerts.service';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 interface DeviceRow {
@@ -98,7 +99,12 @@ export class DevicesRepository {
    * with other devices' until then (10,000 devices reconnecting are one transaction, not 10,000).
    * Answers for a prefix of `inputs`; a device without a row (not configured) is `unknown`.
    */
-  async applyStatuses(inputs: readonly StatusUpdate[], stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false): Promise<StatusOutcome[]> {
+  async applyStatuses(
+    inputs: readonly StatusUpdate[],
+    stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false,
+    /** The alerts the outcomes call for, written by the same statement as the rows (one statement, not one per device). */
+    alertsFor?: (outcomes: readonly StatusOutcome[]) => AlertWrites | undefined,
+  ): Promise<StatusOutcome[]> {
     if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const keys = [...new Map(inputs.map((u) => [key(u.siteId, u.deviceId), [u.siteId, u.deviceId] as const])).entries()]
@@ -124,7 +130,7 @@ export class DevicesRepository {
         if (st && outcome.kind !== 'replay' && outcome.kind !== 'unknown') changed.set(k, st);
         if (stopAfter(u, outcome)) closed.add(k);
       }
-      await writeStatuses(tx, [...changed.values()]);
+      await writeStatuses(tx, [...changed.values()], alertsFor?.(outcomes));
       return outcomes;
     });
   }
@@ -206,26 +212,29 @@ function applyOne(u: StatusUpdate, st: StatusRow | undefined): StatusOutcome {
   return outcome;
 }
 
-async function writeStatuses(tx: Queryable, rows: readonly StatusRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `UPDATE devices AS d SET online = u.online, last_status_at = u.last_status_at, fw = u.fw, battery = u.battery, rssi = u.rssi,
+/** The changed rows and the alerts they call for, in one statement. */
+async function writeStatuses(tx: Queryable, rows: readonly StatusRow[], alerts: AlertWrites | undefined): Promise<void> {
+  if (rows.length === 0 && !alerts?.count) return;
+  const params: unknown[] = [];
+  const param = (value: unknown) => (params.push(value), `$${params.length}`);
+  const statuses = `statuses AS (
+     UPDATE devices AS d SET online = u.online, last_status_at = u.last_status_at, fw = u.fw, battery = u.battery, rssi = u.rssi,
        clock_skew_ms = u.clock_skew_ms, status_seq = u.status_seq
-     FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::real[], $7::real[], $8::int[], $9::bigint[])
+     FROM unnest(${param(rows.map((r) => r.site_id))}::text[], ${param(rows.map((r) => r.id))}::text[], ${param(rows.map((r) => r.online))}::boolean[],
+                 ${param(rows.map((r) => r.last_status_at?.toISOString() ?? null))}::timestamptz[], ${param(rows.map((r) => r.fw))}::text[],
+                 ${param(rows.map((r) => r.battery))}::real[], ${param(rows.map((r) => r.rssi))}::real[], ${param(rows.map((r) => r.clock_skew_ms))}::int[],
+                 ${param(rows.map((r) => r.status_seq))}::bigint[])
           AS u(site_id, id, online, last_status_at, fw, battery, rssi, clock_skew_ms, status_seq)
-     WHERE d.site_id = u.site_id AND d.id = u.id`,
-    [
-      rows.map((r) => r.site_id),
-      rows.map((r) => r.id),
-      rows.map((r) => r.online),
-      rows.map((r) => r.last_status_at?.toISOString() ?? null),
-      rows.map((r) => r.fw),
-      rows.map((r) => r.battery),
-      rows.map((r) => r.rssi),
-      rows.map((r) => r.clock_skew_ms),
-      rows.map((r) => r.status_seq),
-    ],
+     WHERE d.site_id = u.site_id AND d.id = u.id
+     RETURNING 1
+   )`;
+  const alertSql = alerts?.sql(param) ?? { ctes: [], columns: [] };
+  const [row] = await tx.query<Record<string, unknown>>(
+    `WITH ${[statuses, ...alertSql.ctes].join(', ')}
+     SELECT (SELECT count(*) FROM statuses) AS written${alertSql.columns.map((c) => `, ${c}`).join('')}`,
+    params,
   );
+  alerts?.written(row!);
 }
 
 function iso(d: Date | null): string | undefined {

@@ -4,6 +4,7 @@ import type { DeviceDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
+import type { Database, Queryable } from '../db/database';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
@@ -201,13 +202,18 @@ export function devicesSuite(backend: Backend): void {
 
     it('a batch, a crash after its first commit, the batch again: the same state, each alert once', async () => {
       const batch = [status('cp-1', true), status('gate-1', true), lastWill('gate-1'), status('gate-1', true, 600_000), status('cp-1', true, 200)];
+      // The alerts commit with the statuses (one statement): the crash falls before they are announced.
       const failing = Object.create(alerts) as AlertsService;
-      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      failing.writes = (changes) => {
+        const writes = alerts.writes(changes);
+        const crash = () => Promise.reject(new Error('crash before the alert was announced'));
+        return { count: writes.count, sql: writes.sql, written: writes.written, get announcements() { return writes.announcements.map(() => crash); } };
+      };
       const crashed = new DevicesService(new DevicesRepository(t.db), failing, new SitesService([testSite()], t.db), clock);
-      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
-      // Committed: up to the last will (its alert must follow before the next status), nothing after it.
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert was announced');
+      // Committed: up to the last will (its alert must follow before the next status), with its alert, nothing after it.
       expect(await byId('gate-1')).toMatchObject({ online: false, clockSkewMs: 300 });
-      expect(await openAlerts('device.offline')).toEqual([]);
+      expect(await openAlerts('device.offline')).toEqual(['gate-1:active']);
 
       await devices.applyBatch(batch);
       await devices.applyBatch(batch); // and once more, as a second crash after the last commit would
@@ -228,8 +234,8 @@ export function devicesSuite(backend: Backend): void {
       const repo = new DevicesRepository(t.db);
       const transactions: string[][] = [];
       const applyStatuses = repo.applyStatuses.bind(repo);
-      repo.applyStatuses = async (inputs, stopAfter) => {
-        const outcomes = await applyStatuses(inputs, stopAfter);
+      repo.applyStatuses = async (inputs, stopAfter, alertsFor) => {
+        const outcomes = await applyStatuses(inputs, stopAfter, alertsFor);
         transactions.push(inputs.slice(0, outcomes.length).map((u) => `${u.deviceId}:${u.online}`));
         return outcomes;
       };
@@ -243,6 +249,22 @@ export function devicesSuite(backend: Backend): void {
       ]);
       expect((await devices.list()).filter((d) => d.online).map((d) => d.id).sort()).toEqual(['cp-2', 'gate-1', 'soap-1']);
       expect(await openAlerts('device.offline')).toEqual(['cp-1:active']);
+    });
+
+    it('devices coming back online clear their device.offline alerts in the statement that writes their statuses', async () => {
+      for (const id of ['cp-1', 'cp-2', 'gate-1']) await devices.handle(lastWill(id));
+      expect((await openAlerts('device.offline')).sort()).toEqual(['cp-1:active', 'cp-2:active', 'gate-1:active']);
+      const statements: string[] = [];
+      const counting = Object.assign(Object.create(t.db) as Database, {
+        query: <T>(sql: string, params?: unknown[]) => (statements.push(sql), t.db.query<T>(sql, params)),
+        transaction: <T>(work: (tx: Queryable) => Promise<T>) => t.db.transaction((tx) => work({ query: (sql, params) => (statements.push(sql), tx.query(sql, params)) })),
+      });
+      const sites = new SitesService([testSite()], t.db);
+      const countedAlerts = new AlertsService(new AlertsRepository(counting, sites), clock);
+      await new DevicesService(new DevicesRepository(counting), countedAlerts, sites, clock).applyBatch([status('cp-1', true), status('cp-2', true), status('gate-1', true)]);
+      expect((await alerts.list({ type: 'device.offline', limit: 10 })).map((a) => `${a.subject}:${a.status}`).sort()).toEqual(['cp-1:cleared', 'cp-2:cleared', 'gate-1:cleared']);
+      // the rows locked, then the rows and the three clears written together
+      expect(statements).toHaveLength(2);
     });
 
     it('telemetry is not a status: it does not bring a device online', async () => {
