@@ -535,7 +535,7 @@ async function measureFleet(database: string, dir: string, db: { url?: string; d
     const offlineNow = async () => ((await p.get('/api/alerts?type=device.offline')) as { subject: string }[]).filter((a) => a.subject.includes('h-')).length;
     const holdOffline = await offlineNow();
     console.log(`  ${database} fleet: held ${round((Date.now() - acked0) / 1000)} s, peak RSS ${holdRss} MiB, ${holdOffline} false offline alerts, load ${holdLoad}`);
-    const holdUs = holdCpu(1);
+    const holdUs = holdCpu(1) ?? 0;
     const s0 = Date.now();
     const stormCpu = cpuFrom();
     const storm = await ask('reconnected', { storm: true });
