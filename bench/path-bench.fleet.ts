@@ -1,10 +1,11 @@
 // A share of the path bench's fleet (issue 9 point 5), in its own process: many MQTT.js
 // connections, one per device. Told over IPC:
-//   {connect}  connect every device (each publishes its status on connect), answer when all are;
-//   {run}      heartbeats (status every `heartbeatSec`, spread over the period) and `rate` msg/s of
-//              telemetry over the devices, until told {storm} or {stop};
+//   {connect}  connect every device, answer when all are. As a real device does, each publishes its
+//              status on connect and then every `heartbeatSec` from that moment on (its own timer),
+//              so a device that connected early is not silent while the others still connect;
+//              once all are connected, `rate` msg/s of telemetry over the devices, until {stop};
 //   {storm}    every connection dropped at once (socket destroyed, no DISCONNECT), then every device
-//              connects again (status on connect); answer when all are back;
+//              connects again (status on connect, heartbeats from then); answer when all are back;
 //   {stop}     end, answer with counts.
 import { connect, type MqttClient } from 'mqtt';
 import type { BenchDevice } from './path-bench.site';
@@ -24,6 +25,8 @@ let seq = 0;
 let acked = 0;
 let failed = 0;
 let timers: NodeJS.Timeout[] = [];
+/** Each connected device's heartbeat timer, by device index. */
+let beats: (NodeJS.Timeout | undefined)[] = [];
 
 const topic = (d: BenchDevice, stream: string) => `estate/v1/${d.site}/${d.kind}/${d.id}/${stream}`;
 
@@ -32,7 +35,7 @@ function publish(client: MqttClient, d: BenchDevice, stream: string, body: Recor
   client.publish(topic(d, stream), JSON.stringify({ id: `f${process.pid}-${seq++}`, ts: new Date().toISOString(), ...body }), { qos: 1 }, (error) => (error ? failed++ : acked++));
 }
 
-function connectOne(d: BenchDevice): Promise<MqttClient> {
+function connectOne(d: BenchDevice, i: number): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = connect({ host: '127.0.0.1', port, username: `${d.site}:${d.id}`, password: d.secret, clientId: `fleet-${d.id}`, reconnectPeriod: 0, keepalive: 120, connectTimeout: 60_000 });
     const fail = (error: Error) => {
@@ -41,6 +44,8 @@ function connectOne(d: BenchDevice): Promise<MqttClient> {
     };
     client.once('connect', () => {
       publish(client, d, 'status', { online: true, fw: 'fleet' });
+      clearInterval(beats[i]);
+      beats[i] = setInterval(() => publish(client, d, 'status', { online: true, fw: 'fleet' }), heartbeatSec * 1000);
       resolve(client);
     });
     client.once('error', fail);
@@ -59,7 +64,7 @@ async function connectAll(parallel: number): Promise<MqttClient[]> {
       for (let i = next++; i < devices.length; i = next++) {
         for (let attempt = 0; ; attempt++) {
           try {
-            out[i] = await connectOne(devices[i] as BenchDevice);
+            out[i] = await connectOne(devices[i] as BenchDevice, i);
             break;
           } catch (error) {
             if (attempt >= 50) throw error;
@@ -72,19 +77,17 @@ async function connectAll(parallel: number): Promise<MqttClient[]> {
   return out;
 }
 
+function stopBeats(): void {
+  for (const t of beats) clearInterval(t);
+  beats = [];
+}
+
+/** Telemetry: `rate` msg/s spread over the devices (heartbeats are each device's own: connectOne). */
 function startTraffic(): void {
-  // Heartbeats: each device once a period, the devices spread evenly over it.
-  const perTick = devices.length / (heartbeatSec * 10);
-  let owedBeats = 0;
-  let beat = 0;
   let owedReadings = 0;
   let reading = 0;
   timers.push(
     setInterval(() => {
-      for (owedBeats += perTick; owedBeats >= 1; owedBeats--, beat++) {
-        const i = beat % devices.length;
-        publish(clients[i] as MqttClient, devices[i] as BenchDevice, 'status', { online: true, fw: 'fleet' });
-      }
       for (owedReadings += rate / 10; owedReadings >= 1; owedReadings--, reading++) {
         const i = (reading * 7919) % devices.length;
         publish(clients[i] as MqttClient, devices[i] as BenchDevice, 'telemetry', { readings: { temperature_c: 20 + (reading % 10) } });
@@ -103,6 +106,7 @@ process.on('message', (m: Command) => {
       startTraffic();
     } else if (m.storm) {
       const t0 = Date.now();
+      stopBeats();
       for (const c of clients) c.stream.destroy();
       for (const c of clients) c.end(true);
       clients = await connectAll(200);
@@ -110,6 +114,7 @@ process.on('message', (m: Command) => {
     } else if (m.stop) {
       for (const t of timers) clearInterval(t);
       timers = [];
+      stopBeats();
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
       process.send?.({ acked, failed }, () => process.exit(0));
     }

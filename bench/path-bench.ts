@@ -527,27 +527,48 @@ async function measureFleet(database: string, dir: string, db: { url?: string; d
       await sleep(Math.max(1000, 4 * (Date.now() - asked)));
     }
   };
+  // Server CPU per device over a phase (the connect: CONNECT, status, its commit and handlers), and
+  // the load average beside it: on a shared machine the seconds are the noisy figure.
+  const cpuFrom = () => {
+    const at = cpuSeconds(p.child.pid);
+    return (devices: number) => round(((cpuSeconds(p.child.pid) - at) * 1e6) / Math.max(1, devices));
+  };
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
   try {
     const t0 = Date.now();
     p.peakRss();
+    const connectCpu = cpuFrom();
     const share = (i: number) => fleet.filter((_, k) => k % FLEET_PROCESSES === i);
     const connected = await ask('connected', ((i: number) => ({ connect: { port: p.mqttPort, devices: share(i), heartbeatSec: 60, rate: FLEET_RATE / FLEET_PROCESSES } })) as unknown as object);
     const up = await allOnline(t0, 120_000);
+    const connectUs = connectCpu(FLEET);
+    const connectLoad = load();
     const connectS = (up.at - t0) / 1000;
+    console.log(`  ${database} fleet: ${up.n} of ${FLEET} online in ${round(connectS, 1)} s (${round(up.n / connectS)}/s), server CPU ${connectUs} µs per device, load ${connectLoad}`);
+    const holdCpu = cpuFrom();
+    const acked0 = Date.now();
     await sleep(Math.max(0, FLEET_SECONDS * 1000 - (Date.now() - up.at)));
     const holdRss = p.peakRss();
+    const holdLoad = load();
+    const offlineNow = async () => ((await p.get('/api/alerts?type=device.offline')) as { subject: string }[]).filter((a) => a.subject.includes('h-')).length;
+    const holdOffline = await offlineNow();
+    console.log(`  ${database} fleet: held ${round((Date.now() - acked0) / 1000)} s, peak RSS ${holdRss} MiB, ${holdOffline} false offline alerts, load ${holdLoad}`);
+    const holdUs = holdCpu(1) ?? 0;
     const s0 = Date.now();
+    const stormCpu = cpuFrom();
     const storm = await ask('reconnected', { storm: true });
     const back = await allOnline(s0, 120_000);
+    const stormUs = stormCpu(FLEET);
+    const stormLoad = load();
     await sleep(5000);
     const stormRss = p.peakRss();
-    const alerts = (await p.get('/api/alerts?type=device.offline')) as { subject: string }[];
-    const falseOffline = alerts.filter((a) => a.subject.includes('h-')).length;
+    const falseOffline = await offlineNow();
     const stats = await ask('acked', { stop: true });
     const acked = stats.reduce((a, s) => a + (s as unknown as { acked: number }).acked, 0);
+    console.log(`  ${database} fleet: storm ${back.n} of ${FLEET} back online in ${round((back.at - s0) / 1000, 1)} s, server CPU ${stormUs} µs per device, load ${stormLoad}; server CPU over the hold ${round(holdUs / 1e6, 1)} s`);
     return [
-      { database, kind: `${FLEET} devices: connect, then ${FLEET_SECONDS} s of heartbeats (60 s) + ${FLEET_RATE} msg/s`, acked, applied: up.n, lost: falseOffline, p50: round(connectS, 1), p99: round(Math.max(...connected.map((x) => (x as unknown as { ms: number }).ms)) / 1000, 1), note: 's to all online (server) / all connected (clients); lost = false offline alerts', rssMiB: holdRss },
-      { database, kind: `${FLEET} devices: reconnect storm`, applied: back.n, lost: FLEET - back.n, p50: round((back.at - s0) / 1000, 1), p99: round(Math.max(...storm.map((x) => (x as unknown as { ms: number }).ms)) / 1000, 1), note: 's to all online (server) / all connected (clients)', rssMiB: stormRss },
+      { database, kind: `${FLEET} devices: connect, then ${FLEET_SECONDS} s of heartbeats (60 s) + ${FLEET_RATE} msg/s`, acked, applied: up.n, lost: falseOffline, p50: round(connectS, 1), p99: round(Math.max(...connected.map((x) => (x as unknown as { ms: number }).ms)) / 1000, 1), note: `s to all online (server) / all connected (clients); lost = false offline alerts; CPU per device connecting; load ${connectLoad}`, rssMiB: holdRss, serverUs: connectUs },
+      { database, kind: `${FLEET} devices: reconnect storm`, applied: back.n, lost: FLEET - back.n, p50: round((back.at - s0) / 1000, 1), p99: round(Math.max(...storm.map((x) => (x as unknown as { ms: number }).ms)) / 1000, 1), note: `s to all online (server) / all connected (clients); CPU per device; load ${stormLoad}`, rssMiB: stormRss, serverUs: stormUs },
     ];
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill();

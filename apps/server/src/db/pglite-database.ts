@@ -25,6 +25,9 @@ export type PgliteEngine = (options: PgliteOpenOptions) => Promise<PgliteClient>
 
 export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(options);
 
+/** See PgliteDatabase.turn(). */
+export const STATEMENT_SLICE_MS = 10;
+
 /**
  * Embedded PostgreSQL (PGlite). One connection: PGlite queues statements itself.
  * Durability: PGlite on disk makes no fsync calls, so a power cut can lose recent commits;
@@ -32,8 +35,16 @@ export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(opti
  */
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
+  /** When the event loop last had its turn (see turn()). */
+  private sliceStart = 0;
+  /** The turn statements issued now wait for: one for all, so they keep the order they came in. */
+  private pendingTurn: Promise<void> | undefined;
 
-  private constructor(private readonly db: PgliteClient) {}
+  private constructor(
+    private readonly db: PgliteClient,
+    /** Most milliseconds of statements in a row before the event loop gets a turn (0: before every one). */
+    private readonly sliceMs = STATEMENT_SLICE_MS,
+  ) {}
 
   /** `dataDir` undefined keeps everything in memory (tests). */
   static async open(dataDir?: string, engine: PgliteEngine = defaultPgliteEngine): Promise<PgliteDatabase> {
@@ -46,7 +57,37 @@ export class PgliteDatabase implements Database {
     return new PgliteDatabase(db);
   }
 
+  /** For tests: a client of the caller's, and the slice. */
+  static over(db: PgliteClient, sliceMs = STATEMENT_SLICE_MS): PgliteDatabase {
+    return new PgliteDatabase(db, sliceMs);
+  }
+
+  /**
+   * PGlite computes on this thread, and Node runs the microtasks after every single I/O callback:
+   * a statement chain started from one socket's callback (a handler's batch, then the next) ran
+   * to its end before the next socket of the same poll phase was read or the next connection
+   * accepted. With 10,000 devices connecting, the server accepted about one connection per
+   * chain (25-50/s, hundreds waiting in the listen queue), and each commit carried one status.
+   * So after `sliceMs` of statements the next one waits for the check phase (setImmediate):
+   * every ready socket and connection is taken first, and their messages share the next commit.
+   * Inside a transaction statements go on (it holds the one connection anyway).
+   */
+  private turn(): Promise<void> | undefined {
+    if (this.pendingTurn) return this.pendingTurn;
+    if (performance.now() - this.sliceStart < this.sliceMs) return undefined;
+    this.pendingTurn = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.pendingTurn = undefined;
+        this.sliceStart = performance.now();
+        resolve();
+      }),
+    );
+    return this.pendingTurn;
+  }
+
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const turn = this.turn();
+    if (turn) await turn;
     const result = await this.db.query<T>(sql, params);
     return result.rows;
   }
@@ -57,10 +98,14 @@ export class PgliteDatabase implements Database {
   }
 
   async exec(sql: string): Promise<void> {
+    const turn = this.turn();
+    if (turn) await turn;
     await this.db.exec(sql);
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const turn = this.turn();
+    if (turn) await turn;
     return this.db.transaction(async (tx) =>
       work({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }),
     );

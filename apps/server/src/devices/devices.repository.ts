@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DeviceDto, DeviceKind } from '@estate-watch/contracts';
+import type { AlertWrites } from '../alerts/alerts.service';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 interface DeviceRow {
@@ -37,7 +38,19 @@ export interface SilentDevice {
   siteId: string;
   deviceId: string;
   lastStatusAt: Date;
+  /** Its site's instant: a status received at or after it (applied or not) means not silent. */
+  before: Date;
 }
+
+/**
+ * A status of device `d` that ingest committed at or after the cutoff `$cutoff` but the devices
+ * handler has not applied yet (its seq is past status_seq): the device spoke, the handler is
+ * behind (10,000 devices reconnecting queue thousands of statuses). Read through
+ * device_messages_device_seq.
+ */
+const PENDING_STATUS = (cutoff: string) => `EXISTS (
+  SELECT 1 FROM device_messages m
+  WHERE m.site_id = d.site_id AND m.device_id = d.id AND m.seq > d.status_seq AND m.stream = 'status' AND m.received_at >= ${cutoff})`;
 
 const SELECT = `
   SELECT d.*, r.count AS rejected_count, r.last_reason, r.last_at AS last_rejected_at
@@ -86,7 +99,12 @@ export class DevicesRepository {
    * with other devices' until then (10,000 devices reconnecting are one transaction, not 10,000).
    * Answers for a prefix of `inputs`; a device without a row (not configured) is `unknown`.
    */
-  async applyStatuses(inputs: readonly StatusUpdate[], stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false): Promise<StatusOutcome[]> {
+  async applyStatuses(
+    inputs: readonly StatusUpdate[],
+    stopAfter: (u: StatusUpdate, o: StatusOutcome) => boolean = () => false,
+    /** The alerts the outcomes call for, written by the same statement as the rows (one statement, not one per device). */
+    alertsFor?: (outcomes: readonly StatusOutcome[]) => AlertWrites | undefined,
+  ): Promise<StatusOutcome[]> {
     if (inputs.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const keys = [...new Map(inputs.map((u) => [key(u.siteId, u.deviceId), [u.siteId, u.deviceId] as const])).entries()]
@@ -112,23 +130,24 @@ export class DevicesRepository {
         if (st && outcome.kind !== 'replay' && outcome.kind !== 'unknown') changed.set(k, st);
         if (stopAfter(u, outcome)) closed.add(k);
       }
-      await writeStatuses(tx, [...changed.values()]);
+      await writeStatuses(tx, [...changed.values()], alertsFor?.(outcomes));
       return outcomes;
     });
   }
 
   /**
    * Online devices whose last status is strictly before their site's instant (silentBefore in
-   * libs/domain/src/devices: 3 heartbeats of the site, CONTRACT §4 device.offline).
+   * libs/domain/src/devices: 3 heartbeats of the site, CONTRACT §4 device.offline), and that
+   * have no status received since then waiting for the devices handler either.
    */
   async findSilent(cutoffs: readonly { siteId: string; before: Date }[]): Promise<SilentDevice[]> {
     if (cutoffs.length === 0) return [];
-    const rows = await this.db.query<{ site_id: string; id: string; last_status_at: Date }>(
-      `SELECT d.site_id, d.id, d.last_status_at FROM devices d JOIN unnest($1::text[], $2::timestamptz[]) AS c(site_id, cutoff) USING (site_id)
-       WHERE d.online AND NOT d.retired AND d.last_status_at < c.cutoff`,
+    const rows = await this.db.query<{ site_id: string; id: string; last_status_at: Date; cutoff: Date }>(
+      `SELECT d.site_id, d.id, d.last_status_at, c.cutoff FROM devices d JOIN unnest($1::text[], $2::timestamptz[]) AS c(site_id, cutoff) USING (site_id)
+       WHERE d.online AND NOT d.retired AND d.last_status_at < c.cutoff AND NOT ${PENDING_STATUS('c.cutoff')}`,
       [cutoffs.map((c) => c.siteId), cutoffs.map((c) => c.before.toISOString())],
     );
-    return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at) }));
+    return rows.map((r) => ({ siteId: r.site_id, deviceId: r.id, lastStatusAt: new Date(r.last_status_at), before: new Date(r.cutoff) }));
   }
 
   /** Per site, the oldest last status of its online devices (those the silence sweep watches). */
@@ -142,11 +161,15 @@ export class DevicesRepository {
     return rows.map((r) => ({ siteId: r.site_id, oldest: new Date(r.oldest) }));
   }
 
-  /** Marks offline only if no status arrived since the sweep looked (another instance, or a late message). */
+  /**
+   * Marks offline only if no status arrived since the sweep looked (another instance, or a late
+   * message), applied or still waiting for the handler.
+   */
   async markOffline(d: SilentDevice): Promise<boolean> {
     const rows = await this.db.query(
-      'UPDATE devices SET online = false WHERE site_id = $1 AND id = $2 AND online AND last_status_at = $3 RETURNING id',
-      [d.siteId, d.deviceId, d.lastStatusAt],
+      `UPDATE devices d SET online = false
+       WHERE d.site_id = $1 AND d.id = $2 AND d.online AND d.last_status_at = $3 AND NOT ${PENDING_STATUS('$4::timestamptz')} RETURNING d.id`,
+      [d.siteId, d.deviceId, d.lastStatusAt, d.before.toISOString()],
     );
     return rows.length > 0;
   }
@@ -189,26 +212,29 @@ function applyOne(u: StatusUpdate, st: StatusRow | undefined): StatusOutcome {
   return outcome;
 }
 
-async function writeStatuses(tx: Queryable, rows: readonly StatusRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `UPDATE devices AS d SET online = u.online, last_status_at = u.last_status_at, fw = u.fw, battery = u.battery, rssi = u.rssi,
+/** The changed rows and the alerts they call for, in one statement. */
+async function writeStatuses(tx: Queryable, rows: readonly StatusRow[], alerts: AlertWrites | undefined): Promise<void> {
+  if (rows.length === 0 && !alerts?.count) return;
+  const params: unknown[] = [];
+  const param = (value: unknown) => (params.push(value), `$${params.length}`);
+  const statuses = `statuses AS (
+     UPDATE devices AS d SET online = u.online, last_status_at = u.last_status_at, fw = u.fw, battery = u.battery, rssi = u.rssi,
        clock_skew_ms = u.clock_skew_ms, status_seq = u.status_seq
-     FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::real[], $7::real[], $8::int[], $9::bigint[])
+     FROM unnest(${param(rows.map((r) => r.site_id))}::text[], ${param(rows.map((r) => r.id))}::text[], ${param(rows.map((r) => r.online))}::boolean[],
+                 ${param(rows.map((r) => r.last_status_at?.toISOString() ?? null))}::timestamptz[], ${param(rows.map((r) => r.fw))}::text[],
+                 ${param(rows.map((r) => r.battery))}::real[], ${param(rows.map((r) => r.rssi))}::real[], ${param(rows.map((r) => r.clock_skew_ms))}::int[],
+                 ${param(rows.map((r) => r.status_seq))}::bigint[])
           AS u(site_id, id, online, last_status_at, fw, battery, rssi, clock_skew_ms, status_seq)
-     WHERE d.site_id = u.site_id AND d.id = u.id`,
-    [
-      rows.map((r) => r.site_id),
-      rows.map((r) => r.id),
-      rows.map((r) => r.online),
-      rows.map((r) => r.last_status_at?.toISOString() ?? null),
-      rows.map((r) => r.fw),
-      rows.map((r) => r.battery),
-      rows.map((r) => r.rssi),
-      rows.map((r) => r.clock_skew_ms),
-      rows.map((r) => r.status_seq),
-    ],
+     WHERE d.site_id = u.site_id AND d.id = u.id
+     RETURNING 1
+   )`;
+  const alertSql = alerts?.sql(param) ?? { ctes: [], columns: [] };
+  const [row] = await tx.query<Record<string, unknown>>(
+    `WITH ${[statuses, ...alertSql.ctes].join(', ')}
+     SELECT (SELECT count(*) FROM statuses) AS written${alertSql.columns.map((c) => `, ${c}`).join('')}`,
+    params,
   );
+  alerts?.written(row!);
 }
 
 function iso(d: Date | null): string | undefined {

@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import { alertMessage, type DeviceDto } from '@estate-watch/contracts';
 import { clockSkewMs, silentBefore, silentFrom, statusAlerts, statusAlertsHeld } from '@estate-watch/domain';
 import { OFFLINE_AFTER_HEARTBEATS } from '@estate-watch/contracts';
-import { AlertsService, type RaiseAlert } from '../alerts/alerts.service';
+import { AlertsService, type AlertChangeRequest, type AlertWrites, type RaiseAlert } from '../alerts/alerts.service';
 import { CLOCK, type Clock } from '../common/clock';
 import type { NextDue } from '../common/periodic';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -58,14 +58,22 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     }
     const changed = new Map<string, { siteId: string; deviceId: string }>();
     for (let from = 0; from < statuses.length; ) {
-      const outcomes = await this.repo.applyStatuses(statuses.slice(from).map(update), endsTransaction);
+      const first = from;
+      // The alerts go in the statement that writes the statuses: 10,000 devices coming online
+      // clear their device.offline in one statement, not 10,000 (issue 9 point 5).
+      let writes: AlertWrites | undefined;
+      const alertsFor = (outcomes: readonly StatusOutcome[]) => {
+        const changes = outcomes.flatMap((outcome, k) => (outcome.kind === 'applied' ? this.alertChanges(statuses[first + k]!, outcome) : []));
+        writes = changes.length > 0 ? this.alerts.writes(changes) : undefined;
+        return writes;
+      };
+      const outcomes = await this.repo.applyStatuses(statuses.slice(from).map(update), endsTransaction, alertsFor);
       const applied = statuses.slice(from, from + outcomes.length);
       if (outcomes[0]!.kind === 'replay') await this.reassert(applied);
+      for (const announce of writes?.announcements ?? []) await announce();
       for (const [k, outcome] of outcomes.entries()) {
         const m = applied[k]!;
-        if (outcome.kind !== 'applied') continue;
-        await this.follow(m, outcome);
-        changed.set(`${m.siteId}/${m.deviceId}`, { siteId: m.siteId, deviceId: m.deviceId });
+        if (outcome.kind === 'applied') changed.set(`${m.siteId}/${m.deviceId}`, { siteId: m.siteId, deviceId: m.deviceId });
       }
       from += outcomes.length;
     }
@@ -78,14 +86,17 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
   }
 
   /** The alerts the status calls for against the state it changed (libs/domain statusAlerts). */
-  private async follow(m: AcceptedMessage, outcome: Extract<StatusOutcome, { kind: 'applied' }>): Promise<void> {
+  private alertChanges(m: AcceptedMessage, outcome: Extract<StatusOutcome, { kind: 'applied' }>): AlertChangeRequest[] {
     const u = update(m);
     const effects = statusAlerts(u, { online: outcome.wasOnline, clockSkewMs: outcome.previousSkewMs });
     const name = this.sites.device(m.siteId, m.deviceId)?.name ?? m.deviceId;
-    if (effects.offline === 'raise') await this.alerts.raise(offlineAlert(m, name));
-    else if (effects.offline === 'clear') await this.alerts.clear(m.siteId, 'device.offline', m.deviceId, m.receivedAt);
-    if (effects.clockSkew === 'raise') await this.alerts.raise(clockSkewAlert(m, name, u.clockSkewMs!));
-    else if (effects.clockSkew === 'clear') await this.alerts.clear(m.siteId, 'device.clock_skew', m.deviceId, m.receivedAt);
+    const changes: AlertChangeRequest[] = [];
+    const clear = (type: 'device.offline' | 'device.clock_skew') => ({ clear: { siteId: m.siteId, type, subject: m.deviceId, at: m.receivedAt } });
+    if (effects.offline === 'raise') changes.push({ raise: offlineAlert(m, name) });
+    else if (effects.offline === 'clear') changes.push(clear('device.offline'));
+    if (effects.clockSkew === 'raise') changes.push({ raise: clockSkewAlert(m, name, u.clockSkewMs!) });
+    else if (effects.clockSkew === 'clear') changes.push(clear('device.clock_skew'));
+    return changes;
   }
 
   /** Replayed statuses (committed before a crash): the alerts the stored state implies, once per device. */

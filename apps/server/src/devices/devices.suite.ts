@@ -4,6 +4,7 @@ import type { DeviceDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
+import type { Database, Queryable } from '../db/database';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
@@ -109,6 +110,40 @@ export function devicesSuite(backend: Backend): void {
       expect(raised[0]!.message).toContain('120 秒无状态上报');
     });
 
+    /** A message ingest committed for the devices handler, which has not applied it yet. */
+    async function committedNotApplied(deviceId: string, stream: string, receivedAt: Date): Promise<void> {
+      await t.db.query(
+        `INSERT INTO device_messages (seq, site_id, device_id, kind, stream, msg_id, received_at, payload) VALUES ($1, 'testsite', $2, 'checkpoint', $3, $4, $5, $6)`,
+        [++seq, deviceId, stream, `m${seq}`, receivedAt.toISOString(), JSON.stringify({ online: true })],
+      );
+    }
+
+    // The handler may be minutes behind ingest (10,000 devices reconnecting): a status ingest
+    // holds is the device speaking, applied or not (issue 9 point 5: no false offline).
+    it.each([
+      { name: 'a status received within 3 heartbeats, not applied yet: not silent', stream: 'status', receivedSecAgo: 10, offline: false },
+      { name: 'received exactly 3 heartbeats ago: not silent', stream: 'status', receivedSecAgo: 90, offline: false },
+      { name: 'received before the window: silent', stream: 'status', receivedSecAgo: 91, offline: true },
+      { name: 'telemetry is not a status: silent', stream: 'telemetry', receivedSecAgo: 10, offline: true },
+    ])('$name', async ({ stream, receivedSecAgo, offline }) => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(91_000);
+      await committedNotApplied('cp-1', stream, new Date(clock.now().getTime() - receivedSecAgo * 1000));
+      expect(await devices.sweepSilent()).toBe(offline ? 1 : 0);
+      expect((await byId('cp-1')).online).toBe(!offline);
+    });
+
+    it('a status committed between the sweep reading a silent device and marking it keeps it online', async () => {
+      await devices.handle(status('cp-1', true));
+      clock.advance(91_000);
+      const repo = new DevicesRepository(t.db);
+      const [silent] = await repo.findSilent([{ siteId: 'testsite', before: new Date(clock.now().getTime() - 90_000) }]);
+      expect(silent?.deviceId).toBe('cp-1');
+      await committedNotApplied('cp-1', 'status', clock.now());
+      expect(await repo.markOffline(silent!)).toBe(false);
+      expect((await byId('cp-1')).online).toBe(true);
+    });
+
     it('after a restart, silence counts from when the server started watching', async () => {
       await devices.handle(status('cp-1', true));
       clock.advance(3_600_000); // the server was down for an hour
@@ -167,13 +202,18 @@ export function devicesSuite(backend: Backend): void {
 
     it('a batch, a crash after its first commit, the batch again: the same state, each alert once', async () => {
       const batch = [status('cp-1', true), status('gate-1', true), lastWill('gate-1'), status('gate-1', true, 600_000), status('cp-1', true, 200)];
+      // The alerts commit with the statuses (one statement): the crash falls before they are announced.
       const failing = Object.create(alerts) as AlertsService;
-      failing.raise = () => Promise.reject(new Error('crash before the alert'));
+      failing.writes = (changes) => {
+        const writes = alerts.writes(changes);
+        const crash = () => Promise.reject(new Error('crash before the alert was announced'));
+        return { count: writes.count, sql: writes.sql, written: writes.written, get announcements() { return writes.announcements.map(() => crash); } };
+      };
       const crashed = new DevicesService(new DevicesRepository(t.db), failing, new SitesService([testSite()], t.db), clock);
-      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert');
-      // Committed: up to the last will (its alert must follow before the next status), nothing after it.
+      await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert was announced');
+      // Committed: up to the last will (its alert must follow before the next status), with its alert, nothing after it.
       expect(await byId('gate-1')).toMatchObject({ online: false, clockSkewMs: 300 });
-      expect(await openAlerts('device.offline')).toEqual([]);
+      expect(await openAlerts('device.offline')).toEqual(['gate-1:active']);
 
       await devices.applyBatch(batch);
       await devices.applyBatch(batch); // and once more, as a second crash after the last commit would
@@ -194,8 +234,8 @@ export function devicesSuite(backend: Backend): void {
       const repo = new DevicesRepository(t.db);
       const transactions: string[][] = [];
       const applyStatuses = repo.applyStatuses.bind(repo);
-      repo.applyStatuses = async (inputs, stopAfter) => {
-        const outcomes = await applyStatuses(inputs, stopAfter);
+      repo.applyStatuses = async (inputs, stopAfter, alertsFor) => {
+        const outcomes = await applyStatuses(inputs, stopAfter, alertsFor);
         transactions.push(inputs.slice(0, outcomes.length).map((u) => `${u.deviceId}:${u.online}`));
         return outcomes;
       };
@@ -209,6 +249,22 @@ export function devicesSuite(backend: Backend): void {
       ]);
       expect((await devices.list()).filter((d) => d.online).map((d) => d.id).sort()).toEqual(['cp-2', 'gate-1', 'soap-1']);
       expect(await openAlerts('device.offline')).toEqual(['cp-1:active']);
+    });
+
+    it('devices coming back online clear their device.offline alerts in the statement that writes their statuses', async () => {
+      for (const id of ['cp-1', 'cp-2', 'gate-1']) await devices.handle(lastWill(id));
+      expect((await openAlerts('device.offline')).sort()).toEqual(['cp-1:active', 'cp-2:active', 'gate-1:active']);
+      const statements: string[] = [];
+      const counting = Object.assign(Object.create(t.db) as Database, {
+        query: <T>(sql: string, params?: unknown[]) => (statements.push(sql), t.db.query<T>(sql, params)),
+        transaction: <T>(work: (tx: Queryable) => Promise<T>) => t.db.transaction((tx) => work({ query: (sql, params) => (statements.push(sql), tx.query(sql, params)) })),
+      });
+      const sites = new SitesService([testSite()], t.db);
+      const countedAlerts = new AlertsService(new AlertsRepository(counting, sites), clock);
+      await new DevicesService(new DevicesRepository(counting), countedAlerts, sites, clock).applyBatch([status('cp-1', true), status('cp-2', true), status('gate-1', true)]);
+      expect((await alerts.list({ type: 'device.offline', limit: 10 })).map((a) => `${a.subject}:${a.status}`).sort()).toEqual(['cp-1:cleared', 'cp-2:cleared', 'gate-1:cleared']);
+      // the rows locked, then the rows and the three clears written together
+      expect(statements).toHaveLength(2);
     });
 
     it('telemetry is not a status: it does not bring a device online', async () => {
