@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ClockModule } from '../common/clock.module';
 import { DatabaseModule } from '../db/database.module';
 import { SiteConfigModule } from '../sites/site-config.module';
@@ -7,7 +8,7 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
 @Module({
-  imports: [DatabaseModule, ClockModule, SiteConfigModule],
+  imports: [AuditModule, DatabaseModule, ClockModule, SiteConfigModule],
   controllers: [AlertsController],
   providers: [AlertsRepository, AlertsService],
   exports: [AlertsService],

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ClockModule } from '../common/clock.module';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../db/database.module';
@@ -11,10 +11,9 @@ import { ConfigAudit } from './config-audit';
 
 /**
  * Issue 8 point 9: the append-only audit log, GET /api/audit, the interceptor behind @Audited(...)
- * and the configuration entry at start-up. Global: an @Audited route in any module gets its
- * interceptor, which needs AuditService.
+ * and the configuration entry at start-up. A module with an @Audited route imports this one: the
+ * route's interceptor is made in that module and needs AuditService.
  */
-@Global()
 @Module({
   imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule],
   controllers: [AuditController],

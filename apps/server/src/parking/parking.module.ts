@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AlertsModule } from '../alerts/alerts.module';
 import { BrokerModule } from '../broker/broker.module';
 import { ClockModule } from '../common/clock.module';
@@ -13,7 +14,7 @@ import { ParkingService } from './parking.service';
 
 /** Lots, barriers and remote gate commands. Bootstrap registers both services with ingest and runs the sweeps. */
 @Module({
-  imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule, AlertsModule, BrokerModule],
+  imports: [AuditModule, ConfigModule, DatabaseModule, ClockModule, SiteConfigModule, AlertsModule, BrokerModule],
   controllers: [ParkingController, GatesController],
   providers: [ParkingRepository, ParkingService, GateCommandsRepository, GateCommandsService],
   exports: [ParkingService, GateCommandsService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { ClockModule } from '../common/clock.module';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../db/database.module';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service';
 
 /** Call UsersService.seedFromEnv() once at start-up. */
 @Module({
-  imports: [ConfigModule, DatabaseModule, ClockModule, SiteConfigModule],
+  imports: [AuditModule, ConfigModule, DatabaseModule, ClockModule, SiteConfigModule],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService, PasswordHasher],
   exports: [UsersService],

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { AlertsModule } from '../alerts/alerts.module';
 import { ClockModule } from '../common/clock.module';
 import { DatabaseModule } from '../db/database.module';
@@ -10,7 +11,7 @@ import { WorkOrdersService } from './work-orders.service';
 
 /** SitesService gives departments, SLAs, routes, sensors and time zones. */
 @Module({
-  imports: [DatabaseModule, ClockModule, SiteConfigModule, AlertsModule],
+  imports: [AuditModule, DatabaseModule, ClockModule, SiteConfigModule, AlertsModule],
   controllers: [WorkOrdersController],
   providers: [WorkOrdersRepository, WorkOrdersService, AlertWorkOrders],
   exports: [WorkOrdersService, AlertWorkOrders],
