@@ -19,7 +19,7 @@ import { CLUSTER_MODE, type ClusterMode } from '../config/service-options';
 import { DATABASE, type Database } from '../db/database';
 import { IngestService } from '../ingest/ingest.service';
 import { fairShare } from './fair-share';
-import { LeaseRepository } from './lease.repository';
+import { LeaseRepository, type LeaseRow } from './lease.repository';
 
 /** NOTIFY channel: "something was committed", payload the committing server. */
 export const COMMITTED_CHANNEL = 'estate_ingest_committed';
@@ -69,6 +69,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private reason: string | undefined;
   private lastRenewed = performance.now();
   private renewing: Promise<void> | undefined;
+  /** Every lease held as the last renewal saw it (the round's balance needs no read of its own); taken once. */
+  private liveSeen: LeaseRow[] | undefined;
   private balancing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private poller: NodeJS.Timeout | undefined;
@@ -197,9 +199,11 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     if (this.stopped) return;
     const sentAt = performance.now();
     try {
-      const members = await this.repo.heartbeat(this.node, this.leaseMs);
       const asked = [...this.held];
-      const kept = new Set(await this.repo.renew(this.node, asked, this.leaseMs));
+      const round = await this.repo.round(this.node, asked, this.leaseMs);
+      const members = round.members;
+      const kept = new Set(round.kept);
+      this.liveSeen = round.live;
       this.lastRenewed = sentAt;
       if (!this.claimingDb) this.log.log('the database answers again: taking work again');
       this.claimingDb = true;
@@ -232,7 +236,9 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private async balance(): Promise<void> {
     if (this.stopped) return;
     try {
-      const others = new Set((await this.repo.live()).filter((l) => l.holder !== this.node).map((l) => l.name));
+      const live = this.liveSeen ?? (await this.repo.live());
+      this.liveSeen = undefined;
+      const others = new Set(live.filter((l) => l.holder !== this.node).map((l) => l.name));
       const brokerUp = this.externalBroker().isControlUp();
       this.claiming = brokerUp;
       this.reason = brokerUp ? undefined : 'the MQTT broker is unreachable: consuming no device messages here';

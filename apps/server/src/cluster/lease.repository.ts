@@ -11,29 +11,34 @@ export interface LeaseRow {
 export class LeaseRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Marks this server alive; returns the servers seen within the lease time (itself included), oldest first. */
-  async heartbeat(node: string, ttlMs: number): Promise<string[]> {
-    await this.db.query(
-      `INSERT INTO cluster_members (node, seen_at) VALUES ($1, now())
-       ON CONFLICT (node) DO UPDATE SET seen_at = now()`,
-      [node],
-    );
-    const rows = await this.db.query<{ node: string }>(
-      `SELECT node FROM cluster_members WHERE seen_at > now() - $1 * interval '1 millisecond' ORDER BY started_at, node`,
-      [ttlMs],
-    );
-    return rows.map((r) => r.node);
-  }
-
-  /** Extends the leases still ours; returns their names (a lease missing from the answer was lost). */
-  async renew(node: string, names: readonly string[], ttlMs: number): Promise<string[]> {
-    if (names.length === 0) return [];
-    const rows = await this.db.query<{ name: string }>(
-      `UPDATE cluster_leases SET expires_at = now() + $3 * interval '1 millisecond'
-       WHERE holder = $1 AND name = ANY($2::text[]) AND expires_at > now() RETURNING name`,
+  /**
+   * One round's renewal in one statement (was four: heartbeat's two, renew, live): marks this
+   * server alive, extends the leases still ours, and answers with the live servers (itself
+   * included, oldest first), the leases kept, and every lease held (not expired) by anyone as it
+   * stood before this statement (ours among them: renewed only while unexpired).
+   */
+  async round(node: string, names: readonly string[], ttlMs: number): Promise<{ members: string[]; kept: string[]; live: LeaseRow[] }> {
+    const [row] = await this.db.query<{ members: string[] | null; kept: string[] | null; live: LeaseRow[] | null }>(
+      `WITH me AS (
+         INSERT INTO cluster_members (node, seen_at) VALUES ($1, now())
+         ON CONFLICT (node) DO UPDATE SET seen_at = now()
+         RETURNING node, started_at
+       ),
+       kept AS (
+         UPDATE cluster_leases SET expires_at = now() + $3 * interval '1 millisecond'
+         WHERE holder = $1 AND name = ANY($2::text[]) AND expires_at > now() RETURNING name
+       )
+       SELECT
+         -- the statement's snapshot predates its own upsert: this server comes from \`me\`
+         ARRAY(SELECT node FROM (
+                 SELECT node, started_at FROM cluster_members WHERE seen_at > now() - $3 * interval '1 millisecond' AND node <> $1
+                 UNION ALL SELECT node, started_at FROM me
+               ) m ORDER BY started_at, node) AS members,
+         ARRAY(SELECT name FROM kept) AS kept,
+         (SELECT json_agg(json_build_object('name', name, 'holder', holder, 'epoch', epoch)) FROM cluster_leases WHERE expires_at > now()) AS live`,
       [node, names, ttlMs],
     );
-    return rows.map((r) => r.name);
+    return { members: row?.members ?? [], kept: row?.kept ?? [], live: (row?.live ?? []).map((l) => ({ ...l, epoch: Number(l.epoch) })) };
   }
 
   /** Leases held (not expired) by anyone. */

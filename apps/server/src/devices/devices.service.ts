@@ -22,7 +22,13 @@ const VALUE_EVENT_INTERVAL_MS = 2_000;
 @Injectable()
 export class DevicesService implements MessageHandler, OnModuleDestroy {
   readonly name = 'devices';
-  readonly selects: MessageSelector = {};
+  /**
+   * Statuses only. Other streams change what the device's screens show too (`lastValues`,
+   * `lastSeenAt`, written by ingest's commit): committedHere schedules their `device` events on
+   * the server that committed them, from memory, so in a cluster the server running this
+   * pipeline does not read every message back for them.
+   */
+  readonly selects: MessageSelector = { streams: ['status'] };
   readonly changes$ = new Subject<DeviceDto>();
   private readonly log = new Logger(DevicesService.name);
   /** Devices whose values changed since the last flush; one query and one timer for all of them. */
@@ -51,11 +57,7 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
    * stored state implies. One live `device` event per device whose status changed, at the end.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
-    const statuses: AcceptedMessage[] = [];
-    for (const m of batch) {
-      if (m.stream === 'status') statuses.push(m);
-      else this.scheduleValueEvent(m.siteId, m.deviceId);
-    }
+    const statuses = batch.filter((m) => m.stream === 'status');
     const changed = new Map<string, { siteId: string; deviceId: string }>();
     for (let from = 0; from < statuses.length; ) {
       const first = from;
@@ -176,6 +178,11 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
     clearTimeout(this.valueFlush);
     this.valueFlush = undefined;
     this.pendingValueEvents.clear();
+  }
+
+  /** Committed on this server: each device with a value (not a status) gets a `device` event (coalesced). */
+  committedHere(batch: readonly AcceptedMessage[]): void {
+    for (const m of batch) if (m.stream !== 'status') this.scheduleValueEvent(m.siteId, m.deviceId);
   }
 
   /** Another handler changed what the device's screens show: a `device` event follows (coalesced). */

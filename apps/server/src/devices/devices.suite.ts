@@ -1,12 +1,13 @@
 // Online / offline / clock skew (CONTRACT §4), run on PGlite (unit suite) and PostgreSQL (service suite).
+import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceDto } from '@estate-watch/contracts';
+import { UPSTREAM_STREAMS, type DeviceDto } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
 import { AlertsService } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import type { Database, Queryable } from '../db/database';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
-import type { AcceptedMessage } from '../ingest/accepted-message';
+import { selects, type AcceptedMessage } from '../ingest/accepted-message';
 import { SitesService } from '../sites/sites.service';
 import { testSite } from '../sites/sites.testing';
 import { DevicesRepository } from './devices.repository';
@@ -265,6 +266,15 @@ export function devicesSuite(backend: Backend): void {
       expect((await alerts.list({ type: 'device.offline', limit: 10 })).map((a) => `${a.subject}:${a.status}`).sort()).toEqual(['cp-1:cleared', 'cp-2:cleared', 'gate-1:cleared']);
       // the rows locked, then the rows and the three clears written together
       expect(statements).toHaveLength(2);
+    });
+
+    it('takes statuses only; a value committed on this server is pushed as one coalesced `device` event per device', async () => {
+      const telemetry = (deviceId: string) => ({ ...status(deviceId, true), stream: 'telemetry' as const, payload: { barrier: 'closed' } });
+      expect(UPSTREAM_STREAMS.filter((stream) => selects(devices.selects, { kind: 'gate', stream }))).toEqual(['status']);
+      const flushed = firstValueFrom(devices.changes$);
+      devices.committedHere([telemetry('gate-1'), status('cp-1', true), telemetry('gate-1'), telemetry('cp-2')]);
+      await flushed; // one flush emits every due device at once
+      expect(events.map((d) => d.id).sort()).toEqual(['cp-2', 'gate-1']);
     });
 
     it('telemetry is not a status: it does not bring a device online', async () => {

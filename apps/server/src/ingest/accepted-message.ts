@@ -54,6 +54,13 @@ export interface MessageHandler {
    * messages, instead of waiting for that batch (issue 9.4).
    */
   readonly independentDevices?: boolean;
+  /**
+   * Every message this server commits, from memory, right after its commit, whichever server runs
+   * this handler's pipeline (in a cluster another one may): for effects that need neither order nor
+   * a durable cursor, such as a coalesced live event (broadcast to every server's screens). Not
+   * called for replays. Must be cheap; an exception is logged and ignored.
+   */
+  committedHere?(messages: readonly AcceptedMessage[]): void;
 }
 
 /** Whether a handler of this selector takes a message of this kind and stream (also a topic not yet validated: the replay's). */

@@ -402,6 +402,27 @@ describe(HandlerPipeline.name, () => {
     expect(p.stats()).toMatchObject({ appliedSeq: 6, applied: 4 });
   });
 
+  it("a cluster's segments that follow on are one batch, up to maxBatch; a gap starts another", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler();
+    const p = await started(store, handler, { urgentLane: false, maxBatch: 5 });
+    const release = handler.hold();
+    p.enqueue([store.add('x')], { from: 0, upTo: 1 }); // held in the handler while the rest queue up
+    await release;
+    const seg = (n: number) => Array.from({ length: n }, (_, i) => store.add(`d${i}`));
+    const [a, b, c, d] = [seg(2), seg(2), seg(2), seg(1)];
+    p.enqueue(a, { from: 1, upTo: 3 });
+    p.enqueue(b, { from: 3, upTo: 5 });
+    p.enqueue(c, { from: 5, upTo: 7 }); // would make 6: over maxBatch
+    p.enqueue(d, { from: 7, upTo: 8 });
+    p.enqueue([], { from: 8, upTo: 9 });
+    handler.open();
+    await p.idle();
+    const seqs = (ms: AcceptedMessage[]) => ms.map((m) => m.seq);
+    expect(handler.batches).toEqual([[1], [...seqs(a), ...seqs(b)], [...seqs(c), ...seqs(d)]]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 9, applied: 8 });
+  });
+
   it("a cluster's segment with nothing this handler takes still moves its cursor", async () => {
     const store = new MemoryStore();
     const handler = new TestHandler({ kinds: ['sensor'] });

@@ -311,10 +311,21 @@ export class HandlerPipeline {
     const taken = head.messages.splice(0, this.options.maxBatch);
     this.queued -= taken.length;
     const whole = head.messages.length === 0;
+    let upTo = whole ? head.upTo : (taken[taken.length - 1] as AcceptedMessage).seq;
     if (whole) this.queue.shift();
+    // A cluster's segments that follow on without a gap are one batch, up to maxBatch: a loaded
+    // server hands over many small ones (each own commit, each read), and a batch per segment
+    // cost the handler a statement or more each (the equipment pipeline fell minutes behind).
+    while (whole && head.from !== undefined && this.queue.length > 0) {
+      const next = this.queue[0] as Queued;
+      if (next.from !== upTo || taken.length + next.messages.length > this.options.maxBatch) break;
+      this.queue.shift();
+      this.queued -= next.messages.length;
+      taken.push(...next.messages);
+      upTo = Math.max(upTo, next.upTo);
+    }
     // A message at or below the cursor was already applied by a catch-up read that overlapped it.
     const fresh = taken.filter((m) => m.seq > this.cursor.seq);
-    const upTo = whole ? head.upTo : (taken[taken.length - 1] as AcceptedMessage).seq;
     await this.applyInOrder(fresh, upTo);
   }
 

@@ -92,10 +92,18 @@ export class MessageDispatcher {
     await Promise.all(this.pipelines.map((p) => p.start()));
   }
 
-  /** A committed batch, in seq order. */
+  /** A batch committed here, in seq order: to the pipelines, and to every handler's committedHere. */
   enqueue(batch: readonly AcceptedMessage[]): void {
-    if (this.reader) return this.reader.committed(batch);
-    for (const p of this.pipelines) p.enqueue(batch);
+    if (this.reader) this.reader.committed(batch);
+    else for (const p of this.pipelines) p.enqueue(batch);
+    if (batch.length === 0) return;
+    for (const h of this.registered) {
+      try {
+        h.committedHere?.(batch);
+      } catch (error) {
+        this.logger.warn(`${h.name}: committedHere failed: ${String(error)}`);
+      }
+    }
   }
 
   /** Resolves when every queued message went to every handler and the cursors are written. */
