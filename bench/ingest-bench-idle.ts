@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { clusterHealth, startCluster, startMosquitto, type ClusterServer } from '../tests/support/cluster-harness';
 import { startCpuWindow } from './ingest-bench.cpu';
+import { withThrowawayDatabase } from './throwaway-database';
 
 const SERVERS = (process.env.SERVERS ?? '1,3').split(',').map(Number);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 20);
@@ -25,44 +26,39 @@ checkpoints:
   - { id: cp-0, name: CP 0, x: 0, y: 0, secret: secret-0 }
 `;
 
-async function idle(count: number, dir: string, mqttUrl: string): Promise<Record<string, string | number>> {
-  const name = `estate_bench_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`); // generated name, never input
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = new pg.Client({ connectionString: url.toString() });
-  let servers: ClusterServer[] = [];
-  try {
-    servers = await startCluster(count, {
-      SITE_CONFIG: join(dir, 'bench.yaml'),
-      ADMIN_PASSWORD: 'bench-admin-password-7c1x',
-      MQTT_URL: mqttUrl,
-      DATABASE_URL: url.toString(),
-      MQTT_CLIENT_ID: `idle${process.pid}`.slice(0, 16),
-      MQTT_SHARDS: String(SHARDS),
-    });
-    await db.connect();
-    for (const deadline = Date.now() + 60_000; ; ) {
-      const hs = await Promise.all(servers.map(clusterHealth));
-      if (hs.every((h) => h.servers === count) && hs.reduce((n, h) => n + h.shards.length, 0) === SHARDS) break;
-      if (Date.now() > deadline) throw new Error('shards not split in 60 s');
-      await new Promise((r) => setTimeout(r, 200));
+async function idle(count: number, dir: string, mqttUrl: string): Promise<Record<string, string | number> | undefined> {
+  return withThrowawayDatabase(DATABASE_URL, 'estate_bench', async (url) => {
+    const name = new URL(url).pathname.slice(1);
+    const db = new pg.Client({ connectionString: url });
+    let servers: ClusterServer[] = [];
+    try {
+      servers = await startCluster(count, {
+        SITE_CONFIG: join(dir, 'bench.yaml'),
+        ADMIN_PASSWORD: 'bench-admin-password-7c1x',
+        MQTT_URL: mqttUrl,
+        DATABASE_URL: url,
+        MQTT_CLIENT_ID: `idle${process.pid}`.slice(0, 16),
+        MQTT_SHARDS: String(SHARDS),
+      });
+      await db.connect();
+      for (const deadline = Date.now() + 60_000; ; ) {
+        const hs = await Promise.all(servers.map(clusterHealth));
+        if (hs.every((h) => h.servers === count) && hs.reduce((n, h) => n + h.shards.length, 0) === SHARDS) break;
+        if (Date.now() > deadline) throw new Error('shards not split in 60 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 3_000)); // start-up work settles
+      const window = startCpuWindow(Object.fromEntries(servers.map((s) => [s.node, s.child.pid as number])), db, name);
+      await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+      const cpu = await window.stop();
+      const ms = (s: number) => Math.round((s * 1000) / cpu.wall);
+      const each = servers.map((s) => ms(cpu.seconds[s.node] ?? 0));
+      return { servers: count, 'servers ms/s': `${each.reduce((a, b) => a + b, 0)}${count > 1 ? ` (${each.join(' + ')})` : ''}`, 'postgres ms/s': ms(cpu.seconds.postgres ?? 0), 'load average': loadavg()[0]!.toFixed(1) };
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+      await db.end().catch(() => undefined);
     }
-    await new Promise((r) => setTimeout(r, 3_000)); // start-up work settles
-    const window = startCpuWindow(Object.fromEntries(servers.map((s) => [s.node, s.child.pid as number])), db, name);
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const cpu = await window.stop();
-    const ms = (s: number) => Math.round((s * 1000) / cpu.wall);
-    const each = servers.map((s) => ms(cpu.seconds[s.node] ?? 0));
-    return { servers: count, 'servers ms/s': `${each.reduce((a, b) => a + b, 0)}${count > 1 ? ` (${each.join(' + ')})` : ''}`, 'postgres ms/s': ms(cpu.seconds.postgres ?? 0), 'load average': loadavg()[0]!.toFixed(1) };
-  } finally {
-    await Promise.all(servers.map((s) => s.stop()));
-    await db.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 async function main(): Promise<void> {
@@ -72,7 +68,10 @@ async function main(): Promise<void> {
   const mosquitto = await startMosquitto();
   const rows = [];
   try {
-    for (const count of SERVERS) rows.push(await idle(count, dir, mosquitto.url));
+    for (const count of SERVERS) {
+      const row = await idle(count, dir, mosquitto.url);
+      if (row) rows.push(row);
+    }
   } finally {
     await mosquitto.stop();
     rmSync(dir, { recursive: true, force: true });
