@@ -194,7 +194,8 @@ describe.each(['postgres', 'pglite'] as Backend[])('exactly once across restarts
     const by = Object.fromEntries(health.handlers.map((h) => [h.name, h]));
     console.log(`${backend} ${round}: sent ${fleet.sent.length}; stored/applied ${health.handlers.map((h) => `${h.name} ${h.applied}/${h.stored}`).join(', ')}`);
     expect(health.handlers.map((h) => h.failed)).toEqual(health.handlers.map(() => 0));
-    expect({ equipment: by.equipment?.applied, parking: by.parking?.applied, devices: by.devices?.applied }).toEqual({ equipment: sensorsSent, parking: gatesSent, devices: fleet.sent.length });
+    // devices takes statuses only, and this fleet sends none
+    expect({ equipment: by.equipment?.applied, parking: by.parking?.applied, devices: by.devices?.stored }).toEqual({ equipment: sensorsSent, parking: gatesSent, devices: 0 });
 
     const raises = expectedRaises(fleet.sent);
     const alerts = await http<AlertDto[]>('/api/alerts?type=sensor.threshold&limit=1000', token);

@@ -44,6 +44,8 @@ describe('a failing handler on the dashboard', () => {
     const client = connect(`mqtt://127.0.0.1:${server.mqttPort}`, { username: deviceUsername(site.site.id, sensor.id), password: sensor.secret, reconnectPeriod: 0 });
     await new Promise((r) => client.once('connect', r));
     await client.publishAsync(buildTopic({ site: site.site.id, kind: 'sensor', device: sensor.id, stream: 'telemetry' }), JSON.stringify({ id: 'bug-1', ts: new Date().toISOString(), readings: { temperature_c: 50 } }), { qos: 1 });
+    // a status after it, for the devices handler (it takes statuses only)
+    await client.publishAsync(buildTopic({ site: site.site.id, kind: 'sensor', device: sensor.id, stream: 'status' }), JSON.stringify({ id: 'ok-1', ts: new Date().toISOString(), online: true }), { qos: 1 });
     client.end(true);
 
     const issue = page.getByTestId('server-issue').filter({ hasText: '设备运行处理失败 1 条消息' });

@@ -140,10 +140,13 @@ export class Rig {
     }
   }
 
-  /** Messages stored, as the devices handler counts them (applied + still behind its cursor). */
+  /**
+   * Messages stored, as the equipment handler counts them (applied + still behind its cursor):
+   * the fault fleet sends sensor telemetry only, and equipment takes all of it.
+   */
   async stored(): Promise<number | undefined> {
     const h = await this.health();
-    return h?.handlers.find((x) => x.name === 'devices')?.stored;
+    return h?.handlers.find((x) => x.name === 'equipment')?.stored;
   }
 
   /** Resolves when the server answers with at least `n` stored; the time it took, in ms. */
@@ -166,13 +169,13 @@ export class Rig {
     while (Date.now() < until) {
       this.assertRunning();
       const h = await this.health();
-      const devices = h?.handlers.find((x) => x.name === 'devices')?.stored ?? -1;
+      const stored = h?.handlers.find((x) => x.name === 'equipment')?.stored ?? -1;
       const caughtUp = h !== undefined && h.status === 'ok' && h.handlers.every((x) => x.applied === x.stored);
-      if (devices !== last) {
-        last = devices;
+      if (stored !== last) {
+        last = stored;
         stableSince = Date.now();
       }
-      if (caughtUp && devices >= new Set(this.fleet.sent.map((m) => `${m.device}/${m.id}`)).size) return;
+      if (caughtUp && stored >= new Set(this.fleet.sent.map((m) => `${m.device}/${m.id}`)).size) return;
       if (caughtUp && Date.now() - stableSince > 10_000) return; // nothing more is coming
       await sleep(250);
     }
