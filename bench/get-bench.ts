@@ -6,7 +6,6 @@
 // `DIST=apps/server/other-dist` runs another build, for A/B).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
@@ -14,6 +13,7 @@ import { Client } from 'pg';
 import { benchDevices, KINDS, SITE, siteYaml } from './path-bench.site';
 import { cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
+import { freePort } from '../tests/support/server-process';
 
 const ROOT = resolve(__dirname, '..');
 const N = Number(process.env.N ?? 300);
@@ -21,14 +21,6 @@ const PATHS = (process.env.PATHS ?? '').split(',').filter(Boolean);
 if (PATHS.length === 0) PATHS.push('/api/parking/lots', '/api/consumables/dispensers', '/api/equipment', '/api/devices', '/api/health');
 const PASSWORD = 'bench-admin-Password-1';
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
 
 async function main(url: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'estate-get-bench-'));

@@ -26,7 +26,6 @@
 // server prints each alarm's stage times and the bench each step's p50 / p99 after the row.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
@@ -47,6 +46,7 @@ import {
 } from './path-bench.site';
 import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
+import { freePort } from '../tests/support/server-process';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
 const env = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
@@ -117,16 +117,6 @@ function devicesRun(job: ClientJob): { started: Promise<number>; done: Promise<C
   return { started, done };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

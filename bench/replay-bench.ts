@@ -32,7 +32,6 @@
 //    recording replayed at the live pace (sweeps every second of virtual time, a barrier each).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { applyPass } from '@estate-watch/domain';
@@ -42,6 +41,7 @@ import { Client } from 'pg';
 import { recordDay } from './replay-bench.day';
 import { backendSeconds, cpuSeconds } from './process-cpu';
 import { withThrowawayDatabase } from './throwaway-database';
+import { freePort } from '../tests/support/server-process';
 
 const SMOKE = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === 'on';
 const num = (name: string, full: number, smoke: number) => Number(process.env[name] ?? (SMOKE ? smoke : full));
@@ -108,16 +108,6 @@ interface Row {
 
 // ---------------------------------------------------------------- the server
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function nextMessage<T>(child: ChildProcess, key: string, output: () => string): Promise<T> {
   return new Promise((resolve, reject) => {
