@@ -49,7 +49,7 @@ export class PathTrace {
   follow(m: Traced): void {
     if (!this.enabled) return;
     if (this.open.size >= MAX_OPEN) (this.open.clear(), this.alerts.clear());
-    this.open.set(keyOf(m), { at: { submitted: this.now() }, cpu: { submitted: this.cpuNow() } });
+    this.open.set(keyOf(m), { at: { submitted: this.now() }, cpu: { submitted: round(this.cpuNow()) } });
   }
 
   following(m: Traced): boolean {
