@@ -169,6 +169,11 @@ export interface AlertDto {
   events?: AlertEventDto[];
   /** Facts behind the alert, for rules downstream and display (e.g. skewMs, roundId, reading). */
   details?: Record<string, unknown>;
+  /**
+   * Live events only: an alarm announced ahead of its commit (issue 9.4) that no stored alert
+   * confirmed (its message was a repeat, or was not stored); screens drop the alert of this id.
+   */
+  withdrawn?: true;
 }
 
 export interface DeviceDto {

@@ -34,6 +34,8 @@ interface AlertRow {
 export type AlertWrite = { op: 'raise'; row: RaiseRow } | { op: 'clear'; siteId: string; type: AlertType; subject: string; at: Date };
 
 export interface RaiseRow {
+  /** The id of a new alert, when the screens already know it (AlertsService.forewarn); otherwise the database draws one. */
+  id?: string;
   siteId: string;
   type: AlertType;
   subject: string;
@@ -62,6 +64,38 @@ export class AlertsRepository {
     const { sql, params } = withParams((param) => raiseSql(r, param));
     const [row] = await db.query<AlertRow>(sql, params);
     return { alert: this.dto(row!), inserted: row!.inserted === true };
+  }
+
+  /** A new alert as raise() will store it, for the screens ahead of its commit (AlertsService.forewarn). */
+  provisional(r: RaiseRow & { id: string }): AlertDto {
+    return this.dto({
+      id: r.id,
+      site_id: r.siteId,
+      type: r.type,
+      subject: r.subject,
+      severity: r.severity,
+      status: 'active',
+      message: r.message,
+      count: 1,
+      raised_at: r.at,
+      last_seen_at: r.at,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      ack_note: null,
+      cleared_at: null,
+      cleared_by: null,
+      clear_note: null,
+      work_order_id: null,
+      details: r.details ?? {},
+      snoozed_until: null,
+      events: null,
+    });
+  }
+
+  /** Every open alert of these types, all sites (what forewarning must know of at start-up). */
+  async openOfTypes(types: readonly AlertType[]): Promise<AlertDto[]> {
+    const rows = await this.db.query<AlertRow>('SELECT * FROM alerts WHERE type = ANY($1::text[]) AND cleared_at IS NULL', [types]);
+    return rows.map(this.dto);
   }
 
   /** Clears the open alert of (type, subject) if there is one; `db` as for raise. */
@@ -192,8 +226,8 @@ function withParams(build: (param: (value: unknown) => string) => string): { sql
 
 function raiseSql(r: RaiseRow, param: (value: unknown) => string): string {
   const at = param(r.at);
-  return `INSERT INTO alerts (site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
-       VALUES (${param(r.siteId)}, ${param(r.type)}, ${param(r.subject)}, ${param(r.severity)}, 'active', ${param(r.message)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${param(JSON.stringify(r.details ?? {}))}::jsonb)
+  return `INSERT INTO alerts (id, site_id, type, subject, severity, status, message, count, raised_at, last_seen_at, details)
+       VALUES (COALESCE(${param(r.id ?? null)}::uuid, gen_random_uuid()), ${param(r.siteId)}, ${param(r.type)}, ${param(r.subject)}, ${param(r.severity)}, 'active', ${param(r.message)}, 1, ${at}::timestamptz, ${at}::timestamptz, ${param(JSON.stringify(r.details ?? {}))}::jsonb)
        ON CONFLICT (site_id, type, subject) WHERE cleared_at IS NULL DO UPDATE
          SET count = alerts.count + 1,
              last_seen_at = GREATEST(alerts.last_seen_at, EXCLUDED.last_seen_at),

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { ALERT_RULES, type AckManyResult, type AlertDto, type AlertQuery, type AlertType, type Severity } from '@estate-watch/contracts';
 import { CLOCK, type Clock } from '../common/clock';
@@ -7,7 +8,8 @@ import { pathTrace } from '../common/path-trace';
 import type { Queryable } from '../db/database';
 import { AlertsRepository, type AlertWrite, type RaiseRow } from './alerts.repository';
 
-export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed';
+/** `withdrawn`: a forewarned alert that no stored alert confirmed (see AlertsService.forewarn). */
+export type AlertChange = 'raised' | 'repeated' | 'acknowledged' | 'cleared' | 'snoozed' | 'withdrawn';
 
 /** Past-tense event for the live gateway and the work orders. */
 export interface AlertChanged {
@@ -15,7 +17,15 @@ export interface AlertChanged {
   alert: AlertDto;
   /** True when the condition itself went away (a device confirmed it), not a person. */
   byCondition?: boolean;
+  /** Told to the screens before the alarm's message committed (AlertsService.forewarn): not stored yet. */
+  forewarned?: true;
 }
+
+/**
+ * The types an alarm may forewarn (issue 9.4): those of the equipment lane (a fault, a critical
+ * limit). Their open alerts are held in memory, a few per sensor at most.
+ */
+const FOREWARNED_TYPES: ReadonlySet<AlertType> = new Set<AlertType>(['equipment.fault', 'sensor.threshold']);
 
 /**
  * A rule downstream of alerts (work orders). Awaited inside raise/clear, so what it does is as
@@ -59,14 +69,98 @@ export interface AlertWrites {
 
 /** CONTRACT §4: lifecycle active → acknowledged → cleared; one open alert per (type, subject). */
 @Injectable()
-export class AlertsService {
+export class AlertsService implements OnApplicationBootstrap {
   readonly changes$ = new Subject<AlertChanged>();
   private readonly followers: AlertFollower[] = [];
+  private readonly log = new Logger(AlertsService.name);
+  /**
+   * The open alerts of FOREWARNED_TYPES as last announced by this server, by (site, type,
+   * subject); undefined until read at start-up, and then nothing is forewarned. Kept from the
+   * announcements, so it holds only on a server that is the one writer of these alerts (the
+   * caller of forewarn sees to that: not in a cluster).
+   */
+  private open: Map<string, AlertDto> | undefined;
+  /** Announced while the start-up read was under way: they win over what it read. */
+  private openSeen: Map<string, AlertDto | null> | undefined = new Map();
+  /** Alerts the screens heard ahead of their commit, by (site, type, subject), until a stored raise confirms or withdraws them. */
+  private readonly forewarned = new Map<string, { alert: AlertDto; origin: string }>();
 
   constructor(
     private readonly repo: AlertsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.changes$.subscribe((event) => this.track(event));
+  }
+
+  /** Reads the open alerts that forewarn() must know of; until it has, forewarn() tells nothing ahead. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const open = new Map((await this.repo.openOfTypes([...FOREWARNED_TYPES])).map((a) => [keyOf(a), a] as const));
+      for (const [key, alert] of this.openSeen ?? []) {
+        if (alert) open.set(key, alert);
+        else open.delete(key);
+      }
+      this.open = open;
+      this.openSeen = undefined;
+    } catch (error) {
+      // Alarms then take the stored path only (the commit, then the lane): slower, nothing lost.
+      this.log.warn(`open alerts not read (${(error as Error).message}): alarms are announced after their commit`);
+    }
+  }
+
+  /**
+   * An alarm told to the screens before its message is committed (issue 9.4: PUBLISH → screen
+   * within a few ms, not after the grouped commit and the lane). Only a new alert is forewarned:
+   * none of (type, subject) may be open or forewarned already, so a repeat, whose count and
+   * times come from the stored row, takes the stored path. The alert gets its id now; the raise
+   * that stores it takes that id (raiseRow), and its announcement after the commit confirms it
+   * (the screens merge by id: the second event adds what the stored path adds, a work order).
+   * A raise that finds another alert open withdraws this one, and so does the caller's function
+   * returned here when the message is not stored (a repeat of a stored message id, a commit that
+   * failed) or, through settle(), when its message was applied without raising it.
+   */
+  forewarn(input: RaiseAlert, origin: string): (() => void) | undefined {
+    if (!this.open || !FOREWARNED_TYPES.has(input.type)) return undefined;
+    const row = this.raiseRow(input);
+    const key = keyOf(row);
+    if (this.open.has(key) || this.forewarned.has(key)) return undefined;
+    const alert = this.repo.provisional({ ...row, id: randomUUID() });
+    this.forewarned.set(key, { alert, origin });
+    this.changes$.next({ change: 'raised', alert, forewarned: true });
+    return () => this.withdraw(key, alert.id);
+  }
+
+  /** The message `origin` was applied: what it forewarned and no raise confirmed is withdrawn. */
+  settle(origin: string): void {
+    if (this.forewarned.size === 0) return;
+    for (const [key, f] of this.forewarned) if (f.origin === origin) this.withdraw(key, f.alert.id);
+  }
+
+  private withdraw(key: string, id: string): void {
+    const f = this.forewarned.get(key);
+    if (f?.alert.id !== id) return;
+    this.forewarned.delete(key);
+    this.changes$.next({ change: 'withdrawn', alert: { ...f.alert, withdrawn: true }, forewarned: true });
+  }
+
+  /** A stored raise of (type, subject), committed: a forewarned alert of it is confirmed, or withdrawn if the row is another. */
+  private confirm(alert: AlertDto): void {
+    const key = keyOf(alert);
+    const f = this.forewarned.get(key);
+    if (f && f.alert.id !== alert.id) this.withdraw(key, f.alert.id);
+    this.forewarned.delete(key);
+  }
+
+  /** Keeps `open` as announced (forewarned events are not stored, so they do not count). */
+  private track(event: AlertChanged): void {
+    if (event.forewarned || !FOREWARNED_TYPES.has(event.alert.type)) return;
+    const alert = event.alert.clearedAt ? null : event.alert;
+    const key = keyOf(event.alert);
+    if (this.open) {
+      if (alert) this.open.set(key, alert);
+      else this.open.delete(key);
+    } else this.openSeen?.set(key, alert);
+  }
 
   follow(follower: AlertFollower): void {
     this.followers.push(follower);
@@ -95,7 +189,7 @@ export class AlertsService {
   async raiseWithin(tx: Queryable | undefined, input: RaiseAlert): Promise<AlertAnnouncement> {
     const { alert, inserted } = await this.repo.raise(this.raiseRow(input), tx);
     pathTrace.markAlert(alert, 'alertStored');
-    return () => this.announce({ change: inserted ? 'raised' : 'repeated', alert });
+    return () => (this.confirm(alert), this.announce({ change: inserted ? 'raised' : 'repeated', alert }));
   }
 
   /**
@@ -117,7 +211,7 @@ export class AlertsService {
             continue;
           }
           pathTrace.markAlert(w.alert, 'alertStored');
-          announcements.push(() => this.announce({ change: w.inserted ? 'raised' : 'repeated', alert: w.alert }));
+          announcements.push(() => (this.confirm(w.alert), this.announce({ change: w.inserted ? 'raised' : 'repeated', alert: w.alert })));
         }
       },
     };
@@ -153,10 +247,12 @@ export class AlertsService {
     return result;
   }
 
+  /** The row a raise writes; a new alert takes the id the screens were forewarned of. */
   private raiseRow(input: RaiseAlert): RaiseRow {
     const rule = ALERT_RULES[input.type];
     const severity = input.severity ?? (rule.severity === 'config' ? 'major' : rule.severity);
-    return { siteId: input.siteId, type: input.type, subject: input.subject, severity, message: input.message, at: input.at ?? this.clock.now(), details: input.details };
+    const id = this.forewarned.size > 0 ? this.forewarned.get(keyOf(input))?.alert.id : undefined;
+    return { siteId: input.siteId, type: input.type, subject: input.subject, severity, message: input.message, at: input.at ?? this.clock.now(), details: input.details, ...(id && { id }) };
   }
 
   /** Quiets an unacknowledged alert's reminder until now + minutes; the reason goes in its timeline. */
@@ -227,3 +323,5 @@ export class AlertsService {
     return new ConflictException(`alert ${id} is already cleared (${current.clearedAt})`);
   }
 }
+
+const keyOf = (a: { siteId: string; type: string; subject: string }) => `${a.siteId}\u0000${a.type}\u0000${a.subject}`;

@@ -75,6 +75,82 @@ export function alertsSuite(backend: Backend): void {
       expect(changes.map((c) => c.change)).toEqual(['raised']);
     });
 
+    describe('forewarned: an alarm told to the screens before its message commits (issue 9.4)', () => {
+      const fault = { siteId: 'lakeside', type: 'equipment.fault' as const, subject: 'boiler-1:E1', message: 'E1' };
+      const started = async () => {
+        await alerts.onApplicationBootstrap();
+        return alerts;
+      };
+      const summary = () => changes.map((c) => `${c.change}${c.forewarned ? ' (forewarned)' : ''} ${c.alert.id}`);
+
+      it('is stored under the id the screens heard, and the stored raise confirms it', async () => {
+        await started();
+        const withdraw = alerts.forewarn({ ...fault, at: clock.now() }, 'lakeside/boiler-1/m1');
+        expect(withdraw).toBeTypeOf('function');
+        const told = changes[0]!.alert;
+        expect(told).toMatchObject({ type: 'equipment.fault', subject: 'boiler-1:E1', status: 'active', count: 1, raisedAt: '2026-11-27T01:30:00.000Z', severity: 'major' });
+        expect(await alerts.findOpen('lakeside', 'equipment.fault', 'boiler-1:E1')).toBeUndefined();
+        const announce = await t.db.transaction((tx) => alerts.raiseWithin(tx, { ...fault, at: clock.now() }));
+        const stored = await announce();
+        expect(stored.id).toBe(told.id);
+        alerts.settle('lakeside/boiler-1/m1');
+        expect(summary()).toEqual([`raised (forewarned) ${told.id}`, `raised ${told.id}`]);
+      });
+
+      it('nothing is forewarned before the open alerts were read at start-up, nor of a type the lane does not raise', async () => {
+        expect(alerts.forewarn(fault, 'o')).toBeUndefined();
+        await started();
+        expect(alerts.forewarn(offline, 'o')).toBeUndefined();
+        expect(changes).toEqual([]);
+      });
+
+      it('an open alert of the subject is not forewarned (a repeat counts on the row): open at start-up, or raised since; after its clear it is again', async () => {
+        await alerts.raise(fault);
+        await started();
+        expect(alerts.forewarn(fault, 'o')).toBeUndefined();
+        await alerts.raise({ ...fault, subject: 'boiler-1:E2' });
+        expect(alerts.forewarn({ ...fault, subject: 'boiler-1:E2' }, 'o')).toBeUndefined();
+        await alerts.clear('lakeside', 'equipment.fault', 'boiler-1:E1');
+        changes.length = 0;
+        expect(alerts.forewarn(fault, 'o')).toBeTypeOf('function');
+        expect(summary()).toEqual([`raised (forewarned) ${changes[0]!.alert.id}`]);
+        // A second alarm of the subject while the first is forewarned: the stored path tells its count.
+        expect(alerts.forewarn(fault, 'o2')).toBeUndefined();
+      });
+
+      it('an alert announced while the start-up read was under way counts as the announcement says', async () => {
+        const reading = alerts.onApplicationBootstrap();
+        await alerts.raise(fault);
+        await reading;
+        expect(alerts.forewarn(fault, 'o')).toBeUndefined();
+      });
+
+      it('withdrawn when its message is not stored, or was applied without raising it; the next raise draws its own id', async () => {
+        await started();
+        alerts.forewarn(fault, 'lakeside/boiler-1/m1')!();
+        alerts.forewarn({ ...fault, subject: 'boiler-1:E2' }, 'lakeside/boiler-1/m2');
+        alerts.settle('lakeside/boiler-1/m2');
+        alerts.settle('lakeside/boiler-1/m2');
+        const [first, , second] = changes.map((c) => c.alert.id);
+        expect(summary()).toEqual([`raised (forewarned) ${first}`, `withdrawn (forewarned) ${first}`, `raised (forewarned) ${second}`, `withdrawn (forewarned) ${second}`]);
+        expect(changes[1]!.alert.withdrawn).toBe(true);
+        const stored = await alerts.raise(fault);
+        expect([first, second]).not.toContain(stored.id);
+      });
+
+      it('a raise that finds another alert open (written behind this server\'s back) withdraws the forewarned one', async () => {
+        await started();
+        const [other] = await t.db.query<{ id: string }>(
+          `INSERT INTO alerts (site_id, type, subject, severity, status, message, raised_at, last_seen_at) VALUES ('lakeside', 'equipment.fault', 'boiler-1:E1', 'major', 'active', 'E1', now(), now()) RETURNING id`,
+        );
+        alerts.forewarn(fault, 'o');
+        const told = changes[0]!.alert.id;
+        const stored = await alerts.raise(fault);
+        expect(stored).toMatchObject({ id: other!.id, count: 2 });
+        expect(summary()).toEqual([`raised (forewarned) ${told}`, `withdrawn (forewarned) ${told}`, `repeated ${other!.id}`]);
+      });
+    });
+
     it('another subject or type is another alert', async () => {
       const a = await alerts.raise(offline);
       const b = await alerts.raise({ ...offline, subject: 'gate-2' });

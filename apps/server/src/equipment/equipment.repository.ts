@@ -133,6 +133,16 @@ export class EquipmentRepository {
     return out;
   }
 
+  /**
+   * A limit's state as of this sensor's last commit here, or undefined when the sensor is not held
+   * (the next batch reads it): for forewarning an alarm (EquipmentService.forewarn), a judgement
+   * the lane repeats in order. Not a copy: the caller must not change it.
+   */
+  heldLimit(siteId: string, sensorId: string, metric: string): LimitState | undefined {
+    const h = this.held.get(key({ siteId, sensorId }));
+    return h && (h.limits.get(metric) ?? { status: 'ok' });
+  }
+
   private forget(keys: readonly SensorKey[]): void {
     for (const k of keys) this.held.delete(key(k));
   }

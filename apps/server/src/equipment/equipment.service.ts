@@ -65,6 +65,41 @@ export class EquipmentService implements MessageHandler {
     return false;
   }
 
+  /**
+   * An alarm told to the screens before its message commits (issue 9.4; AlertsService.forewarn):
+   * a fault, or a critical limit this reading raises judged against the limit's state held in
+   * memory (a sensor not held is left to the lane). The lane applies the message in order as
+   * before and its stored raise takes the forewarned id; what it does not raise is withdrawn
+   * (applyBatch settles each message it applied). Returns what withdraws it, for ingest when the
+   * message is not stored.
+   */
+  forewarn(m: Omit<AcceptedMessage, 'seq'>): (() => void) | undefined {
+    const sensor = m.lastWill || m.msgId === undefined ? undefined : this.sensor(m.siteId, m.deviceId);
+    if (!sensor) return undefined;
+    const at = m.observedAt ?? m.receivedAt;
+    const raises: RaiseAlert[] = [];
+    if (m.stream === 'event') {
+      const e = m.payload as SensorEvent;
+      if (e.type === 'fault') raises.push(faultAlert(m.siteId, sensor, e, at));
+    } else if (m.stream === 'telemetry') {
+      const readings = (m.payload as SensorTelemetry).readings;
+      for (const [metric, limit] of this.criticalLimits(m.siteId, sensor.id) ?? []) {
+        const value = readings[metric];
+        const state = value === undefined ? undefined : this.repo.heldLimit(m.siteId, sensor.id, metric);
+        if (value === undefined || !state) continue;
+        const d = evaluateLimit(limit, state, value, at);
+        if (d.action === 'raise') raises.push(thresholdAlert(m.siteId, sensor, metric, limit, { ...d, value }, at));
+      }
+    }
+    const withdraws: (() => void)[] = [];
+    for (const alert of raises) {
+      pathTrace.raises(m, alert);
+      const withdraw = this.alerts.forewarn(alert, originOf(m));
+      if (withdraw) withdraws.push(withdraw);
+    }
+    return withdraws.length === 0 ? undefined : () => withdraws.forEach((w) => w());
+  }
+
   private criticalLimits(siteId: string, sensorId: string): [metric: string, limit: SensorLimit][] | undefined {
     if (!this.criticalIndex) {
       this.criticalIndex = new Map();
@@ -119,6 +154,8 @@ export class EquipmentService implements MessageHandler {
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
         else if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
         else await this.reassert(m.siteId, sensor, input.at);
+        // Its raise, if it called for one, was announced above: anything it forewarned beyond that is withdrawn.
+        if (m.msgId !== undefined) this.alerts.settle(originOf(m));
       }
       from += outcomes.length;
     }
@@ -200,6 +237,9 @@ export class EquipmentService implements MessageHandler {
     else await this.alerts.reassert(faultAlert(m.siteId, sensor, e, at), true);
   }
 }
+
+/** Which message forewarned an alert (AlertsService.settle). */
+const originOf = (m: { siteId: string; deviceId: string; msgId?: string }) => `${m.siteId}/${m.deviceId}/${m.msgId ?? ''}`;
 
 function faultAlert(siteId: string, sensor: SiteSensor, e: Extract<SensorEvent, { type: 'fault' }>, at: Date): RaiseAlert {
   return {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type UpstreamStream } from '@estate-watch/contracts';
 import { AlertsRepository } from '../alerts/alerts.repository';
-import { AlertsService } from '../alerts/alerts.service';
+import { AlertsService, type AlertChanged } from '../alerts/alerts.service';
 import { ManualClock } from '../common/clock';
 import { openTestDatabase, type Backend, type TestDatabase } from '../db/database.testing';
 import type { Database, TransactionOptions } from '../db/database';
@@ -229,6 +229,60 @@ export function equipmentSuite(backend: Backend): void {
         expect(equipment.urgent({ ...leak, deviceId: 'no-such-sensor' })).toBe(false);
         reloadable.replace([critical('      leak: { equals: true }\n')]);
         expect(equipment.urgent(leak)).toBe(false);
+      });
+    });
+
+    describe('forewarned (issue 9.4): the alert the lane will raise, told to the screens before the commit', () => {
+      const withLeak = parseSiteConfig(
+        testSiteYaml().replace('      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n', '      temperature_c: { min: 40, max: 85, forSec: 30, hysteresis: 2 }\n      leak: { equals: true, severity: critical }\n      pressure_bar: { max: 3, severity: critical, forSec: 10 }\n'),
+        'leak.yaml',
+      );
+      let equipment: EquipmentService;
+      let told: AlertChanged[];
+      beforeEach(async () => {
+        equipment = new EquipmentService(new EquipmentRepository(t.db), alerts, new SitesService([withLeak], t.db));
+        await alerts.onApplicationBootstrap();
+        told = [];
+        alerts.changes$.subscribe((c) => told.push(c));
+      });
+      const ahead = (m: AcceptedMessage) => {
+        const { seq: _, ...before } = m;
+        return equipment.forewarn(before);
+      };
+      const story = () => told.map((c) => `${c.change}${c.forewarned ? ' ahead' : ''} ${c.alert.subject}`);
+
+      it('a fault: told at once, then the lane stores it under the id told', async () => {
+        const fault = msg('event', { type: 'fault', code: 'E1' });
+        expect(ahead(fault)).toBeTypeOf('function');
+        expect(story()).toEqual(['raised ahead boiler-1:E1']);
+        await equipment.handle(fault);
+        expect(story()).toEqual(['raised ahead boiler-1:E1', 'raised boiler-1:E1']);
+        expect((await alerts.findOpen('testsite', 'equipment.fault', 'boiler-1:E1'))!.id).toBe(told[0]!.alert.id);
+        // A repeat of the open fault is not told ahead: its count comes from the row.
+        expect(ahead(msg('event', { type: 'fault', code: 'E1' }))).toBeUndefined();
+      });
+
+      it('a leak: told only for a sensor held here, judged on its held limit state', async () => {
+        expect(ahead(msg('telemetry', { readings: { leak: true } }))).toBeUndefined();
+        await equipment.handle(msg('telemetry', { readings: { leak: false } }));
+        const leak = msg('telemetry', { readings: { leak: true } });
+        expect(ahead(leak)).toBeTypeOf('function');
+        await equipment.handle(leak);
+        expect(story()).toEqual(['raised ahead boiler-1:leak', 'raised boiler-1:leak']);
+        expect((await alerts.findOpen('testsite', 'sensor.threshold', 'boiler-1:leak'))).toMatchObject({ id: told[0]!.alert.id, severity: 'critical', count: 1 });
+      });
+
+      it('what the lane, judging in order, does not raise is withdrawn once the message is applied', async () => {
+        await equipment.handle(msg('telemetry', { readings: { pressure_bar: 3.5 } })); // pending from now, forSec 10
+        clock.advance(5_000);
+        const backInRange = msg('telemetry', { readings: { pressure_bar: 2 } }); // not applied yet: the backlog
+        clock.advance(6_000);
+        const over = msg('telemetry', { readings: { pressure_bar: 3.6 } });
+        expect(ahead(over)).toBeTypeOf('function'); // the held state: out of range for 11 s
+        await equipment.applyBatch([backInRange, over]); // in order: back in range, then out again since now
+        expect(story()).toEqual(['raised ahead boiler-1:pressure_bar', 'withdrawn ahead boiler-1:pressure_bar']);
+        expect(told[1]!.alert).toMatchObject({ id: told[0]!.alert.id, withdrawn: true });
+        expect(await alerts.findOpen('testsite', 'sensor.threshold', 'boiler-1:pressure_bar')).toBeUndefined();
       });
     });
 

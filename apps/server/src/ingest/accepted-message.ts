@@ -49,6 +49,12 @@ export interface MessageHandler {
    */
   urgent?(message: Omit<AcceptedMessage, 'seq'>): boolean;
   /**
+   * For an urgent message, before its commit, on a server that is the only one (not in a
+   * cluster): tells the screens the alert it will raise (AlertsService.forewarn) and returns what
+   * withdraws that if the message is not stored (a repeat, a failed commit), or nothing.
+   */
+  forewarn?(message: Omit<AcceptedMessage, 'seq'>): (() => void) | undefined;
+  /**
    * True when one device's messages never touch another device's state or alerts: the urgent
    * lane then applies an alarm beside a batch under way that holds none of its device's
    * messages, instead of waiting for that batch (issue 9.4).

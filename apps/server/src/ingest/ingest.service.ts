@@ -137,7 +137,29 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     const m = verdict.message;
     const urgent = this.isUrgent(m);
     if (urgent) pathTrace.follow(m);
-    return this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
+    // The screens hear an alarm now, not after its commit and the lane (issue 9.4); in a cluster
+    // another server may write the same alerts, so there it takes the stored path only.
+    const withdraw = urgent && !this.committed ? this.forewarn(m) : undefined;
+    const stored = this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
+    if (!withdraw) return stored;
+    try {
+      const outcome = await stored;
+      if (outcome.status !== 'accepted') withdraw();
+      return outcome;
+    } catch (error) {
+      withdraw();
+      throw error;
+    }
+  }
+
+  /** What the handlers that call this message urgent tell the screens ahead of its commit; what withdraws it. */
+  private forewarn(m: ValidMessage): (() => void) | undefined {
+    let withdraws: (() => void)[] | undefined;
+    for (const h of this.urgentJudges(m)) {
+      const withdraw = h.forewarn?.(m);
+      if (withdraw) (withdraws ??= []).push(withdraw);
+    }
+    return withdraws && (() => withdraws.forEach((w) => w()));
   }
 
   /**
