@@ -74,6 +74,7 @@ describe(isLoudRaise.name, () => {
     { case: 'acknowledged', previous: alert(), next: alert({ status: 'acknowledged' }), loud: false },
     { case: 'raised again after clearing', previous: alert({ status: 'cleared' }), next: alert(), loud: true },
     { case: 'first seen already acknowledged', previous: undefined, next: alert({ status: 'acknowledged' }), loud: false },
+    { case: 'an alarm told ahead, withdrawn', previous: alert(), next: alert({ withdrawn: true }), loud: false },
   ])('$case → $loud', ({ previous, next, loud }) => {
     expect(isLoudRaise(previous, next)).toBe(loud);
   });
@@ -86,6 +87,16 @@ describe(upsertBounded.name, () => {
     upsertBounded(buffer, alert({ count: 5 }), 10);
     expect(buffer.size).toBe(1);
     expect(buffer.get('a1')?.count).toBe(5);
+  });
+
+  it('an alarm told ahead of its commit and then withdrawn (issue 9.4) leaves the buffer; the confirmed one replaces it', () => {
+    const buffer = new Map<string, AlertDto>();
+    upsertBounded(buffer, alert({ id: 'told' }), 10);
+    upsertBounded(buffer, alert({ id: 'kept' }), 10);
+    upsertBounded(buffer, alert({ id: 'kept', workOrderId: 'wo-1' }), 10);
+    upsertBounded(buffer, alert({ id: 'told', withdrawn: true }), 10);
+    expect([...buffer.keys()]).toEqual(['kept']);
+    expect(buffer.get('kept')?.workOrderId).toBe('wo-1');
   });
 
   it('evicts closed alerts before open ones, oldest first', () => {

@@ -52,16 +52,21 @@ export function openCriticalCount(alerts: Iterable<AlertDto>): number {
  * (count and lastSeenAt updates) nor for acknowledge/clear, so a flapping sensor stays quiet.
  */
 export function isLoudRaise(previous: AlertDto | undefined, next: AlertDto): boolean {
-  if (!LOUD.has(next.severity) || next.status !== 'active') return false;
+  if (!LOUD.has(next.severity) || next.status !== 'active' || next.withdrawn) return false;
   return previous === undefined || previous.status === 'cleared';
 }
 
 /**
- * Inserts or replaces `alert` and keeps at most `limit` entries: closed alerts
+ * Inserts or replaces `alert` (removes it when withdrawn) and keeps at most `limit` entries: closed alerts
  * (cleared and acknowledged) go first, oldest first; open ones only if nothing else is left.
  * Returns the evicted ids.
  */
 export function upsertBounded(buffer: Map<string, AlertDto>, alert: AlertDto, limit: number): string[] {
+  // An alarm told ahead of its commit whose message was not stored after all (issue 9.4): gone.
+  if (alert.withdrawn) {
+    buffer.delete(alert.id);
+    return [];
+  }
   buffer.set(alert.id, alert);
   return trim(buffer, limit);
 }

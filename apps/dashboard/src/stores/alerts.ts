@@ -21,11 +21,6 @@ export const useAlertsStore = defineStore('alerts', () => {
 
   /** A live `alert` event: every change of an alert arrives here. */
   function received(alert: AlertDto): void {
-    // An alarm announced ahead of its commit that was not stored after all (a repeated message).
-    if (alert.withdrawn) {
-      byId.delete(alert.id);
-      return;
-    }
     const previous = byId.get(alert.id);
     upsertBounded(byId, alert, ALERT_BUFFER);
     if (isLoudRaise(previous, alert)) useNotifyStore().alertRaised(alert);
