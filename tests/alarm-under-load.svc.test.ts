@@ -15,8 +15,13 @@ import { api, connectLive, login, nextEvent, startTestServer } from './support/s
 const SENSORS = 20;
 const READINGS = 1_000;
 const IN_FLIGHT = 200;
-/** Issue 9 asks for 1 s; the bound here leaves room for a loaded CI machine, and today's backlog took 11–34 s. */
-const ALARM_WITHIN_MS = 5_000;
+/**
+ * Issue 9.3 asks for 1 s; this bound leaves room for a loaded CI machine. Told ahead of its commit
+ * (issue 9.4), the leak reached the socket 230 ms (PostgreSQL) and 870 ms (PGlite) after its
+ * PUBLISH at load average 8, its PUBACK 1.4 and 2.2 s; what remains is the server reading the
+ * leak's packet among the burst's (on PGlite the database computes on the same thread).
+ */
+const ALARM_WITHIN_MS = 2_000;
 
 const site = parseSiteConfig(
   `
@@ -69,6 +74,8 @@ describe.each(['postgres', 'pglite'] as Backend[])('a leak during a burst of 20,
     const leak = await device(server, 'leak1');
     clients.push(leak);
 
+    const leakEvents: AlertDto[] = [];
+    live.on('alert', (a: AlertDto) => a.subject === 'leak1:leak' && leakEvents.push(a));
     const alarm = nextEvent(live, 'alert', (a) => a.subject === 'leak1:leak').then((a) => ({ a, at: performance.now() }));
     const bursts = Promise.all(clients.slice(0, SENSORS).map((c, i) => burst(c, `temp-${i}`)));
     await new Promise((r) => setTimeout(r, 1_000)); // the alarm comes a second into the burst: this is the scenario, not a wait for state
@@ -90,6 +97,9 @@ describe.each(['postgres', 'pglite'] as Backend[])('a leak during a burst of 20,
     expect(health.lagMs).toBe(0);
     const alerts = (await api<AlertDto[]>(server, token, '/api/alerts')).body;
     expect(alerts.map((x) => [x.subject, x.count])).toEqual([['leak1:leak', 1]]);
+    // Told ahead, then confirmed by the stored alert under the same id; nothing withdrawn.
+    expect(new Set(leakEvents.map((e) => e.id))).toEqual(new Set([alerts[0]!.id]));
+    expect(leakEvents.filter((e) => e.withdrawn)).toEqual([]);
     live.close();
   }, 180_000);
 });

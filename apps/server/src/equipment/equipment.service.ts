@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { alertMessage, type SensorDto, type SensorEvent, type SensorLimit, type SensorTelemetry, type SiteConfig } from '@estate-watch/contracts';
-import { breachOf, evaluateLimit, type LimitState } from '@estate-watch/domain';
+import { breachOf, evaluateLimit, INITIAL_LIMIT_STATE, type LimitState } from '@estate-watch/domain';
 import { AlertsService, type AlertChangeRequest, type AlertWrites, type RaiseAlert } from '../alerts/alerts.service';
 import { pathTrace } from '../common/path-trace';
 import type { AcceptedMessage, MessageHandler, MessageSelector } from '../ingest/accepted-message';
@@ -68,7 +68,7 @@ export class EquipmentService implements MessageHandler {
   /**
    * An alarm told to the screens before its message commits (issue 9.4; AlertsService.forewarn):
    * a fault, or a critical limit this reading raises judged against the limit's state held in
-   * memory (a sensor not held is left to the lane). The lane applies the message in order as
+   * memory (a sensor not held: only a limit without forSec). The lane applies the message in order as
    * before and its stored raise takes the forewarned id; what it does not raise is withdrawn
    * (applyBatch settles each message it applied). Returns what withdraws it, for ingest when the
    * message is not stored.
@@ -85,7 +85,9 @@ export class EquipmentService implements MessageHandler {
       const readings = (m.payload as SensorTelemetry).readings;
       for (const [metric, limit] of this.criticalLimits(m.siteId, sensor.id) ?? []) {
         const value = readings[metric];
-        const state = value === undefined ? undefined : this.repo.heldLimit(m.siteId, sensor.id, metric);
+        // Not held (no message since the start): with no forSec the stored state is ok or raised,
+        // and a raised one has its alert open (then nothing is told); a forSec window needs the state.
+        const state = value === undefined ? undefined : (this.repo.heldLimit(m.siteId, sensor.id, metric) ?? (limit.forSec ? undefined : INITIAL_LIMIT_STATE));
         if (value === undefined || !state) continue;
         const d = evaluateLimit(limit, state, value, at);
         if (d.action === 'raise') raises.push(thresholdAlert(m.siteId, sensor, metric, limit, { ...d, value }, at));

@@ -262,14 +262,18 @@ export function equipmentSuite(backend: Backend): void {
         expect(ahead(msg('event', { type: 'fault', code: 'E1' }))).toBeUndefined();
       });
 
-      it('a leak: told only for a sensor held here, judged on its held limit state', async () => {
-        expect(ahead(msg('telemetry', { readings: { leak: true } }))).toBeUndefined();
-        await equipment.handle(msg('telemetry', { readings: { leak: false } }));
+      it('a leak: told on the first message after a start (no forSec: ok, or raised with its alert open), then judged on the held state', async () => {
         const leak = msg('telemetry', { readings: { leak: true } });
         expect(ahead(leak)).toBeTypeOf('function');
         await equipment.handle(leak);
         expect(story()).toEqual(['raised ahead boiler-1:leak', 'raised boiler-1:leak']);
-        expect((await alerts.findOpen('testsite', 'sensor.threshold', 'boiler-1:leak'))).toMatchObject({ id: told[0]!.alert.id, severity: 'critical', count: 1 });
+        expect(await alerts.findOpen('testsite', 'sensor.threshold', 'boiler-1:leak')).toMatchObject({ id: told[0]!.alert.id, severity: 'critical', count: 1 });
+        // Still leaking: the state is raised, nothing new to tell.
+        expect(ahead(msg('telemetry', { readings: { leak: true } }))).toBeUndefined();
+        // A limit with a forSec window is judged only on a held state: not before this sensor's first message here.
+        const fresh = new EquipmentService(new EquipmentRepository(t.db), alerts, new SitesService([withLeak], t.db));
+        const { seq: _, ...pressure } = msg('telemetry', { readings: { pressure_bar: 9 } });
+        expect(fresh.forewarn(pressure)).toBeUndefined();
       });
 
       it('what the lane, judging in order, does not raise is withdrawn once the message is applied', async () => {
