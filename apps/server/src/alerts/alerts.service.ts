@@ -79,9 +79,9 @@ export class AlertsService implements OnApplicationBootstrap {
    * announcements, so it holds only on a server that is the one writer of these alerts (the
    * caller of forewarn sees to that: not in a cluster).
    */
-  private open: Map<string, AlertDto> | undefined;
-  /** Announced while the start-up read was under way: they win over what it read. */
-  private openSeen: Map<string, AlertDto | null> | undefined = new Map();
+  private open: Set<string> | undefined;
+  /** Announced while the start-up read was under way (open or not): they win over what it read. */
+  private openSeen: Map<string, boolean> | undefined = new Map();
   /** Alerts the screens heard ahead of their commit, by (site, type, subject), until a stored raise confirms or withdraws them. */
   private readonly forewarned = new Map<string, { alert: AlertDto; origin: string }>();
 
@@ -95,9 +95,9 @@ export class AlertsService implements OnApplicationBootstrap {
   /** Reads the open alerts that forewarn() must know of; until it has, forewarn() tells nothing ahead. */
   async onApplicationBootstrap(): Promise<void> {
     try {
-      const open = new Map((await this.repo.openOfTypes([...FOREWARNED_TYPES])).map((a) => [keyOf(a), a] as const));
-      for (const [key, alert] of this.openSeen ?? []) {
-        if (alert) open.set(key, alert);
+      const open = new Set((await this.repo.openOfTypes([...FOREWARNED_TYPES])).map(keyOf));
+      for (const [key, isOpen] of this.openSeen ?? []) {
+        if (isOpen) open.add(key);
         else open.delete(key);
       }
       this.open = open;
@@ -154,12 +154,12 @@ export class AlertsService implements OnApplicationBootstrap {
   /** Keeps `open` as announced (forewarned events are not stored, so they do not count). */
   private track(event: AlertChanged): void {
     if (event.forewarned || !FOREWARNED_TYPES.has(event.alert.type)) return;
-    const alert = event.alert.clearedAt ? null : event.alert;
+    const isOpen = !event.alert.clearedAt;
     const key = keyOf(event.alert);
     if (this.open) {
-      if (alert) this.open.set(key, alert);
+      if (isOpen) this.open.add(key);
       else this.open.delete(key);
-    } else this.openSeen?.set(key, alert);
+    } else this.openSeen?.set(key, isOpen);
   }
 
   follow(follower: AlertFollower): void {
