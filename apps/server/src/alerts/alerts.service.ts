@@ -26,6 +26,8 @@ export interface AlertChanged {
  * limit). Their open alerts are held in memory, a few per sensor at most.
  */
 const FOREWARNED_TYPES: ReadonlySet<AlertType> = new Set<AlertType>(['equipment.fault', 'sensor.threshold']);
+/** How long a user's action on a forewarned alert waits for it to be stored (a guard: it is normally milliseconds). */
+const STORED_WAIT_MS = 10_000;
 
 /**
  * A rule downstream of alerts (work orders). Awaited inside raise/clear, so what it does is as
@@ -83,7 +85,9 @@ export class AlertsService implements OnApplicationBootstrap {
   /** Announced while the start-up read was under way (open or not): they win over what it read. */
   private openSeen: Map<string, boolean> | undefined = new Map();
   /** Alerts the screens heard ahead of their commit, by (site, type, subject), until a stored raise confirms or withdraws them. */
-  private readonly forewarned = new Map<string, { alert: AlertDto; origin: string }>();
+  private readonly forewarned = new Map<string, { alert: AlertDto; origin: string; settled: () => void }>();
+  /** The same by id: what a user acting on one waits for (whenStored). */
+  private readonly forewarnedIds = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repo: AlertsRepository,
@@ -125,7 +129,9 @@ export class AlertsService implements OnApplicationBootstrap {
     const key = keyOf(row);
     if (this.open.has(key) || this.forewarned.has(key)) return undefined;
     const alert = this.repo.provisional({ ...row, id: randomUUID() });
-    this.forewarned.set(key, { alert, origin });
+    let settled!: () => void;
+    this.forewarnedIds.set(alert.id, new Promise<void>((resolve) => (settled = resolve)));
+    this.forewarned.set(key, { alert, origin, settled });
     this.changes$.next({ change: 'raised', alert, forewarned: true });
     return () => this.withdraw(key, alert.id);
   }
@@ -139,7 +145,7 @@ export class AlertsService implements OnApplicationBootstrap {
   private withdraw(key: string, id: string): void {
     const f = this.forewarned.get(key);
     if (f?.alert.id !== id) return;
-    this.forewarned.delete(key);
+    this.release(key);
     this.changes$.next({ change: 'withdrawn', alert: { ...f.alert, withdrawn: true }, forewarned: true });
   }
 
@@ -148,7 +154,27 @@ export class AlertsService implements OnApplicationBootstrap {
     const key = keyOf(alert);
     const f = this.forewarned.get(key);
     if (f && f.alert.id !== alert.id) this.withdraw(key, f.alert.id);
+    else this.release(key);
+  }
+
+  private release(key: string): void {
+    const f = this.forewarned.get(key);
+    if (!f) return;
     this.forewarned.delete(key);
+    this.forewarnedIds.delete(f.alert.id);
+    f.settled();
+  }
+
+  /**
+   * A user acting on an alert told ahead of its commit (a second or two under a heavy backlog)
+   * waits until it is stored, or withdrawn (then: no such alert), at most STORED_WAIT_MS.
+   */
+  private async whenStored(id: string): Promise<void> {
+    const pending = this.forewarnedIds.get(id);
+    if (!pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([pending, new Promise<void>((resolve) => (timer = setTimeout(resolve, STORED_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Keeps `open` as announced (forewarned events are not stored, so they do not count). */
@@ -225,12 +251,14 @@ export class AlertsService implements OnApplicationBootstrap {
   }
 
   async clearByUser(id: string, username: string, note?: string): Promise<AlertDto> {
+    await this.whenStored(id);
     const alert = await this.repo.clearById(id, this.clock.now(), username, note);
     if (!alert) throw await this.whyNot(id, 'clear');
     return this.announce({ change: 'cleared', alert });
   }
 
   async acknowledge(id: string, username: string, note?: string): Promise<AlertDto> {
+    await this.whenStored(id);
     const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
     if (!alert) throw await this.whyNot(id, 'acknowledge');
     return this.announce({ change: 'acknowledged', alert });
@@ -240,6 +268,7 @@ export class AlertsService implements OnApplicationBootstrap {
   async acknowledgeMany(ids: readonly string[], username: string, note?: string): Promise<AckManyResult> {
     const result: AckManyResult = { acknowledged: [], skipped: [] };
     for (const id of new Set(ids)) {
+      await this.whenStored(id);
       const alert = await this.repo.acknowledge(id, this.clock.now(), username, note);
       if (alert) result.acknowledged.push(await this.announce({ change: 'acknowledged', alert }));
       else result.skipped.push({ id, reason: (await this.whyNot(id, 'acknowledge')).message });
@@ -259,6 +288,7 @@ export class AlertsService implements OnApplicationBootstrap {
   async snooze(id: string, username: string, minutes: number, reason: string): Promise<AlertDto> {
     const now = this.clock.now();
     const until = new Date(now.getTime() + minutes * 60_000);
+    await this.whenStored(id);
     const alert = await this.repo.snooze(id, until, { at: now.toISOString(), by: username, action: 'snooze', until: until.toISOString(), note: reason });
     if (!alert) throw await this.whyNot(id, 'acknowledge');
     return this.announce({ change: 'snoozed', alert });

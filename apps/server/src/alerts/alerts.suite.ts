@@ -138,6 +138,23 @@ export function alertsSuite(backend: Backend): void {
         expect([first, second]).not.toContain(stored.id);
       });
 
+      it('an operator acting on it before it is stored waits for it: acknowledged once stored; no such alert once withdrawn', async () => {
+        await started();
+        alerts.forewarn(fault, 'lakeside/boiler-1/m1');
+        const told = changes[0]!.alert.id;
+        let acked = false;
+        const ack = alerts.acknowledge(told, 'operator', 'on my way').then((a) => ((acked = true), a));
+        await t.db.query('SELECT 1'); // a round trip: the acknowledgement has had its chance to run
+        expect(acked).toBe(false);
+        await alerts.raise(fault);
+        expect(await ack).toMatchObject({ id: told, status: 'acknowledged', acknowledgedBy: 'operator' });
+
+        const withdraw = alerts.forewarn({ ...fault, subject: 'boiler-1:E2' }, 'lakeside/boiler-1/m2')!;
+        const gone = alerts.acknowledge(changes.at(-1)!.alert.id, 'operator');
+        withdraw();
+        await expect(gone).rejects.toThrow(/no alert with id/);
+      });
+
       it('a raise that finds another alert open (written behind this server\'s back) withdraws the forewarned one', async () => {
         await started();
         const [other] = await t.db.query<{ id: string }>(
