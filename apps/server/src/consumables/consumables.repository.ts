@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { LevelSample } from '@estate-watch/domain';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
+/** The consumables handler's batches: one connection of their own (Database.session), warm for these statements. */
+const BATCH_SESSION = 'handler:consumables';
+
 export interface DispenserRow {
   site_id: string;
   dispenser_id: string;
@@ -54,7 +57,7 @@ export class ConsumablesRepository {
    */
   async applyBatch(inputs: readonly DispenserInput[], stopAfter: (input: DispenserInput, outcome: DispenserOutcome) => boolean = () => false): Promise<DispenserOutcome[]> {
     if (inputs.length === 0) return [];
-    return this.db.transaction(async (tx) => {
+    return this.db.session(BATCH_SESSION).transaction(async (tx) => {
       const keys = [...new Map(inputs.map((i) => [key(i.siteId, i.dispenserId), [i.siteId, i.dispenserId] as const])).entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, k]) => k);

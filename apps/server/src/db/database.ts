@@ -4,6 +4,14 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/**
+ * Statements and transactions on one connection kept for one caller (Database.session). The
+ * caller sends one at a time: a second waits for the first.
+ */
+export interface DatabaseSession extends Queryable {
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs several statements without parameters (migrations only). */
@@ -15,6 +23,15 @@ export interface Database extends Queryable {
    * with `synchronous_commit = off`). For a handler whose state and alerts fit one statement.
    */
   queryDerived<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A connection of the caller's own, the same one on every call with that name, kept open: for
+   * a caller that sends one heavy statement at a time, many times (ingest's grouped commit).
+   * PostgreSQL learns per connection what a statement touches (the relations, their indexes,
+   * types, operators: its catalog caches); from the shared pool a statement lands on whichever
+   * connection is free, and pays that again on each of them, and on each connection the pool opens
+   * (and closes after 10 s idle) during a burst. PGlite: the one connection.
+   */
+  session(name: string): DatabaseSession;
   close(): Promise<void>;
 }
 

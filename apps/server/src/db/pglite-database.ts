@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { INT8_OID, NUMERIC_OID, type Database, type Queryable } from './database';
+import { INT8_OID, NUMERIC_OID, type Database, type DatabaseSession, type Queryable } from './database';
 
 /** What PgliteDatabase uses of a PGlite instance: any build of PGlite with the same API fits. */
 export interface PgliteClient {
@@ -95,6 +95,11 @@ export class PgliteDatabase implements Database {
   /** One connection, no fsync setting to tell apart: a plain statement. */
   queryDerived<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.query<T>(sql, params);
+  }
+
+  /** One connection: every session is this database. */
+  session(): DatabaseSession {
+    return this;
   }
 
   async exec(sql: string): Promise<void> {

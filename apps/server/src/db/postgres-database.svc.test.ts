@@ -59,3 +59,52 @@ describe('PostgresDatabase derived transactions', () => {
     expect(await t.db.query('SELECT n FROM derived_probe')).toEqual([{ n: 1 }]);
   });
 });
+
+describe('PostgresDatabase sessions (Database.session)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase('postgres');
+  });
+  afterAll(() => t.drop());
+
+  const backend = async (on: { query<R>(sql: string): Promise<R[]> }) => (await on.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+
+  it('one connection per name, the same on every call and in its transactions, apart from the pool', async () => {
+    const commits = t.db.session('ingest-commit');
+    const first = await backend(commits);
+    // the shared pool busy with other work meanwhile: the session keeps its own backend
+    await Promise.all(Array.from({ length: 6 }, () => t.db.query('SELECT pg_sleep(0.01)')));
+    expect(await Promise.all([backend(commits), backend(commits), commits.transaction(backend)])).toEqual([first, first, first]);
+    expect(t.db.session('ingest-commit')).toBe(commits);
+    const other = await backend(t.db.session('handler:parking'));
+    expect(other).not.toBe(first);
+    expect(await backend(t.db)).not.toBe(first);
+  });
+
+  it('a session sends one statement at a time: a second waits for the first', async () => {
+    const s = t.db.session('one-at-a-time');
+    const order: string[] = [];
+    await Promise.all([
+      s.transaction(async (tx) => {
+        await tx.query('SELECT pg_sleep(0.05)');
+        order.push('transaction');
+      }),
+      s.query('SELECT 1').then(() => order.push('statement')),
+    ]);
+    expect(order).toEqual(['transaction', 'statement']);
+  });
+
+  it('a session whose backend was terminated fails that call and reconnects for the next', async () => {
+    const s = t.db.session('terminated');
+    const pid = await backend(s);
+    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await admin.end();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await s.query('SELECT 1').catch(() => undefined); // the dead connection's error, if not yet noticed
+    const next = await backend(s);
+    expect(next).not.toBe(pid);
+    expect(await s.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one'))).toEqual([{ one: 1 }]);
+  });
+});

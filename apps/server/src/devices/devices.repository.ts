@@ -3,6 +3,9 @@ import type { DeviceDto, DeviceKind } from '@estate-watch/contracts';
 import type { AlertWrites } from '../alerts/alerts.service';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
+/** The devices handler's batches: one connection of their own (Database.session), warm for these statements. */
+const BATCH_SESSION = 'handler:devices';
+
 interface DeviceRow {
   site_id: string;
   id: string;
@@ -106,7 +109,7 @@ export class DevicesRepository {
     alertsFor?: (outcomes: readonly StatusOutcome[]) => AlertWrites | undefined,
   ): Promise<StatusOutcome[]> {
     if (inputs.length === 0) return [];
-    return this.db.transaction(async (tx) => {
+    return this.db.session(BATCH_SESSION).transaction(async (tx) => {
       const keys = [...new Map(inputs.map((u) => [key(u.siteId, u.deviceId), [u.siteId, u.deviceId] as const])).entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, k]) => k);

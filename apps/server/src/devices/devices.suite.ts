@@ -259,6 +259,8 @@ export function devicesSuite(backend: Backend): void {
       const counting = Object.assign(Object.create(t.db) as Database, {
         query: <T>(sql: string, params?: unknown[]) => (statements.push(sql), t.db.query<T>(sql, params)),
         transaction: <T>(work: (tx: Queryable) => Promise<T>) => t.db.transaction((tx) => work({ query: (sql, params) => (statements.push(sql), tx.query(sql, params)) })),
+        // the handler's batches run on a session of their own (Database.session): counted alike
+        session: () => counting,
       });
       const sites = new SitesService([testSite()], t.db);
       const countedAlerts = new AlertsService(new AlertsRepository(counting, sites), clock);

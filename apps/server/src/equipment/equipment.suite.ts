@@ -69,6 +69,7 @@ export function equipmentSuite(backend: Backend): void {
         close: async () => undefined,
         transaction: (work, options) => (asked.push(options), t.db.transaction(work, options)),
         queryDerived: (sql, params) => (asked.push({ derived: true }), t.db.queryDerived(sql, params)),
+        session: (name) => t.db.session(name),
       };
       const equipment = new EquipmentService(new EquipmentRepository(db), alerts, sites);
       await equipment.handle(temperature(90));
@@ -154,6 +155,7 @@ export function equipmentSuite(backend: Backend): void {
           close: async () => undefined,
           transaction: (work, options) => (sent.transactions++, t.db.transaction(work, options)),
           queryDerived: (sql, params) => (sent.derived++, t.db.queryDerived(sql, params)),
+          session: (name) => t.db.session(name),
         };
         return { db, sent };
       };

@@ -3,6 +3,9 @@ import type { LotCountFlag } from '@estate-watch/contracts';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { judgeGateBatch, type ClampRecord, type GateInput, type GateOutcome, type LotState, type NextFull } from './gate-batch';
 
+/** The parking handler's batches: one connection of their own (Database.session), warm for these statements. */
+const BATCH_SESSION = 'handler:parking';
+
 export type Barrier = 'open' | 'closed' | 'fault';
 
 export interface GateRow {
@@ -116,7 +119,7 @@ export class ParkingRepository {
     within: (tx: Queryable, outcomes: readonly GateOutcome[]) => Promise<void> = async () => undefined,
   ): Promise<GateOutcome[]> {
     if (inputs.length === 0) return [];
-    return this.db.transaction(async (tx) => {
+    return this.db.session(BATCH_SESSION).transaction(async (tx) => {
       const gateKeys = sortedKeys(inputs.map((i) => [i.siteId, i.gateId]));
       const lotKeys = sortedKeys(inputs.flatMap((i) => (i.type === 'pass' ? [[i.siteId, i.lotId] as const] : [])));
       const gates = new Map((await lockRows<GateRow>(tx, 'parking_gates', 'gate_id', 'r.*', gateKeys)).map((r) => [pairKey(r.site_id, r.gate_id), gateRow(r)]));

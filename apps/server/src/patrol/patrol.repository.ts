@@ -4,6 +4,9 @@ import { roundDueAt, type PatrolAlertEffect } from '@estate-watch/domain';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { SitesService } from '../sites/sites.service';
 
+/** The patrol handler's batches: one connection of their own (Database.session), warm for these statements. */
+const BATCH_SESSION = 'handler:patrol';
+
 /** One checkpoint tap as ingest handed it over; `roundId` null when no round takes it. */
 export interface TapRow {
   siteId: string;
@@ -139,7 +142,7 @@ export class PatrolRepository {
    * statement. Two statements between BEGIN and COMMIT whatever the number of taps.
    */
   async applyTaps<T extends TapsJudged>(siteId: string, dates: readonly string[], taps: readonly TapKey[], judge: (rounds: RoundDto[], seen: ReadonlyMap<string, SeenTap>) => T, now: Date): Promise<T> {
-    return this.db.transaction(async (tx) => {
+    return this.db.session(BATCH_SESSION).transaction(async (tx) => {
       // One read: the rounds locked (in start order), and the taps recorded before, as JSON.
       const [read] = await tx.query<{ rounds: RoundRow[] | null; seen: { device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }[] | null }>(
         `WITH locked AS MATERIALIZED (

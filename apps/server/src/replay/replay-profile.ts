@@ -9,7 +9,7 @@
 // schedule's ticks), so the server's code is the one measured, unchanged.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Schedule } from '../common/periodic';
-import type { Database, Queryable } from '../db/database';
+import type { Database, DatabaseSession, Queryable, TransactionOptions } from '../db/database';
 import type { MessageHandler } from '../ingest/accepted-message';
 
 interface Tally {
@@ -39,18 +39,29 @@ export class ReplayProfile {
 
   /** Times every statement sent through `db` (and its transactions), under the caller running it. */
   watchDatabase(db: Database): void {
-    const query = db.query.bind(db);
-    const transaction = db.transaction.bind(db);
     const timed = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       return run().finally(() => this.count(sql, performance.now() - started));
     };
+    const watched = (on: DatabaseSession): DatabaseSession => {
+      const query = on.query.bind(on);
+      const transaction = on.transaction.bind(on);
+      return {
+        query: <T>(sql: string, params?: unknown[]) => timed(sql, () => query<T>(sql, params)),
+        transaction: <T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions) =>
+          timed('BEGIN … COMMIT (the transaction, its statements included)', () =>
+            transaction((tx) => work({ query: <R>(sql: string, params?: unknown[]) => timed(sql, () => tx.query<R>(sql, params)) }), options),
+          ),
+      };
+    };
+    const session = db.session.bind(db);
+    // ingest's grouped commit runs on a session of its own (Database.session); PGlite's is db itself
     Object.assign(db, {
-      query: <T>(sql: string, params?: unknown[]) => timed(sql, () => query<T>(sql, params)),
-      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
-        timed('BEGIN … COMMIT (the transaction, its statements included)', () =>
-          transaction((tx) => work({ query: <R>(sql: string, params?: unknown[]) => timed(sql, () => tx.query<R>(sql, params)) })),
-        ),
+      ...watched(db),
+      session: (name: string) => {
+        const own = session(name);
+        return own === db ? db : watched(own);
+      },
     });
   }
 
