@@ -11,8 +11,12 @@
 //
 // Keepalive: aedes closes a connection that sent nothing for 1.5 × its keepalive, and a paused
 // socket's PINGREQ is not read. So a closed gate opens again after `maxPauseMs` even if the
-// queue has not drained (one more read for every waiting connection), well below the shortest
-// keepalive a device uses and below aedes' 10 s wait for a CONNECT.
+// queue has not drained, for one more read of every waiting connection. That read carries all
+// the device sent meanwhile, so reopening often would read at the devices' pace whatever the
+// commits' (the first version reopened after 2 s: 10,000 devices on PGlite grew the queue, and
+// the heap, by ~3 MB/s). 20 s is below 1.5 × a 15 s keepalive (MQTT.js's default is 60 s, the
+// fleet bench's 120 s); a new connection's CONNECT is always read (it has delivered nothing
+// before), so aedes' 10 s wait for it is not at risk.
 
 /** How long the commit queue is, and a way to hear that it got shorter (ingest.service.ts). */
 export interface IngestBacklog {
@@ -34,7 +38,7 @@ export interface ReadGateOptions {
  * waiting, so it never meets the gate) and starts again at two, enough for the next commits to be
  * full while the devices' next packets arrive.
  */
-export const DEFAULT_READ_GATE: ReadGateOptions = { high: 10_000, low: 4_000, maxPauseMs: 2_000 };
+export const DEFAULT_READ_GATE: ReadGateOptions = { high: 10_000, low: 4_000, maxPauseMs: 20_000 };
 
 export class ReadGate {
   private closedBy: number | undefined;
