@@ -8,6 +8,7 @@
 //   ONLY=gate,mixed,alert              (some rows only: gate tap level reading status mixed alert)
 //   POLL=all                           (read all five lists every tick while a burst runs, as before; default: one unfinished list per tick)
 //   CPU_PROF=dir                       (the server runs with --cpu-prof, profiles written there)
+//   SERVER_NODE_ARGS="--trace-gc …"   (more node flags for the server), SERVER_OUT=file (its output appended there)
 //   PATH_TRACE=on                      (where each alarm's time went, step by step, and event-loop stalls)
 //
 // Three kinds of process, so that neither side's CPU time is the other's:
@@ -25,7 +26,7 @@
 // with no tap, and a `patrol.missed` event's delay after the close is timed. PATH_TRACE=on: the
 // server prints each alarm's stage times and the bench each step's p50 / p99 after the row.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
@@ -149,7 +150,8 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
   const ownDir = database.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'estate-path-bench-data-'));
   const dataDir = database.dataDir ?? (ownDir as string);
   const prof = process.env.CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.CPU_PROF)}`] : [];
-  const child = spawn(process.execPath, [...prof, 'apps/server/dist/main.js'], {
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...prof, ...nodeArgs, 'apps/server/dist/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -170,6 +172,11 @@ async function startProduct(siteFile: string, database: { url?: string; dataDir?
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  if (process.env.SERVER_OUT) {
+    const file = createWriteStream(resolve(process.env.SERVER_OUT), { flags: 'a' });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const deadline = Date.now() + 600_000;
   for (;;) {

@@ -22,6 +22,7 @@ import { DeviceRateLimit } from './device-rate-limit';
 import { LoginLockout } from './login-lockout';
 import { payloadBytes, type MqttTransport, type PublishOptions } from './mqtt-transport';
 import { DEFAULT_MAX_PACKET_BYTES, PacketSizeGuard } from './packet-size-guard';
+import { DEFAULT_READ_GATE, ReadGate, type IngestBacklog, type ReadGateOptions } from './read-gate';
 import { VerifiedSecrets } from './verified-secrets';
 
 export interface EmbeddedBrokerOptions {
@@ -39,15 +40,19 @@ export interface EmbeddedBrokerOptions {
   dataDir?: string;
   /** The limits' clock (connection and message rates, lockouts). */
   clock?: Clock;
+  /** When device sockets stop being read (read-gate.ts); DEFAULT_READ_GATE. */
+  readGate?: ReadGateOptions;
 }
 
-export type IngestSink = Pick<IngestService, 'submit' | 'reject'>;
+/** With `backlog`, device sockets are not read while its commit queue is long (read-gate.ts). */
+export type IngestSink = Pick<IngestService, 'submit' | 'reject'> & Partial<Pick<IngestService, 'backlog' | 'backlogBelow'>>;
 
 export class BrokerPortInUseError extends Error {}
 
 export class EmbeddedBroker implements MqttTransport {
   private aedes: Aedes | undefined;
   private listeners: BrokerListeners | undefined;
+  private gate: ReadGate | undefined;
   private persistence: BrokerPersistence | undefined;
   private stopping = false;
   private readonly principals = new WeakMap<Client, Principal>();
@@ -103,6 +108,9 @@ export class EmbeddedBroker implements MqttTransport {
     this.aedes = aedes;
     this.persistence = persistence;
     const maxPacketBytes = this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+    const ingest = this.ingest;
+    const gate = ingest.backlogBelow ? new ReadGate(ingest as IngestBacklog, this.options.readGate ?? DEFAULT_READ_GATE) : undefined;
+    this.gate = gate;
     const listeners = new BrokerListeners({
       port: this.options.port,
       host: this.options.host,
@@ -113,7 +121,7 @@ export class EmbeddedBroker implements MqttTransport {
         // MQTT acknowledgements are small packets: without this, Nagle's algorithm holds a PUBACK
         // back until the device's delayed ACK (40 ms on Linux) for every message sent one at a time.
         socket.setNoDelay(true);
-        aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`)));
+        aedes.handle(new PacketSizeGuard(socket, maxPacketBytes, (reason, s: Socket) => this.warnings.log(`dropped connection from ${s.remoteAddress}: ${reason}`), gate));
       },
       refuse: (reason, socket) => this.warnings.log(`refused connection from ${socket.remoteAddress}: ${reason}`),
     });
@@ -125,6 +133,11 @@ export class EmbeddedBroker implements MqttTransport {
       throw this.explainListenError(error);
     }
     return listeners.port;
+  }
+
+  /** How many times device sockets stopped being read because ingest's commit queue was long. */
+  get readPauses(): number {
+    return this.gate?.pauses ?? 0;
   }
 
   get port(): number {
@@ -176,6 +189,8 @@ export class EmbeddedBroker implements MqttTransport {
   async stop(): Promise<void> {
     this.stopping = true;
     const { aedes, listeners, persistence } = this;
+    this.gate?.stop();
+    this.gate = undefined;
     this.aedes = undefined;
     this.listeners = undefined;
     this.persistence = undefined;

@@ -5,6 +5,7 @@
 // connection as soon as a declared remaining length exceeds the cap, before the body is buffered.
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import type { ReadGate } from './read-gate';
 
 /** 16 KiB: a device payload is at most 4096 bytes (CONTRACT §1) plus topic and headers. */
 export const DEFAULT_MAX_PACKET_BYTES = 16 * 1024;
@@ -61,15 +62,22 @@ export class FrameSizeScanner {
 
 /**
  * Wraps a socket for aedes.handle(): bytes pass through unchanged and unbuffered beyond the
- * stream's own high-water mark, while the scanner watches every fixed header.
+ * stream's own high-water mark, while the scanner watches every fixed header. With a read gate,
+ * a chunk that arrives while the gate is closed is passed on, and the socket is not read again
+ * until the gate opens (read-gate.ts: ingest's commit queue is long).
  */
 export class PacketSizeGuard extends Duplex {
   private readonly scanner: FrameSizeScanner;
+  /** aedes wants more: its side of this stream is below the high-water mark. */
+  private wanted = true;
+  /** Waiting for the read gate to open. */
+  private held = false;
 
   constructor(
     private readonly socket: Socket,
     maxPacketBytes: number,
     onOversize: (reason: string, socket: Socket) => void,
+    private readonly gate?: ReadGate,
   ) {
     super({ allowHalfOpen: false });
     this.scanner = new FrameSizeScanner(maxPacketBytes);
@@ -81,19 +89,30 @@ export class PacketSizeGuard extends Duplex {
         this.destroy();
         return;
       }
-      if (!this.push(chunk)) socket.pause();
+      if (!this.push(chunk)) this.wanted = false;
+      if (!this.held && this.gate?.closed) {
+        this.held = true;
+        this.gate.hold(this.release);
+      }
+      if (!this.wanted || this.held) socket.pause();
     });
     socket.on('end', () => this.push(null));
     socket.on('close', () => this.destroy());
     socket.on('error', (error) => this.destroy(error));
   }
 
+  private readonly release = (): void => {
+    this.held = false;
+    if (this.wanted && !this.destroyed) this.socket.resume();
+  };
+
   get remoteAddress(): string | undefined {
     return this.socket.remoteAddress;
   }
 
   override _read(): void {
-    this.socket.resume();
+    this.wanted = true;
+    if (!this.held) this.socket.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -165,4 +165,21 @@ describe(GroupCommit.name, () => {
     calls[2]?.release();
     await Promise.all([...lingering, late]);
   });
+
+  it('pendingBelow resolves when a batch taken from the queue leaves fewer queued (the broker reads devices again)', async () => {
+    const { calls, commit } = heldCommits();
+    const group = new GroupCommit(commit, 3, noLinger);
+    for (let i = 0; i < 8; i++) void group.submit(i);
+    await until(() => calls.length === 1); // 0..2 in flight, 5 queued
+    let below4 = false;
+    void group.pendingBelow(4).then(() => (below4 = true));
+    await group.pendingBelow(6); // already true
+    calls[0]?.release();
+    await until(() => calls.length === 2); // 3..5 taken, 2 queued
+    await until(() => below4);
+    expect(group.pending).toBe(2);
+    calls[1]?.release();
+    await until(() => calls.length === 3);
+    calls[2]?.release();
+  });
 });

@@ -19,6 +19,8 @@ export class GroupCommit<T, R> {
   private endLinger: (() => void) | undefined;
 
   private lastBatchSize = 0;
+  /** Callers waiting for the queue to be shorter than `below` (the broker's read gate). */
+  private shorter: { below: number; resolve(): void }[] = [];
 
   constructor(
     /** Commits a batch; returns one result per item, in order. Throwing fails every item of the batch. */
@@ -89,6 +91,19 @@ export class GroupCommit<T, R> {
     return this.queue.length;
   }
 
+  /** Resolves once fewer than `below` items are queued (now, if they already are). */
+  pendingBelow(below: number): Promise<void> {
+    if (this.queue.length < below) return Promise.resolve();
+    return new Promise((resolve) => this.shorter.push({ below, resolve }));
+  }
+
+  /** The queue only shrinks when a batch is taken from it. */
+  private wakeShorter(): void {
+    if (this.shorter.length === 0) return;
+    const length = this.queue.length;
+    this.shorter = this.shorter.filter((w) => (length < w.below ? (w.resolve(), false) : true));
+  }
+
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
     while (this.inFlight || this.queue.length > 0 || this.scheduled) {
@@ -132,6 +147,7 @@ export class GroupCommit<T, R> {
     }
     const batch = this.queue.splice(0, Math.min(urgentUpTo || this.maxBatch, this.maxBatch));
     this.lastBatchSize = batch.length;
+    this.wakeShorter();
     this.inFlight = this.commit(batch.map((w) => w.item)).then(
       (results) => batch.forEach((w, i) => w.resolve(results[i] as R)),
       (error: unknown) => batch.forEach((w) => w.reject(error)),

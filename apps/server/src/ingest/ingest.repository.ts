@@ -284,8 +284,11 @@ export class IngestRepository {
        locked AS MATERIALIZED (
          -- the rows locked in byte order before the UPDATE touches them: the UPDATE's own join
          -- (a hash join over thousands of devices) would lock them in the table's order, and the
-         -- devices handler, which locks the same rows sorted, then deadlocks with it
-         SELECT dev.site_id, dev.id FROM devices dev JOIN per_device pd ON dev.site_id = pd.s AND dev.id = pd.d
+         -- devices handler, which locks the same rows sorted, then deadlocks with it.
+         -- Compared in the columns' own collation: under "C" the primary key cannot serve the
+         -- join, and every commit read all the devices (10,000 devices: 26 ms for one status on
+         -- PGlite, issue 9.5). Equality is the same bytes in both.
+         SELECT dev.site_id, dev.id FROM devices dev JOIN per_device pd ON dev.site_id = pd.s COLLATE "default" AND dev.id = pd.d COLLATE "default"
          ORDER BY dev.site_id COLLATE "C", dev.id COLLATE "C"
          FOR UPDATE OF dev
        ),
@@ -293,7 +296,7 @@ export class IngestRepository {
          UPDATE devices AS dev
          SET last_seen_at = GREATEST(dev.last_seen_at, pd.seen), last_values = dev.last_values || pd.vals
          FROM per_device pd, locked l
-         WHERE dev.site_id = pd.s AND dev.id = pd.d AND l.site_id = dev.site_id AND l.id = dev.id
+         WHERE dev.site_id = pd.s COLLATE "default" AND dev.id = pd.d COLLATE "default" AND l.site_id = dev.site_id AND l.id = dev.id
          RETURNING 1
        )
        SELECT (SELECT array_agg(n::int ORDER BY n) FROM fresh) AS ns,

@@ -200,6 +200,19 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     return judges;
   }
 
+  /**
+   * Messages waiting for a grouped commit (not counting the one in flight). The embedded broker
+   * stops reading device sockets while this is long (broker/read-gate.ts).
+   */
+  get backlog(): number {
+    return this.committer.pending;
+  }
+
+  /** Resolves once fewer than `below` messages wait for a commit. */
+  backlogBelow(below: number): Promise<void> {
+    return this.committer.pendingBelow(below);
+  }
+
   stats(): IngestStats {
     const handlers = this.dispatcher.stats();
     return { ...this.counters, handlerErrors: handlers.reduce((n, h) => n + h.errors, 0), dispatchedSeq: this.dispatcher.dispatchedSeq };
