@@ -45,3 +45,13 @@ export async function openTestDatabase(backend: Backend): Promise<TestDatabase> 
     },
   };
 }
+
+/** `db`, but its shared pool refuses: only a named session (Database.session) may be used; each name asked for is pushed to `named`. */
+export function sessionsOnly(db: Database, named: string[]): Database {
+  const refuse = () => Promise.reject(new Error('the shared pool was used'));
+  return Object.assign(Object.create(db) as Database, {
+    query: refuse,
+    transaction: refuse,
+    session: (name: string) => (named.push(name), db.session(name)),
+  });
+}
