@@ -136,9 +136,13 @@ export class AlertsService implements OnApplicationBootstrap {
     return () => this.withdraw(key, alert.id);
   }
 
+  /** Whether any alert waits for its stored raise: a caller on the message path asks before it builds an origin for settle(). */
+  get forewarning(): boolean {
+    return this.forewarned.size > 0;
+  }
+
   /** The message `origin` was applied: what it forewarned and no raise confirmed is withdrawn. */
   settle(origin: string): void {
-    if (this.forewarned.size === 0) return;
     for (const [key, f] of this.forewarned) if (f.origin === origin) this.withdraw(key, f.alert.id);
   }
 

@@ -157,7 +157,7 @@ export class EquipmentService implements MessageHandler {
         else if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
         else await this.reassert(m.siteId, sensor, input.at);
         // Its raise, if it called for one, was announced above: anything it forewarned beyond that is withdrawn.
-        if (m.msgId !== undefined) this.alerts.settle(originOf(m));
+        if (m.msgId !== undefined && this.alerts.forewarning) this.alerts.settle(originOf(m));
       }
       from += outcomes.length;
     }
