@@ -110,8 +110,11 @@ describe('parking: gate passes, barrier alerts and remote open', () => {
     expect(await fault).toMatchObject({ subject: 'gate-1', status: 'active', details: { fault: 'E12' } });
     expect((await lot()).gates[0]).toMatchObject({ barrier: 'fault', fault: 'E12' });
     const cleared = nextEvent(live, 'alert', (a) => a.type === 'gate.fault' && a.status === 'cleared');
+    // The alert's follower closes its order after the clear is told: wait for the order's own event.
+    const verified = nextEvent(live, 'workOrder', (o) => o.originKey === 'gate.fault:gate-1' && o.status === 'verified');
     await publish('telemetry', { barrier: 'closed' });
     await cleared;
+    await verified;
     const orders = await api<WorkOrderDto[]>(server, operator, '/api/work-orders?source=alert&department=engineering');
     expect(orders.body.find((o) => o.originKey === 'gate.fault:gate-1')?.status).toBe('verified');
   });

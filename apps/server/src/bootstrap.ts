@@ -17,6 +17,7 @@ import { serveDashboard } from './common/serve-dashboard';
 import { readEnv, type Env } from './config/env';
 import { loadServerTls } from './config/tls-files';
 import { openDatabase } from './db/open-database';
+import { workerPgliteEngine } from './db/pglite-worker-client';
 import { DevicesService } from './devices/devices.service';
 import { setupOpenApi } from './openapi/setup-openapi';
 import { ParkingService } from './parking/parking.service';
@@ -69,7 +70,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // A certificate configured: the API, dashboard and Socket.IO are served over HTTPS only.
   const tls = loadServerTls(env);
 
-  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.databaseUrl ? undefined : env.dataDir });
+  const db = await openDatabase({
+    databaseUrl: env.databaseUrl,
+    dataDir: env.databaseUrl ? undefined : env.dataDir,
+    pglite: env.pgliteThread === 'main' ? undefined : workerPgliteEngine,
+  });
   let app: NestExpressApplication | undefined;
   const periodic = new Periodic(options.schedule);
   try {

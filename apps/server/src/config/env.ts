@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\/[^/]+/, 'MQTT_URL must be a URL such as mqtt://user:pass@host:1883 (mqtt, mqtts, ws or wss)').optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://').optional(),
   DATA_DIR: z.string().default('./data'),
+  /** Where PGlite computes: its own worker thread (default), or the server's thread (`main`). */
+  PGLITE_THREAD: z.enum(['worker', 'main']).default('worker'),
   INFLUX_URL: z.string().url('INFLUX_URL must be a URL such as http://localhost:8086/estate').optional(),
   SITE_CONFIG: z.string().optional(),
   ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -129,6 +131,8 @@ export interface Env {
   databaseUrl?: string;
   /** undefined: PGlite in memory (tests only). */
   dataDir?: string;
+  /** PGlite in a worker thread (undefined: yes) or on the server's own thread. */
+  pgliteThread?: 'worker' | 'main';
   influxUrl?: string;
   /** Path of a site file or folder; undefined: the bundled demo site. */
   siteConfig?: string;
@@ -205,6 +209,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     mqttUrl: e.MQTT_URL,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.DATA_DIR),
+    pgliteThread: e.PGLITE_THREAD,
     influxUrl: e.INFLUX_URL,
     siteConfig: e.SITE_CONFIG === undefined ? undefined : resolve(e.SITE_CONFIG),
     demo,

@@ -5,6 +5,8 @@ import { INT8_OID, NUMERIC_OID, type Database, type DatabaseSession, type Querya
 /** What PgliteDatabase uses of a PGlite instance: any build of PGlite with the same API fits. */
 export interface PgliteClient {
   readonly closed: boolean;
+  /** PGlite computes on another thread (PgliteWorkerClient): no need to give the event loop turns. */
+  readonly offThread?: boolean;
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(sql: string): Promise<unknown>;
   transaction<T>(work: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>): Promise<T>;
@@ -73,6 +75,7 @@ export class PgliteDatabase implements Database {
    * Inside a transaction statements go on (it holds the one connection anyway).
    */
   private turn(): Promise<void> | undefined {
+    if (this.db.offThread) return undefined;
     if (this.pendingTurn) return this.pendingTurn;
     if (performance.now() - this.sliceStart < this.sliceMs) return undefined;
     this.pendingTurn = new Promise<void>((resolve) =>

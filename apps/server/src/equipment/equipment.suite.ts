@@ -292,6 +292,26 @@ export function equipmentSuite(backend: Backend): void {
       });
     });
 
+    it("a batch does not wait for its sensor events' reads; what changes meanwhile is announced once after, as it stands then", async () => {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const repo = new EquipmentRepository(t.db);
+      const read = repo.sensorsByKey.bind(repo);
+      let reads = 0;
+      repo.sensorsByKey = async (keys) => (reads++ === 0 && (await held), read(keys));
+      const equipment = new EquipmentService(repo, alerts, sites);
+      const live: { id: string; value: unknown }[] = [];
+      equipment.changes$.subscribe((s) => live.push({ id: s.id, value: s.readings.temperature_c }));
+      await equipment.handle(temperature(70));
+      await equipment.handle(temperature(71));
+      await equipment.handle(temperature(72));
+      expect(live).toEqual([]);
+      release();
+      await equipment.announced();
+      expect(live.map((l) => l.value)).toEqual([72, 72]);
+      expect(reads).toBe(2);
+    });
+
     it('a replayed fault event does not count twice; a fresh repeat does', async () => {
       const equipment = restart();
       const fault = msg('event', { type: 'fault', code: 'E7' });
