@@ -43,6 +43,11 @@ describe('parseDevicePayload accepts', () => {
     expect(parseDevicePayload('gate', 'status', '{"online":false}', now)).toEqual({ ok: true, payload: { online: false }, lastWill: true, observedAt: undefined });
   });
 
+  it('a status {"online":false} with an id is a status, not the last will', () => {
+    expect(parseDevicePayload('gate', 'status', JSON.stringify({ ...env, online: false }), now)).toMatchObject({ ok: true, lastWill: false, payload: { ...env, online: false } });
+    expect(parseDevicePayload('gate', 'status', '{"id":"a","online":false}', now)).toMatchObject({ ok: false });
+  });
+
   it('strips unknown fields so they never reach storage', () => {
     const result = parseDevicePayload('dispenser', 'telemetry', JSON.stringify({ ...env, level: 50, injected: "'; DROP TABLE x" }), now);
     expect(result.ok && result.payload).toEqual({ ...env, level: 50 });

@@ -167,7 +167,9 @@ export function parseDevicePayload(
     return { ok: false, reason: 'payload is not UTF-8 JSON' };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, reason: 'payload must be a JSON object' };
-  if (stream === 'status' && LastWillSchema.safeParse(json).success) {
+  // A last will has no id, and its strict schema refuses any other key: a status carrying an id
+  // (every status but a will) is not tried against it, sparing a failed parse and its error.
+  if (stream === 'status' && !Object.hasOwn(json, 'id') && LastWillSchema.safeParse(json).success) {
     return { ok: true, payload: { online: false }, lastWill: true, observedAt: undefined };
   }
   const parsed = schema.safeParse(json);

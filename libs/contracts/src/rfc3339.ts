@@ -5,14 +5,21 @@ const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** What is wrong with `text` as an RFC 3339 date-time, or undefined when it is a real one. */
 export function rfc3339Problem(text: string): string | undefined {
   const m = PATTERN.exec(text);
   if (!m) return 'RFC 3339 time with offset or Z (e.g. 2026-11-27T09:31:05.120+08:00)';
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // Field by field, not m.slice(1, 7).map(Number) destructured: every accepted message comes
+  // here, and those arrays and their iterator were ~4 % of what the server allocated per message.
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (month < 1 || month > 12) return `month ${m[2]} does not exist`;
   if (day < 1 || day > daysInMonth(year, month)) return `day ${m[3]} does not exist in ${m[1]}-${m[2]}`;
   if (hour > 23) return `hour ${m[4]} does not exist (00–23)`;

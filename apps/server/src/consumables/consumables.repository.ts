@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { LevelSample } from '@estate-watch/domain';
+import { isoTime } from '../common/iso-time';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 
 /** The consumables handler's batches: one connection of their own (Database.session), warm for these statements. */
@@ -194,7 +195,7 @@ async function writeChanges(tx: Queryable, rows: readonly DispenserRow[], sample
       samples.map((s) => s.siteId),
       samples.map((s) => s.dispenserId),
       samples.map((s) => s.seq),
-      samples.map((s) => s.at.toISOString()),
+      samples.map((s) => isoTime(s.at)),
       samples.map((s) => s.level),
       prune.map((s) => s.siteId),
       prune.map((s) => s.dispenserId),

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { INT8_OID, NUMERIC_OID, type Database, type DatabaseSession, type Queryable, type TransactionOptions } from './database';
+import { pgParams } from './pg-params';
 
 const toNumber = (v: string) => Number(v);
 
@@ -33,12 +34,12 @@ export class PostgresDatabase implements Database {
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.pool.query(sql, params);
+    const result = await this.pool.query(sql, pgParams(params));
     return result.rows as T[];
   }
 
   async queryDerived<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.derivedPool.query(sql, params);
+    const result = await this.derivedPool.query(sql, pgParams(params));
     return result.rows as T[];
   }
 
@@ -54,7 +55,7 @@ export class PostgresDatabase implements Database {
       pool.on('error', () => undefined);
       session = {
         pool,
-        query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+        query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, pgParams(params))).rows as T[],
         transaction: (work, options) => transactionOn(pool, work, options),
       };
       this.sessions.set(name, session);
@@ -83,7 +84,7 @@ async function transactionOn<T>(pool: pg.Pool, work: (tx: Queryable) => Promise<
   try {
     // Without parameters: the simple protocol sends both statements in one round trip.
     await client.query(options.derived ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-    const result = await work({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
+    const result = await work({ query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, pgParams(params))).rows as R[] });
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -3,6 +3,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DeviceKind, UpstreamStream } from '@estate-watch/contracts';
 import { CLUSTER_MODE, type ClusterMode } from '../config/service-options';
+import { isoTime } from '../common/iso-time';
 import { DATABASE, type Database, type DatabaseSession, type Queryable } from '../db/database';
 import { telemetryValues } from '../telemetry/telemetry-points';
 import type { AcceptedMessage, MessageSelector } from './accepted-message';
@@ -359,8 +360,8 @@ function batchColumns(messages: readonly ValidMessage[]): unknown[] {
     kind![i] = m.kind;
     stream![i] = m.stream;
     msgId![i] = m.msgId ?? null;
-    observed![i] = m.observedAt?.toISOString() ?? null;
-    received![i] = m.receivedAt.toISOString();
+    observed![i] = m.observedAt ? isoTime(m.observedAt) : null;
+    received![i] = isoTime(m.receivedAt);
     for (const v of telemetryValues(m.kind, m.stream, m.payload)) {
       n.push(i + 1);
       metric.push(v.metric);

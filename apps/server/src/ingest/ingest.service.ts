@@ -123,32 +123,30 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
    * Validates, deduplicates and stores one message. Resolves after its batch committed (the
    * broker acknowledges then); throws only when the commit failed.
    */
-  async submit(incoming: IncomingMessage): Promise<IngestOutcome> {
-    const receivedAt = this.clock.now();
-    const verdict = validateMessage(incoming, this.devices, receivedAt);
-    if (verdict.decision === 'ignore') {
-      this.counters.ignored++;
-      return { status: 'ignored' };
-    }
-    if (verdict.decision === 'reject') {
-      await this.reject(verdict.claimed, verdict.reason, incoming.topic);
-      return { status: 'rejected', reason: verdict.reason };
-    }
-    const m = verdict.message;
-    const urgent = this.isUrgent(m);
-    if (urgent) pathTrace.follow(m);
-    // The screens hear an alarm now, not after its commit and the lane (issue 9.4); in a cluster
-    // another server may write the same alerts, so there it takes the stored path only.
-    const withdraw = urgent && !this.committed ? this.forewarn(m) : undefined;
-    const stored = this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
-    if (!withdraw) return stored;
+  submit(incoming: IncomingMessage): Promise<IngestOutcome> {
+    // Not `async`: the usual message gets the commit's own promise back. An async function
+    // wrapped it in another one, settled by a job of its own, for every message.
     try {
-      const outcome = await stored;
-      if (outcome.status !== 'accepted') withdraw();
-      return outcome;
+      const receivedAt = this.clock.now();
+      const verdict = validateMessage(incoming, this.devices, receivedAt);
+      if (verdict.decision === 'ignore') {
+        this.counters.ignored++;
+        return Promise.resolve({ status: 'ignored' });
+      }
+      if (verdict.decision === 'reject') {
+        return this.reject(verdict.claimed, verdict.reason, incoming.topic).then(() => ({ status: 'rejected', reason: verdict.reason }));
+      }
+      const m = verdict.message;
+      const urgent = this.isUrgent(m);
+      if (urgent) pathTrace.follow(m);
+      // The screens hear an alarm now, not after its commit and the lane (issue 9.4); in a cluster
+      // another server may write the same alerts, so there it takes the stored path only.
+      const withdraw = urgent && !this.committed ? this.forewarn(m) : undefined;
+      const stored = this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
+      return withdraw ? withdrawUnlessAccepted(stored, withdraw) : stored;
     } catch (error) {
-      withdraw();
-      throw error;
+      // As from an async function: never a throw into the broker's network loop.
+      return Promise.reject(error);
     }
   }
 
@@ -285,4 +283,16 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The outcome of a forewarned message; what was told ahead is withdrawn unless it was stored. */
+async function withdrawUnlessAccepted(stored: Promise<IngestOutcome>, withdraw: () => void): Promise<IngestOutcome> {
+  try {
+    const outcome = await stored;
+    if (outcome.status !== 'accepted') withdraw();
+    return outcome;
+  } catch (error) {
+    withdraw();
+    throw error;
+  }
 }

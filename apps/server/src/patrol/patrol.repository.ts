@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RoundDto } from '@estate-watch/contracts';
 import { roundDueAt, type PatrolAlertEffect } from '@estate-watch/domain';
+import { isoTime } from '../common/iso-time';
 import { DATABASE, type Database, type Queryable } from '../db/database';
 import { SitesService } from '../sites/sites.service';
 
@@ -219,8 +220,8 @@ async function writeTaps(tx: Queryable, taps: TapsJudged['taps'], rounds: readon
       taps.map((t) => t.seq),
       taps.map((t) => t.card),
       taps.map((t) => t.guardId),
-      taps.map((t) => t.tappedAt.toISOString()),
-      taps.map((t) => t.receivedAt.toISOString()),
+      taps.map((t) => isoTime(t.tappedAt)),
+      taps.map((t) => isoTime(t.receivedAt)),
       taps.map((t) => t.roundId),
       taps.map((t) => (t.effects.length > 0 ? JSON.stringify(t.effects) : null)),
       rounds.map((r) => r.id),

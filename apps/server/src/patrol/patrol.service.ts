@@ -128,7 +128,10 @@ export class PatrolService implements MessageHandler {
     const bySite = new Map<string, AcceptedMessage[]>();
     for (const m of batch) {
       if (m.kind !== 'checkpoint' || m.stream !== 'event' || m.payload.type !== 'tap' || !m.msgId) continue;
-      bySite.set(m.siteId, [...(bySite.get(m.siteId) ?? []), m]);
+      // Appended in place: a copy per tap made a batch of n taps cost n²/2 element copies.
+      const taps = bySite.get(m.siteId);
+      if (taps) taps.push(m);
+      else bySite.set(m.siteId, [m]);
     }
     if (bySite.size === 0) return;
     await this.serially(async () => {
@@ -184,7 +187,10 @@ export class PatrolService implements MessageHandler {
     };
     for (let from = 0; from < taps.length; ) {
       const rest = taps.slice(from);
-      const dates = [...new Set(rest.flatMap((m) => { const day = dayOf(tapTime(m)); return [shiftDate(day, -1), day]; }))];
+      // Each distinct day and the one before it (a round walking past midnight), in first-seen
+      // order; the day before is worked out once per day, not once per tap.
+      const days = new Set(rest.map((m) => dayOf(tapTime(m))));
+      const dates = [...new Set([...days].flatMap((day) => [shiftDate(day, -1), day]))];
       const keys = rest.map((m) => ({ deviceId: m.deviceId, msgId: m.msgId! }));
       const judged = await this.repo.applyTaps(site.site.id, dates, keys, (rounds, seen) => judgeTaps(site, rest, rounds, seen, this.log), now);
       for (const t of judged.placed) {

@@ -17,8 +17,11 @@ export function assignTap(rounds: readonly RoundDto[], checkpointId: string, tap
   const day = localDateOf(tappedAt, timeZone);
   const t = tappedAt.getTime();
   let best: (TapPlace & { distance: number; planned: number }) | null = null;
-  for (const round of rounds) {
-    const index = round.checkpoints.findIndex((c) => c.checkpointId === checkpointId);
+  // Every tap looks at every round of two days (hundreds on a busy site): no closure or
+  // iterator per round, which made most of the garbage of a batch of taps.
+  for (let r = 0; r < rounds.length; r++) {
+    const round = rounds[r]!;
+    const index = checkpointIndex(round, checkpointId);
     if (index < 0) continue;
     const planned = Date.parse(round.checkpoints[index]!.plannedAt);
     if (round.localDate !== day && localDateOf(new Date(planned), timeZone) !== day) continue;
@@ -28,4 +31,10 @@ export function assignTap(rounds: readonly RoundDto[], checkpointId: string, tap
     }
   }
   return best && { round: best.round, index: best.index };
+}
+
+function checkpointIndex(round: RoundDto, checkpointId: string): number {
+  const checkpoints = round.checkpoints;
+  for (let i = 0; i < checkpoints.length; i++) if (checkpoints[i]!.checkpointId === checkpointId) return i;
+  return -1;
 }
