@@ -52,4 +52,14 @@ describe('PgliteDatabase statement slices', () => {
     await Promise.all(issued.map((sql, i) => (i % 3 === 0 ? db.transaction((tx) => tx.query(sql)) : db.query(sql))));
     expect(ran).toEqual(issued);
   });
+
+  it('a client that computes off this thread (the worker) is never made to wait for a turn', async () => {
+    const ran: string[] = [];
+    const db = PgliteDatabase.over({ ...busyClient(0, ran), offThread: true }, 0);
+    let seenAfter = -1;
+    setImmediate(() => (seenAfter = ran.length));
+    for (let i = 0; i < 10; i++) await db.query(`s${i}`);
+    // With a slice of 0 an in-process client yields before every statement (the table above).
+    expect(seenAfter).toBe(-1);
+  });
 });

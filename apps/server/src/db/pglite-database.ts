@@ -65,14 +65,16 @@ export class PgliteDatabase implements Database {
   }
 
   /**
-   * PGlite computes on this thread, and Node runs the microtasks after every single I/O callback:
-   * a statement chain started from one socket's callback (a handler's batch, then the next) ran
+   * In process (PGLITE_THREAD=main, and the tests' own databases), PGlite computes on this
+   * thread, and Node runs the microtasks after every single I/O callback: a statement chain
+   * started from one socket's callback (a handler's batch, then the next) ran
    * to its end before the next socket of the same poll phase was read or the next connection
    * accepted. With 10,000 devices connecting, the server accepted about one connection per
    * chain (25-50/s, hundreds waiting in the listen queue), and each commit carried one status.
    * So after `sliceMs` of statements the next one waits for the check phase (setImmediate):
    * every ready socket and connection is taken first, and their messages share the next commit.
-   * Inside a transaction statements go on (it holds the one connection anyway).
+   * Inside a transaction statements go on (it holds the one connection anyway). In a worker
+   * thread (PgliteWorkerClient) there is nothing to give: each statement is a message to it.
    */
   private turn(): Promise<void> | undefined {
     if (this.db.offThread) return undefined;
