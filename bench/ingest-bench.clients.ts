@@ -46,11 +46,14 @@ async function main(): Promise<void> {
   const latencies: number[] = [];
   const deadline = Date.now() + MAX_SECONDS * 1000;
   const started = performance.now();
+  // Wall clock (the parent compares it with its own): when the user's wait starts.
+  const firstPublishAt = Date.now();
   const counts = await Promise.all(clients.map((c, i) => drive(c, i, latencies, deadline)));
   const seconds = (performance.now() - started) / 1000;
+  const lastAckAt = Date.now();
   await Promise.all(clients.map((c) => c.endAsync()));
   const cpu = process.cpuUsage();
-  process.send?.({ acked: counts.reduce((a, b) => a + b, 0), seconds, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
+  process.send?.({ acked: counts.reduce((a, b) => a + b, 0), seconds, latencies, cpuSeconds: (cpu.user + cpu.system) / 1e6, firstPublishAt, lastAckAt }, () => process.exit(0));
 }
 
 void main();

@@ -402,7 +402,7 @@ describe(HandlerPipeline.name, () => {
     expect(p.stats()).toMatchObject({ appliedSeq: 6, applied: 4 });
   });
 
-  it("a cluster's segments that follow on are one batch, up to maxBatch; a gap starts another", async () => {
+  it("a cluster's segments that follow on fill a batch up to maxBatch, a segment that does not fit split across two", async () => {
     const store = new MemoryStore();
     const handler = new TestHandler();
     const p = await started(store, handler, { urgentLane: false, maxBatch: 5 });
@@ -413,14 +413,32 @@ describe(HandlerPipeline.name, () => {
     const [a, b, c, d] = [seg(2), seg(2), seg(2), seg(1)];
     p.enqueue(a, { from: 1, upTo: 3 });
     p.enqueue(b, { from: 3, upTo: 5 });
-    p.enqueue(c, { from: 5, upTo: 7 }); // would make 6: over maxBatch
+    p.enqueue(c, { from: 5, upTo: 7 }); // one of its two fits
     p.enqueue(d, { from: 7, upTo: 8 });
     p.enqueue([], { from: 8, upTo: 9 });
     handler.open();
     await p.idle();
     const seqs = (ms: AcceptedMessage[]) => ms.map((m) => m.seq);
-    expect(handler.batches).toEqual([[1], [...seqs(a), ...seqs(b)], [...seqs(c), ...seqs(d)]]);
+    expect(handler.batches).toEqual([[1], [...seqs(a), ...seqs(b), c[0]!.seq], [c[1]!.seq, ...seqs(d)]]);
     expect(store.cursors.get('c:test')).toEqual({ seq: 9, applied: 8 });
+  });
+
+  it("a cluster's segments split where a batch is full: every message once, in seq order, batches full but the last", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler();
+    const p = await started(store, handler, { urgentLane: false, maxBatch: 4 });
+    const release = handler.hold();
+    p.enqueue([store.add('x')], { from: 0, upTo: 1 });
+    await release;
+    const seg = (n: number) => Array.from({ length: n }, (_, i) => store.add(`d${i}`));
+    const [a, b, c] = [seg(3), seg(3), seg(3)]; // seqs 2-4, 5-7, 8-10
+    p.enqueue(a, { from: 1, upTo: 4 });
+    p.enqueue(b, { from: 4, upTo: 7 });
+    p.enqueue(c, { from: 7, upTo: 12 }); // 11-12: rows no pipeline here takes
+    handler.open();
+    await p.idle();
+    expect(handler.batches).toEqual([[1], [2, 3, 4, 5], [6, 7, 8, 9], [10]]);
+    expect(store.cursors.get('c:test')).toEqual({ seq: 12, applied: 10 });
   });
 
   it("a cluster's segment with nothing this handler takes still moves its cursor", async () => {

@@ -1,6 +1,7 @@
 // Patrol rounds in storage (CONTRACT §3, §4), run on PGlite (unit suite) and PostgreSQL (service suite):
 // planning, taps from ingest, the sweep, restarts, site-file changes, the day boundary.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend } from '../db/database.testing';
 import { testSiteYaml } from '../sites/sites.testing';
 import { AlertsService } from '../alerts/alerts.service';
@@ -183,6 +184,23 @@ export function patrolSuite(backend: Backend): void {
         await h.patrol.handle(tap('cp-1', local('09:29', '2026-11-28')));
         expect((await h.patrol.list({ date: '2026-11-28' }))[0]!.checkpoints[0]).toMatchObject({ outcome: 'on_time' });
         expect(outcomes(await round())).toEqual(['cp-1:pending', 'cp-2:pending']);
+      });
+
+      it('taps that belong to no round: 20 lines a minute, then one line counting the rest', async () => {
+        const lines: string[] = [];
+        const spy = vi.spyOn(Logger.prototype, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+        try {
+          await h.patrol.applyBatch(Array.from({ length: 50 }, () => tap('cp-1', local('03:00', '2026-12-20'))));
+          expect(lines.filter((l) => l.includes('belongs to no round'))).toHaveLength(20);
+          h.clock.set(new Date(h.clock.now().getTime() + 60_000));
+          await h.patrol.applyBatch([tap('cp-2', local('03:01', '2026-12-20'))]);
+          expect(lines.slice(20)).toEqual([
+            '30 more taps that belong to no round were not logged in the last 60 s',
+            expect.stringContaining('testsite/cp-2: tap by G01'),
+          ]);
+        } finally {
+          spy.mockRestore();
+        }
       });
 
       it('a message seen again (replay after a crash, a re-send) is counted once', async () => {
