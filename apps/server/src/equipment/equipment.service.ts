@@ -122,7 +122,8 @@ export class EquipmentService implements MessageHandler {
    * A batch in one transaction (EquipmentRepository.applyBatch), ended after a message whose
    * state change calls for an alert; that alert is written in the same transaction and announced
    * once it has committed. A replayed message re-asserts what the stored state implies.
-   * The live `sensor` event goes out once per changed sensor at the end, as the list answers it.
+   * The live `sensor` events follow the batch without holding it (queueAnnouncement), one per
+   * changed sensor, as the list answers it.
    */
   async applyBatch(batch: readonly AcceptedMessage[]): Promise<void> {
     const items: { m: AcceptedMessage; sensor: SiteSensor; input: SensorInput }[] = [];
