@@ -162,7 +162,10 @@ describe.each(['postgres', 'pglite'] as Backend[])('exactly once across restarts
       ADMIN_PASSWORD,
       HTTP_PORT: String(httpPort),
       MQTT_PORT: String(await freePort()),
-      ...(database?.url ? { DATABASE_URL: database.url } : { DATA_DIR: join(dir, 'data') }),
+      // Always a directory of the test's own: with DATABASE_URL the embedded broker still keeps its
+      // sessions there, and the default (./data) is where `npm start`'s PGlite must find an empty one.
+      DATA_DIR: join(dir, 'data'),
+      ...(database?.url ? { DATABASE_URL: database.url } : {}),
     };
     server = await startServerProcess(env);
     fleet = new Fleet(Number(env.MQTT_PORT));

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { INT8_OID, NUMERIC_OID, type Database, type DatabaseSession, type Queryable } from './database';
 
@@ -26,6 +27,19 @@ export interface PgliteOpenOptions {
 export type PgliteEngine = (options: PgliteOpenOptions) => Promise<PgliteClient>;
 
 export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(options);
+
+/**
+ * PGlite creates its database only in an empty directory: one holding anything else (the embedded
+ * broker's `mqtt-sessions`, left by a run with DATABASE_URL) makes it exit with no reason given.
+ */
+function startProblem(error: unknown, dataDir: string | undefined): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  const said = typeof message === 'string' ? message : String(error);
+  if (!dataDir || existsSync(join(dataDir, 'PG_VERSION'))) return said;
+  const other = readdirSync(dataDir);
+  if (other.length === 0) return said;
+  return `${said}. The directory holds ${other.join(', ')} but no database, and PGlite creates one only in an empty directory: set DATA_DIR to a new directory, or move those out`;
+}
 
 /** See PgliteDatabase.turn(). */
 export const STATEMENT_SLICE_MS = 10;
@@ -55,6 +69,8 @@ export class PgliteDatabase implements Database {
     const db = await engine({
       ...(dataDir ? { dataDir } : {}),
       parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
+    }).catch((error: unknown) => {
+      throw new Error(`PGlite could not open ${dataDir ?? 'its in-memory database'}: ${startProblem(error, dataDir)}`);
     });
     return new PgliteDatabase(db);
   }

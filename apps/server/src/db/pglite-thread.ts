@@ -37,7 +37,11 @@ interface PgliteModule {
 }
 
 export function sendable(error: unknown): SentError {
-  if (!(error instanceof Error)) return { message: String(error), fields: {} };
+  // Emscripten's ExitStatus (PGlite that could not start) is an object with a message, not an Error.
+  if (!(error instanceof Error)) {
+    const message = (error as { message?: unknown } | null)?.message;
+    return { message: typeof message === 'string' ? message : String(error), fields: {} };
+  }
   const fields: SentError['fields'] = {};
   for (const [key, value] of Object.entries(error)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;

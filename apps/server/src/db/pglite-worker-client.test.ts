@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -138,6 +138,24 @@ describe(PgliteWorkerClient.name, () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pglite-worker-')), 'not-a-directory');
     writeFileSync(file, 'x');
     await expect(workerPgliteEngine({ dataDir: file, parsers: {} })).rejects.toThrow();
+  });
+
+  it.each([
+    { engine: 'worker', start: workerPgliteEngine },
+    { engine: 'in process', start: defaultPgliteEngine },
+  ])('$engine: a data directory holding other files but no database is refused with what to do', async ({ start }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-worker-'));
+    try {
+      mkdirSync(join(dir, 'mqtt-sessions'));
+      const refused = await PgliteDatabase.open(dir, start).catch((e: unknown) => e as Error);
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toContain(`PGlite could not open ${dir}`);
+      expect((refused as Error).message).toContain('holds mqtt-sessions but no database');
+      expect((refused as Error).message).toContain('set DATA_DIR to a new directory');
+      expect((refused as Error).message).not.toContain('[object Object]');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs the migrations, so the server can start on it', async () => {
