@@ -55,3 +55,9 @@ export const DATABASE = Symbol('DATABASE');
 /** int8 (OID 20) and numeric (1700) as JS numbers on both drivers: counts and sequences stay well below 2^53. */
 export const INT8_OID = 20;
 export const NUMERIC_OID = 1700;
+
+/** What a thrown value says: Emscripten's ExitStatus (PGlite that could not start) is an object with a message, not an Error. */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { INT8_OID, NUMERIC_OID, type Database, type DatabaseSession, type Queryable } from './database';
+import { INT8_OID, NUMERIC_OID, messageOf, type Database, type DatabaseSession, type Queryable } from './database';
 
 /** What PgliteDatabase uses of a PGlite instance: any build of PGlite with the same API fits. */
 export interface PgliteClient {
@@ -33,8 +33,7 @@ export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(opti
  * broker's `mqtt-sessions`, left by a run with DATABASE_URL) makes it exit with no reason given.
  */
 function startProblem(error: unknown, dataDir: string | undefined): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  const said = typeof message === 'string' ? message : String(error);
+  const said = messageOf(error);
   if (!dataDir || existsSync(join(dataDir, 'PG_VERSION'))) return said;
   const other = readdirSync(dataDir);
   if (other.length === 0) return said;

@@ -1,7 +1,7 @@
 // Runs inside the PGlite worker thread (pglite-worker-client.ts starts it): PGlite computes here,
 // off the thread that reads the broker's sockets and writes the screens' events.
 import { parentPort, workerData } from 'node:worker_threads';
-import { INT8_OID, NUMERIC_OID } from './database';
+import { INT8_OID, NUMERIC_OID, messageOf } from './database';
 
 /** What the server's thread asks. `tx` names the open transaction a statement belongs to. */
 export type ThreadRequest =
@@ -37,11 +37,7 @@ interface PgliteModule {
 }
 
 export function sendable(error: unknown): SentError {
-  // Emscripten's ExitStatus (PGlite that could not start) is an object with a message, not an Error.
-  if (!(error instanceof Error)) {
-    const message = (error as { message?: unknown } | null)?.message;
-    return { message: typeof message === 'string' ? message : String(error), fields: {} };
-  }
+  if (!(error instanceof Error)) return { message: messageOf(error), fields: {} };
   const fields: SentError['fields'] = {};
   for (const [key, value] of Object.entries(error)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
