@@ -144,14 +144,21 @@ export class PatrolRepository {
    */
   async applyTaps<T extends TapsJudged>(siteId: string, dates: readonly string[], taps: readonly TapKey[], judge: (rounds: RoundDto[], seen: ReadonlyMap<string, SeenTap>) => T, now: Date): Promise<T> {
     return this.db.session(BATCH_SESSION).transaction(async (tx) => {
-      // One read: the rounds locked (in start order), and the taps recorded before, as JSON.
+      // One read: the rounds locked (in start order), and the taps recorded before, as JSON. Each
+      // tap is looked up by its key (LATERAL … OFFSET 0 keeps the lookup per key): as a join, a
+      // burst that grew patrol_taps faster than its statistics got a hash join over every tap of
+      // the site, each batch (bench: 45 ms a batch at 160,000 taps, the patrol pipeline's half).
       const [read] = await tx.query<{ rounds: RoundRow[] | null; seen: { device_id: string; msg_id: string; round_id: string | null; pending_effects: TapEffect[] | null }[] | null }>(
         `WITH locked AS MATERIALIZED (
            SELECT ${ROUND}, start, id FROM patrol_rounds WHERE site_id = $1 AND local_date = ANY($2::date[]) ORDER BY start, id FOR UPDATE
          )
          SELECT (SELECT json_agg(json_build_object('round', round, 'revision', revision) ORDER BY start, id) FROM locked) AS rounds,
                 (SELECT json_agg(json_build_object('device_id', t.device_id, 'msg_id', t.msg_id, 'round_id', t.round_id, 'pending_effects', t.pending_effects))
-                 FROM patrol_taps t JOIN unnest($3::text[], $4::text[]) AS k(device_id, msg_id) ON t.site_id = $1 AND t.device_id = k.device_id AND t.msg_id = k.msg_id) AS seen`,
+                 FROM unnest($3::text[], $4::text[]) AS k(device_id, msg_id)
+                 CROSS JOIN LATERAL (
+                   SELECT device_id, msg_id, round_id, pending_effects FROM patrol_taps
+                   WHERE site_id = $1 AND device_id = k.device_id AND msg_id = k.msg_id OFFSET 0
+                 ) t) AS seen`,
         [siteId, dates, taps.map((t) => t.deviceId), taps.map((t) => t.msgId)],
       );
       const rounds = (read?.rounds ?? []).map(this.revised);
