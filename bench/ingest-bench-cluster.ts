@@ -16,7 +16,11 @@
 // the publishers and the rest of the machine, and how many backends waited on the commit lock.
 // Prints figures and the load average, asserts nothing. Needs `mosquitto` on the PATH and
 // PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-//   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 npm run bench:ingest
+// Each server-path row first sends WARMUP taps per publisher (500; other ids) and waits until
+// they are applied: the measured burst meets running servers, as in production, not processes
+// compiling their hot code as it arrives (three servers compile it three times). Before
+// 2026-12-05 15:00 every figure was cold (WARMUP=0 gives that).
+//   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 WARMUP=500 npm run bench:ingest
 // BENCH=embedded runs the embedded-broker benchmark instead (bench/ingest-bench.run.ts).
 import { fork, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +41,12 @@ const SHARDS = Number(process.env.SHARDS ?? 12);
 /** How long to wait for the handlers after the last message is stored. */
 const APPLIED_SECONDS = Number(process.env.APPLIED_SECONDS ?? 60);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/**
+ * Taps per publisher sent and applied before the measured burst (0: none, the servers cold). A
+ * server runs for days: a burst meets it compiled (V8's JIT) and with its connections warm. Cold,
+ * each of three servers compiles the same hot paths during the burst, which one server does once.
+ */
+const WARMUP = Number(process.env.WARMUP ?? 500);
 const TOTAL = CLIENTS * MESSAGES;
 const CARD = '04A1B2C3D4E5';
 
@@ -82,11 +92,11 @@ interface Published {
 }
 
 /** The publishers, in a child process of their own (bench/ingest-bench.clients.ts); resolves with their CPU seconds and times. */
-function publish(port: number): Promise<Published> {
+function publish(port: number, burst: { messages: number; idPrefix: string } = { messages: MESSAGES, idPrefix: 'm' }): Promise<Published> {
   return new Promise((done, fail) => {
     const child = fork(join(__dirname, 'ingest-bench.clients.ts'), [], {
       execArgv: process.execArgv,
-      env: { ...process.env, BENCH_HOST: '127.0.0.1', BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(MESSAGES), INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
+      env: { ...process.env, BENCH_HOST: '127.0.0.1', BENCH_PORT: String(port), CLIENTS: String(CLIENTS), MESSAGES: String(burst.messages), ID_PREFIX: burst.idPrefix, INFLIGHT: String(INFLIGHT), MAX_SECONDS: String(MAX_SECONDS) },
     });
     child.once('message', (report: Partial<Published>) => done({ cpuSeconds: report.cpuSeconds ?? 0, firstPublishAt: report.firstPublishAt ?? NaN, lastAckAt: report.lastAckAt ?? NaN }));
     child.once('error', fail);
@@ -141,30 +151,21 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       if (Date.now() > deadline) throw new Error(`shards not split in 60 s: ${JSON.stringify(hs)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    let before = 0; // the warm-up's last seq: the measured burst is what follows it
+    if (WARMUP > 0) {
+      await publish(mosquitto.port, { messages: WARMUP, idPrefix: 'w' });
+      await storedAfter(db, 0, CLIENTS * WARMUP);
+      before = await appliedUpToLast(db);
+      if (Number.isNaN(before)) throw new Error(`the warm-up was not applied in ${APPLIED_SECONDS} s`);
+    }
+    const ingested0 = (await Promise.all(servers.map(clusterHealth))).map((h) => ({ ingested: h.ingested, commits: h.commits, rows: h.readBack.rows, reads: h.readBack.reads }));
     const window = startCpuWindow({ ...Object.fromEntries(servers.map((s) => [s.node, s.child.pid as number])), mosquitto: mosquitto.pid }, db, name);
     const published = await publish(mosquitto.port);
-    const deadline = Date.now() + MAX_SECONDS * 1000;
-    let stored = 0;
-    while (stored < TOTAL && Date.now() < deadline) {
-      stored = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_messages')).rows[0]!.n;
-      if (stored < TOTAL) await new Promise((r) => setTimeout(r, 50));
-    }
+    const stored = await storedAfter(db, before, TOTAL);
     const storedAt = Date.now();
-    const [span] = (await db.query<{ s: number }>('SELECT extract(epoch FROM max(received_at) - min(received_at))::float8 AS s FROM device_messages')).rows;
+    const [span] = (await db.query<{ s: number }>('SELECT extract(epoch FROM max(received_at) - min(received_at))::float8 AS s FROM device_messages WHERE seq > $1', [before])).rows;
     const seconds = span!.s;
-    // Applied: the durable cursors of devices (statuses; taps it only passes) and patrol (every tap)
-    // are past the last stored message.
-    let appliedAt = NaN;
-    const appliedBy = Date.now() + APPLIED_SECONDS * 1000;
-    const [{ last }] = (await db.query<{ last: number }>('SELECT max(seq)::int AS last FROM device_messages')).rows as [{ last: number }];
-    while (Date.now() < appliedBy) {
-      const cursors = (await db.query<{ consumer: string; seq: number }>("SELECT consumer, seq::int AS seq FROM ingest_cursor WHERE consumer IN ('domain:devices', 'domain:patrol')")).rows;
-      if (cursors.length === 2 && cursors.every((c) => c.seq >= last)) {
-        appliedAt = Date.now();
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const appliedAt = Number.isNaN(await appliedUpToLast(db)) ? NaN : Date.now();
     const cpu = await window.stop({ publishers: published.cpuSeconds });
     const hs = await Promise.all(servers.map(clusterHealth));
     const perSecond = Math.round(stored / seconds);
@@ -179,8 +180,13 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
       ratio: `${(perSecond / rawRate).toFixed(2)} ×`,
       applied: `${round(waited, 2)} s (${Math.round(stored / waited)}/s)`,
       waited: [published.lastAckAt, storedAt, appliedAt].map((t) => round((t - published.firstPublishAt) / 1000, 2)).join(' → '),
-      // stored (in how many commits) / rows of the others' read back for its handlers (in how many reads)
-      split: hs.map((h) => `${h.node}${busyHandlers(h.handlers)} ${h.ingested} (${h.commits}) / ${h.readBack.rows} (${h.readBack.reads})`).join(', '),
+      // stored (in how many commits) / rows of the others' read back for its handlers (in how many reads), in the measured burst
+      split: hs
+        .map((h, i) => {
+          const w = ingested0[i]!;
+          return `${h.node}${busyHandlers(h.handlers)} ${h.ingested - w.ingested} (${h.commits - w.commits}) / ${h.readBack.rows - w.rows} (${h.readBack.reads - w.reads})`;
+        })
+        .join(', '),
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -188,6 +194,30 @@ async function serverPath(mosquitto: Mosquitto, count: number, rawRate: number, 
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/** Polls until `count` messages are stored after seq `after` (or MAX_SECONDS pass); how many are. */
+async function storedAfter(db: pg.Client, after: number, count: number): Promise<number> {
+  const deadline = Date.now() + MAX_SECONDS * 1000;
+  for (;;) {
+    const stored = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM device_messages WHERE seq > $1', [after])).rows[0]!.n;
+    if (stored >= count || Date.now() > deadline) return stored;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Polls until the durable cursors of devices (statuses; taps it only passes) and patrol (every
+ * tap) are past the last stored message; that seq, or NaN after APPLIED_SECONDS.
+ */
+async function appliedUpToLast(db: pg.Client): Promise<number> {
+  const [{ last }] = (await db.query<{ last: number }>('SELECT max(seq)::int AS last FROM device_messages')).rows as [{ last: number }];
+  for (const deadline = Date.now() + APPLIED_SECONDS * 1000; Date.now() < deadline; ) {
+    const cursors = (await db.query<{ consumer: string; seq: number }>("SELECT consumer, seq::int AS seq FROM ingest_cursor WHERE consumer IN ('domain:devices', 'domain:patrol')")).rows;
+    if (cursors.length === 2 && cursors.every((c) => c.seq >= last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return NaN;
 }
 
 function cpuRow(path: string, w: CpuWindow, nodes: string[], messages: number): CpuRow {
@@ -223,7 +253,7 @@ async function main(): Promise<void> {
   execFileSync('npx', ['tsc', '-b', 'apps/server'], { cwd: resolve(__dirname, '..'), stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'estate-bench-cluster-'));
   writeFileSync(join(dir, 'bench.yaml'), SITE_YAML);
-  console.log(`ingest bench, production path: ${CLIENTS} MQTT.js publishers × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight each, ${SHARDS} shards; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`ingest bench, production path: ${CLIENTS} MQTT.js publishers × ${MESSAGES} QoS 1 taps, ${INFLIGHT} in flight each, ${SHARDS} shards; servers warmed by ${CLIENTS} × ${WARMUP} taps applied first; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const rows: Row[] = [];
   const cpuRows: CpuRow[] = [];
   for (let run = 0; run < RUNS; run++) {

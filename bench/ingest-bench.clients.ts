@@ -8,6 +8,8 @@ const CLIENTS = Number(process.env.CLIENTS);
 const MESSAGES = Number(process.env.MESSAGES);
 const INFLIGHT = Number(process.env.INFLIGHT);
 const MAX_SECONDS = Number(process.env.MAX_SECONDS);
+/** Message ids are `${ID_PREFIX}-n`: a warm-up burst uses another prefix, so its ids are not repeats. */
+const ID_PREFIX = process.env.ID_PREFIX ?? 'm';
 
 function connectDevice(i: number): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
@@ -29,7 +31,7 @@ function drive(client: MqttClient, i: number, latencies: number[], deadline: num
         return;
       }
       const n = sent++;
-      const payload = JSON.stringify({ id: `m-${n}`, ts: new Date().toISOString(), type: 'tap', card: '04A1B2C3D4E5' });
+      const payload = JSON.stringify({ id: `${ID_PREFIX}-${n}`, ts: new Date().toISOString(), type: 'tap', card: '04A1B2C3D4E5' });
       const start = performance.now();
       client.publish(topic, payload, { qos: 1 }, (error) => {
         if (!error) latencies.push(performance.now() - start);
