@@ -18,8 +18,8 @@
 // PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 // Each server-path row first sends WARMUP taps per publisher (500; other ids) and waits until
 // they are applied: the measured burst meets running servers, as in production, not processes
-// compiling their hot code as it arrives (three servers compile it three times). Before
-// 2026-12-05 15:00 every figure was cold (WARMUP=0 gives that).
+// compiling their hot code as it arrives (three servers compile it three times). Every figure
+// before 2026-12-05 14:30 was cold (WARMUP=0 gives that).
 //   CLIENTS=20 MESSAGES=2000 INFLIGHT=100 SERVERS=1,3 RUNS=1 WARMUP=500 npm run bench:ingest
 // BENCH=embedded runs the embedded-broker benchmark instead (bench/ingest-bench.run.ts).
 import { fork, execFileSync } from 'node:child_process';
