@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { BROKER_STATE_DIR } from '../broker/broker-persistence';
 import { INT8_OID, NUMERIC_OID, messageOf, type Database, type DatabaseSession, type Queryable } from './database';
 
 /** What PgliteDatabase uses of a PGlite instance: any build of PGlite with the same API fits. */
@@ -29,8 +30,33 @@ export type PgliteEngine = (options: PgliteOpenOptions) => Promise<PgliteClient>
 export const defaultPgliteEngine: PgliteEngine = (options) => PGlite.create(options);
 
 /**
- * PGlite creates its database only in an empty directory: one holding anything else (the embedded
- * broker's `mqtt-sessions`, left by a run with DATABASE_URL) makes it exit with no reason given.
+ * What the server itself keeps in DATA_DIR beside the database: the embedded broker's sessions. A
+ * run with DATABASE_URL leaves them in a DATA_DIR that holds no database yet.
+ */
+const OURS_BESIDE_THE_DATABASE: readonly string[] = [BROKER_STATE_DIR];
+
+/**
+ * PGlite creates its database only in an empty directory. When a DATA_DIR with no database holds
+ * only what the server keeps there (the broker's sessions of an earlier run with DATABASE_URL),
+ * that is moved to a sibling folder while the database is created, and back after; `npm start`
+ * then works on the directory such a run left. Returns the way back, or undefined when nothing
+ * was moved.
+ */
+function setAsideWhileCreating(dataDir: string): (() => void) | undefined {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
+  const entries = readdirSync(dataDir);
+  if (entries.length === 0 || !entries.every((e) => OURS_BESIDE_THE_DATABASE.includes(e))) return undefined;
+  const aside = mkdtempSync(join(dirname(dataDir), `.${basename(dataDir)}-aside-`));
+  for (const e of entries) renameSync(join(dataDir, e), join(aside, e));
+  return () => {
+    for (const e of entries) renameSync(join(aside, e), join(dataDir, e));
+    rmdirSync(aside);
+  };
+}
+
+/**
+ * PGlite creates its database only in an empty directory: one holding anything else makes it
+ * exit with no reason given.
  */
 function startProblem(error: unknown, dataDir: string | undefined): string {
   const said = messageOf(error);
@@ -64,14 +90,19 @@ export class PgliteDatabase implements Database {
   /** `dataDir` undefined keeps everything in memory (tests). */
   static async open(dataDir?: string, engine: PgliteEngine = defaultPgliteEngine): Promise<PgliteDatabase> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
-    // One options object: `new PGlite(undefined, options)` would drop the options (and the parsers).
-    const db = await engine({
-      ...(dataDir ? { dataDir } : {}),
-      parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
-    }).catch((error: unknown) => {
-      throw new Error(`PGlite could not open ${dataDir ?? 'its in-memory database'}: ${startProblem(error, dataDir)}`);
-    });
-    return new PgliteDatabase(db);
+    const putBack = dataDir ? setAsideWhileCreating(dataDir) : undefined;
+    try {
+      // One options object: `new PGlite(undefined, options)` would drop the options (and the parsers).
+      const db = await engine({
+        ...(dataDir ? { dataDir } : {}),
+        parsers: { [INT8_OID]: (v: string) => Number(v), [NUMERIC_OID]: (v: string) => Number(v) },
+      }).catch((error: unknown) => {
+        throw new Error(`PGlite could not open ${dataDir ?? 'its in-memory database'}: ${startProblem(error, dataDir)}`);
+      });
+      return new PgliteDatabase(db);
+    } finally {
+      putBack?.();
+    }
   }
 
   /** For tests: a client of the caller's, and the slice. */

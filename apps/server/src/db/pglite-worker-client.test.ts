@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,14 +147,36 @@ describe(PgliteWorkerClient.name, () => {
     const dir = mkdtempSync(join(tmpdir(), 'pglite-worker-'));
     try {
       mkdirSync(join(dir, 'mqtt-sessions'));
+      writeFileSync(join(dir, 'notes.txt'), 'not ours');
       const refused = await PgliteDatabase.open(dir, start).catch((e: unknown) => e as Error);
       expect(refused).toBeInstanceOf(Error);
       expect((refused as Error).message).toContain(`PGlite could not open ${dir}`);
-      expect((refused as Error).message).toContain('holds mqtt-sessions but no database');
+      expect((refused as Error).message).toContain('holds mqtt-sessions, notes.txt but no database');
       expect((refused as Error).message).toContain('set DATA_DIR to a new directory');
       expect((refused as Error).message).not.toContain('[object Object]');
+      expect(readdirSync(dir).sort()).toEqual(['mqtt-sessions', 'notes.txt']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    { engine: 'worker', start: workerPgliteEngine },
+    { engine: 'in process', start: defaultPgliteEngine },
+  ])("$engine: a data directory holding only the broker's sessions (a run with DATABASE_URL) gets its database, the sessions kept", async ({ start }) => {
+    const parent = mkdtempSync(join(tmpdir(), 'pglite-worker-'));
+    const dir = join(parent, 'data');
+    try {
+      mkdirSync(join(dir, 'mqtt-sessions'), { recursive: true });
+      writeFileSync(join(dir, 'mqtt-sessions', 'CURRENT'), 'MANIFEST-000001\n');
+      const db = await PgliteDatabase.open(dir, start);
+      expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      await db.close();
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining(['PG_VERSION', 'mqtt-sessions']));
+      expect(readFileSync(join(dir, 'mqtt-sessions', 'CURRENT'), 'utf8')).toBe('MANIFEST-000001\n');
+      expect(readdirSync(parent)).toEqual(['data']); // nothing left aside
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 
