@@ -21,8 +21,24 @@ import { IngestService } from '../ingest/ingest.service';
 import { fairShare } from './fair-share';
 import { LeaseRepository, type LeaseRow } from './lease.repository';
 
-/** NOTIFY channel: "something was committed", payload the committing server. */
+/** NOTIFY channel: "something was committed", payload committedNotice's. */
 export const COMMITTED_CHANNEL = 'estate_ingest_committed';
+
+/**
+ * A commit notice's payload: the committing server, a tab, the `kind/stream` pairs stored since its
+ * last notice (comma-separated). A server whose pipelines take none of them does not read.
+ */
+export function committedNotice(node: string, pairs: Iterable<string>): string {
+  return `${node}\t${[...pairs].join(',')}`;
+}
+
+/** committedNotice read back; `pairs` undefined when the payload names the server only (read anyway). */
+export function readCommittedNotice(payload: string): { node: string; pairs?: ReadonlySet<string> } {
+  const tab = payload.indexOf('\t');
+  if (tab < 0) return { node: payload };
+  const list = payload.slice(tab + 1);
+  return { node: payload.slice(0, tab), pairs: new Set(list ? list.split(',') : []) };
+}
 /** Handlers read the database at least this often even if a notification was lost. */
 const POLL_MS = 1_000;
 /** Alerts repeated to every screen when a handler changes hands (see reannounce). */
@@ -78,6 +94,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private pool: pg.Pool | undefined;
   private notifying = false;
   private notifyAgain = false;
+  /** The `kind/stream` pairs committed here since the last NOTIFY went out. */
+  private readonly unannounced = new Set<string>();
   private stopped = false;
   private reannouncing = false;
 
@@ -99,7 +117,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     const leaseDb = this.leasePool;
     this.repo = new LeaseRepository(leaseDb ? { query: async <T>(text: string, params?: unknown[]) => (await leaseDb.query(text, params)).rows as T[] } : db);
     if (!this.enabled) return;
-    this.dispatch = ingest.joinCluster(() => this.committed());
+    this.dispatch = ingest.joinCluster((pairs) => this.committed(pairs));
   }
 
   /** The pool the Socket.IO adapter broadcasts over (LISTEN/NOTIFY); undefined when alone. */
@@ -327,21 +345,27 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     return external;
   }
 
-  /** Tells the other servers that something was committed; one NOTIFY at a time, coalesced. */
-  private committed(): void {
+  /**
+   * Tells the other servers that something was committed, and of which kinds; one NOTIFY at a
+   * time, coalesced (the next one names the pairs of every commit since).
+   */
+  private committed(pairs: ReadonlySet<string>): void {
+    for (const pair of pairs) this.unannounced.add(pair);
     if (this.notifying) {
       this.notifyAgain = true;
       return;
     }
     this.notifying = true;
+    const notice = committedNotice(this.node, this.unannounced);
+    this.unannounced.clear();
     void this.db
-      .query('SELECT pg_notify($1, $2)', [COMMITTED_CHANNEL, this.node])
+      .query('SELECT pg_notify($1, $2)', [COMMITTED_CHANNEL, notice])
       .catch(() => undefined)
       .finally(() => {
         this.notifying = false;
         if (this.notifyAgain) {
           this.notifyAgain = false;
-          this.committed();
+          this.committed(new Set());
         }
       });
   }
@@ -358,7 +382,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     client.on('error', again);
     client.on('end', again);
     client.on('notification', (n) => {
-      if (n.payload !== this.node) this.dispatch?.poke();
+      const notice = readCommittedNotice(n.payload ?? '');
+      if (notice.node !== this.node) this.dispatch?.poke(notice.pairs);
     });
     this.listener = client;
     try {

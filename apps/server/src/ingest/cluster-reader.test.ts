@@ -193,6 +193,34 @@ describe(ClusterReader.name, () => {
     expect(handed()).toEqual([1, 2]);
     expect(contiguous()).toBe(true);
   });
+
+  it('does not read for a notice of kinds no pipeline here takes; reads for one it takes, and for one that does not say', async () => {
+    const { store, reader, handed, contiguous } = setUp([{ kinds: ['sensor'], streams: ['telemetry'] }]);
+    const sensor = (n: number) => store.commit(n, 'sensor').map((m) => Object.assign(m, { stream: 'telemetry' as const }));
+    reader.foreign();
+    await reader.idle();
+    const reads = () => reader.stats().reads;
+    const before = reads();
+
+    store.commit(3, 'checkpoint'); // another server's taps
+    reader.foreign(new Set(['checkpoint/event']));
+    await reader.idle();
+    expect(reads()).toBe(before);
+
+    sensor(2); // another server's readings
+    reader.foreign(new Set(['checkpoint/event', 'sensor/telemetry']));
+    await reader.idle();
+    expect(reads()).toBe(before + 1);
+    expect(handed()).toEqual([4, 5]); // the taps passed over, the readings read
+
+    store.commit(1, 'gate');
+    sensor(1);
+    reader.foreign(); // the poll, or a server that names no kinds: read
+    await reader.idle();
+    expect(reads()).toBe(before + 2);
+    expect(handed()).toEqual([4, 5, 7]);
+    expect(contiguous()).toBe(true);
+  });
 });
 
 describe(pairsOf.name, () => {

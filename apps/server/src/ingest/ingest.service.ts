@@ -65,7 +65,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly counters = { accepted: 0, duplicates: 0, rejected: 0, ignored: 0, batches: 0, lastBatchSize: 0, commitFailures: 0 };
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
-  private committed: (() => void) | undefined;
+  /** In a cluster: hears each commit made here, with the `kind/stream` pairs it stored. */
+  private committed: ((pairs: ReadonlySet<string>) => void) | undefined;
   /** Per `kind/stream`: the handlers with an urgent() that take it. */
   private readonly judges = new Map<string, readonly MessageHandler[]>();
 
@@ -96,7 +97,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
    * where their lease is, and `committed` hears every commit made here (the cluster tells the
    * other servers). IngestRepository orders the commits across servers (CLUSTER_MODE).
    */
-  joinCluster(committed: () => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke' | 'readBack'> {
+  joinCluster(committed: (pairs: ReadonlySet<string>) => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke' | 'readBack'> {
     this.dispatcher.cluster();
     this.committed = committed;
     return this.dispatcher;
@@ -257,8 +258,9 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     if (pathTrace.enabled) for (const m of messages) pathTrace.mark(m, 'committed');
     this.counters.batches++;
     this.counters.lastBatchSize = items.length;
-    this.dispatcher.enqueue(stored.filter((m): m is AcceptedMessage => m !== undefined));
-    this.committed?.();
+    const fresh = stored.filter((m): m is AcceptedMessage => m !== undefined);
+    this.dispatcher.enqueue(fresh);
+    if (this.committed) this.committed(pairsStored(fresh));
     let next = 0;
     return items.map((item): IngestOutcome => {
       if (item.kind === 'rejection') return { status: 'rejected', reason: item.reason };
@@ -279,6 +281,18 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(`pruning old message ids failed (retried next hour): ${String(error)}`);
     }
   }
+}
+
+/** The `kind/stream` pairs of a commit's messages (a handful, whatever its size). */
+function pairsStored(messages: readonly AcceptedMessage[]): Set<string> {
+  const pairs = new Set<string>();
+  let last: AcceptedMessage | undefined;
+  for (const m of messages) {
+    if (last && m.kind === last.kind && m.stream === last.stream) continue;
+    pairs.add(`${m.kind}/${m.stream}`);
+    last = m;
+  }
+  return pairs;
 }
 
 function truncate(text: string, max: number): string {

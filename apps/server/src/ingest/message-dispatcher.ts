@@ -75,9 +75,9 @@ export class MessageDispatcher {
     await pipeline.idle();
   }
 
-  /** Another server committed (or the poll): the pipelines here hear of it after one read. */
-  poke(): void {
-    if (this.reader) this.reader.foreign();
+  /** Another server committed (or the poll): the pipelines here hear of it after one read; `pairs` what it stored, when known (ClusterReader.foreign). */
+  poke(pairs?: ReadonlySet<string>): void {
+    if (this.reader) this.reader.foreign(pairs);
     else for (const p of this.pipelines) p.poke();
   }
 
