@@ -28,12 +28,19 @@ interface MessageRow {
   kind: DeviceKind;
   stream: UpstreamStream;
   msg_id: string | null;
-  observed_at: Date | string | null;
-  received_at: Date | string;
+  /** Epoch milliseconds (MESSAGE_COLUMNS). */
+  observed_at: number | null;
+  received_at: number;
   payload: Record<string, unknown>;
 }
 
-const MESSAGE_COLUMNS = 'seq, site_id, device_id, kind, stream, msg_id, observed_at, received_at, payload';
+/**
+ * A stored message as read back. Its times come as whole epoch milliseconds (what a Date holds):
+ * as text, `pg` parsed each with a regular expression, 2 per row, an eighth of the busy time of
+ * the server that read back the others' 30,000 taps in the ingest bench.
+ */
+const MESSAGE_COLUMNS = `seq, site_id, device_id, kind, stream, msg_id,
+  floor(extract(epoch FROM observed_at) * 1000)::int8 AS observed_at, floor(extract(epoch FROM received_at) * 1000)::int8 AS received_at, payload`;
 
 /** pg_advisory_xact_lock key that orders the commits of several servers (cluster/README.md). */
 export const COMMIT_ORDER_LOCK = 7_253_011;

@@ -306,7 +306,9 @@ function judgeTaps(site: SiteConfig, taps: readonly AcceptedMessage[], stored: R
     placed.push({ row, round: t?.round, effects, replay });
     if (effects.length > 0) break;
   }
-  return { placed, taps: placed.filter((p) => !p.replay).map((p) => ({ ...p.row, effects: p.effects })), rounds: [...changed].map((id) => rounds.get(id)!) };
+  // Each fresh row takes its effects in place (a copy per tap showed in the patrol server's profile).
+  const fresh = placed.filter((p) => !p.replay).map((p) => Object.assign(p.row, { effects: p.effects }));
+  return { placed, taps: fresh, rounds: [...changed].map((id) => rounds.get(id)!) };
 }
 
 /** `rounds` in start order. */

@@ -1,0 +1,3 @@
+import { readBackTimesSuite } from './read-back-times.suite';
+
+readBackTimesSuite('pglite');
