@@ -1,6 +1,7 @@
 // Issue 11: three servers on one Mosquitto and one PostgreSQL split the work, one is killed with
 // SIGKILL mid-stream, and nothing is lost, nothing happens twice, every screen sees everything.
-// 100 devices (40 sensors with limits, 40 gates, 20 checkpoints) send 10,000 QoS 1 messages
+// 100 devices (40 sensors with limits, half of them critical: their alarms take the urgent lane
+// on whichever server applies equipment; 40 gates, 20 checkpoints) send 10,000 QoS 1 messages
 // through MQTT.js (which resends what was not acknowledged). Checked afterwards, on the database
 // and on the live sockets of the survivors:
 // - stored = distinct ids sent (0 lost, 0 stored twice); each handler applied = stored of its kinds;
@@ -58,7 +59,7 @@ lots:
 gates:
 ${Array.from({ length: GATES }, (_, i) => `  - { id: gate-${i}, name: ${i}号道闸, lot: lot-a, secret: secret-gate-${i} }`).join('\n')}
 sensors:
-${Array.from({ length: SENSORS }, (_, i) => `  - { id: temp-${i}, name: 温度${i}, secret: secret-temp-${i}, limits: { temperature_c: { max: ${LIMIT.max}, forSec: 0, hysteresis: ${LIMIT.hysteresis} } } }`).join('\n')}
+${Array.from({ length: SENSORS }, (_, i) => `  - { id: temp-${i}, name: 温度${i}, secret: secret-temp-${i}, limits: { temperature_c: { max: ${LIMIT.max}, forSec: 0, hysteresis: ${LIMIT.hysteresis}${i % 2 === 0 ? ', severity: critical' : ''} } } }`).join('\n')}
 `;
 const site = parseSiteConfig(SITE_YAML, 'cl.yaml');
 

@@ -18,27 +18,45 @@ import { ENV, type Env } from '../config/env';
 import { CLUSTER_MODE, type ClusterMode } from '../config/service-options';
 import { DATABASE, type Database } from '../db/database';
 import { IngestService } from '../ingest/ingest.service';
+import type { CommitNotice, UrgentStored } from '../ingest/message-dispatcher';
 import { fairShare } from './fair-share';
 import { LeaseRepository, type LeaseRow } from './lease.repository';
 
 /** NOTIFY channel: "something was committed", payload committedNotice's. */
 export const COMMITTED_CHANNEL = 'estate_ingest_committed';
 
+/** Alarms one notice carries at most; more wait for the reader like any message (a NOTIFY payload is under 8,000 bytes). */
+const MAX_NOTICE_ALARMS = 40;
+const MAX_NOTICE_BYTES = 7_900;
+
 /**
- * A commit notice's payload: the committing server, a tab, the `kind/stream` pairs stored since its
- * last notice (comma-separated). A server whose pipelines take none of them does not read.
+ * A commit notice's payload (JSON): the committing server, the `kind/stream` pairs stored since its
+ * last notice, and the alarms among them. A server whose pipelines take none of the pairs does not
+ * read; one whose pipeline takes an alarm applies it at once (MessageDispatcher.poke).
  */
-export function committedNotice(node: string, pairs: Iterable<string>): string {
-  return `${node}\t${[...pairs].join(',')}`;
+export function committedNotice(node: string, commit: CommitNotice): string {
+  let alarms = commit.alarms.slice(0, MAX_NOTICE_ALARMS);
+  for (;;) {
+    const payload = JSON.stringify({ node, pairs: [...commit.pairs], alarms });
+    // PostgreSQL refuses a payload of 8,000 bytes or more (long ids): fewer alarms, then none.
+    if (Buffer.byteLength(payload) < MAX_NOTICE_BYTES || alarms.length === 0) return payload;
+    alarms = alarms.slice(0, alarms.length >> 1);
+  }
 }
 
-/** committedNotice read back; `pairs` undefined when the payload names the server only (read anyway). */
-export function readCommittedNotice(payload: string): { node: string; pairs?: ReadonlySet<string> } {
-  const tab = payload.indexOf('\t');
-  if (tab < 0) return { node: payload };
-  const list = payload.slice(tab + 1);
-  return { node: payload.slice(0, tab), pairs: new Set(list ? list.split(',') : []) };
+/** committedNotice read back; `commit` undefined when the payload is not one (a server's bare name: read anyway). */
+export function readCommittedNotice(payload: string): { node: string; commit?: CommitNotice } {
+  try {
+    const n = JSON.parse(payload) as { node?: unknown; pairs?: unknown; alarms?: unknown };
+    if (typeof n.node === 'string' && Array.isArray(n.pairs) && Array.isArray(n.alarms)) {
+      return { node: n.node, commit: { pairs: new Set(n.pairs.map(String)), alarms: n.alarms as UrgentStored[] } };
+    }
+  } catch {
+    // not JSON: the name alone
+  }
+  return { node: payload };
 }
+
 /** Handlers read the database at least this often even if a notification was lost. */
 const POLL_MS = 1_000;
 /** Alerts repeated to every screen when a handler changes hands (see reannounce). */
@@ -94,8 +112,8 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
   private pool: pg.Pool | undefined;
   private notifying = false;
   private notifyAgain = false;
-  /** The `kind/stream` pairs committed here since the last NOTIFY went out. */
-  private readonly unannounced = new Set<string>();
+  /** What was committed here since the last NOTIFY went out: its `kind/stream` pairs and alarms. */
+  private unannounced: { pairs: Set<string>; alarms: UrgentStored[] } = { pairs: new Set(), alarms: [] };
   private stopped = false;
   private reannouncing = false;
 
@@ -117,7 +135,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     const leaseDb = this.leasePool;
     this.repo = new LeaseRepository(leaseDb ? { query: async <T>(text: string, params?: unknown[]) => (await leaseDb.query(text, params)).rows as T[] } : db);
     if (!this.enabled) return;
-    this.dispatch = ingest.joinCluster((pairs) => this.committed(pairs));
+    this.dispatch = ingest.joinCluster((commit) => this.committed(commit));
   }
 
   /** The pool the Socket.IO adapter broadcasts over (LISTEN/NOTIFY); undefined when alone. */
@@ -349,15 +367,16 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
    * Tells the other servers that something was committed, and of which kinds; one NOTIFY at a
    * time, coalesced (the next one names the pairs of every commit since).
    */
-  private committed(pairs: ReadonlySet<string>): void {
-    for (const pair of pairs) this.unannounced.add(pair);
+  private committed(commit: CommitNotice): void {
+    for (const pair of commit.pairs) this.unannounced.pairs.add(pair);
+    for (const alarm of commit.alarms) if (this.unannounced.alarms.length < MAX_NOTICE_ALARMS) this.unannounced.alarms.push(alarm);
     if (this.notifying) {
       this.notifyAgain = true;
       return;
     }
     this.notifying = true;
     const notice = committedNotice(this.node, this.unannounced);
-    this.unannounced.clear();
+    this.unannounced = { pairs: new Set(), alarms: [] };
     void this.db
       .query('SELECT pg_notify($1, $2)', [COMMITTED_CHANNEL, notice])
       .catch(() => undefined)
@@ -365,7 +384,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
         this.notifying = false;
         if (this.notifyAgain) {
           this.notifyAgain = false;
-          this.committed(new Set());
+          this.committed({ pairs: new Set(), alarms: [] });
         }
       });
   }
@@ -383,7 +402,7 @@ export class ClusterService implements OnApplicationBootstrap, OnApplicationShut
     client.on('end', again);
     client.on('notification', (n) => {
       const notice = readCommittedNotice(n.payload ?? '');
-      if (notice.node !== this.node) this.dispatch?.poke(notice.pairs);
+      if (notice.node !== this.node) this.dispatch?.poke(notice.commit);
     });
     this.listener = client;
     try {

@@ -441,6 +441,51 @@ describe(HandlerPipeline.name, () => {
     expect(store.cursors.get('c:test')).toEqual({ seq: 12, applied: 10 });
   });
 
+  it("in a cluster too, an urgent message in a segment goes ahead of the segments queued before it, with its device's earlier ones", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({}, 'leak');
+    const p = await started(store, handler, { maxBatch: 100 });
+    const release = handler.hold();
+    p.enqueue([store.add('x')], { from: 0, upTo: 1 }); // held in the handler while the rest queue up
+    await release;
+    const backlog = Array.from({ length: 300 }, () => store.add('temp'));
+    p.enqueue(backlog.slice(0, 150), { from: 1, upTo: 151 });
+    const before = store.add('leak');
+    p.enqueue([...backlog.slice(150), before], { from: 151, upTo: 302 });
+    const other = store.add('temp');
+    const alarm = store.add('leak', { payload: { alarm: true } });
+    p.enqueue([other, alarm], { from: 302, upTo: 304 });
+    handler.open();
+    await p.idle();
+    expect(handler.batches[1]).toEqual([before.seq, alarm.seq]);
+    expect(handler.applied).toHaveLength(304);
+    expect(new Set(handler.applied).size).toBe(304);
+    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 304, urgent: 2 });
+  });
+
+  it("an alarm another server stored (its commit notice) is applied from the database ahead of the backlog, before the reader brings it; the backlog passes over it", async () => {
+    const store = new MemoryStore();
+    const handler = new TestHandler({}, 'leak');
+    const p = await started(store, handler, { maxBatch: 100 });
+    const release = handler.hold();
+    p.enqueue([store.add('x')], { from: 0, upTo: 1 }); // held in the handler while the rest queue up
+    await release;
+    const read = Array.from({ length: 200 }, () => store.add('temp'));
+    p.enqueue(read, { from: 1, upTo: 201 }); // read so far
+    const before = store.add('leak');
+    const unread = Array.from({ length: 100 }, () => store.add('temp'));
+    const alarm = store.add('leak', { payload: { alarm: true } }); // stored, not read yet
+    p.urgentStored(alarm);
+    handler.open();
+    await until(() => handler.applied.includes(alarm.seq));
+    expect(handler.batches[1]).toEqual([before.seq, alarm.seq]); // before the 200 read ones
+    p.enqueue([before, ...unread, alarm], { from: 201, upTo: alarm.seq }); // the reader gets there
+    await p.idle();
+    expect(handler.applied).toHaveLength(alarm.seq);
+    expect(new Set(handler.applied).size).toBe(alarm.seq);
+    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: alarm.seq, urgent: 2 });
+  });
+
   it("a cluster's segment with nothing this handler takes still moves its cursor", async () => {
     const store = new MemoryStore();
     const handler = new TestHandler({ kinds: ['sensor'] });

@@ -16,7 +16,7 @@ import { GroupCommit } from './group-commit';
 import type { HandlerStats, PipelineOptions } from './handler-pipeline';
 import type { DeviceIdentity, IncomingMessage, IngestOutcome, Rejection, ValidMessage } from './incoming-message';
 import { IngestRepository } from './ingest.repository';
-import { MessageDispatcher } from './message-dispatcher';
+import { MessageDispatcher, type CommitNotice, type UrgentStored } from './message-dispatcher';
 import { RateLimitedLog } from './rejection-log';
 import { validateMessage, type DeviceDirectory } from './validate-message';
 
@@ -48,7 +48,7 @@ export interface IngestStats {
   dispatchedSeq: number;
 }
 
-type Item = { kind: 'message'; message: ValidMessage } | { kind: 'rejection'; rejection: Rejection; reason: string };
+type Item = { kind: 'message'; message: ValidMessage; urgent?: true } | { kind: 'rejection'; rejection: Rejection; reason: string };
 
 /** Message ids are kept twice the 24 h a device may buffer (CONTRACT §1), then pruned hourly. */
 const DEDUP_KEEP_MS = 48 * 3600_000;
@@ -65,8 +65,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly counters = { accepted: 0, duplicates: 0, rejected: 0, ignored: 0, batches: 0, lastBatchSize: 0, commitFailures: 0 };
   private startup: Promise<void> | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
-  /** In a cluster: hears each commit made here, with the `kind/stream` pairs it stored. */
-  private committed: ((pairs: ReadonlySet<string>) => void) | undefined;
+  /** In a cluster: hears each commit made here, with the `kind/stream` pairs it stored and its alarms. */
+  private committed: ((commit: CommitNotice) => void) | undefined;
   /** Per `kind/stream`: the handlers with an urgent() that take it. */
   private readonly judges = new Map<string, readonly MessageHandler[]>();
 
@@ -97,7 +97,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
    * where their lease is, and `committed` hears every commit made here (the cluster tells the
    * other servers). IngestRepository orders the commits across servers (CLUSTER_MODE).
    */
-  joinCluster(committed: (pairs: ReadonlySet<string>) => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke' | 'readBack'> {
+  joinCluster(committed: (commit: CommitNotice) => void): Pick<MessageDispatcher, 'own' | 'disown' | 'poke' | 'readBack'> {
     this.dispatcher.cluster();
     this.committed = committed;
     return this.dispatcher;
@@ -143,7 +143,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       // The screens hear an alarm now, not after its commit and the lane (issue 9.4); in a cluster
       // another server may write the same alerts, so there it takes the stored path only.
       const withdraw = urgent && !this.committed ? this.forewarn(m) : undefined;
-      const stored = this.committer.submit({ kind: 'message', message: m }, { key: `${m.siteId}/${m.deviceId}`, urgent });
+      const stored = this.committer.submit({ kind: 'message', message: m, ...(urgent && { urgent }) }, { key: `${m.siteId}/${m.deviceId}`, urgent });
       return withdraw ? withdrawUnlessAccepted(stored, withdraw) : stored;
     } catch (error) {
       // As from an async function: never a throw into the broker's network loop.
@@ -260,7 +260,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.counters.lastBatchSize = items.length;
     const fresh = stored.filter((m): m is AcceptedMessage => m !== undefined);
     this.dispatcher.enqueue(fresh);
-    if (this.committed) this.committed(pairsStored(fresh));
+    if (this.committed) this.committed({ pairs: pairsStored(fresh), alarms: alarmsStored(items, stored) });
     let next = 0;
     return items.map((item): IngestOutcome => {
       if (item.kind === 'rejection') return { status: 'rejected', reason: item.reason };
@@ -281,6 +281,18 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(`pruning old message ids failed (retried next hour): ${String(error)}`);
     }
   }
+}
+
+/** The alarms (messages a handler called urgent at submit) a commit stored. */
+function alarmsStored(items: readonly Item[], stored: readonly (AcceptedMessage | undefined)[]): UrgentStored[] {
+  const alarms: UrgentStored[] = [];
+  let next = 0;
+  for (const item of items) {
+    if (item.kind !== 'message') continue;
+    const m = stored[next++];
+    if (item.urgent && m) alarms.push({ siteId: m.siteId, deviceId: m.deviceId, kind: m.kind, stream: m.stream, seq: m.seq });
+  }
+  return alarms;
 }
 
 /** The `kind/stream` pairs of a commit's messages (a handful, whatever its size). */

@@ -66,3 +66,87 @@ describe('MessageDispatcher: committedHere', () => {
     dispatcher.stop();
   });
 });
+
+describe('MessageDispatcher: alarms in a cluster', () => {
+  it("a pipeline owned here applies an alarm another server stored ahead of the backlog read with it (the urgent lane runs in a cluster too)", async () => {
+    const rows: AcceptedMessage[] = [];
+    const add = (alarm = false) => {
+      const m = { ...message(rows.length + 1), deviceId: alarm ? 'leak' : 'temp', payload: alarm ? { alarm: true } : {} };
+      rows.push(m);
+      return m;
+    };
+    const reads = {
+      ...repo,
+      headSeq: async () => rows.at(-1)?.seq ?? 0,
+      pageAfterExcept: async (after: number, limit: number) => ({ head: rows.at(-1)?.seq ?? 0, messages: rows.filter((m) => m.seq > after).slice(0, limit) }),
+    };
+    const batches: number[][] = [];
+    const equipment: MessageHandler = {
+      name: 'equipment',
+      selects: { kinds: ['sensor'] },
+      urgent: (m) => m.payload.alarm === true,
+      applyBatch: async (batch) => void batches.push(batch.map((m) => m.seq)),
+    };
+    const dispatcher = new MessageDispatcher(reads, 'test', { maxBatch: 100 }, { error: () => undefined, warn: () => undefined });
+    dispatcher.register(equipment);
+    dispatcher.cluster();
+    await dispatcher.start();
+    await dispatcher.own('equipment');
+    dispatcher.poke(); // the reader follows from the head (nothing stored yet)
+    await dispatcher.idle();
+    for (let i = 0; i < 350; i++) add(); // another server's burst of readings
+    const alarm = add(true);
+    dispatcher.poke(); // its NOTIFY
+    await dispatcher.idle();
+    expect(batches[0]).toEqual([alarm.seq]);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(rows.map((m) => m.seq));
+    expect(dispatcher.stats()[0]).toMatchObject({ name: 'equipment', applied: 351, urgent: 1 });
+    dispatcher.stop();
+  });
+});
+
+describe('MessageDispatcher: an alarm named in a commit notice', () => {
+  it('goes to the pipelines here that take it at once, before the read of that commit returns', async () => {
+    const rows: AcceptedMessage[] = [];
+    let releaseRead: (() => void) | undefined;
+    const reads = {
+      ...repo,
+      headSeq: async () => rows.at(-1)?.seq ?? 0,
+      deviceMessagesBetween: async (siteId: string, deviceId: string, after: number, upTo: number) =>
+        rows.filter((m) => m.siteId === siteId && m.deviceId === deviceId && m.seq > after && m.seq <= upTo),
+      pageAfterExcept: async (after: number, limit: number) => {
+        const page = { head: rows.at(-1)?.seq ?? 0, messages: rows.filter((m) => m.seq > after).slice(0, limit) };
+        if (page.messages.length > 0) await new Promise<void>((r) => (releaseRead = r)); // a slow read of the burst
+        return page;
+      },
+    };
+    const batches: number[][] = [];
+    const equipment: MessageHandler = { name: 'equipment', selects: { kinds: ['sensor'] }, urgent: (m) => m.payload.alarm === true, applyBatch: async (b) => void batches.push(b.map((m) => m.seq)) };
+    const parking: MessageHandler = { name: 'parking', selects: { kinds: ['gate'] }, applyBatch: async (b) => void batches.push(b.map((m) => -m.seq)) };
+    const dispatcher = new MessageDispatcher(reads, 'test', { maxBatch: 100 }, { error: () => undefined, warn: () => undefined });
+    for (const h of [equipment, parking]) dispatcher.register(h);
+    dispatcher.cluster();
+    await dispatcher.start();
+    await dispatcher.own('equipment');
+    await dispatcher.own('parking');
+    dispatcher.poke();
+    await dispatcher.idle();
+    for (let i = 0; i < 300; i++) rows.push({ ...message(rows.length + 1), deviceId: 'temp' });
+    const alarm = { ...message(rows.length + 1), deviceId: 'leak', kind: 'sensor' as const, stream: 'event' as const, payload: { alarm: true } };
+    rows.push(alarm);
+    dispatcher.poke({ pairs: new Set(['sensor/telemetry', 'sensor/event']), alarms: [{ siteId: 's', deviceId: 'leak', kind: 'sensor', stream: 'event', seq: alarm.seq }] });
+    await until(() => batches.length > 0);
+    expect(batches).toEqual([[alarm.seq]]); // while the read is still under way
+    releaseRead?.();
+    await dispatcher.idle();
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(rows.map((m) => m.seq));
+    dispatcher.stop();
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; !check(); i++) {
+    if (i > 10_000) throw new Error('never happened');
+    await new Promise((r) => setImmediate(r));
+  }
+}

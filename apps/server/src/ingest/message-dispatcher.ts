@@ -2,7 +2,7 @@
 // (handler-pipeline.ts), which keeps what its handler takes. Pipelines run side by side: one
 // handler's backlog or failure never delays another's messages.
 import { Logger } from '@nestjs/common';
-import type { AcceptedMessage, MessageHandler } from './accepted-message';
+import { selects, type AcceptedMessage, type MessageHandler } from './accepted-message';
 import { ClusterReader, type ReaderRepo } from './cluster-reader';
 import { DEFAULT_PIPELINE_OPTIONS, HandlerPipeline, type HandlerStats, type PipelineOptions } from './handler-pipeline';
 
@@ -75,14 +75,22 @@ export class MessageDispatcher {
     await pipeline.idle();
   }
 
-  /** Another server committed (or the poll): the pipelines here hear of it after one read; `pairs` what it stored, when known (ClusterReader.foreign). */
-  poke(pairs?: ReadonlySet<string>): void {
-    if (this.reader) this.reader.foreign(pairs);
+  /**
+   * Another server committed (or the poll): the pipelines here hear of it after one read. What
+   * the notice says of it, when it says: the pairs it stored (ClusterReader.foreign), and its
+   * alarms, which the pipelines that take them apply now, ahead of the read and of their backlog
+   * (HandlerPipeline.urgentStored).
+   */
+  poke(commit?: CommitNotice): void {
+    for (const alarm of commit?.alarms ?? []) {
+      for (const p of this.pipelines) if (selects(p.handler.selects, alarm)) p.urgentStored(alarm);
+    }
+    if (this.reader) this.reader.foreign(commit?.pairs);
     else for (const p of this.pipelines) p.poke();
   }
 
   private pipelineOf(handler: MessageHandler): HandlerPipeline {
-    const options = { ...DEFAULT_PIPELINE_OPTIONS, ...this.options, ...(this.reader && { urgentLane: false }) };
+    const options = { ...DEFAULT_PIPELINE_OPTIONS, ...this.options };
     return new HandlerPipeline(handler, `${this.consumer}:${handler.name}`, this.consumer, this.repo, this.logger, options);
   }
 
@@ -131,4 +139,19 @@ export class MessageDispatcher {
     const seqs = this.pipelines.map((p) => p.stats().appliedSeq);
     return seqs.length === 0 ? 0 : Math.min(...seqs);
   }
+}/** A message a handler called urgent, as stored (its seq), for the servers that did not store it. */
+export interface UrgentStored {
+  siteId: string;
+  deviceId: string;
+  kind: AcceptedMessage['kind'];
+  stream: AcceptedMessage['stream'];
+  seq: number;
 }
+
+/** What a commit notice says of one or more commits: the `kind/stream` pairs stored, and the alarms. */
+export interface CommitNotice {
+  pairs: ReadonlySet<string>;
+  alarms: readonly UrgentStored[];
+}
+
+
