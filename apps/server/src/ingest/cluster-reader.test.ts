@@ -223,6 +223,25 @@ describe(ClusterReader.name, () => {
   });
 });
 
+describe('ClusterReader: own commits nothing here takes', () => {
+  it('are not held, so they ask for no read; the next read passes over them', async () => {
+    const { store, reader, handed, contiguous } = setUp([{ kinds: ['sensor'] }]);
+    reader.foreign();
+    await reader.idle();
+    const reads = () => reader.stats().reads;
+    const before = reads();
+    store.commit(2, 'sensor'); // another server's readings, not notified yet
+    reader.committed(store.commit(3, 'checkpoint')); // this server's taps: a gap before them, nothing taken
+    await reader.idle();
+    expect(reads()).toBe(before);
+    reader.committed(store.commit(1, 'sensor')); // this server's reading: taken, a gap before it: read
+    await reader.idle();
+    expect(reads()).toBe(before + 1);
+    expect(handed()).toEqual([1, 2, 6]);
+    expect(contiguous()).toBe(true);
+  });
+});
+
 describe(pairsOf.name, () => {
   it.each([
     { selectors: [{}], expected: null },
