@@ -106,6 +106,25 @@ async function started(store: MemoryStore, handler: TestHandler, options: Partia
   return p;
 }
 
+/** A cluster's pipeline (leak alarms urgent, batches of 100) with its first segment held in the handler while the rest queue up. */
+async function clusterPipelineBusy() {
+  const store = new MemoryStore();
+  const handler = new TestHandler({}, 'leak');
+  const p = await started(store, handler, { maxBatch: 100 });
+  const release = handler.hold();
+  p.enqueue([store.add('x')], { from: 0, upTo: 1 });
+  await release;
+  return { store, handler, p };
+}
+
+/** The lane's batch came right after the one under way; then everything once, the cursor at the alarm. */
+function expectLaneFirst(handler: TestHandler, p: HandlerPipeline, lane: readonly AcceptedMessage[], total: number): void {
+  expect(handler.batches[1]).toEqual(lane.map((m) => m.seq));
+  expect(handler.applied).toHaveLength(total);
+  expect(new Set(handler.applied).size).toBe(total);
+  expect(p.stats()).toMatchObject({ appliedSeq: lane.at(-1)!.seq, applied: total, urgent: lane.length });
+}
+
 describe(HandlerPipeline.name, () => {
   it('hands over only the selected kinds, in seq order, in batches of at most maxBatch, and saves the cursor with the count', async () => {
     const store = new MemoryStore();
@@ -169,10 +188,7 @@ describe(HandlerPipeline.name, () => {
     handler.open();
     await p.idle();
     // Never two handler calls at once; the lane's batch is the next one, then the backlog passes over it.
-    expect(handler.batches[1]).toEqual([before.seq, alarm.seq]);
-    expect(handler.applied).toHaveLength(402);
-    expect(new Set(handler.applied).size).toBe(402);
-    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 402, urgent: 2 });
+    expectLaneFirst(handler, p, [before, alarm], 402);
   });
 
   it('with independent devices, the lane runs beside a batch under way of other devices; the backlog waits for the lane', async () => {
@@ -442,12 +458,7 @@ describe(HandlerPipeline.name, () => {
   });
 
   it("in a cluster too, an urgent message in a segment goes ahead of the segments queued before it, with its device's earlier ones", async () => {
-    const store = new MemoryStore();
-    const handler = new TestHandler({}, 'leak');
-    const p = await started(store, handler, { maxBatch: 100 });
-    const release = handler.hold();
-    p.enqueue([store.add('x')], { from: 0, upTo: 1 }); // held in the handler while the rest queue up
-    await release;
+    const { store, handler, p } = await clusterPipelineBusy();
     const backlog = Array.from({ length: 300 }, () => store.add('temp'));
     p.enqueue(backlog.slice(0, 150), { from: 1, upTo: 151 });
     const before = store.add('leak');
@@ -457,19 +468,11 @@ describe(HandlerPipeline.name, () => {
     p.enqueue([other, alarm], { from: 302, upTo: 304 });
     handler.open();
     await p.idle();
-    expect(handler.batches[1]).toEqual([before.seq, alarm.seq]);
-    expect(handler.applied).toHaveLength(304);
-    expect(new Set(handler.applied).size).toBe(304);
-    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: 304, urgent: 2 });
+    expectLaneFirst(handler, p, [before, alarm], 304);
   });
 
   it("an alarm another server stored (its commit notice) is applied from the database ahead of the backlog, before the reader brings it; the backlog passes over it", async () => {
-    const store = new MemoryStore();
-    const handler = new TestHandler({}, 'leak');
-    const p = await started(store, handler, { maxBatch: 100 });
-    const release = handler.hold();
-    p.enqueue([store.add('x')], { from: 0, upTo: 1 }); // held in the handler while the rest queue up
-    await release;
+    const { store, handler, p } = await clusterPipelineBusy();
     const read = Array.from({ length: 200 }, () => store.add('temp'));
     p.enqueue(read, { from: 1, upTo: 201 }); // read so far
     const before = store.add('leak');
@@ -481,9 +484,7 @@ describe(HandlerPipeline.name, () => {
     expect(handler.batches[1]).toEqual([before.seq, alarm.seq]); // before the 200 read ones
     p.enqueue([before, ...unread, alarm], { from: 201, upTo: alarm.seq }); // the reader gets there
     await p.idle();
-    expect(handler.applied).toHaveLength(alarm.seq);
-    expect(new Set(handler.applied).size).toBe(alarm.seq);
-    expect(p.stats()).toMatchObject({ appliedSeq: alarm.seq, applied: alarm.seq, urgent: 2 });
+    expectLaneFirst(handler, p, [before, alarm], alarm.seq);
   });
 
   it("a cluster's segment with nothing this handler takes still moves its cursor", async () => {
