@@ -8,6 +8,21 @@ import { DEFAULT_PIPELINE_OPTIONS, HandlerPipeline, type HandlerStats, type Pipe
 
 type DispatcherRepo = ConstructorParameters<typeof HandlerPipeline>[3] & Partial<ReaderRepo>;
 
+/** A message a handler called urgent, as stored (its seq), for the servers that did not store it. */
+export interface UrgentStored {
+  siteId: string;
+  deviceId: string;
+  kind: AcceptedMessage['kind'];
+  stream: AcceptedMessage['stream'];
+  seq: number;
+}
+
+/** What a commit notice says of one or more commits: the `kind/stream` pairs stored, and the alarms. */
+export interface CommitNotice {
+  pairs: ReadonlySet<string>;
+  alarms: readonly UrgentStored[];
+}
+
 export class MessageDispatcher {
   /** The pipelines running here: all of them, or in a cluster those whose lease this server holds. */
   private readonly pipelines: HandlerPipeline[] = [];
@@ -139,19 +154,4 @@ export class MessageDispatcher {
     const seqs = this.pipelines.map((p) => p.stats().appliedSeq);
     return seqs.length === 0 ? 0 : Math.min(...seqs);
   }
-}/** A message a handler called urgent, as stored (its seq), for the servers that did not store it. */
-export interface UrgentStored {
-  siteId: string;
-  deviceId: string;
-  kind: AcceptedMessage['kind'];
-  stream: AcceptedMessage['stream'];
-  seq: number;
 }
-
-/** What a commit notice says of one or more commits: the `kind/stream` pairs stored, and the alarms. */
-export interface CommitNotice {
-  pairs: ReadonlySet<string>;
-  alarms: readonly UrgentStored[];
-}
-
-
