@@ -49,12 +49,17 @@ export function readCommittedNotice(payload: string): { node: string; commit?: C
   try {
     const n = JSON.parse(payload) as { node?: unknown; pairs?: unknown; alarms?: unknown };
     if (typeof n.node === 'string' && Array.isArray(n.pairs) && Array.isArray(n.alarms)) {
-      return { node: n.node, commit: { pairs: new Set(n.pairs.map(String)), alarms: n.alarms as UrgentStored[] } };
+      return { node: n.node, commit: { pairs: new Set(n.pairs.map(String)), alarms: n.alarms.filter(isUrgentStored) } };
     }
   } catch {
     // not JSON: the name alone
   }
   return { node: payload };
+}
+
+function isUrgentStored(a: unknown): a is UrgentStored {
+  const u = a as Partial<UrgentStored> | null;
+  return typeof u === 'object' && u !== null && typeof u.siteId === 'string' && typeof u.deviceId === 'string' && typeof u.kind === 'string' && typeof u.stream === 'string' && Number.isSafeInteger(u.seq);
 }
 
 /** Handlers read the database at least this often even if a notification was lost. */

@@ -29,6 +29,11 @@ describe('commit notices', () => {
     expect(readCommittedNotice(payload).commit?.alarms.length).toBeGreaterThan(0);
   });
 
+  it('an alarm entry that is not one (no seq, no device) is left out, the rest kept', () => {
+    const payload = JSON.stringify({ node: 'estate-1', pairs: ['sensor/event'], alarms: [leak(7), { siteId: 'x', seq: 8 }, null, { ...leak(9), seq: 'nine' }] });
+    expect(readCommittedNotice(payload).commit?.alarms).toEqual([leak(7)]);
+  });
+
   it('a notice naming the server only (a server of the version before) says nothing of what it stored: read anyway', () => {
     expect(readCommittedNotice('estate-3')).toEqual({ node: 'estate-3' });
   });
