@@ -46,12 +46,25 @@ function setAsideWhileCreating(dataDir: string): (() => void) | undefined {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return undefined;
   const entries = readdirSync(dataDir);
   if (entries.length === 0 || !entries.every((e) => OURS_BESIDE_THE_DATABASE.includes(e))) return undefined;
-  const aside = mkdtempSync(join(dirname(dataDir), `.${basename(dataDir)}-aside-`));
-  for (const e of entries) renameSync(join(dataDir, e), join(aside, e));
-  return () => {
-    for (const e of entries) renameSync(join(aside, e), join(dataDir, e));
-    rmdirSync(aside);
+  const moved: string[] = [];
+  let aside: string | undefined;
+  const putBack = () => {
+    for (const e of moved.splice(0)) renameSync(join(aside!, e), join(dataDir, e));
+    if (aside) rmdirSync(aside);
   };
+  try {
+    aside = mkdtempSync(join(dirname(dataDir), `.${basename(dataDir)}-aside-`));
+    for (const e of entries) {
+      renameSync(join(dataDir, e), join(aside, e));
+      moved.push(e);
+    }
+    return putBack;
+  } catch {
+    // No sibling folder here (a read-only parent, DATA_DIR a mount point): left as it is, and the
+    // start fails with what to do (startProblem).
+    putBack();
+    return undefined;
+  }
 }
 
 /**
