@@ -9,7 +9,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, parseSiteConfig, type PatrolCheckpointCountsDto, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
-import { localTimeOf } from '@estate-watch/domain';
+import { localDateOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
@@ -19,11 +19,16 @@ const MIN = 60_000;
 // S: both routes start 40 minutes before this minute, so every tap's ts is in the past (CONTRACT §1).
 const S = Math.floor(Date.now() / MIN) * MIN - 40 * MIN;
 const at = (min: number, sec = 0) => new Date(S + min * MIN + sec * 1000);
-const hhmm = localTimeOf(new Date(S), 'Asia/Shanghai');
+// The site's zone: Shanghai, unless its midnight falls within the test's two hours (the report and
+// the export count the rounds of each local date, and a round 40 minutes before a midnight has a
+// namesake planned for the next date: run from 16:00 to 16:40 UTC, the test counted both); then
+// Ürümqi (UTC+6), whose midnight is two hours later.
+const ZONE = ['Asia/Shanghai', 'Asia/Urumqi'].find((zone) => localDateOf(S, zone) === localDateOf(S + 120 * MIN, zone))!;
+const hhmm = localTimeOf(new Date(S), ZONE);
 
 const GUARDS = { G01: { name: '张伟', card: '0DBA449373C7E3' }, G02: { name: '李强', card: '797EB77F07FEC6' }, G03: { name: '王磊', card: '4D61193FB86B53' } };
 const SITE_YAML = `
-site: { id: report-site, name: 巡更报表小区, timezone: Asia/Shanghai, heartbeatSec: 60 }
+site: { id: report-site, name: 巡更报表小区, timezone: ${ZONE}, heartbeatSec: 60 }
 departments:
   - { id: security, name: 安管部, sla: { acceptMin: 10, resolveMin: 60 } }
 routing: { device.offline: security, patrol.unknown_card: security }
@@ -218,7 +223,7 @@ describe('patrol compliance report and rounds export in Chromium', () => {
     const [header, ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
     const col = (name: string) => header!.findIndex((h) => h.endsWith(` ${name}`));
     expect(rows).toHaveLength(SENT.length);
-    const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(d);
+    const local = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, dateStyle: 'short', timeStyle: 'medium' }).format(d);
     for (const s of SENT) {
       const row = rows.find((r) => r[col('checkpoint id')] === s.cp)!;
       expect({
@@ -234,7 +239,7 @@ describe('patrol compliance report and rounds export in Chromium', () => {
         guard: s.guard ?? '',
         flags: s.outOfOrder ? 'out_of_order' : '',
         tapped: s.min === undefined ? '' : local(at(s.min)),
-        zone: 'Asia/Shanghai',
+        zone: ZONE,
       });
     }
     expect(rows.filter((r) => r[col('route')] === '东区巡查').map((r) => r[col('compliance %')])).toEqual(['33.3', '33.3', '33.3']);
