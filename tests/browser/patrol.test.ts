@@ -8,7 +8,7 @@ import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTopic, parseSiteConfig, type RoundDto, type SiteConfig } from '@estate-watch/contracts';
-import { localTimeOf } from '@estate-watch/domain';
+import { localDateOf, localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, login, startTestServer } from '../support/server';
@@ -23,11 +23,15 @@ const CARD = '0DBA449373C7E3'; // G01 张伟 in the demo site file
 const R = Math.floor(Date.now() / MIN) * MIN;
 const START = R - 30 * MIN;
 const at = (offsetMin: number, sec = 0) => new Date(START + offsetMin * MIN + sec * 1000);
-const hhmm = (ms: number) => localTimeOf(new Date(ms), 'Asia/Shanghai');
+// The demo estate's zone, Shanghai, unless its midnight falls within the test's span (the clock
+// starts 20 minutes before START and the windows close within the hour after: run from 16:00 to
+// 16:50 UTC the board showed the new date's rounds, not these); then Ürümqi (UTC+6).
+const ZONE = ['Asia/Shanghai', 'Asia/Urumqi'].find((zone) => localDateOf(START - 20 * MIN, zone) === localDateOf(START + 120 * MIN, zone))!;
+const hhmm = (ms: number) => localTimeOf(new Date(ms), ZONE);
 
 /** The demo estate's two day routes rescheduled to now, once a day. */
 function demoStartingNow(): SiteConfig {
-  const yaml = readFileSync(DEMO_FILE, 'utf8');
+  const yaml = readFileSync(DEMO_FILE, 'utf8').replace('timezone: Asia/Shanghai', `timezone: ${ZONE}`);
   const [first, second] = [`schedule: ["${hhmm(START)}"]`, `schedule: ["${hhmm(START + 4 * MIN)}"]`];
   const rescheduled = yaml.replace('schedule: ["09:30", "15:00"]', first).replace('schedule: ["09:30", "15:00"]', second);
   expect(rescheduled).toContain(second);
