@@ -12,6 +12,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { percentile } from '@estate-watch/domain';
 import { connect } from 'mqtt';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -37,11 +38,8 @@ interface LiveAlert {
   details?: { text?: string };
 }
 
-const percentile = (xs: number[], p: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
+/** p-th percentile (0-100) of xs, NaN for none (the reports' percentile_cont). */
+const pct = (xs: number[], p: number) => percentile(xs, p / 100) ?? NaN;
 const round = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -154,11 +152,11 @@ async function run(url: string, dir: string): Promise<void> {
     const rows = servers.map((s, i) => {
       const ms = [...published].map(([id, t0]) => (seen.get(id)?.[i] ?? NaN) - t0);
       const got = ms.filter(Number.isFinite);
-      return { screen: s.node, holdsEquipment: s.node === equipmentOn, faults: ms.length, seen: got.length, p50: round(percentile(got, 50)), p99: round(percentile(got, 99)), max: round(Math.max(...got)), over1s: got.filter((x) => x > 1000).length };
+      return { screen: s.node, holdsEquipment: s.node === equipmentOn, faults: ms.length, seen: got.length, p50: round(pct(got, 50)), p99: round(pct(got, 99)), max: round(Math.max(...got)), over1s: got.filter((x) => x > 1000).length };
     });
     console.log(`${SERVERS} servers, burst of ${report.acked} readings (${PER_KIND} sensors × ${MESSAGES}, ${INFLIGHT} in flight each) in ${burstSeconds.toFixed(1)} s = ${Math.round(report.acked / burstSeconds)} msg/s acked; a fault every ${FAULT_EVERY_MS} ms meanwhile; equipment applied on ${equipmentOn}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.table(rows);
-    console.log(`PUBLISH → row visible (polled every 20 ms): p50 ${round(percentile(toStored, 50))}, max ${round(Math.max(...toStored))} ms; row visible → first screen: p50 ${round(percentile(storedToScreen, 50))}, max ${round(Math.max(...storedToScreen))} ms`);
+    console.log(`PUBLISH → row visible (polled every 20 ms): p50 ${round(pct(toStored, 50))}, max ${round(Math.max(...toStored))} ms; row visible → first screen: p50 ${round(pct(storedToScreen, 50))}, max ${round(Math.max(...storedToScreen))} ms`);
     for (const s of screens) s.close();
     await alarm.endAsync();
   } finally {

@@ -3,10 +3,21 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { localDateOf } from '@estate-watch/domain';
 
 export const ROOT = resolve(__dirname, '../..');
 export const DEMO_FILE = resolve(ROOT, 'demo/lakeside-garden.yaml');
 export const RESULTS = resolve(ROOT, 'test-results');
+
+/**
+ * The zone for a site whose rounds a test schedules from the wall clock: Shanghai, unless its local
+ * midnight falls within [from, to] (epoch ms), then Ürümqi (UTC+6, midnight two hours later). Across
+ * a midnight the rounds of two local dates are shown and counted: the patrol tests failed when run
+ * between 16:00 and 16:50 UTC.
+ */
+export function zoneWithoutMidnight(from: number, to: number): string {
+  return ['Asia/Shanghai', 'Asia/Urumqi'].find((zone) => localDateOf(from, zone) === localDateOf(to, zone))!;
+}
 const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

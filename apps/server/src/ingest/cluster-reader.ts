@@ -208,12 +208,8 @@ export class ClusterReader {
 
 /** Whether any of the selectors takes one of the `kind/stream` pairs. */
 function takesAny(selectors: readonly MessageSelector[], pairs: ReadonlySet<string>): boolean {
-  for (const pair of pairs) {
-    const slash = pair.indexOf('/');
-    const m = { kind: pair.slice(0, slash), stream: pair.slice(slash + 1) } as Parameters<typeof selects>[1];
-    if (selectors.some((s) => selects(s, m))) return true;
-  }
-  return false;
+  const taken = pairsOf(selectors);
+  return taken === null || taken.some((pair) => pairs.has(pair));
 }
 
 /** The `kind/stream` pairs any of the selectors takes; null when they take everything. */
