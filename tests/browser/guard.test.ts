@@ -12,18 +12,22 @@ import { buildTopic, parseSiteConfig, type GuardTodayDto, type SiteConfig, type 
 import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS } from '../support/browser';
+import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS, zoneWithoutMidnight } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
 const CARD = '0DBA449373C7E3'; // G01 张伟 in the demo site file
 const START = Math.floor(Date.now() / MIN) * MIN - 5 * MIN;
+// The demo estate's zone is Shanghai unless its midnight falls between START and two hours later.
+const ZONE = zoneWithoutMidnight(START, START + 120 * MIN);
 // A 1 × 1 PNG, as a phone camera's file would arrive (type read from its bytes by the server).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** The demo estate with only its day perimeter route, started 5 minutes ago (tolerance 15 min). */
 function perimeterStartedNow(): SiteConfig {
-  const yaml = readFileSync(DEMO_FILE, 'utf8').replace('schedule: ["09:30", "15:00"]', `schedule: ["${localTimeOf(new Date(START), 'Asia/Shanghai')}"]`);
+  const yaml = readFileSync(DEMO_FILE, 'utf8')
+    .replace('timezone: Asia/Shanghai', `timezone: ${ZONE}`)
+    .replace('schedule: ["09:30", "15:00"]', `schedule: ["${localTimeOf(new Date(START), ZONE)}"]`);
   const site = parseSiteConfig(yaml, 'lakeside-now.yaml');
   return { ...site, routes: site.routes.filter((r) => r.id === 'day-perimeter') };
 }

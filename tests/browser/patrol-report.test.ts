@@ -19,8 +19,9 @@ const MIN = 60_000;
 // S: both routes start 40 minutes before this minute, so every tap's ts is in the past (CONTRACT §1).
 const S = Math.floor(Date.now() / MIN) * MIN - 40 * MIN;
 const at = (min: number, sec = 0) => new Date(S + min * MIN + sec * 1000);
-// The site's zone: Shanghai unless its midnight falls within the test's two hours.
-const ZONE = zoneWithoutMidnight(S, S + 120 * MIN);
+// The site's zone: Shanghai unless its midnight falls within the test's span, from the clock's
+// first reading (20 minutes before S) to two hours after S.
+const ZONE = zoneWithoutMidnight(S - 20 * MIN, S + 120 * MIN);
 const hhmm = localTimeOf(new Date(S), ZONE);
 
 const GUARDS = { G01: { name: '张伟', card: '0DBA449373C7E3' }, G02: { name: '李强', card: '797EB77F07FEC6' }, G03: { name: '王磊', card: '4D61193FB86B53' } };

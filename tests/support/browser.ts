@@ -10,13 +10,16 @@ export const DEMO_FILE = resolve(ROOT, 'demo/lakeside-garden.yaml');
 export const RESULTS = resolve(ROOT, 'test-results');
 
 /**
- * The zone for a site whose rounds a test schedules from the wall clock: Shanghai, unless its local
- * midnight falls within [from, to] (epoch ms), then Ürümqi (UTC+6, midnight two hours later). Across
- * a midnight the rounds of two local dates are shown and counted: the patrol tests failed when run
- * between 16:00 and 16:50 UTC.
+ * The zone for a site whose rounds a test schedules from the wall clock: the first of Shanghai,
+ * Ürümqi (UTC+6) and Tokyo (UTC+9) whose local midnight does not fall within [from, to] (epoch ms).
+ * Their midnights are 16:00, 18:00 and 15:00 UTC, so any span under three hours misses one of them.
+ * Across a midnight the rounds of two local dates are shown and counted: the patrol tests failed
+ * when run between 16:00 and 16:50 UTC, and with Shanghai and Ürümqi alone a span from before 16:00
+ * to after 18:00 had no zone (CI at 16:48 UTC).
  */
 export function zoneWithoutMidnight(from: number, to: number): string {
-  return ['Asia/Shanghai', 'Asia/Urumqi'].find((zone) => localDateOf(from, zone) === localDateOf(to, zone))!;
+  if (to - from >= 3 * 3_600_000) throw new Error(`zoneWithoutMidnight: a span of ${to - from} ms is too long; keep it under three hours`);
+  return ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Tokyo'].find((zone) => localDateOf(from, zone) === localDateOf(to, zone))!;
 }
 const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
