@@ -115,4 +115,41 @@ describe('history, users and report figures in Chromium', () => {
       await shot(`audit-${locale}`);
     });
   }
+
+  it('a fresh browser far from the site lists on the site\'s days only, and 更多 is not undone when the site list answers late', async () => {
+    // New York, no zones remembered, and GET /api/sites held until the panel is on screen: before,
+    // the panel listed on New York's days, then again on the site's when the list came, and that
+    // second first page replaced the rows 更多 had added (CI, under load: 100 rows instead of 105).
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, timezoneId: 'America/New_York' });
+    const fresh = await context.newPage();
+    fresh.setDefaultTimeout(UI_TIMEOUT);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await fresh.route('**/api/sites', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const asked: string[] = [];
+    fresh.on('request', (r) => {
+      if (r.url().includes('/api/work-orders?')) asked.push(new URL(r.url()).searchParams.get('from') ?? '(none)');
+    });
+    try {
+      await fresh.goto(`${server.httpUrl}/login`);
+      await fresh.getByTestId('login-username').fill('supervisor');
+      await fresh.getByTestId('login-password').fill('demo');
+      await fresh.getByTestId('login-submit').click();
+      await fresh.locator('[data-testid="connection-banner"][data-state="ok"]').waitFor();
+      await fresh.goto(`${server.httpUrl}/work-orders?history`);
+      await fresh.getByTestId('history-work-orders').waitFor();
+      release();
+      const rows = fresh.getByTestId('history-row');
+      await expect.poll(() => rows.count()).toBe(100);
+      await fresh.getByTestId('history-more').click();
+      await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(105);
+      // The site's days (+08:00) from the first listing on; 更多 continues it (no from of its own).
+      expect(asked.filter((from) => from !== '(none)').every((from) => from.endsWith('T00:00:00+08:00')), asked.join(', ')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
 });
