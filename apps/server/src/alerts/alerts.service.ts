@@ -53,6 +53,16 @@ export interface RaiseAlert {
 /** What raiseWithin/clearWithin leave to do once the caller's transaction has committed: tell the screens and the followers. */
 export type AlertAnnouncement = () => Promise<AlertDto>;
 
+/**
+ * An announcement in its two steps: `tell` the screens (at once, synchronous), then `follow`: the
+ * followers (a work order: a transaction of its own) and the screens again if they changed the
+ * alert. A caller may tell every alert of a batch as its statement commits and follow them after.
+ */
+export interface AlertStep {
+  tell(): void;
+  follow(): Promise<AlertDto>;
+}
+
 /** An alert a state change calls for: raised (or repeated), or cleared by the condition going away. */
 export type AlertChangeRequest = { raise: RaiseAlert } | { clear: { siteId: string; type: AlertType; subject: string; at: Date } };
 
@@ -67,6 +77,8 @@ export interface AlertWrites {
   written(row: Record<string, unknown>): void;
   /** What written() found to tell the screens and followers, for the caller to call once the statement has committed. */
   readonly announcements: readonly AlertAnnouncement[];
+  /** The same, each in its two steps (tell now, follow later, in this order). */
+  readonly steps: readonly AlertStep[];
 }
 
 /** CONTRACT §4: lifecycle active → acknowledged → cleared; one open alert per (type, subject). */
@@ -228,20 +240,30 @@ export class AlertsService implements OnApplicationBootstrap {
    */
   writes(changes: readonly AlertChangeRequest[]): AlertWrites {
     const writes: AlertWrite[] = changes.map((c) => ('raise' in c ? { op: 'raise', row: this.raiseRow(c.raise) } : { op: 'clear', ...c.clear }));
+    const steps: AlertStep[] = [];
     const announcements: AlertAnnouncement[] = [];
+    const step = (event: AlertChanged, before?: () => void): void => {
+      const s: AlertStep = {
+        tell: () => (before?.(), this.changes$.next(event)),
+        follow: () => this.followUp(event),
+      };
+      steps.push(s);
+      announcements.push(() => (s.tell(), s.follow()));
+    };
     return {
       count: writes.length,
       announcements,
+      steps,
       sql: (param) => this.repo.writeSql(writes, param),
       written: (row) => {
         for (const [i, w] of this.repo.written(row, writes.length).entries()) {
           if (!w) continue;
           if (writes[i]!.op === 'clear') {
-            announcements.push(() => this.announce({ change: 'cleared', alert: w.alert, byCondition: true }));
+            step({ change: 'cleared', alert: w.alert, byCondition: true });
             continue;
           }
           pathTrace.markAlert(w.alert, 'alertStored');
-          announcements.push(() => (this.confirm(w.alert), this.announce({ change: w.inserted ? 'raised' : 'repeated', alert: w.alert })));
+          step({ change: w.inserted ? 'raised' : 'repeated', alert: w.alert }, () => this.confirm(w.alert));
         }
       },
     };
@@ -338,6 +360,11 @@ export class AlertsService implements OnApplicationBootstrap {
    */
   private async announce(event: AlertChanged): Promise<AlertDto> {
     this.changes$.next(event);
+    return this.followUp(event);
+  }
+
+  /** announce()'s second step: the followers, then the live view again if they changed the alert. */
+  private async followUp(event: AlertChanged): Promise<AlertDto> {
     let current = event;
     for (const follower of this.followers) {
       await follower.alertChanged(current);

@@ -215,7 +215,7 @@ function applyOne(input: SensorInput, sensor: HeldSensor, decide: Decide, change
   return { applied: true, decisions };
 }
 
-type Decide = (input: ReadingsInput, metric: string, state: LimitState, value: number | boolean) => LimitDecision | undefined;
+export type Decide = (input: ReadingsInput, metric: string, state: LimitState, value: number | boolean) => LimitDecision | undefined;
 
 const key = (i: { siteId: string; sensorId: string }) => `${i.siteId}\u0000${i.sensorId}`;
 
