@@ -11,10 +11,6 @@ import { EquipmentRepository, toState, type Decide, type LimitRow, type MetricDe
 
 type SiteSensor = SiteConfig['sensors'][number];
 
-/** An alert's follower (its work order) that fails is retried as a handler's batch is. */
-const FOLLOW_ATTEMPTS = 4;
-const FOLLOW_RETRY_MS = 100;
-
 /** sensor.threshold subject: one alert per (sensor, metric) — CONTRACT §4; the work-order rule takes the department from the sensor part. */
 export const thresholdSubject = (sensorId: string, metric: string) => `${sensorId}:${metric}`;
 export const faultSubject = (sensorId: string, code: string) => `${sensorId}:${code}`;
@@ -40,12 +36,6 @@ export class EquipmentService implements MessageHandler {
   /** Sensors changed while an announcement was under way (queueAnnouncement). */
   private readonly toAnnounce = new Map<string, { siteId: string; sensorId: string }>();
   private announcing: Promise<void> | undefined;
-  /**
-   * The followers (work orders) of the alerts applied so far, one batch's after another's, in
-   * order; settled() waits for them. The pipeline writes its cursor only after (durable as the
-   * alert), but a batch (an urgent lane's included) does not wait for them.
-   */
-  private following: Promise<void> = Promise.resolve();
   private sensorIndex: Map<string, SiteSensor> | undefined;
   /** Each sensor's critical limits (most have none): urgent() is asked of every reading before its commit. */
   private criticalIndex: Map<string, [metric: string, limit: SensorLimit][]> | undefined;
@@ -155,45 +145,22 @@ export class EquipmentService implements MessageHandler {
       return limit ? evaluateLimit(limit, state, value, input.at) : undefined;
     };
     const changed = new Map<string, { siteId: string; sensorId: string }>();
-    // The followers of the batch's alerts (work orders), queued in order after its last statement
-    // (after a failed one too: what committed before it has its work orders all the same, as a
-    // retry finds those states applied and re-asserts an alert only when none is open).
+    // The followers of the batch's alerts (work orders), in order, after its last statement.
     const follows: (() => Promise<unknown>)[] = [];
     // Each statement ends after a message whose alerts must follow before the next state is stored.
     try {
       await this.applyStatements(items, decide, changed, follows);
-    } finally {
-      if (follows.length > 0) this.following = this.following.then(() => this.runFollows(follows));
+    } catch (error) {
+      // What committed before the failure has its work orders all the same: a retry finds those
+      // states applied and re-asserts an alert only when none is open.
+      for (const follow of follows) await follow().catch(() => undefined);
+      throw error;
     }
+    // As durable as before: the pipeline moves its cursor past this batch only once they ran.
+    for (const follow of follows) await follow();
     const touched = new Map(items.map((i) => [`${i.m.siteId}/${i.sensor.id}`, { siteId: i.m.siteId, sensorId: i.sensor.id }]));
     for (const sensor of touched.values()) this.applied$.next(sensor);
     this.queueAnnouncement(changed.values());
-  }
-
-  /** Resolves once the followers of every batch applied so far ran (the pipeline, before it writes its cursor). */
-  settled(): Promise<void> {
-    return this.following;
-  }
-
-  /**
-   * Each follower in turn, retried as a batch is (4 attempts, 100 ms doubling); one that fails
-   * every attempt is logged and passed, as a message that fails every attempt is.
-   */
-  private async runFollows(follows: readonly (() => Promise<unknown>)[]): Promise<void> {
-    for (const follow of follows) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await follow();
-          break;
-        } catch (error) {
-          if (attempt >= FOLLOW_ATTEMPTS) {
-            this.log.error(`an alert's follower (work order) failed ${attempt} times and is passed: ${String(error)}`);
-            break;
-          }
-          await new Promise((r) => setTimeout(r, FOLLOW_RETRY_MS * 2 ** (attempt - 1)));
-        }
-      }
-    }
   }
 
   /** applyBatch's statements, one after another; each alert is told the screens as its statement commits. */
@@ -213,10 +180,9 @@ export class EquipmentService implements MessageHandler {
       };
       const outcomes = await this.repo.applyBatch(items.slice(from).map((i) => i.input), decide, endsTransaction, alertsFor);
       if (pathTrace.enabled) for (let k = 0; k < outcomes.length; k++) pathTrace.mark(items[from + k]!.m, 'stateCommitted');
-      // The screens hear each alert as its statement commits; its work order follows, queued
-      // behind the work orders before it. Awaited here, before the next state, a lane's fault
-      // waited for its clearing's work order, and the next lane for both (100-250 ms a step under
-      // load, three servers on 2 cores).
+      // The screens hear each alert as its statement commits; its work order follows after the
+      // batch's last statement. Awaited here, before the next state, a lane's fault waited for its
+      // clearing's work order (100-250 ms a step under load, three servers on 2 cores).
       for (const step of writes?.steps ?? []) {
         step.tell();
         follows.push(step.follow);
@@ -224,12 +190,8 @@ export class EquipmentService implements MessageHandler {
       for (const [k, outcome] of outcomes.entries()) {
         const { m, sensor, input } = items[from + k]!;
         if (outcome.applied) changed.set(`${m.siteId}\u0000${sensor.id}`, { siteId: m.siteId, sensorId: sensor.id });
-        else {
-          // A replay re-asserts with followers of its own: after the ones queued before, in order.
-          await this.following;
-          if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
-          else await this.reassert(m.siteId, sensor, input.at);
-        }
+        else if (input.type === 'fault') await this.reassertFault(m, sensor, m.payload as SensorEvent, input.at);
+        else await this.reassert(m.siteId, sensor, input.at);
         // Its raise, if it called for one, was announced above: anything it forewarned beyond that is withdrawn.
         if (m.msgId !== undefined && this.alerts.forewarning) this.alerts.settle(originOf(m));
       }
@@ -242,10 +204,8 @@ export class EquipmentService implements MessageHandler {
     while (this.announcing) await this.announcing;
   }
 
-  /** One message, its work orders included. */
   async handle(m: AcceptedMessage): Promise<void> {
     await this.applyBatch([m]);
-    await this.settled();
   }
 
   async list(siteId?: string): Promise<SensorDto[]> {

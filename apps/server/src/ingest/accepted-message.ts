@@ -67,12 +67,6 @@ export interface MessageHandler {
    * called for replays. Must be cheap; an exception is logged and ignored.
    */
   committedHere?(messages: readonly AcceptedMessage[]): void;
-  /**
-   * What applyBatch left running after it returned (the equipment handler's work orders): the
-   * pipeline writes a cursor only once this resolves for what was applied up to it, so that work
-   * is as durable as the batch. Without it, applyBatch's return is enough.
-   */
-  settled?(): Promise<void>;
 }
 
 /** Whether a handler of this selector takes a message of this kind and stream (also a topic not yet validated: the replay's). */

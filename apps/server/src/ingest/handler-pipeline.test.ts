@@ -164,30 +164,6 @@ describe(HandlerPipeline.name, () => {
     expect(store.cursors.get('c:test')).toEqual({ seq: 2, applied: 2 });
   });
 
-  it('a cursor is written only once what the handler left running for the batches up to it has settled; the next batch does not wait for it', async () => {
-    const store = new MemoryStore();
-    let release: () => void = () => undefined;
-    let settling: Promise<void> = Promise.resolve();
-    const handler = Object.assign(new TestHandler(), {
-      // Like the equipment handler's work orders: each batch leaves some work running after it returns.
-      settled: () => settling,
-    });
-    const p = await started(store, handler);
-    settling = new Promise<void>((r) => (release = r));
-    p.enqueue([store.add('d1')]);
-    await until(() => handler.applied.length === 1);
-    p.enqueue([store.add('d1')]);
-    await until(() => handler.applied.length === 2); // not held by what the first left running
-    let idle = false;
-    const idling = p.idle().then(() => (idle = true));
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    expect(idle).toBe(false);
-    expect(store.cursors.get('c:test')).toBeUndefined();
-    release();
-    await idling;
-    expect(store.cursors.get('c:test')).toEqual({ seq: 2, applied: 2 });
-  });
-
   it('replays what was stored after the saved cursor at start-up, and nothing before it', async () => {
     const store = new MemoryStore();
     for (let i = 0; i < 30; i++) store.add('d1');

@@ -502,15 +502,12 @@ export class HandlerPipeline {
     this.cursorTimer.unref();
   }
 
-  /**
-   * Writes the cursor if it moved, after the write under way (if any), and once what the handler
-   * left running for the batches up to it has settled (MessageHandler.settled).
-   */
+  /** Writes the cursor if it moved, after the write under way (if any). */
   private async saveCursor(): Promise<void> {
     while (this.cursorWrite) await this.cursorWrite.catch(() => undefined);
     if (this.saved.seq === this.cursor.seq) return;
     const at = { ...this.cursor };
-    this.cursorWrite = (this.handler.settled ? this.handler.settled().then(() => this.repo.saveHandlerCursor(this.cursorName, at)) : this.repo.saveHandlerCursor(this.cursorName, at));
+    this.cursorWrite = this.repo.saveHandlerCursor(this.cursorName, at);
     try {
       await this.cursorWrite;
     } finally {
