@@ -3,7 +3,7 @@
 // demo's `guard` account) taps its first checkpoint over MQTT, signs in on the phone, sees the next
 // checkpoint with the time left in its window, and reports a finding with a photo; a control room in
 // another browser context sees the inspection order arrive live, photo included.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { buildTopic, parseSiteConfig, type GuardTodayDto, type SiteConfig, type 
 import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { api, connectDevice, connected, eventually, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS, zoneWithoutMidnight } from '../support/browser';
+import { demoYamlIn, ensureDashboardBuilt, launchChromium, RESULTS, zoneWithoutMidnight } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
@@ -25,9 +25,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 /** The demo estate with only its day perimeter route, started 5 minutes ago (tolerance 15 min). */
 function perimeterStartedNow(): SiteConfig {
-  const yaml = readFileSync(DEMO_FILE, 'utf8')
-    .replace('timezone: Asia/Shanghai', `timezone: ${ZONE}`)
-    .replace('schedule: ["09:30", "15:00"]', `schedule: ["${localTimeOf(new Date(START), ZONE)}"]`);
+  const yaml = demoYamlIn(ZONE).replace('schedule: ["09:30", "15:00"]', `schedule: ["${localTimeOf(new Date(START), ZONE)}"]`);
   const site = parseSiteConfig(yaml, 'lakeside-now.yaml');
   return { ...site, routes: site.routes.filter((r) => r.id === 'day-perimeter') };
 }

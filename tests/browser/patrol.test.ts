@@ -2,7 +2,7 @@
 // routes are scheduled to have started half an hour ago; the server runs on a ManualClock that the
 // test moves. Real checkpoints tap over MQTT and the plan and the table turn 准时 without a reload;
 // moving the clock past a window turns a checkpoint 漏检, and a tap after its window 迟到.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { localTimeOf } from '@estate-watch/domain';
 import type { RunningServer } from '../../apps/server/src/bootstrap';
 import { ManualClock } from '../../apps/server/src/common/clock';
 import { api, connectDevice, connected, login, startTestServer } from '../support/server';
-import { DEMO_FILE, ensureDashboardBuilt, launchChromium, RESULTS, zoneWithoutMidnight } from '../support/browser';
+import { demoYamlIn, ensureDashboardBuilt, launchChromium, RESULTS, zoneWithoutMidnight } from '../support/browser';
 
 const UI_TIMEOUT = 15_000;
 const MIN = 60_000;
@@ -29,7 +29,7 @@ const hhmm = (ms: number) => localTimeOf(new Date(ms), ZONE);
 
 /** The demo estate's two day routes rescheduled to now, once a day. */
 function demoStartingNow(): SiteConfig {
-  const yaml = readFileSync(DEMO_FILE, 'utf8').replace('timezone: Asia/Shanghai', `timezone: ${ZONE}`);
+  const yaml = demoYamlIn(ZONE);
   const [first, second] = [`schedule: ["${hhmm(START)}"]`, `schedule: ["${hhmm(START + 4 * MIN)}"]`];
   const rescheduled = yaml.replace('schedule: ["09:30", "15:00"]', first).replace('schedule: ["09:30", "15:00"]', second);
   expect(rescheduled).toContain(second);

@@ -1,6 +1,6 @@
 // What every browser suite needs: the built dashboard and Debian's Chromium.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { localDateOf } from '@estate-watch/domain';
@@ -20,6 +20,12 @@ export const RESULTS = resolve(ROOT, 'test-results');
 export function zoneWithoutMidnight(from: number, to: number): string {
   if (to - from >= 3 * 3_600_000) throw new Error(`zoneWithoutMidnight: a span of ${to - from} ms is too long; keep it under three hours`);
   return ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Tokyo'].find((zone) => localDateOf(from, zone) === localDateOf(to, zone))!;
+}
+/** The demo estate's site file with its zone replaced (the patrol tests schedule its rounds from the wall clock). */
+export function demoYamlIn(zone: string): string {
+  const yaml = readFileSync(DEMO_FILE, 'utf8');
+  if (!yaml.includes('timezone: Asia/Shanghai')) throw new Error(`${DEMO_FILE} no longer says timezone: Asia/Shanghai`);
+  return yaml.replace('timezone: Asia/Shanghai', `timezone: ${zone}`);
 }
 const DIST_INDEX = resolve(ROOT, 'apps/dashboard/dist/index.html');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -75,9 +75,7 @@ export interface AlertWrites {
   sql(param: (value: unknown) => string): { ctes: string[]; columns: string[] };
   /** Reads the statement's row once it ran (the repository calls it). */
   written(row: Record<string, unknown>): void;
-  /** What written() found to tell the screens and followers, for the caller to call once the statement has committed. */
-  readonly announcements: readonly AlertAnnouncement[];
-  /** The same, each in its two steps (tell now, follow later, in this order). */
+  /** What written() found to tell the screens and followers, for the caller once the statement has committed: each tell, then each follow, in this order. */
   readonly steps: readonly AlertStep[];
 }
 
@@ -241,18 +239,11 @@ export class AlertsService implements OnApplicationBootstrap {
   writes(changes: readonly AlertChangeRequest[]): AlertWrites {
     const writes: AlertWrite[] = changes.map((c) => ('raise' in c ? { op: 'raise', row: this.raiseRow(c.raise) } : { op: 'clear', ...c.clear }));
     const steps: AlertStep[] = [];
-    const announcements: AlertAnnouncement[] = [];
     const step = (event: AlertChanged, before?: () => void): void => {
-      const s: AlertStep = {
-        tell: () => (before?.(), this.changes$.next(event)),
-        follow: () => this.followUp(event),
-      };
-      steps.push(s);
-      announcements.push(() => (s.tell(), s.follow()));
+      steps.push({ tell: () => (before?.(), this.changes$.next(event)), follow: () => this.followUp(event) });
     };
     return {
       count: writes.length,
-      announcements,
       steps,
       sql: (param) => this.repo.writeSql(writes, param),
       written: (row) => {

@@ -72,7 +72,10 @@ export class DevicesService implements MessageHandler, OnModuleDestroy {
       const outcomes = await this.repo.applyStatuses(statuses.slice(from).map(update), endsTransaction, alertsFor);
       const applied = statuses.slice(from, from + outcomes.length);
       if (outcomes[0]!.kind === 'replay') await this.reassert(applied);
-      for (const announce of writes?.announcements ?? []) await announce();
+      for (const step of writes?.steps ?? []) {
+        step.tell();
+        await step.follow();
+      }
       for (const [k, outcome] of outcomes.entries()) {
         const m = applied[k]!;
         if (outcome.kind === 'applied') changed.set(`${m.siteId}/${m.deviceId}`, { siteId: m.siteId, deviceId: m.deviceId });

@@ -208,7 +208,7 @@ export function devicesSuite(backend: Backend): void {
       failing.writes = (changes) => {
         const writes = alerts.writes(changes);
         const crash = () => Promise.reject(new Error('crash before the alert was announced'));
-        return { count: writes.count, sql: writes.sql, written: writes.written, get announcements() { return writes.announcements.map(() => crash); }, get steps() { return writes.steps; } };
+        return { count: writes.count, sql: writes.sql, written: writes.written, get steps() { return writes.steps.map(() => ({ tell: () => undefined, follow: crash })); } };
       };
       const crashed = new DevicesService(new DevicesRepository(t.db), failing, new SitesService([testSite()], t.db), clock);
       await expect(crashed.applyBatch(batch)).rejects.toThrow('crash before the alert was announced');
